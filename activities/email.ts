@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import type { Transporter } from 'nodemailer';
+import type { Db } from '../db/knex';
+import { recordMessage, sendOnce } from '../db/stores/outbox';
+import type { Logger } from '../lib/logger';
+import { createEmailRenderer, type Locale } from './email-render';
+
+export interface SendEmail {
+  /** One key, one message: a retried activity never sends twice. */
+  key: string;
+  template: string;
+  locale: Locale;
+  to: string;
+  data: Record<string, unknown>;
+  accountId?: string | null;
+}
+
+export interface EmailDeps {
+  db: Db;
+  /** null: no SMTP_URL configured, messages are held in the outbox. */
+  transport: Transporter | null;
+  from: string;
+  templatesDir: string;
+  log: Logger;
+}
+
+export function createEmailActivities(deps: EmailDeps) {
+  const render = createEmailRenderer(deps.templatesDir);
+  return {
+    /**
+     * Renders and records the message under its key, then sends it at most once.
+     * An SMTP error fails the activity, and Temporal retries it with backoff.
+     */
+    async sendEmail(input: SendEmail): Promise<{ messageId: string; status: string }> {
+      const rendered = render(input.template, input.locale, input.data);
+      const digest = crypto.createHash('sha256').update(input.key).digest('hex').slice(0, 32);
+      const recorded = await recordMessage(deps.db, {
+        idempotency_key: input.key,
+        template: input.template,
+        locale: input.locale,
+        to_address: input.to,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        // A stable Message-ID lets a receiver recognise the rare resend after a crash mid-send.
+        message_id: `<${digest}@kartkontor>`,
+        account_id: input.accountId ?? null,
+      });
+      const result = await sendOnce(deps.db, recorded.id, async (m) => {
+        if (!deps.transport) return 'held';
+        await deps.transport.sendMail({
+          from: deps.from,
+          to: m.to_address,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+          messageId: m.message_id,
+        });
+        return 'sent';
+      });
+      deps.log.info({ key: input.key, template: input.template, status: result.status }, 'e-mail');
+      return { messageId: result.id, status: result.status };
+    },
+  };
+}

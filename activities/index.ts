@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import type { Db } from '../db/knex';
+import type { Logger } from '../lib/logger';
+import { stockholmToday } from '../lib/clock';
+import { createAuditActivities } from './audit';
+import { createEmailActivities } from './email';
+import { createInvoiceActivities } from './invoices';
+
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
+
+export interface ActivityDeps {
+  db: Db;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  log: Logger;
+}
+
+/** Every activity the worker registers, built over injected stores and clients. */
+export function createActivities(deps: ActivityDeps) {
+  const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
+  return {
+    ...createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log }),
+    ...createInvoiceActivities({ db: deps.db, today: stockholmToday }),
+    ...createAuditActivities({ db: deps.db }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

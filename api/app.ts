@@ -1,0 +1,91 @@
+import crypto from 'node:crypto';
+import express, { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-dist';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/knex';
+import type { Config } from '../lib/config';
+import type { Directory } from '../lib/directory';
+import type { Logger } from '../lib/logger';
+import { createAuth } from './auth';
+import { ApiError, errorBody, errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { mountRoutes, type RouteSpec } from './route';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
+import { directoryRoutes } from './routes/directory';
+import { mountHealth } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
+import { mountOAuth2 } from './routes/oauth2';
+import { outboxRoutes } from './routes/outbox';
+import type { WorkflowGateway } from './temporal';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  directory: Directory;
+  workflows: WorkflowGateway;
+  log: Logger;
+}
+
+/** The Express app: routers per resource over injected stores and the Temporal client. */
+export function createApp(deps: AppDeps) {
+  const { config, db } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+    }),
+  );
+  app.use(express.json({ limit: '2mb' }));
+
+  const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
+  const routes: RouteSpec[] = [
+    ...authRoutes({ db, auth }),
+    ...directoryRoutes({ db, directory: deps.directory }),
+    ...invoiceRoutes({ db }),
+    ...outboxRoutes({ db }),
+    ...auditRoutes({ db }),
+  ];
+
+  const router = Router();
+  mountHealth(router, { db, temporal: deps.temporal });
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
+    },
+  });
+  router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);
+  mountOAuth2(router, auth);
+  mountRoutes(router, routes, { db, authenticate: auth.authenticate });
+
+  const document = openApiDocument(routes, config.publicUrl);
+  router.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use('/api/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false }));
+  router.get('/api/docs', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kartkontor API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });</script></body></html>`);
+  });
+
+  app.use(router);
+  app.use((req, _res, next) => next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

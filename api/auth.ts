@@ -1,0 +1,58 @@
+import type { Request } from 'express';
+import type { Db } from '../db/knex';
+import { findSystemAccountByClientId, principalForToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
+import { findUserByEmail } from '../db/stores/users';
+import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from '../lib/secrets';
+import { ApiError } from './errors';
+
+export const unauthorized = (message = 'A valid access token is required') => new ApiError(401, 'unauthorized', message);
+
+export function createAuth(db: Db, tokenTtlSeconds: number) {
+  async function issue(subject: TokenSubject) {
+    const token = randomToken();
+    await storeAccessToken(db, tokenHash(token), subject, new Date(Date.now() + tokenTtlSeconds * 1000));
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: tokenTtlSeconds };
+  }
+
+  return {
+    /** Bearer token → principal; a missing, unknown or expired token is a 401. */
+    async authenticate(req: Request): Promise<Principal> {
+      const header = req.get('Authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw unauthorized();
+      const principal = await principalForToken(db, tokenHash(match[1]!), new Date());
+      if (!principal) throw unauthorized('The access token is unknown or has expired');
+      return principal;
+    },
+
+    /** Users sign in with e-mail and password; a wrong e-mail and a wrong password look alike. */
+    async login(email: string, password: string) {
+      const user = await findUserByEmail(db, email);
+      const ok = await verifySecret(password, user?.password_hash ?? DUMMY_HASH);
+      if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
+      return issue({ userId: user.id });
+    },
+
+    /** OAuth2 client credentials for system accounts (DOMAIN G10). */
+    async clientCredentials(clientId: string, clientSecret: string) {
+      const account = await findSystemAccountByClientId(db, clientId);
+      const ok = await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH);
+      if (!account || !ok) return undefined;
+      return issue({ systemAccountId: account.id });
+    },
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Customers see only their own account: the account filter for a list, undefined for staff. */
+export function accountScope(principal: Principal): string | undefined {
+  return principal.role === 'customer' ? (principal.accountId ?? '00000000-0000-0000-0000-000000000000') : undefined;
+}
+
+/** Another account's object answers 404, as if it did not exist. */
+export function assertVisible<T extends { account_id: string | null }>(principal: Principal, row: T | undefined, what: string): T {
+  const scope = accountScope(principal);
+  if (!row || (scope && row.account_id !== scope)) throw new ApiError(404, 'not_found', `${what} was not found`);
+  return row;
+}

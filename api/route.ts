@@ -1,0 +1,115 @@
+import crypto from 'node:crypto';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Principal } from '../db/stores/credentials';
+import type { Role } from '../db/stores/users';
+import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from '../db/stores/idempotency';
+import type { Db } from '../db/knex';
+import { ApiError, validationError } from './errors';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface HandlerContext<B, Q, P> {
+  req: Request;
+  res: Response;
+  body: B;
+  query: Q;
+  params: P;
+  /** Present on every route that is not public. */
+  principal: Principal;
+}
+
+export interface Answer {
+  status?: number;
+  body?: unknown;
+}
+
+/**
+ * One declaration per route: its roles, its schemas, its handler. The same declaration
+ * validates the request, checks the roles, honours Idempotency-Key where it starts work,
+ * and becomes the route's entry in the OpenAPI document.
+ */
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  /** 'public', 'authenticated' (any role), or the roles allowed. */
+  auth: 'public' | 'authenticated' | readonly Role[];
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Honour the Idempotency-Key header (POSTs that start work). */
+  idempotent?: boolean;
+  successStatus?: number;
+  response?: z.ZodType;
+  handler: (ctx: HandlerContext<B, Q, P>) => Promise<Answer | void>;
+}
+
+export const defineRoute = <B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, Q, P>): RouteSpec => spec as RouteSpec;
+
+/** Paging shared by every list: `?limit=&offset=`. */
+export const paging = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db; authenticate: (req: Request) => Promise<Principal> }) {
+  for (const spec of routes) {
+    router[spec.method](spec.path, async (req: Request, res: Response) => {
+      let principal: Principal | undefined;
+      if (spec.auth !== 'public') {
+        principal = await deps.authenticate(req);
+        if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
+          throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
+        }
+      }
+      const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
+        if (!schema) return value as T;
+        const result = schema.safeParse(value ?? {});
+        if (!result.success) throw validationError(where, result.error);
+        return result.data;
+      };
+      const ctx: HandlerContext<unknown, unknown, unknown> = {
+        req,
+        res,
+        params: parse('params', spec.params, req.params),
+        query: parse('query', spec.query, req.query),
+        body: parse('body', spec.body, req.body),
+        principal: principal as Principal,
+      };
+      const run = async (): Promise<Required<Answer>> => {
+        const answer = (await spec.handler(ctx)) ?? {};
+        return { status: answer.status ?? spec.successStatus ?? 200, body: answer.body ?? null };
+      };
+      const key = req.get('Idempotency-Key');
+      const answer = spec.idempotent && key ? await idempotently(deps.db, principal, req, key, run) : await run();
+      if (answer.status === 204) res.status(204).end();
+      else res.status(answer.status).json(answer.body);
+    });
+  }
+}
+
+/** Same key and body → the stored answer; same key, other body → 409 (never a second run). */
+async function idempotently(db: Db, principal: Principal | undefined, req: Request, key: string, run: () => Promise<Required<Answer>>) {
+  if (key.length > 200) throw new ApiError(400, 'validation_failed', 'Idempotency-Key must be at most 200 characters');
+  const scope = `${principal?.kind ?? 'anonymous'}:${principal?.id ?? '-'}:${req.method} ${req.baseUrl}${req.route.path}`;
+  const hash = crypto.createHash('sha256').update(JSON.stringify(req.body ?? null)).update(req.originalUrl).digest('hex');
+  const claim = await claimIdempotencyKey(db, scope, key, hash);
+  if (claim.state === 'mismatch') throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+  if (claim.state === 'in-progress') throw new ApiError(409, 'idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  if (claim.state === 'replay') return { status: claim.status, body: claim.body };
+  try {
+    const answer = await run();
+    await completeIdempotentRequest(db, scope, key, answer.status, answer.body);
+    return answer;
+  } catch (err) {
+    // A refused request (4xx) is an answer too; anything else frees the key for a retry.
+    if (err instanceof ApiError && err.status < 500) {
+      await completeIdempotentRequest(db, scope, key, err.status, { error: { code: err.code, message: err.message, details: err.details ?? null } });
+    } else {
+      await releaseIdempotencyKey(db, scope, key);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,7 @@
+import type { Request } from 'express';
+import type { Principal } from '../../db/stores/credentials';
+
+/** Who did it and in which request, for the audit log. */
+export function auditActor(principal: Principal, req: Request) {
+  return { actorType: principal.kind, actorId: principal.id, requestId: String(req.id) };
+}

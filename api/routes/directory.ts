@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { Db } from '../../db/knex';
+import { listAccounts } from '../../db/stores/accounts';
+import { listUsers } from '../../db/stores/users';
+import { DirectoryError, newAccountSchema, newUserSchema, type Directory } from '../../lib/directory';
+import { ApiError } from '../errors';
+import { defineRoute } from '../route';
+import { auditActor } from './actor';
+
+/** Directory errors become API errors with the same code. */
+async function directoryCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof DirectoryError) throw new ApiError(err.code === 'not_found' ? 404 : 409, err.code, err.message);
+    throw err;
+  }
+}
+
+export function directoryRoutes(deps: { db: Db; directory: Directory }) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/accounts',
+      tag: 'directory',
+      summary: 'List customer accounts',
+      auth: ['admin', 'handler', 'finance'],
+      handler: async () => ({ body: { items: await listAccounts(deps.db) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/accounts',
+      tag: 'directory',
+      summary: 'Create a customer account (private person or organisation)',
+      auth: ['admin'],
+      body: newAccountSchema,
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ body, principal, req }) => ({ body: await deps.directory.createAccount(body, auditActor(principal, req)) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/users',
+      tag: 'directory',
+      summary: 'List users',
+      auth: ['admin'],
+      handler: async () => ({ body: { items: await listUsers(deps.db) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/users',
+      tag: 'directory',
+      summary: 'Create a user; the welcome e-mail is sent by a workflow',
+      auth: ['admin'],
+      body: newUserSchema,
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ body, principal, req }) => ({ body: await directoryCall(() => deps.directory.createUser(body, auditActor(principal, req))) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/accounts/:id/system-accounts',
+      tag: 'directory',
+      summary: 'Create a system account (OAuth2 client) for a customer account; the secret is shown once',
+      auth: ['admin'],
+      params: z.object({ id: z.uuid() }),
+      body: z.object({ description: z.string().max(200).optional() }),
+      successStatus: 201,
+      handler: async ({ params, body, principal, req }) => ({
+        body: await directoryCall(() => deps.directory.createSystemAccount(params.id, body.description, auditActor(principal, req))),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Db } from '../../db/knex';
+import { appendAudit } from '../../db/stores/audit';
+import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from '../../db/stores/invoices';
+import { accountScope, assertVisible } from '../auth';
+import { conflict, notFound } from '../errors';
+import { defineRoute, paging } from '../route';
+import { auditActor } from './actor';
+
+const money = (minor: number, currency: string) => ({ minor, currency });
+
+/** Invoices in the API's money shape (T1): every amount is `{ minor, currency }`. */
+function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
+  return {
+    id: row.id,
+    number: row.number,
+    accountId: row.account_id,
+    date: row.invoice_date,
+    dueDate: row.due_date,
+    status: row.status,
+    paidAt: row.paid_at,
+    reference: row.reference,
+    net: money(row.net_minor, row.currency),
+    vat: money(row.vat_minor, row.currency),
+    total: money(row.total_minor, row.currency),
+    lines: row.lines?.map((l) => ({
+      description: l.description,
+      quantity: l.quantity,
+      unitPrice: money(l.unit_price_minor, row.currency),
+      net: money(l.net_minor, row.currency),
+      vatPercent: l.vat_percent,
+      vat: money(l.vat_minor, row.currency),
+      total: money(l.total_minor, row.currency),
+    })),
+  };
+}
+
+const idParams = z.object({ id: z.uuid() });
+
+export function invoiceRoutes(deps: { db: Db }) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/invoices',
+      tag: 'invoices',
+      summary: "List invoices: a customer sees its own account's, finance and admins all",
+      auth: ['customer', 'finance', 'admin'],
+      query: z.object({ status: z.enum(['paid', 'unpaid']).optional(), ...paging }),
+      handler: async ({ query, principal }) => {
+        const { items, total } = await listInvoices(deps.db, { ...query, accountId: accountScope(principal) });
+        return { body: { items: items.map(present), total, limit: query.limit, offset: query.offset } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/invoices/:id',
+      tag: 'invoices',
+      summary: 'One invoice with its lines',
+      auth: ['customer', 'finance', 'admin'],
+      params: idParams,
+      handler: async ({ params, principal }) => ({ body: present(assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice')) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/invoices/:id/paid',
+      tag: 'invoices',
+      summary: 'Finance marks an invoice paid',
+      auth: ['finance'],
+      params: idParams,
+      handler: async ({ params, principal, req }) => {
+        const invoice = await getInvoice(deps.db, params.id);
+        if (!invoice) throw notFound('The invoice');
+        if (!(await markInvoicePaid(deps.db, params.id, new Date()))) throw conflict('already_paid', `Invoice ${invoice.number} is already paid`);
+        await appendAudit(deps.db, { ...auditActor(principal, req), action: 'invoice.paid', objectType: 'invoice', objectId: params.id });
+        return { body: present((await getInvoice(deps.db, params.id))!) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,57 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ApiError } from './errors';
+
+/**
+ * The API's way into Temporal: workflow ids are business keys, and Temporal's own errors
+ * come back as the API's error shape. A workflow refuses an update by throwing an
+ * ApplicationFailure whose `type` is the API error code and whose first detail is the
+ * HTTP status (see workflows/refusal.ts).
+ */
+export function workflowGateway(client: Client, taskQueue: string) {
+  return {
+    async start<A extends unknown[]>(workflowType: string, workflowId: string, args: A): Promise<void> {
+      try {
+        await client.workflow.start(workflowType, { workflowId, taskQueue, args });
+      } catch (err) {
+        throw toApiError(err, workflowId);
+      }
+    },
+    async update<R>(workflowId: string, updateName: string, arg: unknown): Promise<R> {
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate<R, [unknown]>(updateName, { args: [arg] });
+      } catch (err) {
+        throw toApiError(err, workflowId);
+      }
+    },
+    async query<R>(workflowId: string, queryName: string): Promise<R> {
+      try {
+        return await client.workflow.getHandle(workflowId).query<R>(queryName);
+      } catch (err) {
+        throw toApiError(err, workflowId);
+      }
+    },
+  };
+}
+
+export type WorkflowGateway = ReturnType<typeof workflowGateway>;
+
+export function toApiError(err: unknown, workflowId: string): unknown {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new ApiError(409, 'already_exists', `${workflowId} already exists`);
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return new ApiError(404, 'not_found', `${workflowId} was not found`);
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const failure = err.cause;
+    const [status, details] = failure.details ?? [];
+    return new ApiError(typeof status === 'number' ? status : 409, failure.type ?? 'refused', failure.message, details);
+  }
+  return err;
+}

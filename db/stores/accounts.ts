@@ -1,0 +1,29 @@
+import type { Db } from '../knex';
+
+export interface Account {
+  id: string;
+  kind: 'private' | 'organisation';
+  name: string;
+  birth_date: string | null;
+  organisation_number: string | null;
+  email: string;
+  language: 'sv' | 'en';
+  blocked_at: Date | null;
+  created_at: Date;
+}
+
+export type NewAccount = Pick<Account, 'kind' | 'name' | 'email' | 'language'> &
+  Partial<Pick<Account, 'birth_date' | 'organisation_number'>>;
+
+export async function createAccount(db: Db, input: NewAccount): Promise<Account> {
+  const [row] = await db('accounts').insert(input).returning('*');
+  return row as Account;
+}
+
+export async function getAccount(db: Db, id: string): Promise<Account | undefined> {
+  return db('accounts').where({ id }).first();
+}
+
+export async function listAccounts(db: Db): Promise<Account[]> {
+  return db('accounts').orderBy('created_at');
+}

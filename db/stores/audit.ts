@@ -1,0 +1,37 @@
+import type { Db } from '../knex';
+
+export interface AuditEntry {
+  actorType: 'user' | 'system_account' | 'system';
+  actorId?: string | null;
+  action: string;
+  objectType: string;
+  objectId?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends one entry; the table refuses updates and deletes (see migration 001). */
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db('audit_log').insert({
+    actor_type: entry.actorType,
+    actor_id: entry.actorId ?? null,
+    action: entry.action,
+    object_type: entry.objectType,
+    object_id: entry.objectId ?? null,
+    request_id: entry.requestId ?? null,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  });
+}
+
+export async function listAudit(
+  db: Db,
+  filter: { objectType?: string; objectId?: string; limit: number; offset: number },
+): Promise<{ items: unknown[]; total: number }> {
+  const base = db('audit_log').modify((q) => {
+    if (filter.objectType) q.where({ object_type: filter.objectType });
+    if (filter.objectId) q.where({ object_id: filter.objectId });
+  });
+  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const items = await base.clone().orderBy('id', 'desc').limit(filter.limit).offset(filter.offset);
+  return { items, total: Number(count) };
+}

@@ -1,0 +1,78 @@
+import type { Db } from '../knex';
+
+export interface SystemAccount {
+  id: string;
+  account_id: string;
+  client_id: string;
+  secret_hash: string;
+  description: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export async function createSystemAccount(
+  db: Db,
+  input: { account_id: string; client_id: string; secret_hash: string; description?: string },
+): Promise<SystemAccount> {
+  const [row] = await db('system_accounts').insert(input).returning('*');
+  return row as SystemAccount;
+}
+
+export async function findSystemAccountByClientId(db: Db, clientId: string): Promise<SystemAccount | undefined> {
+  return db('system_accounts').where({ client_id: clientId }).whereNull('revoked_at').first();
+}
+
+export async function listSystemAccounts(db: Db): Promise<Omit<SystemAccount, 'secret_hash'>[]> {
+  return db('system_accounts').select('id', 'account_id', 'client_id', 'description', 'created_at', 'revoked_at').orderBy('created_at');
+}
+
+export type TokenSubject = { userId: string } | { systemAccountId: string };
+
+export async function storeAccessToken(db: Db, hash: string, subject: TokenSubject, expiresAt: Date): Promise<void> {
+  await db('access_tokens').insert({
+    token_hash: hash,
+    user_id: 'userId' in subject ? subject.userId : null,
+    system_account_id: 'systemAccountId' in subject ? subject.systemAccountId : null,
+    expires_at: expiresAt,
+  });
+}
+
+/** The principal behind a live token: a user, or a system account acting for its customer account. */
+export interface Principal {
+  kind: 'user' | 'system_account';
+  id: string;
+  role: 'customer' | 'handler' | 'finance' | 'admin';
+  accountId: string | null;
+  email: string | null;
+  language: 'sv' | 'en';
+}
+
+export async function principalForToken(db: Db, hash: string, now: Date): Promise<Principal | undefined> {
+  const row = await db('access_tokens as t')
+    .leftJoin('users as u', 'u.id', 't.user_id')
+    .leftJoin('system_accounts as s', 's.id', 't.system_account_id')
+    .leftJoin('accounts as a', 'a.id', 's.account_id')
+    .where('t.token_hash', hash)
+    .where('t.expires_at', '>', now)
+    .whereNull('s.revoked_at')
+    .first(
+      't.user_id', 't.system_account_id', 'u.role', 'u.account_id as user_account_id', 'u.email', 'u.language as user_language',
+      's.account_id as system_account_account_id', 'a.language as account_language',
+    );
+  if (!row) return undefined;
+  if (row.user_id) {
+    return { kind: 'user', id: row.user_id, role: row.role, accountId: row.user_account_id, email: row.email, language: row.user_language };
+  }
+  return {
+    kind: 'system_account',
+    id: row.system_account_id,
+    role: 'customer',
+    accountId: row.system_account_account_id,
+    email: null,
+    language: row.account_language ?? 'sv',
+  };
+}
+
+export async function deleteExpiredTokens(db: Db, now: Date): Promise<number> {
+  return db('access_tokens').where('expires_at', '<=', now).delete();
+}

@@ -1,0 +1,34 @@
+import type { Db } from '../knex';
+
+export type IdempotencyClaim =
+  | { state: 'new' }
+  | { state: 'replay'; status: number; body: unknown }
+  | { state: 'in-progress' }
+  | { state: 'mismatch' };
+
+/**
+ * Claims `key` for a request with this body hash. The first caller gets `new` and must
+ * `completeIdempotentRequest`; later callers with the same body get the stored answer,
+ * with another body a `mismatch` (the API answers 409).
+ */
+export async function claimIdempotencyKey(db: Db, scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  const inserted = await db('idempotency_keys')
+    .insert({ scope, key, request_hash: requestHash })
+    .onConflict(['scope', 'key'])
+    .ignore()
+    .returning('key');
+  if (inserted.length === 1) return { state: 'new' };
+  const row = await db('idempotency_keys').where({ scope, key }).first();
+  if (row.request_hash !== requestHash) return { state: 'mismatch' };
+  if (row.response_status === null) return { state: 'in-progress' };
+  return { state: 'replay', status: row.response_status, body: row.response_body };
+}
+
+export async function completeIdempotentRequest(db: Db, scope: string, key: string, status: number, body: unknown): Promise<void> {
+  await db('idempotency_keys').where({ scope, key }).update({ response_status: status, response_body: JSON.stringify(body) });
+}
+
+/** A request that failed with a server error frees its key, so the client may retry. */
+export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
+  await db('idempotency_keys').where({ scope, key }).whereNull('response_status').delete();
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../knex';
+
+export type OutboxStatus = 'pending' | 'sent' | 'held' | 'failed';
+
+export interface OutboxMessage {
+  id: string;
+  idempotency_key: string;
+  template: string;
+  locale: 'sv' | 'en';
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  status: OutboxStatus;
+  attempts: number;
+  last_error: string | null;
+  message_id: string;
+  account_id: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export type NewOutboxMessage = Pick<
+  OutboxMessage,
+  'idempotency_key' | 'template' | 'locale' | 'to_address' | 'subject' | 'html' | 'text' | 'message_id' | 'account_id'
+>;
+
+/** Records the message once per key; a repeated call returns the row already there. */
+export async function recordMessage(db: Db, message: NewOutboxMessage): Promise<OutboxMessage> {
+  await db('outbox').insert(message).onConflict('idempotency_key').ignore();
+  return db('outbox').where({ idempotency_key: message.idempotency_key }).first();
+}
+
+/**
+ * Runs `send` while holding the message's row lock, so two workers retrying the same
+ * message cannot both send it; a message already sent or held is left alone.
+ */
+export async function sendOnce(
+  db: Db,
+  id: string,
+  send: (m: OutboxMessage) => Promise<'sent' | 'held'>,
+): Promise<OutboxMessage> {
+  return db.transaction(async (trx) => {
+    const message: OutboxMessage = await trx('outbox').where({ id }).forUpdate().first();
+    if (message.status === 'sent' || message.status === 'held') return message;
+    try {
+      const outcome = await send(message);
+      const [row] = await trx('outbox')
+        .where({ id })
+        .update({ status: outcome, attempts: message.attempts + 1, last_error: null, sent_at: outcome === 'sent' ? trx.fn.now() : null })
+        .returning('*');
+      return row as OutboxMessage;
+    } catch (err) {
+      await trx('outbox').where({ id }).update({ status: 'failed', attempts: message.attempts + 1, last_error: String((err as Error).message ?? err) });
+      throw err;
+    }
+  });
+}
+
+export async function listMessages(
+  db: Db,
+  filter: { status?: OutboxStatus; accountId?: string; to?: string; limit: number; offset: number },
+): Promise<{ items: OutboxMessage[]; total: number }> {
+  const base = db('outbox').modify((q) => {
+    if (filter.status) q.where({ status: filter.status });
+    if (filter.accountId) q.where({ account_id: filter.accountId });
+    if (filter.to) q.where({ to_address: filter.to });
+  });
+  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const items = await base.clone().orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset);
+  return { items, total: Number(count) };
+}
+
+export async function getMessage(db: Db, id: string): Promise<OutboxMessage | undefined> {
+  return db('outbox').where({ id }).first();
+}

@@ -1,0 +1,20 @@
+import type { Client } from '@temporalio/client';
+import { workflowGateway } from '../api/temporal';
+import type { Db } from '../db/knex';
+import { workflowIds } from '../workflows/ids';
+import type { WelcomeUserInput } from '../workflows/welcome-user';
+import type { Config } from './config';
+import { createDirectory } from './directory';
+
+/** What the API, the CLI and the demo seed share: the workflow gateway and the directory. */
+export function createServices(deps: { db: Db; temporal: Client; config: Config }) {
+  const workflows = workflowGateway(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
+  const directory = createDirectory({
+    db: deps.db,
+    welcome: (u) =>
+      workflows.start<[WelcomeUserInput]>('welcomeUser', workflowIds.welcomeUser(u.id), [
+        { userId: u.id, accountId: u.accountId, email: u.email, name: u.name, language: u.language, signInUrl: deps.config.publicUrl },
+      ]),
+  });
+  return { workflows, directory };
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { temporalConnectionOptions } from './temporal';
+
+export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+
+export function buildWorkflowBundle(): Promise<WorkflowBundleOption> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+}
+
+let runtimeInstalled = false;
+
+/**
+ * The SDK logs through our pino logger (structured, one format), and leaves signal
+ * handling to the entry point, which stops the worker in its own order.
+ */
+function installRuntime(log: Logger) {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const sdkLog = log.child({ component: 'temporal-sdk' });
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger('INFO', (entry) => sdkLog[levels[entry.level]]({ ...entry.meta }, entry.message)),
+  });
+}
+
+/** One worker on the configured task queue with every workflow and activity registered. */
+export async function createWorker(config: Config, deps: ActivityDeps, bundle?: WorkflowBundleOption): Promise<Worker> {
+  installRuntime(deps.log);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(deps),
+  });
+}

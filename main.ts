@@ -1,0 +1,108 @@
+/**
+ * `npm start`: the whole back office on one machine. Starts what is not configured
+ * (embedded PostgreSQL without DATABASE_URL, the Temporal dev server without
+ * TEMPORAL_ADDRESS), migrates, seeds demo data on the first embedded start, and runs
+ * one worker and the API in this process. Ctrl-C stops everything cleanly; data and
+ * running workflows are kept under .data/ for the next start.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp } from './api/app';
+import { seedDemo, type DemoCredentials } from './cli/demo-seed';
+import { listUsers } from './db/stores/users';
+import { loadConfigOrExit } from './lib/config';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { createLogger } from './lib/logger';
+import { connectRuntime } from './lib/runtime';
+import { createServices } from './lib/services';
+import { startTemporalDevServer } from './lib/temporal-dev-server';
+import { createWorker } from './lib/worker';
+import { ensureTemporalCli } from './scripts/provision';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.LOG_LEVEL, 'main');
+const stops: (() => Promise<void>)[] = [];
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function start() {
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  if (config.embeddedPostgres) {
+    say(`Starting embedded PostgreSQL (data in ${path.join(config.DATA_DIR, 'postgres')}) …`);
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, log });
+    stops.unshift(pg.stop);
+  }
+  let temporalUi = 'your Temporal cluster\'s Web UI';
+  if (config.embeddedTemporal) {
+    const cli = await ensureTemporalCli((line) => say(`[provision] ${line}`));
+    say('Starting the Temporal dev server …');
+    const temporal = await startTemporalDevServer({
+      cli,
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: path.join(config.DATA_DIR, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      log,
+    });
+    stops.unshift(temporal.stop);
+    temporalUi = temporal.uiUrl;
+  }
+
+  const runtime = await connectRuntime(config);
+  stops.unshift(runtime.close);
+  const services = createServices({ db: runtime.db, temporal: runtime.temporal, config });
+
+  const worker = await createWorker(config, { db: runtime.db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log });
+  const running = worker.run();
+  stops.unshift(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+
+  const credentialsFile = path.join(config.DATA_DIR, 'demo-credentials.json');
+  if (config.embeddedPostgres && (await listUsers(runtime.db)).length === 0) {
+    say('First start: seeding demo data …');
+    fs.writeFileSync(credentialsFile, JSON.stringify(await seedDemo(services.directory), null, 2));
+  }
+
+  const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...services, log });
+  const server = app.listen(config.PORT);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  say('');
+  say('Kartkontor is running:');
+  say(`  API            ${config.publicUrl}/api/v1   (ready: ${config.publicUrl}/readyz)`);
+  say(`  API docs       ${config.publicUrl}/api/docs`);
+  say(`  Temporal UI    ${temporalUi}`);
+  say(`  E-mail outbox  ${config.SMTP_URL ? `sent to ${config.SMTP_URL.replace(/\/\/[^@]*@/, '//')}; every message is also in ` : ''}${config.publicUrl}/api/v1/outbox (handler or admin)`);
+  if (fs.existsSync(credentialsFile) && config.embeddedPostgres) {
+    const demo = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as DemoCredentials;
+    say('  Demo users (POST /api/v1/auth/login):');
+    for (const u of demo.users) say(`    ${u.role.padEnd(9)} ${u.email} / ${u.password}`);
+    say(`  Demo system account (POST /oauth2/token): ${demo.systemAccount.clientId} / ${demo.systemAccount.clientSecret}`);
+  }
+  say('Press Ctrl-C to stop.');
+}
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping …');
+  for (const s of stops) {
+    try {
+      await s();
+    } catch (err) {
+      log.warn({ err }, 'while stopping');
+    }
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+start().catch(async (err) => {
+  log.error({ err }, 'start-up failed');
+  process.stderr.write(`Kartkontor could not start: ${(err as Error).message}\n`);
+  await stop(1);
+});
