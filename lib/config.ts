@@ -72,11 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  if (parsed.success) {
-    const c = parsed.data;
-    if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
-      problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
-    }
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const c = parsed.data;

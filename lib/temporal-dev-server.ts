@@ -51,7 +51,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function startTemporalDevServer(opts: {
   cli: string;
   port: number;
-  uiPort: number;
+  /** null: no Web UI (tests). */
+  uiPort: number | null;
   dbFile: string | null;
   namespace: string;
   log: Logger;
@@ -60,7 +61,7 @@ export async function startTemporalDevServer(opts: {
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
+    ...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     '--namespace', opts.namespace,
     '--log-level', 'warn',
   ];
@@ -79,5 +80,6 @@ export async function startTemporalDevServer(opts: {
     await stopChild(child);
     throw err;
   }
-  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => stopChild(child) };
+  const uiUrl = opts.uiPort === null ? 'disabled' : `http://127.0.0.1:${opts.uiPort}`;
+  return { address, uiUrl, stop: () => stopChild(child) };
 }

@@ -40,21 +40,25 @@ export async function sendOnce(
   id: string,
   send: (m: OutboxMessage) => Promise<'sent' | 'held'>,
 ): Promise<OutboxMessage> {
-  return db.transaction(async (trx) => {
-    const message: OutboxMessage = await trx('outbox').where({ id }).forUpdate().first();
-    if (message.status === 'sent' || message.status === 'held') return message;
-    try {
+  try {
+    return await db.transaction(async (trx) => {
+      const message: OutboxMessage = await trx('outbox').where({ id }).forUpdate().first();
+      if (message.status === 'sent' || message.status === 'held') return message;
       const outcome = await send(message);
       const [row] = await trx('outbox')
         .where({ id })
         .update({ status: outcome, attempts: message.attempts + 1, last_error: null, sent_at: outcome === 'sent' ? trx.fn.now() : null })
         .returning('*');
       return row as OutboxMessage;
-    } catch (err) {
-      await trx('outbox').where({ id }).update({ status: 'failed', attempts: message.attempts + 1, last_error: String((err as Error).message ?? err) });
-      throw err;
-    }
-  });
+    });
+  } catch (err) {
+    // Recorded after the rollback, so the outbox shows every failed attempt and its error.
+    await db('outbox')
+      .where({ id })
+      .whereNotIn('status', ['sent', 'held'])
+      .update({ status: 'failed', attempts: db.raw('attempts + 1'), last_error: String((err as Error).message ?? err) });
+    throw err;
+  }
 }
 
 export async function listMessages(

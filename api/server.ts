@@ -1,0 +1,18 @@
+/**
+ * `npm run api`: the HTTP API alone, configured only through the environment.
+ * Stateless: run as many behind a load balancer as needed.
+ */
+import { loadConfigOrExit } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { connectRuntime } from '../lib/runtime';
+import { createServices } from '../lib/services';
+import { createApp } from './app';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.LOG_LEVEL, 'api');
+const runtime = await connectRuntime(config);
+const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...createServices({ db: runtime.db, temporal: runtime.temporal, config }), log });
+const server = app.listen(config.PORT, () => log.info({ url: config.publicUrl }, 'API listening'));
+const stop = () => server.close(() => void runtime.close());
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

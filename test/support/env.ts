@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { createDb, migrateLatest, type Db } from '../../db/knex';
+import { loadConfig, type Config } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { createServices } from '../../lib/services';
+import { createWorker, WORKFLOWS_PATH } from '../../lib/worker';
+
+export const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
+
+/** A database of its own for one test file, migrated to the latest schema. */
+export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const admin = createDb(inject('databaseUrl'), { min: 0, max: 1 });
+  const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
+  const db = createDb(url);
+  if (opts.migrate !== false) await migrateLatest(db);
+  return {
+    db,
+    url,
+    async drop() {
+      await db.destroy();
+      await admin.raw(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+async function existingDatabase(url: string) {
+  const db = createDb(url);
+  await migrateLatest(db);
+  return { db, url, drop: () => db.destroy() };
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${crypto.randomBytes(4).toString('hex')}`,
+    SMTP_URL: `smtp://127.0.0.1:${inject('smtpPort')}`,
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    ...env,
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test file. */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+
+export interface TestBackOffice {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  worker: Worker;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The API and a worker on the dev server, over a fresh database: the back office as deployed. */
+export async function startBackOffice(env: Record<string, string> = {}): Promise<TestBackOffice & { drop(): Promise<void> }> {
+  const database = env.DATABASE_URL ? await existingDatabase(env.DATABASE_URL) : await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: database.url, ...env });
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const worker = await createWorker(config, { db: database.db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log }, await workflowBundle());
+  const running = worker.run();
+  const app = createApp({ config, db: database.db, temporal, ...createServices({ db: database.db, temporal, config }), log });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = async () => {
+    await new Promise((resolve) => server.close(resolve));
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection.close();
+  };
+  return { config, db: database.db, temporal, worker, baseUrl, close, drop: async () => { await close(); await database.drop(); } };
+}
+
+/** Every message the SMTP receiver got for `to`, parsed; waits until `count` have arrived. */
+export async function mailTo(to: string, count = 1, timeoutMs = 20_000): Promise<ParsedMail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dir = inject('mailDir');
+    const parsed = await Promise.all(fs.readdirSync(dir).sort().map((f) => simpleParser(fs.readFileSync(path.join(dir, f)))));
+    const mine = parsed.filter((m) => [m.to].flat().some((a) => a?.value.some((v) => v.address === to)));
+    if (mine.length >= count || Date.now() > deadline) return mine;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** JSON over HTTP with an optional bearer token. */
+export async function call(baseUrl: string, method: string, urlPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${baseUrl}${urlPath}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+export async function login(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await call(baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.access_token;
+}

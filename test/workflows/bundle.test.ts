@@ -1,0 +1,22 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../../lib/worker';
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+it('the workflow bundle builds without Node-only imports', async () => {
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  expect(bundle.code.length).toBeGreaterThan(1000);
+  expect(bundle.code).toContain('welcomeUser');
+});
+
+it('the bundler refuses a workflow file that imports a Node built-in (so the test above can fail)', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kk-bundle-'));
+  const file = path.join(dir, 'bad.ts');
+  fs.writeFileSync(file, "import fs from 'node:fs';\nexport async function bad() { return fs.existsSync('/'); }\n");
+  await expect(bundleWorkflowCode({ workflowsPath: file, logger: quiet })).rejects.toThrow();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
