@@ -11,7 +11,7 @@ import { ApiError } from './errors';
  * The API's way into Temporal: workflow ids are business keys, and Temporal's own errors
  * come back as the API's error shape. A workflow refuses an update by throwing an
  * ApplicationFailure whose `type` is the API error code and whose first detail is the
- * HTTP status (see workflows/refusal.ts).
+ * HTTP status (workflows/refusal.ts builds it).
  */
 export function workflowGateway(client: Client, taskQueue: string) {
   return {
