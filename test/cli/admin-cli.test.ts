@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+
+let office: TestBackOffice & { drop(): Promise<void> };
+beforeAll(async () => {
+  office = await startBackOffice();
+});
+afterAll(() => office.drop());
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: office.config.databaseUrl,
+      TEMPORAL_ADDRESS: office.config.temporalAddress,
+      TEMPORAL_TASK_QUEUE: office.config.TEMPORAL_TASK_QUEUE,
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+}
+
+it('creates an account, a customer user (welcomed by e-mail) and a system account, with --json output', async () => {
+  const account = cli('accounts', 'create', '--kind', 'organisation', '--name', 'CLI AB', '--email', 'cli@example.se', '--organisation-number', '556777-0001', '--json');
+  expect(account.status).toBe(0);
+  const accountId = account.json().id;
+  expect(accountId).toMatch(/^[0-9a-f-]{36}$/);
+
+  const user = cli('users', 'create', '--email', 'cli.user@example.se', '--name', 'Cli User', '--password', 'cli-password-1', '--role', 'customer', '--account', accountId, '--language', 'en', '--json');
+  expect(user.status).toBe(0);
+  expect(user.json()).toMatchObject({ email: 'cli.user@example.se', role: 'customer', account_id: accountId });
+  const [mail] = await mailTo('cli.user@example.se');
+  expect(mail!.subject).toBe('Welcome to Kartkontor, Cli User');
+
+  const system = cli('system-accounts', 'create', '--account', accountId, '--json');
+  expect(system.status).toBe(0);
+  expect(system.json()).toMatchObject({ accountId, clientId: expect.stringMatching(/^kk_/), clientSecret: expect.any(String) });
+  const listed = cli('system-accounts', 'list', '--json').json();
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).not.toHaveProperty('secret_hash');
+
+  const reset = cli('users', 'reset-password', '--email', 'cli.user@example.se', '--password', 'another-password', '--json');
+  expect(reset.status).toBe(0);
+  const login = await fetch(`${office.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cli.user@example.se', password: 'another-password' }) });
+  expect(login.status).toBe(200);
+});
+
+it('refuses bad input with a message per field, exit code 1, and stores nothing', async () => {
+  const bad = cli('users', 'create', '--email', 'not-an-email', '--name', 'X', '--password', 'short', '--role', 'wizard');
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toMatch(/email/);
+  expect(bad.stderr).toMatch(/password: must be at least 10 characters/);
+  expect(bad.stderr).toMatch(/role/);
+  expect(await office.db('users').where({ name: 'X' })).toHaveLength(0);
+  expect(cli('nonsense').status).toBe(64);
+});
