@@ -17,7 +17,8 @@ export function workflowGateway(client: Client, taskQueue: string) {
   return {
     async start<A extends unknown[]>(workflowType: string, workflowId: string, args: A): Promise<void> {
       try {
-        await client.workflow.start(workflowType, { workflowId, taskQueue, args });
+        // Rejected also after the first run has closed: a business object is started once.
+        await client.workflow.start(workflowType, { workflowId, taskQueue, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
       } catch (err) {
         throw toApiError(err, workflowId);
       }

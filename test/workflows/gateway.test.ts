@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ApiError } from '../../api/errors';
+import { workflowGateway } from '../../api/temporal';
+import { workflowIds } from '../../workflows/ids';
+import { startBackOffice, type TestBackOffice } from '../support/env';
+
+let office: TestBackOffice & { drop(): Promise<void> };
+beforeAll(async () => {
+  office = await startBackOffice({ SMTP_URL: '' });
+});
+afterAll(() => office.drop());
+
+it('a workflow id is a business key: a second start is refused with 409, not doubled', async () => {
+  const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
+  const id = workflowIds.welcomeUser('00000000-0000-0000-0000-0000000000aa');
+  const input = { userId: 'x', accountId: null, email: 'dup@test.se', name: 'Dup', language: 'en', signInUrl: 'http://x' };
+  await gateway.start('welcomeUser', id, [input]);
+  await office.temporal.workflow.getHandle(id).result();
+  const second = await gateway.start('welcomeUser', id, [input]).catch((e: unknown) => e);
+  expect(second).toBeInstanceOf(ApiError);
+  expect(second).toMatchObject({ status: 409, code: 'already_exists' });
+  expect(await office.db('outbox').where({ to_address: 'dup@test.se' })).toHaveLength(1);
+});
+
+it('an update or query on an unknown workflow answers 404', async () => {
+  const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
+  await expect(gateway.update('no-such-workflow', 'approve', {})).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(gateway.query('no-such-workflow', 'status')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+});
