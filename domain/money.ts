@@ -28,10 +28,6 @@ export function add(a: Money, b: Money): Money {
   return money(a.minor + b.minor, a.currency);
 }
 
-export function sum(items: Money[], currency: Currency): Money {
-  return items.reduce((acc, m) => add(acc, m), money(0, currency));
-}
-
 export function multiply(m: Money, quantity: number): Money {
   if (!Number.isSafeInteger(quantity)) throw new RangeError(`quantity must be a whole number, got ${quantity}`);
   return money(m.minor * quantity, m.currency);

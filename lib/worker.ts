@@ -1,16 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { temporalConnectionOptions } from './temporal';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
-
-export function buildWorkflowBundle(): Promise<WorkflowBundleOption> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
-}
 
 let runtimeInstalled = false;
 

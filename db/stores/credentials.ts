@@ -72,7 +72,3 @@ export async function principalForToken(db: Db, hash: string, now: Date): Promis
     language: row.account_language ?? 'sv',
   };
 }
-
-export async function deleteExpiredTokens(db: Db, now: Date): Promise<number> {
-  return db('access_tokens').where('expires_at', '<=', now).delete();
-}

@@ -27,10 +27,6 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return db('users').where({ email: email.toLowerCase() }).first();
 }
 
-export async function getUser(db: Db, id: string): Promise<PublicUser | undefined> {
-  return db('users').select(publicColumns).where({ id }).first();
-}
-
 export async function listUsers(db: Db): Promise<PublicUser[]> {
   return db('users').select(publicColumns).orderBy('created_at');
 }
