@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/knex';
+import { stockholmDate } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
-import { stockholmToday } from '../lib/clock';
 import { createAuditActivities } from './audit';
 import { createEmailActivities } from './email';
 import { createInvoiceActivities } from './invoices';
@@ -22,7 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
   return {
     ...createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log }),
-    ...createInvoiceActivities({ db: deps.db, today: stockholmToday }),
+    ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
   };
 }

@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi';
 import { mountRoutes, type RouteSpec } from './route';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
+import { calendarRoutes } from './routes/calendar';
 import { directoryRoutes } from './routes/directory';
 import { mountHealth } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
     ...invoiceRoutes({ db }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
+    ...calendarRoutes(),
   ];
 
   const router = Router();
