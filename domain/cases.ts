@@ -1,0 +1,121 @@
+/**
+ * Rules of locate and planning cases (L3, L5, L10, L12, L14–L18). Pure: the case workflow
+ * decides with these, the API quotes with them.
+ */
+import { addWorkingDays, isWorkingDay, noonOfWorkingDayBefore, parseIsoDate, zonedInstant, type IsoDate } from './calendar';
+import { money, type Money } from './money';
+
+export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** L11: the answers a handler may give per network owner. */
+export const ANSWERS = ['no_infrastructure', 'dig_according_to_map', 'information', 'locate_needed'] as const;
+export type Answer = (typeof ANSWERS)[number];
+
+/**
+ * Fees in öre excluding VAT (T1, T2). The terms name these fees but not their amounts;
+ * these are Kartkontor's list prices (README, Decisions).
+ */
+export const CASE_FEES = {
+  express: money(150_000, 'SEK'), // L12
+  change: money(50_000, 'SEK'), // L15
+  cancellation: money(75_000, 'SEK'), // L16
+  mapOnlyOwnerLocate: money(120_000, 'SEK'), // L14
+  planningFasterDelivery: money(100_000, 'SEK'), // L17
+  planningVectorFormat: money(80_000, 'SEK'), // L17, per format
+} as const satisfies Record<string, Money>;
+
+/** L12: a physical locate normally happens 5 working days after the order time; express is day 1–4. */
+export const NORMAL_LOCATE_WORKING_DAYS = 5;
+export const EXPRESS_WORKING_DAYS = { first: 1, last: 4 } as const;
+/** L10: a case whose dig start is far ahead is handled at the latest 5 working days before it. */
+export const HANDLING_DAYS_BEFORE_DIG = 5;
+/** L17: a planning case is delivered as PDF within 10 working days. */
+export const PLANNING_DELIVERY_WORKING_DAYS = 10;
+/** L18: a planning case may be withdrawn within 48 hours of ordering. */
+export const PLANNING_WITHDRAWAL_MS = 48 * 3_600_000;
+/** A handling deadline falls at the end of the office day, 16:00 Stockholm time (decision). */
+export const OFFICE_CLOSES_HOUR = 16;
+
+/** L5: a private person must be at least 18 on the day of ordering. */
+export function isAdult(birthDate: IsoDate, on: IsoDate): boolean {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by > 18 || (y - by === 18 && (m > bm || (m === bm && d >= bd)));
+}
+
+/**
+ * L10: handled the same or the next working day after the order time; when the dig start
+ * is far ahead, at the latest 5 working days before it, whichever is later.
+ */
+export function handlingDeadlineDate(orderTime: IsoDate, digStart: IsoDate): IsoDate {
+  const soon = addWorkingDays(orderTime, 1);
+  const beforeDig = addWorkingDays(digStart, -HANDLING_DAYS_BEFORE_DIG);
+  return beforeDig > soon ? beforeDig : soon;
+}
+
+/** The instants a handler is reminded at and the case escalates at (L10). */
+export function handlingSchedule(deadline: IsoDate) {
+  const due = zonedInstant(deadline, OFFICE_CLOSES_HOUR, 0, 'Europe/Stockholm');
+  return {
+    morningReminder: zonedInstant(deadline, 8, 0, 'Europe/Stockholm'),
+    lastReminder: new Date(due.getTime() - 2 * 3_600_000),
+    due,
+  };
+}
+
+export const earliestNormalLocateDate = (orderTime: IsoDate) => addWorkingDays(orderTime, NORMAL_LOCATE_WORKING_DAYS);
+export const expressWindow = (orderTime: IsoDate) => ({
+  first: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.first),
+  last: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.last),
+});
+
+export type LocateDateRefusal = 'not_a_working_day' | 'before_order_time' | 'express_not_allowed_for_split_case';
+
+/**
+ * L12, L13: the locate date for a requested date. A date at least 5 working days after the
+ * order time is kept; an earlier date inside the express window is express (for a fee) —
+ * except for split cases (L13) — and anything earlier still moves to the earliest normal date.
+ */
+export function scheduleLocate(orderTime: IsoDate, requested: IsoDate, opts: { express: boolean; split: boolean }):
+  | { ok: true; date: IsoDate; express: boolean }
+  | { ok: false; reason: LocateDateRefusal } {
+  parseIsoDate(requested);
+  if (!isWorkingDay(requested)) return { ok: false, reason: 'not_a_working_day' };
+  const normal = earliestNormalLocateDate(orderTime);
+  if (requested >= normal) return { ok: true, date: requested, express: false };
+  if (!opts.express) return { ok: true, date: normal, express: false };
+  if (opts.split) return { ok: false, reason: 'express_not_allowed_for_split_case' };
+  const window = expressWindow(orderTime);
+  if (requested < window.first) return { ok: false, reason: 'before_order_time' };
+  return { ok: true, date: requested, express: true };
+}
+
+export interface FeeLine {
+  code: keyof typeof CASE_FEES;
+  amount: Money;
+}
+
+/** L15: moving a locate is free until 12:00 on the working day before its date; a new date inside the express window adds the express fee. */
+export function moveFees(currentDate: IsoDate, newDateIsExpress: boolean, now: Date): FeeLine[] {
+  const lines: FeeLine[] = [];
+  if (now.getTime() >= noonOfWorkingDayBefore(currentDate).getTime()) lines.push({ code: 'change', amount: CASE_FEES.change });
+  if (newDateIsExpress) lines.push({ code: 'express', amount: CASE_FEES.express });
+  return lines;
+}
+
+/** L16: cancelling is free until 12:00 on the working day before the locate date. */
+export function cancellationFees(locateDate: IsoDate, now: Date): FeeLine[] {
+  return now.getTime() >= noonOfWorkingDayBefore(locateDate).getTime() ? [{ code: 'cancellation', amount: CASE_FEES.cancellation }] : [];
+}
+
+/** L17: the PDF is due within 10 working days of the order time. */
+export const planningDueDate = (orderTime: IsoDate) => addWorkingDays(orderTime, PLANNING_DELIVERY_WORKING_DAYS);
+
+/** L18: withdrawal is possible within 48 hours of ordering, until delivered. */
+export function canWithdraw(orderedAt: Date, now: Date, delivered: boolean): boolean {
+  return !delivered && now.getTime() - orderedAt.getTime() <= PLANNING_WITHDRAWAL_MS;
+}
+
+/** LK numbers read `LK-2026-000123`: year of registration and a gapless sequence within it. */
+export const lkNumber = (year: number, sequence: number) => `LK-${year}-${String(sequence).padStart(6, '0')}`;

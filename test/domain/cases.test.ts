@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canWithdraw,
+  cancellationFees,
+  earliestNormalLocateDate,
+  expressWindow,
+  handlingDeadlineDate,
+  handlingSchedule,
+  isAdult,
+  lkNumber,
+  moveFees,
+  planningDueDate,
+  scheduleLocate,
+} from '../../domain/cases';
+
+describe('L5: age', () => {
+  it('L5: a private person must be 18 on the day of ordering', () => {
+    expect(isAdult('2008-11-24', '2026-11-24')).toBe(true);
+    expect(isAdult('2008-11-25', '2026-11-24')).toBe(false);
+    expect(isAdult('2008-02-29', '2026-02-28')).toBe(false);
+    expect(isAdult('2008-02-29', '2026-03-01')).toBe(true);
+  });
+});
+
+describe('L10: handling deadline', () => {
+  it('L10: the next working day after the order time', () => {
+    expect(handlingDeadlineDate('2026-11-27', '2026-11-30')).toBe('2026-11-30'); // Friday → Monday
+    expect(handlingDeadlineDate('2026-12-23', '2026-12-28')).toBe('2026-12-28'); // over Christmas
+  });
+  it('L10: 5 working days before a far dig start, when that is later', () => {
+    expect(handlingDeadlineDate('2026-11-24', '2027-01-15')).toBe('2027-01-08');
+  });
+  it('L10: reminders on the deadline morning and two hours before 16:00, in Stockholm time', () => {
+    const s = handlingSchedule('2026-11-30');
+    expect(s.morningReminder.toISOString()).toBe('2026-11-30T07:00:00.000Z');
+    expect(s.lastReminder.toISOString()).toBe('2026-11-30T13:00:00.000Z');
+    expect(s.due.toISOString()).toBe('2026-11-30T15:00:00.000Z');
+    expect(handlingSchedule('2026-06-15').due.toISOString()).toBe('2026-06-15T14:00:00.000Z');
+  });
+});
+
+describe('L12, L13: locate date', () => {
+  const orderTime = '2026-11-24'; // Tuesday
+  it('L12: normally 5 working days after the order time; express is working day 1–4', () => {
+    expect(earliestNormalLocateDate(orderTime)).toBe('2026-12-01');
+    expect(expressWindow(orderTime)).toEqual({ first: '2026-11-25', last: '2026-11-30' });
+  });
+  it('L12: keeps a desired date at least 5 working days ahead', () => {
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false })).toEqual({ ok: true, date: '2026-12-03', express: false });
+  });
+  it('L12: moves an earlier desired date to the earliest normal date unless express is ordered', () => {
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: false, split: false })).toEqual({ ok: true, date: '2026-12-01', express: false });
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: false })).toEqual({ ok: true, date: '2026-11-26', express: true });
+  });
+  it('L13: a split case cannot get express', () => {
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: true })).toEqual({ ok: false, reason: 'express_not_allowed_for_split_case' });
+  });
+  it('W1: a locate date must be a working day', () => {
+    expect(scheduleLocate(orderTime, '2026-12-05', { express: false, split: false })).toEqual({ ok: false, reason: 'not_a_working_day' });
+  });
+});
+
+describe('L15, L16: change and cancellation fees', () => {
+  const locateDate = '2026-12-01'; // Tuesday: free until Monday 30 Nov 12:00 CET = 11:00 UTC
+  it('L15: moving is free until 12:00 on the working day before, then the change fee applies', () => {
+    expect(moveFees(locateDate, false, new Date('2026-11-30T10:59:59Z'))).toEqual([]);
+    expect(moveFees(locateDate, false, new Date('2026-11-30T11:00:00Z')).map((f) => [f.code, f.amount.minor])).toEqual([['change', 50_000]]);
+  });
+  it('L15: a new date inside the express period also costs the express fee', () => {
+    expect(moveFees(locateDate, true, new Date('2026-11-30T11:00:00Z')).map((f) => f.code)).toEqual(['change', 'express']);
+    expect(moveFees(locateDate, true, new Date('2026-11-25T09:00:00Z')).map((f) => f.code)).toEqual(['express']);
+  });
+  it('L16: cancelling is free until 12:00 on the working day before', () => {
+    expect(cancellationFees('2026-11-30', new Date('2026-11-27T10:59:00Z'))).toEqual([]); // Monday's date → Friday noon
+    expect(cancellationFees('2026-11-30', new Date('2026-11-27T11:00:00Z')).map((f) => f.amount.minor)).toEqual([75_000]);
+  });
+});
+
+describe('L17, L18: planning cases', () => {
+  it('L17: the PDF is due within 10 working days', () => {
+    expect(planningDueDate('2026-12-18')).toBe('2027-01-08'); // Christmas, New Year and Epiphany skipped
+  });
+  it('L18: withdrawal within 48 hours of ordering, unless delivered', () => {
+    const ordered = new Date('2026-11-24T10:00:00Z');
+    expect(canWithdraw(ordered, new Date('2026-11-26T10:00:00Z'), false)).toBe(true);
+    expect(canWithdraw(ordered, new Date('2026-11-26T10:00:01Z'), false)).toBe(false);
+    expect(canWithdraw(ordered, new Date('2026-11-24T11:00:00Z'), true)).toBe(false);
+  });
+});
+
+it('L4: LK numbers are readable and ordered', () => {
+  expect(lkNumber(2026, 123)).toBe('LK-2026-000123');
+});
