@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './api/app';
 import { seedDemo, type DemoCredentials } from './cli/demo-seed';
+import { seedNetworkOwners } from './cli/demo-network-owners';
 import { listUsers } from './db/stores/users';
 import { loadConfigOrExit } from './lib/config';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -62,6 +63,7 @@ async function start() {
   if (config.embeddedPostgres && (await listUsers(runtime.db)).length === 0) {
     say('First start: seeding demo data …');
     fs.writeFileSync(credentialsFile, JSON.stringify(await seedDemo(services.directory), null, 2));
+    await seedNetworkOwners(runtime.db);
   }
 
   const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...services, log });

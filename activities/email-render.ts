@@ -20,6 +20,7 @@ export interface RenderedEmail {
 export function createEmailRenderer(templatesDir: string) {
   const hb = Handlebars.create();
   hb.registerHelper('money', (m: Money, options: Handlebars.HelperOptions) => formatMoney(m, options.data.root.locale));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const cache = new Map<string, Handlebars.TemplateDelegate>();
   // Bodies are plain text (escaped later, per paragraph); only the HTML layout escapes itself.
   const compile = (file: string) => {

@@ -5,6 +5,7 @@ import type { Db } from '../db/knex';
 import { stockholmDate } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
 import { createAuditActivities } from './audit';
+import { createCaseActivities } from './cases';
 import { createEmailActivities } from './email';
 import { createInvoiceActivities } from './invoices';
 
@@ -20,8 +21,10 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built over injected stores and clients. */
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
+  const email = createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log });
   return {
-    ...createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log }),
+    ...email,
+    ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
   };

@@ -15,6 +15,7 @@ import { mountRoutes, type RouteSpec } from './route';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { caseRoutes } from './routes/cases';
 import { directoryRoutes } from './routes/directory';
 import { mountHealth } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),
+    ...caseRoutes({ db, workflows: deps.workflows, config }),
   ];
 
   const router = Router();

@@ -14,6 +14,14 @@ import { ApiError } from './errors';
  * HTTP status (workflows/refusal.ts builds it).
  */
 export function workflowGateway(client: Client, taskQueue: string) {
+  const isClosed = async (workflowId: string) => {
+    try {
+      return (await client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  };
+
   return {
     async start<A extends unknown[]>(workflowType: string, workflowId: string, args: A): Promise<void> {
       try {
@@ -27,6 +35,10 @@ export function workflowGateway(client: Client, taskQueue: string) {
       try {
         return await client.workflow.getHandle(workflowId).executeUpdate<R, [unknown]>(updateName, { args: [arg] });
       } catch (err) {
+        // An update to a workflow that has run to its end is refused as a conflict, not "not found".
+        if (err instanceof WorkflowNotFoundError && (await isClosed(workflowId))) {
+          throw new ApiError(409, 'closed', `${workflowId} is closed and takes no more changes`);
+        }
         throw toApiError(err, workflowId);
       }
     },

@@ -1,4 +1,6 @@
 /** Workflow ids are business keys: starting the same business object twice is refused, not doubled. */
 export const workflowIds = {
   welcomeUser: (userId: string) => `welcome-user-${userId}`,
+  /** A locate or planning case runs under its LK number. */
+  locateCase: (lk: string) => lk,
 };

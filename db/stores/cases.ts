@@ -1,0 +1,106 @@
+import type { Area } from '../../domain/geometry';
+import { lkNumber, type Answer, type CaseKind } from '../../domain/cases';
+import type { Db } from '../knex';
+
+export interface NetworkOwner {
+  id: string;
+  name: string;
+  email: string;
+  mode: 'locates' | 'map_only';
+  coverage: Area;
+}
+
+export interface CaseRow {
+  lk: string;
+  kind: CaseKind;
+  account_id: string;
+  work_area: Area;
+  area_m2: number;
+  registered_at: Date;
+  order_time: string;
+  handling_deadline: string;
+  dig_start: string;
+  desired_locate_date: string | null;
+  locate_date: string | null;
+  express: boolean;
+  status: string;
+  overdue: boolean;
+  updated_at: Date;
+}
+
+export interface CaseOwnerRow {
+  owner_id: string;
+  name: string;
+  mode: NetworkOwner['mode'];
+  answer: Answer | null;
+  note: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
+export async function listNetworkOwners(db: Db): Promise<NetworkOwner[]> {
+  return db('network_owners').orderBy('id');
+}
+
+export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<void> {
+  await db('network_owners').insert({ ...owner, coverage: JSON.stringify(owner.coverage) }).onConflict('id').merge();
+}
+
+export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date'>;
+
+/**
+ * Registers a case under the next LK number of its year (L4) and runs `start` (which starts
+ * the case workflow) before committing: if the start fails, the number goes back to the
+ * series, so LK numbers have no gaps within a year.
+ */
+export async function registerCase(db: Db, input: NewCase, ownerIds: string[], start: (lk: string) => Promise<void>): Promise<string> {
+  return db.transaction(async (trx) => {
+    const year = Number(input.order_time.slice(0, 4));
+    const { rows } = await trx.raw(
+      `INSERT INTO case_series (year, last_sequence) VALUES (?, 1)
+       ON CONFLICT (year) DO UPDATE SET last_sequence = case_series.last_sequence + 1 RETURNING last_sequence`,
+      [year],
+    );
+    const sequence: number = rows[0].last_sequence;
+    const lk = lkNumber(year, sequence);
+    await trx('cases').insert({ ...input, lk, year, sequence, work_area: JSON.stringify(input.work_area), status: 'registered' });
+    if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
+    await start(lk);
+    return lk;
+  });
+}
+
+export async function getCase(db: Db, lk: string): Promise<(CaseRow & { owners: CaseOwnerRow[] }) | undefined> {
+  const row = await db('cases').where({ lk }).first();
+  if (!row) return undefined;
+  const owners = await db('case_owners as c')
+    .join('network_owners as o', 'o.id', 'c.owner_id')
+    .where('c.lk', lk)
+    .orderBy('o.name')
+    .select('c.owner_id', 'o.name', 'o.mode', 'c.answer', 'c.note', 'c.answered_by', 'c.answered_at');
+  return { ...row, owners };
+}
+
+export async function listCases(
+  db: Db,
+  filter: { accountId?: string; status?: string; overdue?: boolean; limit: number; offset: number },
+): Promise<{ items: CaseRow[]; total: number }> {
+  const base = db('cases').modify((q) => {
+    if (filter.accountId) q.where({ account_id: filter.accountId });
+    if (filter.status) q.where({ status: filter.status });
+    if (filter.overdue !== undefined) q.where({ overdue: filter.overdue });
+  });
+  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  // Handlers work by deadline: the most urgent first.
+  const items = await base.clone().orderBy([{ column: 'handling_deadline' }, { column: 'lk' }]).limit(filter.limit).offset(filter.offset);
+  return { items, total: Number(count) };
+}
+
+/** Mirrors the workflow's state into the row the lists read. */
+export async function updateCase(db: Db, lk: string, changes: Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express'>>): Promise<void> {
+  await db('cases').where({ lk }).update({ ...changes, updated_at: db.fn.now() });
+}
+
+export async function recordAnswer(db: Db, lk: string, ownerId: string, answer: Answer, note: string | null, by: string, at: Date): Promise<void> {
+  await db('case_owners').where({ lk, owner_id: ownerId }).update({ answer, note, answered_by: by, answered_at: at });
+}
