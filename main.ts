@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { createLogger } from './lib/logger';
 import { connectRuntime } from './lib/runtime';
 import { createServices } from './lib/services';
+import { ensureSettlementSchedule } from './lib/settlement-schedule';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 import { createWorker } from './lib/worker';
 import { ensureTemporalCli } from './scripts/provision';
@@ -51,6 +52,7 @@ async function start() {
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
   const services = createServices({ db: runtime.db, temporal: runtime.temporal, config });
+  await ensureSettlementSchedule(runtime.temporal, config);
 
   const worker = await createWorker(config, { db: runtime.db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log });
   const running = worker.run();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { formatMoney, type Money } from '../domain/money';
 
-export type Locale = 'sv' | 'en';
+export type Locale = 'sv' | 'en' | 'fi';
 
 export interface RenderedEmail {
   subject: string;

@@ -8,6 +8,7 @@ import { createAuditActivities } from './audit';
 import { createCaseActivities } from './cases';
 import { createEmailActivities } from './email';
 import { createInvoiceActivities } from './invoices';
+import { createSettlementActivities } from './settlements';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...email,
     ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail }),
+    ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
   };

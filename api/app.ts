@@ -21,6 +21,7 @@ import { mountHealth } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { mountOAuth2 } from './routes/oauth2';
 import { outboxRoutes } from './routes/outbox';
+import { settlementRoutes } from './routes/settlements';
 import type { WorkflowGateway } from './temporal';
 
 export interface AppDeps {
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use(express.json({ limit: '2mb' }));
+  app.use(express.text({ type: 'text/csv', limit: '200mb' }));
 
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps) {
     ...auditRoutes({ db }),
     ...calendarRoutes(),
     ...caseRoutes({ db, workflows: deps.workflows, config }),
+    ...settlementRoutes({ db, workflows: deps.workflows }),
   ];
 
   const router = Router();

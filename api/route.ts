@@ -84,6 +84,8 @@ export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db;
       };
       const key = req.get('Idempotency-Key');
       const answer = spec.idempotent && key ? await idempotently(deps.db, principal, req, key, run) : await run();
+      // A handler that streams a file has answered already.
+      if (res.headersSent) return;
       if (answer.status === 204) res.status(204).end();
       else res.status(answer.status).json(answer.body);
     });

@@ -47,6 +47,8 @@ const schema = z.object({
 
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(3600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
+  SETTLEMENT_SCHEDULE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('06:00'),
 });
 
 export type Config = z.infer<typeof schema> & {

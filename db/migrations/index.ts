@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import * as foundation from './001_foundation';
 import * as cases from './003_cases';
+import * as settlement from './004_settlement';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
   '003_cases': cases,
+  '004_settlement': settlement,
 };

@@ -6,7 +6,7 @@ export interface OutboxMessage {
   id: string;
   idempotency_key: string;
   template: string;
-  locale: 'sv' | 'en';
+  locale: 'sv' | 'en' | 'fi';
   to_address: string;
   subject: string;
   html: string;

@@ -27,7 +27,8 @@ export interface InputError {
   message: string;
 }
 
-export type ImportResult<T> = { ok: true; rows: T[] } | { ok: false; errors: InputError[] };
+/** Rows keep the file line they came from, so later checks (unknown providers) can name it. */
+export type ImportResult<T> = { ok: true; rows: (T & { line: number })[] } | { ok: false; errors: InputError[] };
 
 export const INPUT_TYPES = ['providers', 'map-material', 'address-material', 'revenue'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
@@ -75,7 +76,7 @@ function readFile<T>(type: InputType, text: string, read: RowReader<T>, unique?:
   }
   if (records.length === 1) return { ok: false, errors: [{ line: 2, message: 'the file has no data rows' }] };
   const errors: InputError[] = [];
-  const rows: T[] = [];
+  const rows: (T & { line: number })[] = [];
   const seen = new Map<string, number>();
   for (const record of records.slice(1)) {
     if (record.fields.length !== expected.length) {
@@ -97,7 +98,7 @@ function readFile<T>(type: InputType, text: string, read: RowReader<T>, unique?:
       }
       seen.set(key, record.line);
     }
-    rows.push(row);
+    rows.push({ ...row, line: record.line });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, rows };
 }

@@ -28,7 +28,7 @@ describe('identifiers', () => {
 describe('settlement inputs', () => {
   it('reads providers', () => {
     const result = readProviders('provider_id,name,business_id,iban,email,language\nhki,"Helsinki, city",0112038-9,FI2112345600000785,kartta@hel.example.fi,fi\n');
-    expect(result).toEqual({ ok: true, rows: [{ providerId: 'hki', name: 'Helsinki, city', businessId: '0112038-9', iban: 'FI2112345600000785', email: 'kartta@hel.example.fi', language: 'fi' }] });
+    expect(result).toEqual({ ok: true, rows: [{ line: 2, providerId: 'hki', name: 'Helsinki, city', businessId: '0112038-9', iban: 'FI2112345600000785', email: 'kartta@hel.example.fi', language: 'fi' }] });
   });
 
   it('reports every bad row with its line number, and returns no rows', () => {
@@ -65,9 +65,9 @@ describe('settlement inputs', () => {
     expect(readRevenue('category,amount\nusage_fee,1234.50\nusage_fee,0.05\naddress_register_cost,10.00')).toEqual({
       ok: true,
       rows: [
-        { category: 'usage_fee', amountCents: 123_450 },
-        { category: 'usage_fee', amountCents: 5 },
-        { category: 'address_register_cost', amountCents: 1000 },
+        { line: 2, category: 'usage_fee', amountCents: 123_450 },
+        { line: 3, category: 'usage_fee', amountCents: 5 },
+        { line: 4, category: 'address_register_cost', amountCents: 1000 },
       ],
     });
     const bad = readRevenue('category,amount\nusage_fees,1.00\ncopy_permit,1.5\ncopy_permit,1,50');

@@ -1,0 +1,23 @@
+import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { workflowIds } from '../workflows/ids';
+import type { Config } from './config';
+
+/**
+ * M5: every January (day and time configurable, Helsinki time) a Schedule starts the
+ * settlement of the previous year. Safe to call at every start: an existing schedule is
+ * updated to the configured time, never duplicated.
+ */
+export async function ensureSettlementSchedule(client: Client, config: Config): Promise<void> {
+  const [hour, minute] = config.SETTLEMENT_SCHEDULE_TIME.split(':').map(Number) as [number, number];
+  const spec = {
+    calendars: [{ month: 'JANUARY' as const, dayOfMonth: config.SETTLEMENT_SCHEDULE_DAY, hour, minute }],
+    timezone: 'Europe/Helsinki',
+  };
+  const action = { type: 'startWorkflow' as const, workflowType: 'yearlySettlement', args: [], taskQueue: config.TEMPORAL_TASK_QUEUE };
+  try {
+    await client.schedule.create({ scheduleId: workflowIds.yearlySettlementSchedule, spec, action });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(workflowIds.yearlySettlementSchedule).update((previous) => ({ ...previous, spec, action }));
+  }
+}
