@@ -54,7 +54,7 @@ async function start() {
   const services = createServices({ db: runtime.db, temporal: runtime.temporal, config });
   await ensureSettlementSchedule(runtime.temporal, config);
 
-  const worker = await createWorker(config, { db: runtime.db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log });
+  const worker = await createWorker(config, { db: runtime.db, log });
   const running = worker.run();
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

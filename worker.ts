@@ -11,7 +11,7 @@ const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'worker');
 const db = createDb(config.databaseUrl);
 await migrateLatest(db);
-const worker = await createWorker(config, { db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log });
+const worker = await createWorker(config, { db, log });
 const stop = () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();
 };

@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/knex';
 import { stockholmDate } from '../domain/calendar';
+import { localDeliveryStore } from '../lib/delivery-store';
 import type { Logger } from '../lib/logger';
 import { createAuditActivities } from './audit';
 import { createCaseActivities } from './cases';
 import { createEmailActivities } from './email';
 import { createInvoiceActivities } from './invoices';
+import { createOrderActivities } from './orders';
+import { sampleProducer } from './production';
 import { createSettlementActivities } from './settlements';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
@@ -16,6 +19,8 @@ export interface ActivityDeps {
   db: Db;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Folder of the local delivery store (DATA_DIR/deliveries). */
+  deliveryDir: string;
   log: Logger;
 }
 
@@ -27,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...email,
     ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
+    ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir) }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
   };

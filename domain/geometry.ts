@@ -200,3 +200,8 @@ export function toSvgPath(g: Area, width: number, height: number, padding = 8): 
     .map((ring) => `M${ring.slice(0, -1).map(([e, n]) => `${x(e)},${y(n)}`).join('L')}Z`)
     .join(' ');
 }
+
+/** Whether a point lies in the area (holes excluded; the boundary counts as inside). */
+export function containsPoint(g: Area, p: Position): boolean {
+  return polygonsOf(g).some((polygon) => pointInPolygon(p, polygon));
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { Db } from '../db/knex';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { temporalConnectionOptions } from './temporal';
@@ -25,8 +26,13 @@ function installRuntime(log: Logger) {
   });
 }
 
+/** The activities' dependencies as the configuration names them. */
+export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps {
+  return { db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, deliveryDir: path.join(config.DATA_DIR, 'deliveries'), log };
+}
+
 /** One worker on the configured task queue with every workflow and activity registered. */
-export async function createWorker(config: Config, deps: ActivityDeps, bundle?: WorkflowBundleOption): Promise<Worker> {
+export async function createWorker(config: Config, deps: { db: Db; log: Logger }, bundle?: WorkflowBundleOption): Promise<Worker> {
   installRuntime(deps.log);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   return Worker.create({
@@ -34,6 +40,6 @@ export async function createWorker(config: Config, deps: ActivityDeps, bundle?: 
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
+    activities: createActivities(activityDeps(config, deps.db, deps.log)),
   });
 }

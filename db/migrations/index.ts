@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import * as foundation from './001_foundation';
+import * as orders from './002_orders';
 import * as cases from './003_cases';
 import * as settlement from './004_settlement';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
+  '002_orders': orders,
   '003_cases': cases,
   '004_settlement': settlement,
 };

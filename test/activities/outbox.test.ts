@@ -2,15 +2,12 @@ import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createActivities } from '../../activities';
 import type { WelcomeUserInput } from '../../workflows/welcome-user';
-import { createTestDatabase, log, mailTo, workflowBundle } from '../support/env';
+import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let env: TestWorkflowEnvironment;
-const smtpUrl = () => `smtp://127.0.0.1:${inject('smtpPort')}`;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -30,7 +27,7 @@ describe('the e-mail outbox', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: database.db, smtpUrl: smtpUrl(), mailFrom: 'Kartkontor <noreply@test.se>', log }),
+      activities: testActivities(database.db),
     });
     const to = 'reject-once+retry@test.se';
     const input = welcome(to);
@@ -46,7 +43,7 @@ describe('the e-mail outbox', () => {
   });
 
   it('the same key twice (a retry after a lost completion) sends once', async () => {
-    const { sendEmail } = createActivities({ db: database.db, smtpUrl: smtpUrl(), mailFrom: 'noreply@test.se', log });
+    const { sendEmail } = testActivities(database.db);
     const message = { key: 'same-key-1', template: 'welcome', locale: 'sv' as const, to: 'twice@test.se', data: { name: 'T', email: 'twice@test.se', signInUrl: 'http://x' } };
     const first = await sendEmail(message);
     const second = await sendEmail(message);
@@ -56,7 +53,7 @@ describe('the e-mail outbox', () => {
   });
 
   it('without SMTP_URL the message is held in the outbox, not dropped', async () => {
-    const { sendEmail } = createActivities({ db: database.db, smtpUrl: undefined, mailFrom: 'noreply@test.se', log });
+    const { sendEmail } = testActivities(database.db, { smtp: false });
     const result = await sendEmail({ key: 'held-1', template: 'welcome', locale: 'en', to: 'held@test.se', data: { name: 'H', email: 'held@test.se', signInUrl: 'http://x' } });
     expect(result.status).toBe('held');
     const [row] = await database.db('outbox').where({ idempotency_key: 'held-1' });
@@ -66,7 +63,7 @@ describe('the e-mail outbox', () => {
   });
 
   it('renders HTML with the text escaped and links made clickable', async () => {
-    const { sendEmail } = createActivities({ db: database.db, smtpUrl: undefined, mailFrom: 'noreply@test.se', log });
+    const { sendEmail } = testActivities(database.db, { smtp: false });
     await sendEmail({ key: 'escape-1', template: 'welcome', locale: 'en', to: 'e@test.se', data: { name: '<b>Eve</b>', email: 'e@test.se', signInUrl: 'https://kk.example/login' } });
     const [row] = await database.db('outbox').where({ idempotency_key: 'escape-1' });
     expect(row.html).toContain('&lt;b&gt;Eve&lt;/b&gt;');

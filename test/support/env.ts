@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
+import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { createDb, migrateLatest, type Db } from '../../db/knex';
 import { loadConfig, type Config } from '../../lib/config';
@@ -71,7 +73,7 @@ export async function startBackOffice(env: Record<string, string> = {}): Promise
   const config = testConfig({ DATABASE_URL: database.url, ...env });
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker(config, { db: database.db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, log }, await workflowBundle());
+  const worker = await createWorker(config, { db: database.db, log }, await workflowBundle());
   const running = worker.run();
   const app = createApp({ config, db: database.db, temporal, ...createServices({ db: database.db, temporal, config }), log });
   const server = app.listen(0, '127.0.0.1');
@@ -84,6 +86,17 @@ export async function startBackOffice(env: Record<string, string> = {}): Promise
     await connection.close();
   };
   return { config, db: database.db, temporal, worker, baseUrl, close, drop: async () => { await close(); await database.drop(); } };
+}
+
+/** The activities over a test database, sending to the test SMTP receiver unless told otherwise. */
+export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
+  return createActivities({
+    db,
+    smtpUrl: opts.smtp === false ? undefined : `smtp://127.0.0.1:${inject('smtpPort')}`,
+    mailFrom: 'Kartkontor <noreply@test.se>',
+    deliveryDir: path.join(os.tmpdir(), 'kartkontor-test-deliveries'),
+    log,
+  });
 }
 
 /** Every message the SMTP receiver got for `to`, parsed; waits until `count` have arrived. */

@@ -2,15 +2,13 @@ import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createActivities } from '../../activities';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addWorkingDays, orderTime as orderTimeOf } from '../../domain/calendar';
 import { handlingDeadlineDate, handlingSchedule } from '../../domain/cases';
 import { registerCase } from '../../db/stores/cases';
 import { createDirectory } from '../../lib/directory';
 import type { CaseInput } from '../../workflows/case';
-import { createTestDatabase, log, workflowBundle } from '../support/env';
+import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -34,7 +32,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, smtpUrl: `smtp://127.0.0.1:${inject('smtpPort')}`, mailFrom: 'noreply@test.se', log }),
+    activities: testActivities(database.db),
   });
   running = worker.run();
 });

@@ -2,9 +2,8 @@ import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
 import { createDirectory } from '../../lib/directory';
-import { createTestDatabase, log, workflowBundle } from '../support/env';
+import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -29,7 +28,7 @@ it('M5: waits for closed books, reminding finance weekly, then computes the draf
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: database.db, smtpUrl: undefined, mailFrom: 'noreply@test.se', log }),
+    activities: testActivities(database.db, { smtp: false }),
   });
   await worker.runUntil(async () => {
     const year = 2000 + Math.floor(Math.random() * 100);

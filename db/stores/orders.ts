@@ -1,0 +1,139 @@
+import type { Area } from '../../domain/geometry';
+import type { OrderFee, PriceVersion } from '../../domain/orders';
+import type { Db } from '../knex';
+
+export interface Product {
+  id: string;
+  name_sv: string;
+  name_en: string;
+  open_data: boolean;
+  formats: string[];
+}
+
+export interface OrderRow {
+  id: string;
+  account_id: string;
+  user_id: string | null;
+  product_id: string;
+  format: string;
+  delivery_method: 'download' | 'physical_media';
+  selection: Area;
+  area_m2: number;
+  price_list_version: string;
+  fee: OrderFee;
+  framework_agreement_id: string | null;
+  permitted_use: string;
+  status: string;
+  status_reason: string | null;
+  shipment: { carrier: string; trackingNumber: string } | null;
+  placed_at: Date;
+  updated_at: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  order_id: string;
+  typ: 'BAS' | 'FORANDRING';
+  status: 'PÅGÅENDE' | 'LYCKAD' | 'MISSLYCKAD';
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export interface DeliveryFileRow {
+  delivery_id: string;
+  name: string;
+  type: string;
+  length: number;
+  storage_key: string;
+  updated_at: Date;
+}
+
+export async function listProducts(db: Db): Promise<(Product & { prices: PriceVersion[] })[]> {
+  const [products, prices] = await Promise.all([db('products').orderBy('id'), db('price_list').orderBy(['product_id', 'valid_from'])]);
+  return products.map((p: Product) => ({
+    ...p,
+    prices: prices
+      .filter((v) => v.product_id === p.id)
+      .map((v) => ({ productId: v.product_id, validFrom: v.valid_from, pricePerKm2: { minor: v.price_per_km2_minor, currency: 'SEK' as const }, minimumFee: { minor: v.minimum_fee_minor, currency: 'SEK' as const } })),
+  }));
+}
+
+export async function frameworkAgreementsOf(db: Db, accountId: string) {
+  const rows = await db('framework_agreements').where({ account_id: accountId });
+  return rows.map((r) => ({ id: r.id as string, kind: r.kind as string, productIds: r.product_ids as string[], validFrom: r.valid_from as string, validTo: r.valid_to as string | null }));
+}
+
+export async function createFrameworkAgreement(db: Db, input: { accountId: string; kind: string; productIds: string[]; validFrom: string; validTo: string | null }) {
+  const [row] = await db('framework_agreements').insert({ account_id: input.accountId, kind: input.kind, product_ids: input.productIds, valid_from: input.validFrom, valid_to: input.validTo }).returning('*');
+  return row;
+}
+
+export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) });
+    await trx('order_events').insert({ order_id: order.id, status: order.status, by: order.user_id });
+  });
+}
+
+export async function getOrder(db: Db, id: string): Promise<OrderRow | undefined> {
+  return db('orders').where({ id }).first();
+}
+
+export async function listOrders(db: Db, filter: { accountId?: string; status?: string; limit: number; offset: number }) {
+  const base = db('orders').modify((q) => {
+    if (filter.accountId) q.where({ account_id: filter.accountId });
+    if (filter.status) q.where({ status: filter.status });
+  });
+  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const items: OrderRow[] = await base.clone().orderBy('placed_at').limit(filter.limit).offset(filter.offset);
+  return { items, total: Number(count) };
+}
+
+/** Every transition is stored, so lists and reports read the database, not the workflows (G6). */
+export async function setOrderStatus(db: Db, id: string, status: string, reason: string | null, by: string | null): Promise<void> {
+  await db.transaction(async (trx) => {
+    const current = await trx('orders').where({ id }).forUpdate().first();
+    if (current.status === status) return; // a retried activity records a transition once
+    await trx('orders').where({ id }).update({ status, status_reason: reason, updated_at: trx.fn.now() });
+    await trx('order_events').insert({ order_id: id, status, reason, by });
+  });
+}
+
+export async function orderEvents(db: Db, id: string) {
+  return db('order_events').where({ order_id: id }).orderBy('id').select('status', 'reason', 'by', 'at');
+}
+
+export async function createAgreement(db: Db, order: OrderRow, approvedBy: string, validFrom: string, termsVersion: string) {
+  await db('agreements')
+    .insert({ order_id: order.id, account_id: order.account_id, product_id: order.product_id, selection: JSON.stringify(order.selection), area_m2: order.area_m2, permitted_use: order.permitted_use, terms_version: termsVersion, valid_from: validFrom, approved_by: approvedBy })
+    .onConflict('order_id')
+    .ignore();
+  return db('agreements').where({ order_id: order.id }).first();
+}
+
+export async function getAgreement(db: Db, id: string) {
+  return db('agreements').where({ id }).first();
+}
+
+export async function listAgreements(db: Db, accountId?: string) {
+  return db('agreements').modify((q) => (accountId ? q.where({ account_id: accountId }) : q)).orderBy('created_at', 'desc');
+}
+
+export async function upsertDelivery(db: Db, delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status'>): Promise<void> {
+  await db('deliveries')
+    .insert(delivery)
+    .onConflict('id')
+    .merge({ status: delivery.status, finished_at: delivery.status === 'PÅGÅENDE' ? null : db.fn.now() });
+}
+
+export async function addDeliveryFiles(db: Db, files: Omit<DeliveryFileRow, 'updated_at'>[]): Promise<void> {
+  if (files.length > 0) await db('delivery_files').insert(files).onConflict(['delivery_id', 'name']).merge();
+}
+
+export async function latestDelivery(db: Db, orderId: string): Promise<DeliveryRow | undefined> {
+  return db('deliveries').where({ order_id: orderId }).orderBy('created_at', 'desc').first();
+}
+
+export async function deliveryFiles(db: Db, deliveryId: string): Promise<DeliveryFileRow[]> {
+  return db('delivery_files').where({ delivery_id: deliveryId }).orderBy('name');
+}

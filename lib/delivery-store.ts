@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * Where delivery files live. The built-in store is a local folder; an object store can
+ * implement the same three calls.
+ */
+export interface DeliveryStore {
+  put(key: string, data: Buffer): Promise<number>;
+  size(key: string): Promise<number>;
+  /** Streams the bytes (inclusive range), never the whole file in memory. */
+  read(key: string, range?: { start: number; end: number }): Readable;
+}
+
+export function localDeliveryStore(root: string): DeliveryStore {
+  const file = (key: string) => {
+    if (!/^[\w.-]+(\/[\w.-]+)*$/.test(key) || key.includes('..')) throw new Error(`bad storage key ${key}`);
+    return path.join(root, key);
+  };
+  return {
+    async put(key, data) {
+      const target = file(key);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      // Written aside and renamed, so a reader never sees half a file.
+      await fs.promises.writeFile(`${target}.part`, data);
+      await fs.promises.rename(`${target}.part`, target);
+      return data.length;
+    },
+    async size(key) {
+      return (await fs.promises.stat(file(key))).size;
+    },
+    read(key, range) {
+      return fs.createReadStream(file(key), range);
+    },
+  };
+}
