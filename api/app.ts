@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import express, { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
@@ -6,6 +7,7 @@ import swaggerUi from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/knex';
 import type { Config } from '../lib/config';
+import { localDeliveryStore } from '../lib/delivery-store';
 import type { Directory } from '../lib/directory';
 import type { Logger } from '../lib/logger';
 import { createAuth } from './auth';
@@ -21,6 +23,8 @@ import { mountHealth } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { mountOAuth2 } from './routes/oauth2';
 import { outboxRoutes } from './routes/outbox';
+import { orderRoutes } from './routes/orders';
+import { deliveryApiRoutes } from './routes/delivery-api';
 import { settlementRoutes } from './routes/settlements';
 import type { WorkflowGateway } from './temporal';
 
@@ -62,6 +66,8 @@ export function createApp(deps: AppDeps) {
     ...calendarRoutes(),
     ...caseRoutes({ db, workflows: deps.workflows, config }),
     ...settlementRoutes({ db, workflows: deps.workflows }),
+    ...orderRoutes({ db, workflows: deps.workflows, config }),
+    ...deliveryApiRoutes({ db, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')), config }),
   ];
 
   const router = Router();

@@ -3,6 +3,7 @@ export const workflowIds = {
   welcomeUser: (userId: string) => `welcome-user-${userId}`,
   /** A locate or planning case runs under its LK number. */
   locateCase: (lk: string) => lk,
+  geodataOrder: (orderId: string) => `order-${orderId}`,
   settlement: (year: number) => `settlement-${year}`,
   /** The Schedule that starts each January's settlement of the previous year. */
   yearlySettlementSchedule: 'settlement-yearly',

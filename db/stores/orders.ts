@@ -68,10 +68,12 @@ export async function createFrameworkAgreement(db: Db, input: { accountId: strin
   return row;
 }
 
-export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>): Promise<void> {
+/** Stores the order and runs `start` (its workflow) before committing: no order without its workflow. */
+export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<void>): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) });
     await trx('order_events').insert({ order_id: order.id, status: order.status, by: order.user_id });
+    await start();
   });
 }
 

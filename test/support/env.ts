@@ -50,6 +50,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_TASK_QUEUE: `test-${crypto.randomBytes(4).toString('hex')}`,
     SMTP_URL: `smtp://127.0.0.1:${inject('smtpPort')}`,
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    DATA_DIR: path.join(os.tmpdir(), 'kartkontor-test-data'),
     ...env,
   });
 }

@@ -1,0 +1,289 @@
+import crypto from 'node:crypto';
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import type { Db } from '../../db/knex';
+import { getAccount } from '../../db/stores/accounts';
+import type { Principal } from '../../db/stores/credentials';
+import {
+  createFrameworkAgreement,
+  frameworkAgreementsOf,
+  getAgreement,
+  getOrder,
+  insertOrder,
+  latestDelivery,
+  listAgreements,
+  listOrders,
+  listProducts,
+  orderEvents,
+  type OrderRow,
+} from '../../db/stores/orders';
+import { stockholmDate } from '../../domain/calendar';
+import { toSvgPath, validateArea } from '../../domain/geometry';
+import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
+import type { Config } from '../../lib/config';
+import { workflowIds } from '../../workflows/ids';
+import type { OrderInput } from '../../workflows/order';
+import { accountScope, assertVisible } from '../auth';
+import { ApiError, notFound } from '../errors';
+import type { WorkflowGateway } from '../temporal';
+import { defineRoute, paging } from '../route';
+
+const orderRequest = z.object({
+  productId: z.string().min(1),
+  format: z.string().min(1),
+  deliveryMethod: z.enum(['download', 'physical_media']).default('download'),
+  selection: z.unknown(),
+  permittedUse: z.string().min(1).max(500).default('internal use within the organisation'),
+});
+const idParams = z.object({ id: z.uuid() });
+
+export const presentOrder = (o: OrderRow) => ({
+  id: o.id,
+  accountId: o.account_id,
+  productId: o.product_id,
+  format: o.format,
+  deliveryMethod: o.delivery_method,
+  areaM2: o.area_m2,
+  priceListVersion: o.price_list_version,
+  fee: { net: o.fee.net, vat: o.fee.vat, total: o.fee.total, minimumApplied: o.fee.minimumApplied },
+  status: o.status,
+  statusReason: o.status_reason,
+  placedAt: o.placed_at,
+  updatedAt: o.updated_at,
+});
+
+/** Geodata orders (G1–G9): catalogue, quote, order, the handler's decision, agreements. */
+export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
+  /** G2, G3: the fee of a request, computed the same way for the quote and the order. */
+  async function price(principal: Principal, body: z.infer<typeof orderRequest>) {
+    const products = await listProducts(deps.db);
+    const product = products.find((p) => p.id === body.productId);
+    if (!product) throw new ApiError(422, 'unknown_product', `There is no product ${body.productId}; see GET /api/v1/products`);
+    if (!product.formats.includes(body.format)) throw new ApiError(422, 'unknown_format', `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`);
+    const area = validateArea(body.selection);
+    if (!area.ok) throw new ApiError(422, 'invalid_selection', `The selection is not valid: ${area.problems.map((p) => p.message).join('; ')}`, area.problems);
+    const today = stockholmDate(new Date());
+    const version = priceOn(product.prices, today);
+    if (!version) throw new ApiError(422, 'no_price', `${product.name_en} has no price valid on ${today}`);
+    const account = (await getAccount(deps.db, principal.accountId!))!;
+    const fee = orderFee(version, area.areaM2, account.kind);
+    const framework = (await frameworkAgreementsOf(deps.db, account.id)).find((f) => frameworkCovers(f, product.id, today)) ?? null;
+    return { product, area, fee, account, framework };
+  }
+
+  const update = (id: string, name: string, arg: unknown) => deps.workflows.update(workflowIds.geodataOrder(id), name, arg);
+  const visibleOrder = async (principal: Principal, id: string) => assertVisible(principal, await getOrder(deps.db, id), `Order ${id}`);
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/products',
+      tag: 'orders',
+      summary: 'The catalogue with the prices valid today (G1, T3)',
+      auth: 'authenticated',
+      handler: async () => {
+        const today = stockholmDate(new Date());
+        const products = await listProducts(deps.db);
+        return {
+          body: products.map((p) => ({ id: p.id, name: { sv: p.name_sv, en: p.name_en }, openData: p.open_data, formats: p.formats, price: priceOn(p.prices, today) ?? null })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/quote',
+      tag: 'orders',
+      summary: 'The fee of an order before it is placed (G2, G3); the same figure goes on the order',
+      auth: ['customer'],
+      body: orderRequest,
+      handler: async ({ body, principal }) => {
+        const { product, area, fee, framework } = await price(principal, body);
+        return {
+          body: {
+            productId: product.id,
+            areaM2: area.areaM2,
+            areaKm2: area.areaKm2,
+            priceListVersion: fee.priceListVersion,
+            lines: [{ description: `${product.name_en}, ${area.areaKm2.toFixed(3)} km²`, net: fee.net, vat: fee.vat, total: fee.total }],
+            net: fee.net,
+            vat: fee.vat,
+            total: fee.total,
+            minimumApplied: fee.minimumApplied,
+            display: fee.display,
+            needsApproval: !product.open_data && !framework,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders',
+      tag: 'orders',
+      summary: 'Place an order; the confirmation e-mail goes out at once (G3–G6)',
+      auth: ['customer'],
+      body: orderRequest,
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ body, principal }) => {
+        const { product, area, fee, account, framework } = await price(principal, body);
+        const id = crypto.randomUUID();
+        const placedAt = new Date();
+        await insertOrder(
+          deps.db,
+          {
+            id, account_id: account.id, user_id: principal.kind === 'user' ? principal.id : null, product_id: product.id, format: body.format,
+            delivery_method: body.deliveryMethod, selection: area.geometry, area_m2: area.areaM2, price_list_version: fee.priceListVersion, fee,
+            framework_agreement_id: framework?.id ?? null, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
+          },
+          () =>
+            deps.workflows.start<[OrderInput]>('geodataOrder', workflowIds.geodataOrder(id), [
+              {
+                orderId: id, accountId: account.id, customer: { name: account.name, email: account.email, language: account.language },
+                product: { id: product.id, name: account.language === 'sv' ? product.name_sv : product.name_en, openData: product.open_data },
+                format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null,
+                placedAt: placedAt.getTime(), publicUrl: deps.config.publicUrl,
+              },
+            ]),
+        );
+        return { body: presentOrder((await getOrder(deps.db, id))!) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/orders',
+      tag: 'orders',
+      summary: 'Orders, oldest first (the handlers’ queue with ?status=awaiting_approval); customers see their own (G6, G9)',
+      auth: ['customer', 'handler', 'finance', 'admin'],
+      query: z.object({ status: z.string().max(40).optional(), ...paging }),
+      handler: async ({ query, principal }) => {
+        const { items, total } = await listOrders(deps.db, { ...query, accountId: accountScope(principal) });
+        return { body: { items: items.map(presentOrder), total, limit: query.limit, offset: query.offset } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/orders/:id',
+      tag: 'orders',
+      summary: 'One order with its history and latest delivery',
+      auth: ['customer', 'handler', 'finance', 'admin'],
+      params: idParams,
+      handler: async ({ params, principal }) => {
+        const order = await visibleOrder(principal, params.id);
+        const delivery = await latestDelivery(deps.db, order.id);
+        return { body: { ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), latestDelivery: delivery ?? null } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/approve',
+      tag: 'orders',
+      summary: 'A handler approves; for a fee-based product this concludes the end-use agreement (G4)',
+      auth: ['handler'],
+      params: idParams,
+      handler: async ({ params, principal }) => {
+        await visibleOrder(principal, params.id);
+        return { body: await update(params.id, 'approve', { by: principal.id }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/reject',
+      tag: 'orders',
+      summary: 'A handler rejects, with a reason the customer sees',
+      auth: ['handler'],
+      params: idParams,
+      body: z.object({ reason: z.string().trim().min(3).max(1000) }),
+      handler: async ({ params, body, principal }) => {
+        await visibleOrder(principal, params.id);
+        return { body: await update(params.id, 'reject', { by: principal.id, reason: body.reason }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/cancel',
+      tag: 'orders',
+      summary: 'The customer cancels, until the order is approved',
+      auth: ['customer', 'handler'],
+      params: idParams,
+      handler: async ({ params, principal }) => {
+        await visibleOrder(principal, params.id);
+        return { body: await update(params.id, 'cancel', { by: principal.id }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/retry-delivery',
+      tag: 'orders',
+      summary: 'A handler restarts a failed production',
+      auth: ['handler'],
+      params: idParams,
+      handler: async ({ params, principal }) => ({ body: await update(params.id, 'retryDelivery', { by: principal.id }) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/shipment',
+      tag: 'orders',
+      summary: 'A handler records the shipment of a hard drive (G7)',
+      auth: ['handler'],
+      params: idParams,
+      body: z.object({ carrier: z.string().trim().min(1).max(100), trackingNumber: z.string().trim().min(1).max(100) }),
+      handler: async ({ params, body, principal }) => ({ body: await update(params.id, 'recordShipment', { by: principal.id, ...body }) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/agreements',
+      tag: 'orders',
+      summary: "End-use agreements: a customer's own (G4, G9)",
+      auth: ['customer', 'handler', 'admin'],
+      handler: async ({ principal }) => ({ body: { items: await listAgreements(deps.db, accountScope(principal)) } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/agreements/:id/document',
+      tag: 'orders',
+      summary: 'The readable agreement document (HTML)',
+      auth: ['customer', 'handler', 'admin'],
+      params: idParams,
+      handler: async ({ params, principal, res }) => {
+        const agreement = assertVisible(principal, await getAgreement(deps.db, params.id), 'The agreement');
+        const account = (await getAccount(deps.db, agreement.account_id))!;
+        res.type('html').send(agreementDocument({ ...agreement, partyName: account.name, svg: toSvgPath(agreement.selection, 240, 240) }));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/framework-agreements',
+      tag: 'orders',
+      summary: 'An admin records a reseller, geodata-cooperation or other framework agreement (G5)',
+      auth: ['admin'],
+      body: z.object({
+        accountId: z.uuid(),
+        kind: z.enum(['reseller', 'geodata_cooperation', 'other']),
+        productIds: z.array(z.string().min(1)).min(1),
+        validFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        validTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+      }),
+      successStatus: 201,
+      handler: async ({ body }) => {
+        if (!(await getAccount(deps.db, body.accountId))) throw notFound(`Account ${body.accountId}`);
+        return { body: await createFrameworkAgreement(deps.db, body) };
+      },
+    }),
+  ];
+}
+
+const agreementDocument = Handlebars.compile(`<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Avtal för slutanvändning {{id}}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 44em; margin: 2em auto; line-height: 1.5">
+<h1>Avtal för slutanvändning / End-use agreement</h1>
+<dl>
+<dt>Parter / Parties</dt><dd>Kartkontor och / and {{partyName}}</dd>
+<dt>Produkt / Product</dt><dd>{{product_id}}</dd>
+<dt>Område / Area</dt><dd>{{area_m2}} m²</dd>
+<dt>Tillåten användning / Permitted use</dt><dd>{{permitted_use}}</dd>
+<dt>Villkor / Terms</dt><dd>{{terms_version}}</dd>
+<dt>Giltigt från / Valid from</dt><dd>{{valid_from}}{{#if valid_to}} – {{valid_to}}{{/if}}</dd>
+<dt>Beställning / Order</dt><dd>{{order_id}}</dd>
+</dl>
+<svg width="240" height="240" viewBox="0 0 240 240" role="img" aria-label="Urval / Selection"><path d="{{svg}}" fill="#9cc3e0" stroke="#005a8c" fill-rule="evenodd"/></svg>
+</body></html>`);

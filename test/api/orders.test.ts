@@ -1,0 +1,177 @@
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDirectory } from '../../lib/directory';
+import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+
+let office: TestBackOffice & { drop(): Promise<void> };
+const token: Record<string, string> = {};
+let systemToken: string;
+let otherAccountId: string;
+
+// 2 km × 1.5 km near Stockholm: 3 km².
+const E = 674_000;
+const N = 6_580_000;
+const selection = { type: 'Polygon', coordinates: [[[E, N], [E + 2000, N], [E + 2000, N + 1500], [E, N + 1500], [E, N]]] };
+const order = { productId: 'fastighetskartan-vektor', format: 'GeoJSON', deliveryMethod: 'download', selection };
+
+beforeAll(async () => {
+  office = await startBackOffice();
+  const directory = createDirectory({ db: office.db, welcome: async () => {} });
+  const actor = { actorType: 'system' as const };
+  const mine = await directory.createAccount({ kind: 'organisation', name: 'Karta AB', email: 'order-org@test.se', organisationNumber: '556333-4444', language: 'en' }, actor);
+  otherAccountId = (await directory.createAccount({ kind: 'private', name: 'Other', email: 'order-other@test.se', birthDate: '1980-01-01' }, actor)).id;
+  const password = 'order-password-1';
+  await directory.createUser({ email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id }, actor);
+  await directory.createUser({ email: 'order-other-user@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId }, actor);
+  await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor);
+  for (const who of ['customer', 'other-user', 'handler']) token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
+  const client = await directory.createSystemAccount(mine.id, 'integration', actor);
+  const res = await fetch(`${office.baseUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  systemToken = ((await res.json()) as { access_token: string }).access_token;
+});
+afterAll(() => office.drop());
+
+const readZip = (buffer: Buffer) =>
+  new Promise<Record<string, string>>((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const files: Record<string, string> = {};
+      zip.on('entry', (entry: yauzl.Entry) =>
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
+            files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
+            zip.readEntry();
+          });
+        }),
+      );
+      zip.on('end', () => resolve(files));
+      zip.readEntry();
+    });
+  });
+
+describe('a fee-based order from quote to delivery', () => {
+  let orderId: string;
+
+  it('G2, G3: the quote shows the fee from the area and the price list', async () => {
+    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: order });
+    expect(quote.status).toBe(200);
+    // 3 km² × 125.00 kr = 375.00 kr, below the 500.00 kr minimum
+    expect(quote.body).toMatchObject({ areaM2: 3_000_000, priceListVersion: '2026-01-01', net: { minor: 50_000, currency: 'SEK' }, vat: { minor: 12_500 }, total: { minor: 62_500 }, minimumApplied: true, needsApproval: true });
+  });
+
+  it('G3, G6: placing it confirms by e-mail with the same fee and waits for approval', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order, headers: { 'Idempotency-Key': 'order-1' } });
+    expect(placed.status).toBe(201);
+    orderId = placed.body.id;
+    expect(placed.body.fee.net).toEqual({ minor: 50_000, currency: 'SEK' });
+    const again = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order, headers: { 'Idempotency-Key': 'order-1' } });
+    expect(again.body.id).toBe(orderId);
+    const reused = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, format: 'GeoPackage' }, headers: { 'Idempotency-Key': 'order-1' } });
+    expect(reused.status).toBe(409);
+    expect(await office.db('orders')).toHaveLength(1);
+
+    const [mail] = await mailTo('order-org@test.se');
+    expect(mail!.subject).toBe(`Order confirmation ${orderId}`);
+    expect(mail!.text).toContain('SEK 500.00 excluding VAT');
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.customer })).body.status).toBe('awaiting_approval');
+  });
+
+  it("customers cannot read or cancel another account's order; only handlers approve", async () => {
+    expect((await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token['other-user'] })).status).toBe(404);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/cancel`, { token: token['other-user'] })).status).toBe(404);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: token.customer })).status).toBe(403);
+  });
+
+  it('G4: approval concludes the agreement, books the invoice, and the delivery follows (G7)', async () => {
+    const approved = await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: token.handler });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    const twice = await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: token.handler });
+    expect(twice.status).toBe(409);
+
+    const agreements = await call(office.baseUrl, 'GET', '/api/v1/agreements', { token: token.customer });
+    expect(agreements.body.items).toHaveLength(1);
+    expect(agreements.body.items[0]).toMatchObject({ order_id: orderId, product_id: 'fastighetskartan-vektor', area_m2: 3_000_000 });
+    const doc = await fetch(`${office.baseUrl}/api/v1/agreements/${agreements.body.items[0].id}/document`, { headers: { authorization: `Bearer ${token.customer}` } });
+    expect(await doc.text()).toContain('Karta AB');
+    const invoices = await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: token.customer });
+    expect(invoices.body.items[0]).toMatchObject({ reference: orderId, net: { minor: 50_000 }, total: { minor: 62_500 } });
+
+    const mails = await mailTo('order-org@test.se', 3);
+    expect(mails.map((m) => m.subject)).toEqual([`Order confirmation ${orderId}`, `Order ${orderId} approved`, `Delivery ready: ${orderId}`]);
+    expect(mails[1]!.text).toContain(`/api/v1/agreements/${agreements.body.items[0].id}/document`);
+    expect(mails[2]!.text).toContain(`/download/${orderId}/files`);
+  });
+
+  it('G10: the delivery API shows the delivery and serves a ZIP whose uttag.json lists every file with its object count', async () => {
+    const latest = await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}/leverans/latest`, { token: systemToken });
+    expect(latest.status).toBe(200);
+    expect(latest.body).toMatchObject({ status: 'LYCKAD', typ: 'BAS', objektidentitet: expect.any(String), skapad: expect.any(String) });
+    expect(Object.keys(latest.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect((await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken })).body.id).toBe(orderId);
+
+    const files = await call(office.baseUrl, 'GET', `/download/${orderId}/files`, { token: systemToken });
+    expect(files.body).toHaveLength(1);
+    const [file] = files.body;
+    expect(Object.keys(file).sort()).toEqual(['displaySize', 'href', 'length', 'title', 'type', 'updated']);
+    expect(file.type).toBe('application/zip');
+
+    const download = await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } });
+    expect(download.status).toBe(200);
+    expect(Number(download.headers.get('content-length'))).toBe(file.length);
+    const zip = await readZip(Buffer.from(await download.arrayBuffer()));
+    const uttag = JSON.parse(zip['uttag.json']!);
+    expect(uttag.type).toBe('FeatureCollection');
+    expect(uttag.features.map((f: { properties: { filnamn: string } }) => f.properties.filnamn).sort()).toEqual(Object.keys(zip).filter((n) => n !== 'uttag.json').sort());
+    for (const feature of uttag.features) {
+      const data = JSON.parse(zip[feature.properties.filnamn]!);
+      expect(feature.properties.statistik).toEqual([{ tabellnamn: feature.properties.filnamn.replace('.geojson', ''), antalObjekt: data.features.length }]);
+    }
+    // 2000 × 1500 m at a 100 m grid, edges included: 21 × 16 buildings
+    expect(JSON.parse(zip['byggnader.geojson']!).features).toHaveLength(336);
+
+    const part = await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}`, range: 'bytes=0-3' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect((await fetch(file.href, { headers: { authorization: `Bearer ${token['other-user']}` } })).status).toBe(404);
+  });
+
+  it('G8: a new delivery is refused on an order that is not a subscription', async () => {
+    const res = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, { token: systemToken });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('not_a_subscription');
+  });
+});
+
+describe('orders that need no approval, and refusals', () => {
+  it('G1: an open-data order goes straight to delivery with no agreement and no invoice', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token['other-user'], body: { productId: 'terrangkartan', format: 'GeoJSON', selection } });
+    expect(placed.status).toBe(201);
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body.status, { timeout: 15_000 }).toBe('delivered');
+    expect(await office.db('agreements').where({ order_id: placed.body.id })).toHaveLength(0);
+    expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(0);
+  });
+
+  it('a customer cancels before approval; cancelling again is refused', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order });
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token.customer })).body.status).toBe('awaiting_approval');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).body.status).toBe('cancelled');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).status).toBe(409);
+  });
+
+  it('G2: refuses invalid geometry, an unknown product and a format not offered, storing nothing', async () => {
+    const before = (await office.db('orders')).length;
+    const bad = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, selection: { type: 'Polygon', coordinates: [[[18, 59], [18.1, 59], [18.1, 59.1], [18, 59]]] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].code).toBe('outside_sweden');
+    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, productId: 'nope' } })).body.error.code).toBe('unknown_product');
+    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, format: 'DWG' } })).body.error.code).toBe('unknown_format');
+    expect((await office.db('orders')).length).toBe(before);
+  });
+});
