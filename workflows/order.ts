@@ -97,8 +97,10 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   };
 
   setHandler(orderStateQuery, () => state);
+  const needsApproval = !input.product.openData && !input.frameworkAgreementId;
+  // A handler may decide as soon as the order exists, even before the confirmation is out.
   const awaiting = (what: string) => (_request: unknown) => {
-    if (state.status !== 'awaiting_approval') throw refusal(409, 'not_awaiting_approval', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it cannot be ${what} now`);
+    if (!needsApproval || decided()) throw refusal(409, 'not_awaiting_approval', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it cannot be ${what} now`);
   };
   setHandler(approveOrderUpdate, ({ by }) => approve(by), { validator: awaiting('approved') });
   setHandler(
@@ -133,11 +135,11 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     { validator: (_shipment: unknown) => { if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered') throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`); } },
   );
 
-  await mail('order-confirmation', 'confirmation', { needsApproval: !input.product.openData && !input.frameworkAgreementId });
-  if (input.product.openData || input.frameworkAgreementId) {
+  await mail('order-confirmation', 'confirmation', { needsApproval });
+  if (!needsApproval) {
     await approve('system');
   } else {
-    await setStatus('awaiting_approval', null);
+    if (!decided()) await setStatus('awaiting_approval', null);
     const reminders: [number, 'reminder' | 'alert'][] = [
       [workingDaysAfter(input.placedAt, APPROVAL_REMINDER_WORKING_DAYS), 'reminder'],
       [workingDaysAfter(input.placedAt, APPROVAL_ALERT_WORKING_DAYS), 'alert'],

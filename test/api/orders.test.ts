@@ -158,6 +158,25 @@ describe('orders that need no approval, and refusals', () => {
     expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(0);
   });
 
+  it('G5: an order inside a framework agreement goes through without approval and makes no new agreement', async () => {
+    const admin = createDirectory({ db: office.db, welcome: async () => {} });
+    await admin.createUser({ email: 'order-admin@test.se', name: 'A', password: 'order-password-1', role: 'admin' }, { actorType: 'system' });
+    const adminToken = await login(office.baseUrl, 'order-admin@test.se', 'order-password-1');
+    const framework = await call(office.baseUrl, 'POST', '/api/v1/framework-agreements', {
+      token: adminToken,
+      body: { accountId: otherAccountId, kind: 'reseller', productIds: ['byggnader'], validFrom: '2020-01-01' },
+    });
+    expect(framework.status).toBe(201);
+    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token['other-user'], body: { productId: 'byggnader', format: 'GeoJSON', selection } });
+    expect(quote.body.needsApproval).toBe(false);
+    const outside = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token['other-user'], body: { ...order } });
+    expect(outside.body.needsApproval).toBe(true);
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token['other-user'], body: { productId: 'byggnader', format: 'GeoJSON', selection } });
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body.status, { timeout: 15_000 }).toBe('delivered');
+    expect(await office.db('agreements').where({ order_id: placed.body.id })).toHaveLength(0);
+    expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(1);
+  });
+
   it('a customer cancels before approval; cancelling again is refused', async () => {
     const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order });
     await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token.customer })).body.status).toBe('awaiting_approval');

@@ -1,0 +1,124 @@
+import crypto from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingDays, zonedInstant, zonedParts } from '../../domain/calendar';
+import { validateArea } from '../../domain/geometry';
+import { orderFee } from '../../domain/orders';
+import { money } from '../../domain/money';
+import { insertOrder } from '../../db/stores/orders';
+import { createDirectory } from '../../lib/directory';
+import type { OrderInput } from '../../workflows/order';
+import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
+import { timeSkippingEnvironment } from '../support/time-skipping';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let accountId: string;
+let failProduction = 0;
+const taskQueue = `orders-${crypto.randomUUID()}`;
+const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000], [675_000, 6_580_000], [675_000, 6_581_000], [674_000, 6_581_000], [674_000, 6_580_000]]] });
+if (!area.ok) throw new Error('test area');
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = await timeSkippingEnvironment();
+  const directory = createDirectory({ db: database.db, welcome: async () => {} });
+  const actor = { actorType: 'system' as const };
+  accountId = (await directory.createAccount({ kind: 'organisation', name: 'Vänta AB', email: 'wait@test.se', organisationNumber: '556444-5555', language: 'en' }, actor)).id;
+  await directory.createUser({ email: 'o-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
+  await directory.createUser({ email: 'o-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
+  const activities = testActivities(database.db, { smtp: false });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...activities,
+      async produceDelivery(request: Parameters<typeof activities.produceDelivery>[0]) {
+        if (failProduction > 0) {
+          failProduction -= 1;
+          throw new Error('the production system is down');
+        }
+        return activities.produceDelivery(request);
+      },
+    },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await database.drop();
+});
+
+async function placeOrder(openData = false) {
+  const id = crypto.randomUUID();
+  const placedAt = new Date(await env.currentTimeMs());
+  const fee = orderFee({ productId: 'byggnader', validFrom: '2026-01-01', pricePerKm2: money(openData ? 0 : 4000, 'SEK'), minimumFee: money(openData ? 0 : 25_000, 'SEK') }, area.ok ? area.areaM2 : 0, 'organisation');
+  const input: OrderInput = {
+    orderId: id, accountId, customer: { name: 'W', email: 'wait@test.se', language: 'en' }, product: { id: 'byggnader', name: 'Buildings', openData },
+    format: 'GeoJSON', selection: area.ok ? area.geometry : (null as never), fee, deliveryMethod: 'download', frameworkAgreementId: null, placedAt: placedAt.getTime(), publicUrl: 'http://x',
+  };
+  await insertOrder(
+    database.db,
+    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: null, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
+    async () => { await env.client.workflow.start('geodataOrder', { workflowId: `order-${id}`, taskQueue, args: [input] }); },
+  );
+  return { id, placedAt, handle: env.client.workflow.getHandle(`order-${id}`) };
+}
+
+const keys = async (id: string) => (await database.db('outbox').where('idempotency_key', 'like', `${id}:%`).orderBy('created_at')).map((m) => m.idempotency_key.replace(`${id}:`, '').replace(/:[0-9a-f-]{36}$/, ''));
+const status = async (id: string) => (await database.db('orders').where({ id }).first()).status;
+
+describe('waiting for approval', () => {
+  it('reminds a handler after one working day and alerts a supervisor after three', async () => {
+    const { id, placedAt, handle } = await placeOrder();
+    const local = zonedParts(placedAt, 'Europe/Stockholm');
+    const after = (days: number) => zonedInstant(addWorkingDays(local.date, days), local.hour, local.minute, 'Europe/Stockholm').getTime();
+    const skipTo = async (at: number) => env.sleep(Math.max(0, at - (await env.currentTimeMs())));
+
+    await skipTo(after(1) - 60_000);
+    await expect.poll(() => keys(id)).toEqual(['confirmation']);
+    await skipTo(after(1) + 60_000);
+    await expect.poll(() => keys(id)).toEqual(['confirmation', 'approval-reminder']);
+    await skipTo(after(3) + 60_000);
+    await expect.poll(() => keys(id)).toEqual(['confirmation', 'approval-reminder', 'approval-alert']);
+    const alert = await database.db('outbox').where('idempotency_key', 'like', `${id}:approval-alert:%`).first();
+    expect(alert.to_address).toBe('o-admin@test.se');
+
+    await handle.executeUpdate('reject', { args: [{ by: 'h', reason: 'The area is not covered by the licence' }] });
+    expect(await handle.result()).toMatchObject({ status: 'rejected', reason: 'The area is not covered by the licence' });
+    expect(await status(id)).toBe('rejected');
+    const rejection = await database.db('outbox').where({ idempotency_key: `${id}:rejected` }).first();
+    expect(rejection.text).toContain('The area is not covered by the licence');
+  });
+});
+
+describe('production', () => {
+  it('a final production failure sets MISSLYCKAD and alerts handlers; a handler retry delivers', async () => {
+    failProduction = 3; // every attempt of the first delivery fails
+    const { id, handle } = await placeOrder();
+    await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
+    await env.sleep('5 minutes');
+    await expect.poll(() => status(id)).toBe('failed');
+    const failed = await database.db('deliveries').where({ order_id: id });
+    expect(failed.map((d) => d.status)).toEqual(['MISSLYCKAD']);
+    await expect.poll(() => keys(id)).toEqual(expect.arrayContaining(['production-failed-1', 'failed-1']));
+
+    await handle.executeUpdate('retryDelivery', { args: [{ by: 'h' }] });
+    await expect.poll(() => status(id)).toBe('delivered');
+    const deliveries = await database.db('deliveries').where({ order_id: id }).orderBy('created_at');
+    expect(deliveries.map((d) => d.status)).toEqual(['MISSLYCKAD', 'LYCKAD']);
+    expect(await handle.result()).toMatchObject({ status: 'delivered' });
+  });
+
+  it('G1: an open-data order needs no approval and makes no agreement', async () => {
+    const { id, handle } = await placeOrder(true);
+    expect(await handle.result()).toMatchObject({ status: 'delivered', agreementId: null });
+    expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual(['submitted', 'approved', 'in_production', 'delivered']);
+  });
+});
