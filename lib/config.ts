@@ -49,6 +49,9 @@ const schema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('06:00'),
+  /** The account royalties are paid from (the debtor of the pain.001 payout file). */
+  SETTLEMENT_PAYER_NAME: z.string().min(1).max(70).default('Kartkontor'),
+  SETTLEMENT_PAYER_IBAN: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces').optional(),
 });
 
 export type Config = z.infer<typeof schema> & {

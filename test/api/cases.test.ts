@@ -78,8 +78,9 @@ describe('registering a locate case', () => {
     expect(byCustomer.status).toBe(403);
 
     await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.handler, body: { ownerId: 'stockholm-el', answer: 'locate_needed', note: 'högspänning' } });
-    const mails = await mailTo('case-org@test.se', 2);
-    const summary = mails.find((m) => m.subject === `Svar i ärende ${lk}`)!;
+    const findSummary = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar i ärende ${lk}`);
+    await expect.poll(findSummary, { timeout: 15_000 }).toBeDefined();
+    const summary = (await findSummary())!;
     expect(summary.text).toContain('Fiber Öst AB: gräv enligt karta');
     expect(summary.text).toContain('Stockholm Elnät AB: utsättning krävs (högspänning)');
     const desired = addWorkingDays(orderTime, 8);
