@@ -1,23 +1,31 @@
 /**
  * The Swedish working-day calendar (W1, W2) and business time in Europe/Stockholm and
  * Europe/Helsinki (T4). Pure and deterministic: no I/O, no clock, no Intl, so workflows
- * can use it. Dates are ISO `YYYY-MM-DD` strings; instants are `Date`s.
+ * can use it. Dates are ISO `YYYY-MM-DD` strings; instants are `Date`s or epoch milliseconds
+ * handed in by the caller.
  */
 export type IsoDate = string;
+export type Instant = Date | number;
 export type Zone = 'Europe/Stockholm' | 'Europe/Helsinki';
 export interface HolidayName {
   en: string;
   sv: string;
 }
+export interface Holiday {
+  date: IsoDate;
+  name: HolidayName;
+}
 export interface DayInfo {
   date: IsoDate;
   working: boolean;
   weekend: boolean;
+  /** Set when the day is a W1 holiday, whatever weekday it falls on. */
   holiday: HolidayName | null;
 }
 
 const DAY_MS = 86_400_000;
-/** W2: the calendar is defined for these years. */
+const HOUR_MS = 3_600_000;
+/** W2: the calendar is defined for these years; dates outside them are refused. */
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2200;
 /** The public calendar endpoint lists at most this many days at once. */
@@ -25,36 +33,61 @@ export const MAX_CALENDAR_RANGE_DAYS = 400;
 
 // ── dates ────────────────────────────────────────────────────────────────────────────
 
-/** Days since 1970-01-01 of a valid ISO date; throws a RangeError naming the bad value. */
+// Unchecked day arithmetic (days since 1970-01-01), also used by the zone rules, which
+// must work for any instant and not only inside the calendar's years.
+const dayNumberOf = (year: number, month: number, day: number): number => Date.UTC(year, month - 1, day) / DAY_MS;
+const isoOf = (dayNumber: number): IsoDate => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+const weekdayOf = (dayNumber: number): number => new Date(dayNumber * DAY_MS).getUTCDay();
+
+const FIRST_DAY = dayNumberOf(FIRST_YEAR, 1, 1);
+const LAST_DAY = dayNumberOf(LAST_YEAR, 12, 31);
+
+function checkYear(year: number): void {
+  if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) {
+    throw new RangeError(`year ${year} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
+  }
+}
+
+function inCalendar(dayNumber: number): IsoDate {
+  const date = isoOf(dayNumber);
+  if (dayNumber < FIRST_DAY || dayNumber > LAST_DAY) {
+    throw new RangeError(`${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
+  }
+  return date;
+}
+
+/**
+ * Validates an ISO date and returns its day number (days since 1970-01-01), handy for
+ * differences. Throws a RangeError naming the bad value: wrong shape, a day that does not
+ * exist (2026-02-30) or a year outside 1900–2200.
+ */
 export function parseIsoDate(date: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new RangeError(`"${date}" is not a date of the form YYYY-MM-DD`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    throw new RangeError(`"${date}" is not a real date`);
-  }
   if (y < FIRST_YEAR || y > LAST_YEAR) throw new RangeError(`${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
-  return ms / DAY_MS;
+  const dayNumber = dayNumberOf(y, mo, d);
+  // Date.UTC rolls 2026-02-30 over to 2026-03-02; a real date survives the round trip.
+  if (isoOf(dayNumber) !== date) throw new RangeError(`"${date}" is not a real date`);
+  return dayNumber;
 }
 
-const fromDayNumber = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
-const ymd = (y: number, m: number, d: number): IsoDate => fromDayNumber(Date.UTC(y, m - 1, d) / DAY_MS);
-
+/** `date` moved by a whole number of calendar days; the result must stay inside 1900–2200. */
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromDayNumber(parseIsoDate(date) + days);
+  if (!Number.isInteger(days)) throw new RangeError(`days must be a whole number, got ${days}`);
+  return inCalendar(parseIsoDate(date) + days);
 }
 
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(date: IsoDate): number {
-  return new Date(parseIsoDate(date) * DAY_MS).getUTCDay();
+  return weekdayOf(parseIsoDate(date));
 }
 
 // ── holidays (W1) ────────────────────────────────────────────────────────────────────
 
-/** Easter Sunday by the Gregorian computus (Meeus/Jones/Butcher), W2: computed, not listed. */
+/** Easter Sunday by the Gregorian computus (anonymous / Meeus–Jones–Butcher); W2: computed, not listed. */
 export function easterSunday(year: number): IsoDate {
+  checkYear(year);
   const a = year % 19;
   const b = Math.floor(year / 100);
   const c = year % 100;
@@ -69,45 +102,55 @@ export function easterSunday(year: number): IsoDate {
   const m = Math.floor((a + 11 * h + 22 * l) / 451);
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return ymd(year, month, day);
+  return isoOf(dayNumberOf(year, month, day));
 }
 
 /** Midsummer Eve: the Friday between 19 and 25 June. */
-function midsummerEve(year: number): IsoDate {
-  const june19 = ymd(year, 6, 19);
-  return addDays(june19, (5 - weekday(june19) + 7) % 7);
+function midsummerEve(year: number): number {
+  const june19 = dayNumberOf(year, 6, 19);
+  return june19 + ((5 - weekdayOf(june19) + 7) % 7);
 }
 
 /**
  * W1: today's set of Swedish public and de-facto holidays (in force since 2005), applied to
- * every year. Easter Sunday, Whitsunday, Midsummer Day and All Saints' Day always fall on a
- * weekend, so they never change whether a day is a working day and are left out.
+ * every year, in date order. Easter Sunday, Whitsunday, Midsummer Day and All Saints' Day
+ * always fall on a weekend, so they never change whether a day is a working day and are
+ * left out. Ascension Day falls on 1 May when Easter is on 23 March (1913, 2008, 2160);
+ * both holidays are then listed, May Day first.
  */
-export function holidaysOfYear(year: number): { date: IsoDate; name: HolidayName }[] {
-  const easter = easterSunday(year);
-  const list: [IsoDate, string, string][] = [
-    [ymd(year, 1, 1), "New Year's Day", 'Nyårsdagen'],
-    [ymd(year, 1, 6), 'Epiphany', 'Trettondedag jul'],
-    [addDays(easter, -2), 'Good Friday', 'Långfredagen'],
-    [addDays(easter, 1), 'Easter Monday', 'Annandag påsk'],
-    [ymd(year, 5, 1), 'May Day', 'Första maj'],
-    [addDays(easter, 39), 'Ascension Day', 'Kristi himmelsfärdsdag'],
-    [ymd(year, 6, 6), 'National Day', 'Sveriges nationaldag'],
+export function holidaysOfYear(year: number): Holiday[] {
+  const easter = parseIsoDate(easterSunday(year));
+  const fixed = (month: number, day: number) => dayNumberOf(year, month, day);
+  const list: [number, string, string][] = [
+    [fixed(1, 1), "New Year's Day", 'Nyårsdagen'],
+    [fixed(1, 6), 'Epiphany', 'Trettondedag jul'],
+    [easter - 2, 'Good Friday', 'Långfredagen'],
+    [easter + 1, 'Easter Monday', 'Annandag påsk'],
+    [fixed(5, 1), 'May Day', 'Första maj'],
+    [easter + 39, 'Ascension Day', 'Kristi himmelsfärdsdag'],
+    [fixed(6, 6), 'National Day', 'Sveriges nationaldag'],
     [midsummerEve(year), 'Midsummer Eve', 'Midsommarafton'],
-    [ymd(year, 12, 24), 'Christmas Eve', 'Julafton'],
-    [ymd(year, 12, 25), 'Christmas Day', 'Juldagen'],
-    [ymd(year, 12, 26), 'Boxing Day', 'Annandag jul'],
-    [ymd(year, 12, 31), "New Year's Eve", 'Nyårsafton'],
+    [fixed(12, 24), 'Christmas Eve', 'Julafton'],
+    [fixed(12, 25), 'Christmas Day', 'Juldagen'],
+    [fixed(12, 26), 'Boxing Day', 'Annandag jul'],
+    [fixed(12, 31), "New Year's Eve", 'Nyårsafton'],
   ];
-  return list.map(([date, en, sv]) => ({ date, name: { en, sv } })).sort((x, y) => (x.date < y.date ? -1 : 1));
+  // Array#sort is stable, so same-day holidays keep the order above.
+  return list.sort((x, y) => x[0] - y[0]).map(([day, en, sv]) => ({ date: isoOf(day), name: { en, sv } }));
 }
 
+// Holidays by date, one map per year, built on first use. The values are pure functions
+// of the year, so the cache is safe inside workflows.
 const holidayCache = new Map<number, Map<IsoDate, HolidayName>>();
 function holidayOn(date: IsoDate): HolidayName | null {
   const year = Number(date.slice(0, 4));
   let byDate = holidayCache.get(year);
   if (!byDate) {
-    byDate = new Map(holidaysOfYear(year).map((h) => [h.date, h.name]));
+    byDate = new Map();
+    for (const { date: day, name } of holidaysOfYear(year)) {
+      const earlier = byDate.get(day);
+      byDate.set(day, earlier ? { en: `${earlier.en} / ${name.en}`, sv: `${earlier.sv} / ${name.sv}` } : name);
+    }
     holidayCache.set(year, byDate);
   }
   return byDate.get(date) ?? null;
@@ -125,10 +168,12 @@ export const isWorkingDay = (date: IsoDate): boolean => dayInfo(date).working;
 
 /**
  * The n-th working day after `date` (n > 0) or before it (n < 0); n = 0 returns `date`
- * itself, whether or not it is a working day.
+ * itself, whether or not it is a working day. Throws a RangeError if the answer would lie
+ * outside 1900–2200.
  */
 export function addWorkingDays(date: IsoDate, n: number): IsoDate {
   if (!Number.isInteger(n)) throw new RangeError(`working days must be a whole number, got ${n}`);
+  parseIsoDate(date); // validate even when n = 0
   const step = n < 0 ? -1 : 1;
   let current = date;
   for (let left = Math.abs(n); left > 0; ) {
@@ -138,13 +183,23 @@ export function addWorkingDays(date: IsoDate, n: number): IsoDate {
   return current;
 }
 
+/** The first working day strictly after `date`. */
 export const nextWorkingDay = (date: IsoDate): IsoDate => addWorkingDays(date, 1);
 
-/** The number of working days in (from, to]; negative when `to` is before `from`. */
+/**
+ * The signed number of working days passed when moving from `from` to `to`: `from` itself is
+ * never counted, `to` is. Forwards that is the working days in (from, to]; backwards those
+ * in [to, from), negated. So `workingDaysBetween(d, addWorkingDays(d, n)) === n` for every
+ * date and every n, working day or not.
+ */
 export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
-  if (to < from) return -workingDaysBetween(to, from);
+  const [a, b] = [parseIsoDate(from), parseIsoDate(to)];
+  const step = b < a ? -1 : 1;
   let count = 0;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d)) count += 1;
+  for (let day = a; day !== b; ) {
+    day += step;
+    if (isWorkingDay(isoOf(day))) count += step;
+  }
   return count;
 }
 
@@ -159,58 +214,74 @@ export function calendarDays(from: IsoDate, to: IsoDate): DayInfo[] {
 // ── business time (T4) ───────────────────────────────────────────────────────────────
 
 /**
- * Both zones follow the EU rule in force since 1996, applied to every year (as W2 does for
- * holidays): summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
- * Sunday of October. Stockholm is UTC+1/+2, Helsinki UTC+2/+3.
+ * Both zones follow today's EU rule (in force since 1996), applied to every year as W2 does
+ * for holidays, instead of a time-zone database: summer time from 01:00 UTC on the last
+ * Sunday of March to 01:00 UTC on the last Sunday of October. Stockholm is UTC+1 (CET) /
+ * UTC+2 (CEST), Helsinki UTC+2 (EET) / UTC+3 (EEST). Historic offsets before 1996 are
+ * therefore not reproduced; business time never needs them.
  */
 const STANDARD_OFFSET_MINUTES: Record<Zone, number> = { 'Europe/Stockholm': 60, 'Europe/Helsinki': 120 };
 
-function lastSundayUtcMs(year: number, month: number): number {
-  const lastDay = ymd(year, month + 1, 0);
-  return (parseIsoDate(lastDay) - weekday(lastDay)) * DAY_MS;
+function toMs(instant: Instant): number {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`not a valid instant: ${String(instant)}`);
+  return ms;
 }
 
-function isSummerTime(instantMs: number): boolean {
-  const year = new Date(instantMs).getUTCFullYear();
-  const start = lastSundayUtcMs(year, 3) + 3_600_000;
-  const end = lastSundayUtcMs(year, 10) + 3_600_000;
-  return instantMs >= start && instantMs < end;
+/** 01:00 UTC on the last Sunday of `month` (1-based) in `year`, as epoch ms. */
+function switchInstantMs(year: number, month: number): number {
+  const lastDay = dayNumberOf(year, month + 1, 0);
+  return (lastDay - weekdayOf(lastDay)) * DAY_MS + HOUR_MS;
 }
 
-export function zoneOffsetMinutes(instant: Date, zone: Zone): number {
-  return STANDARD_OFFSET_MINUTES[zone] + (isSummerTime(instant.getTime()) ? 60 : 0);
+function isSummerTime(ms: number): boolean {
+  const year = new Date(ms).getUTCFullYear();
+  return ms >= switchInstantMs(year, 3) && ms < switchInstantMs(year, 10);
+}
+
+/** The zone's offset from UTC at the instant, in minutes (60 or 120 for Stockholm). */
+export function zoneOffsetMinutes(instant: Instant, zone: Zone): number {
+  const ms = toMs(instant);
+  return STANDARD_OFFSET_MINUTES[zone] + (isSummerTime(ms) ? 60 : 0);
 }
 
 /** Local date and wall-clock time of an instant in the zone. */
-export function zonedParts(instant: Date, zone: Zone): { date: IsoDate; hour: number; minute: number } {
-  const local = new Date(instant.getTime() + zoneOffsetMinutes(instant, zone) * 60_000);
+export function zonedParts(instant: Instant, zone: Zone): { date: IsoDate; hour: number; minute: number } {
+  const ms = toMs(instant);
+  const local = new Date(ms + zoneOffsetMinutes(ms, zone) * 60_000);
   return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
 }
 
 /**
- * The instant of a local wall-clock time. In the autumn's repeated hour the earlier
- * (summer-time) instant is meant; a time in the spring's skipped hour is read as standard time.
+ * The instant of a local wall-clock time in the zone. The autumn's repeated hour means its
+ * first occurrence (summer time); a time in the spring's skipped hour is read as standard
+ * time, i.e. it lands one hour later on the clock (Stockholm 02:30 → 03:30 CEST).
  */
 export function zonedInstant(date: IsoDate, hour: number, minute: number, zone: Zone): Date {
-  const wall = parseIsoDate(date) * DAY_MS + (hour * 60 + minute) * 60_000;
-  const std = STANDARD_OFFSET_MINUTES[zone];
-  const summer = new Date(wall - (std + 60) * 60_000);
-  if (zoneOffsetMinutes(summer, zone) === std + 60) return summer;
-  return new Date(wall - std * 60_000);
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23 || !Number.isInteger(minute) || minute < 0 || minute > 59) {
+    throw new RangeError(`${hour}:${minute} is not a wall-clock time`);
+  }
+  const wallMs = parseIsoDate(date) * DAY_MS + (hour * 60 + minute) * 60_000;
+  const standard = STANDARD_OFFSET_MINUTES[zone];
+  const asSummer = wallMs - (standard + 60) * 60_000;
+  return new Date(isSummerTime(asSummer) ? asSummer : wallMs - standard * 60_000);
 }
 
-/** Today's business date in Stockholm. */
-export const stockholmDate = (instant: Date): IsoDate => zonedParts(instant, 'Europe/Stockholm').date;
+/** The business date in Stockholm (geodata orders, locate cases, invoices). */
+export const stockholmDate = (instant: Instant): IsoDate => zonedParts(instant, 'Europe/Stockholm').date;
 
-/** The L3 cut-off: orders at or after 12:00 Stockholm time count from the next working day. */
+/** The business date in Helsinki (the royalty settlement's schedule). */
+export const helsinkiDate = (instant: Instant): IsoDate => zonedParts(instant, 'Europe/Helsinki').date;
+
+/** The L3 cut-off hour, Stockholm time; also the L15/L16 deadline hour. */
 export const ORDER_CUT_OFF_HOUR = 12;
 
 /**
  * L3: the order time of a registration. A case registered on a working day before 12:00
- * Stockholm time has that day as its order time; one registered at or after 12:00 (12:00:00
+ * Stockholm time has that day as its order time; one registered at or after 12:00 (12:00:00.000
  * itself counts as after), or on a non-working day, has the next working day.
  */
-export function orderTime(instant: Date): IsoDate {
+export function orderTime(instant: Instant): IsoDate {
   const { date, hour } = zonedParts(instant, 'Europe/Stockholm');
   return isWorkingDay(date) && hour < ORDER_CUT_OFF_HOUR ? date : nextWorkingDay(date);
 }
