@@ -1,13 +1,32 @@
 import type { Answer } from '../domain/cases';
 import type { Db } from '../db/knex';
-import { recordAnswer, updateCase, type CaseRow } from '../db/stores/cases';
+import { getCase, insertCaseParts, planningPdfKey, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from '../db/stores/cases';
+import type { DeliveryStore } from '../lib/delivery-store';
+import { renderPlanningPdf } from './planning-pdf';
 import type { Role } from '../db/stores/users';
 import type { SendEmail } from './email';
 
-export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown> }) {
+export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown>; store: DeliveryStore }) {
   return {
-    async recordCaseState(lk: string, changes: Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express'>>): Promise<void> {
+    async recordCaseState(lk: string, changes: CaseChanges): Promise<void> {
       await updateCase(deps.db, lk, changes);
+    },
+
+    /** L13: stores the parts of a split case before their workflows start. */
+    async recordCaseParts(lk: string, parts: CasePart[]): Promise<void> {
+      await insertCaseParts(deps.db, lk, parts);
+    },
+
+    /** L17: renders the planning PDF into the delivery store; the same case gives the same bytes, so a retry is harmless. */
+    async producePlanningBasis(lk: string): Promise<{ bytes: number }> {
+      const c = (await getCase(deps.db, lk))!;
+      const pdf = renderPlanningPdf({ lk, orderTime: c.order_time, areaM2: c.area_m2, workArea: c.work_area, owners: c.owners });
+      return { bytes: await deps.store.put(planningPdfKey(lk), pdf) };
+    },
+
+    /** L7: the handler's response to a complaint. */
+    async recordComplaintResponse(input: { complaintId: string; response: string; by: string; at: number }): Promise<void> {
+      await recordComplaintResponse(deps.db, input.complaintId, input.response, input.by, new Date(input.at));
     },
 
     async recordCaseAnswer(input: { lk: string; ownerId: string; answer: Answer; note: string | null; by: string; at: number }): Promise<void> {

@@ -30,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   const email = createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log });
   return {
     ...email,
-    ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail }),
+    ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail, store: localDeliveryStore(deps.deliveryDir) }),
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir) }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/knex';
-import { addDeliveryFiles, createAgreement, getOrder, setOrderStatus, upsertDelivery } from '../db/stores/orders';
+import { addDeliveryFiles, createAgreement, deliveryLink, getOrder, setOrderShipment, setOrderStatus, upsertDelivery } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
+import { subscriptionEnd } from '../domain/orders';
 import type { DeliveryStore } from '../lib/delivery-store';
 import type { Producer, ProductionRequest } from './production';
 
@@ -14,10 +16,15 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       await setOrderStatus(deps.db, orderId, status, reason, by);
     },
 
-    /** G4: approval concludes the end-use agreement; once per order. */
+    async recordShipment(orderId: string, shipment: { carrier: string; trackingNumber: string }): Promise<void> {
+      await setOrderShipment(deps.db, orderId, shipment);
+    },
+
+    /** G4: approval concludes the end-use agreement; once per order. A subscription's ends after a year (G8). */
     async concludeAgreement(orderId: string, approvedBy: string): Promise<string> {
       const order = (await getOrder(deps.db, orderId))!;
-      const agreement = await createAgreement(deps.db, order, approvedBy, stockholmDate(new Date()), TERMS_VERSION);
+      const validFrom = stockholmDate(new Date());
+      const agreement = await createAgreement(deps.db, order, approvedBy, { validFrom, validTo: order.subscription ? subscriptionEnd(validFrom) : null }, TERMS_VERSION);
       return agreement.id;
     },
 
@@ -35,6 +42,17 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       await addDeliveryFiles(deps.db, stored);
       await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'LYCKAD' });
       return { files: files.length, bytes };
+    },
+
+    /** G7: the expiring link of a download delivery's e-mail; once per delivery. */
+    async createDeliveryLink(request: { orderId: string; deliveryId: string; expiresAt: number }): Promise<{ token: string; expiresAt: number }> {
+      const link = await deliveryLink(deps.db, { token: crypto.randomBytes(24).toString('base64url'), deliveryId: request.deliveryId, orderId: request.orderId, expiresAt: new Date(request.expiresAt) });
+      return { token: link.token, expiresAt: new Date(link.expires_at).getTime() };
+    },
+
+    /** G8, G10: a new delivery on a subscription exists (PÅGÅENDE) from the moment it is asked for. */
+    async openDelivery(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
+      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE' });
     },
 
     async markDeliveryFailed(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {

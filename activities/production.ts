@@ -55,7 +55,8 @@ export const sampleProducer: Producer = {
     const zip = new yazl.ZipFile();
     const manifest = [];
     for (const { table, spacing } of tables) {
-      const features = sampleFeatures(request.selection, table, spacing);
+      // The sample data never changes, so a change extract (FORANDRING) has no objects.
+      const features = request.typ === 'BAS' ? sampleFeatures(request.selection, table, spacing) : [];
       const filnamn = `${table}.geojson`;
       zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features })), filnamn, { mtime: new Date(0) });
       manifest.push({ type: 'Feature', geometry: request.selection, properties: { filnamn, statistik: [{ tabellnamn: table, antalObjekt: features.length }] } });

@@ -1,14 +1,14 @@
-import crypto from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/knex';
 import { appendAudit } from '../db/stores/audit';
-import { ensureSettlement, freezeVersion, getVersion, listProviders, loadSettlementInput, updateSettlement } from '../db/stores/settlements';
-import { calculateStatement, canonicalJson, formatCents, SettlementInputError } from '../domain/settlement/calculate';
+import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, listProviders, loadSettlementInput, statementHashes, updateSettlement } from '../db/stores/settlements';
+import { calculateStatement, formatCents, SettlementInputError } from '../domain/settlement/calculate';
 import type { SendEmail } from './email';
 
-const sha256 = (value: unknown) => crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
-
 /** Who acted, for the audit log: a finance user's id, or `schedule` when the yearly run started it. */
+/** A refusal the workflow passes on to the API as it is: the error code and HTTP status (api/temporal.ts). */
+const refused = (status: 409 | 422, type: string, message: string) => ApplicationFailure.create({ type, message, details: [status, null], nonRetryable: true });
+
 const actor = (by: string) => (by === 'schedule' ? { actorType: 'system' as const, actorId: 'schedule' } : { actorType: 'user' as const, actorId: by });
 
 export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown> }) {
@@ -23,27 +23,36 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
       await appendAudit(deps.db, { ...actor(by), action: 'settlement.books_closed', objectType: 'settlement', objectId: String(year) });
     },
 
+    /** A correction of an approved statement starts a new draft; its reason goes with the next version. */
+    async reopenSettlement(year: number, by: string, reason: string): Promise<void> {
+      await updateSettlement(deps.db, year, { correction_reason: reason });
+      await appendAudit(deps.db, { ...actor(by), action: 'settlement.correction_started', objectType: 'settlement', objectId: String(year), details: { reason } });
+    },
+
     /** M2–M6: computes the draft from the inputs present now; the same inputs give the same hashes. */
-    async computeSettlementDraft(year: number, by: string): Promise<{ inputsSha256: string; statementSha256: string }> {
+    async computeSettlementDraft(year: number, by: string, cause: 'books_closed' | 'recompute' | 'correction'): Promise<{ inputsSha256: string; statementSha256: string }> {
       const inputs = await loadSettlementInput(deps.db, year);
       let statement;
       try {
         statement = calculateStatement(inputs);
       } catch (err) {
-        if (err instanceof SettlementInputError) throw ApplicationFailure.nonRetryable(err.message, 'settlement_inputs');
+        if (err instanceof SettlementInputError) throw refused(422, 'settlement_inputs', err.message);
         throw err;
       }
-      const hashes = { inputsSha256: sha256(inputs), statementSha256: sha256(statement) };
+      const hashes = statementHashes(inputs, statement);
       await updateSettlement(deps.db, year, {
         status: 'draft', computed_by: by, computed_at: new Date(), inputs, statement, inputs_sha256: hashes.inputsSha256, statement_sha256: hashes.statementSha256,
       });
-      await appendAudit(deps.db, { ...actor(by), action: 'settlement.computed', objectType: 'settlement', objectId: String(year), details: hashes });
+      await appendAudit(deps.db, { ...actor(by), action: cause === 'recompute' ? 'settlement.recomputed' : 'settlement.computed', objectType: 'settlement', objectId: String(year), details: { cause, ...hashes } });
       return hashes;
     },
 
     async approveSettlement(year: number, by: string): Promise<number> {
-      const version = await freezeVersion(deps.db, year, by, null);
-      await appendAudit(deps.db, { actorType: 'user', actorId: by, action: 'settlement.approved', objectType: 'settlement', objectId: String(year), details: { version: version.version, statementSha256: version.statement_sha256 } });
+      const version = await freezeVersion(deps.db, year, by).catch((err: unknown) => {
+        throw err instanceof DraftOutdated ? refused(409, 'draft_outdated', err.message) : err;
+      });
+      const details = { version: version.version, reason: version.reason, inputsSha256: version.inputs_sha256, statementSha256: version.statement_sha256 };
+      await appendAudit(deps.db, { actorType: 'user', actorId: by, action: version.version > 1 ? 'settlement.new_version' : 'settlement.approved', objectType: 'settlement', objectId: String(year), details });
       return version.version;
     },
 

@@ -55,6 +55,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use(express.json({ limit: '2mb' }));
   app.use(express.text({ type: 'text/csv', limit: '200mb' }));
+  // Settlement imports may come as a form upload; the route reads the field `file` from the raw body.
+  app.use(express.raw({ type: 'multipart/form-data', limit: '200mb' }));
 
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [
@@ -64,10 +66,10 @@ export function createApp(deps: AppDeps) {
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),
-    ...caseRoutes({ db, workflows: deps.workflows, config }),
-    ...settlementRoutes({ db, workflows: deps.workflows }),
+    ...caseRoutes({ db, workflows: deps.workflows, config, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')) }),
+    ...settlementRoutes({ db, workflows: deps.workflows, config }),
     ...orderRoutes({ db, workflows: deps.workflows, config }),
-    ...deliveryApiRoutes({ db, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')), config }),
+    ...deliveryApiRoutes({ db, workflows: deps.workflows, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')), config }),
   ];
 
   const router = Router();

@@ -6,13 +6,11 @@ import { loadConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
-import { ensureSettlementSchedule } from '../lib/settlement-schedule';
 import { createApp } from './app';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'api');
 const runtime = await connectRuntime(config);
-await ensureSettlementSchedule(runtime.temporal, config);
 const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...createServices({ db: runtime.db, temporal: runtime.temporal, config }), log });
 const server = app.listen(config.PORT, () => log.info({ url: config.publicUrl }, 'API listening'));
 const stop = () => server.close(() => void runtime.close());

@@ -11,6 +11,7 @@ import { listUsers } from '../db/stores/users';
 import { loadConfigOrExit } from '../lib/config';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
+import { verifySettlement } from '../lib/settlement-verify';
 
 const USAGE = `Usage: npm run cli -- <command> [options] [--json]
 
@@ -21,7 +22,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   users reset-password --email EMAIL --password PASSWORD
   users list
   system-accounts create --account ID [--description TEXT]   (prints the client secret once)
-  system-accounts list`;
+  system-accounts list
+  settlements verify --year YYYY [--version N]   (prints the statement; exit 1 unless its hashes match the stored inputs)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,6 +40,8 @@ const { values, positionals } = parseArgs({
     role: { type: 'string' },
     account: { type: 'string' },
     description: { type: 'string' },
+    year: { type: 'string' },
+    version: { type: 'string' },
   },
 });
 
@@ -109,6 +113,20 @@ try {
     case 'system-accounts list':
       print(await listSystemAccounts(runtime.db));
       break;
+    case 'settlements verify': {
+      const { lines, ...check } = await verifySettlement(
+        runtime.db,
+        z.coerce.number().int().min(2000).max(2200).parse(values.year),
+        values.version === undefined ? undefined : z.coerce.number().int().min(1).parse(values.version),
+      );
+      if (values.json) print({ ...check, lines });
+      else {
+        print(lines);
+        print(check);
+      }
+      if (!check.verified) exitCode = 1;
+      break;
+    }
     default:
       process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
       exitCode = 64;

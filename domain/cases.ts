@@ -32,6 +32,13 @@ export const EXPRESS_WORKING_DAYS = { first: 1, last: 4 } as const;
 export const HANDLING_DAYS_BEFORE_DIG = 5;
 /** L17: a planning case is delivered as PDF within 10 working days. */
 export const PLANNING_DELIVERY_WORKING_DAYS = 10;
+/** L17: faster delivery of a planning case (a paid add-on) is due within 5 working days (decision). */
+export const PLANNING_FASTER_DELIVERY_WORKING_DAYS = 5;
+/** L17: the vector formats a planning case can be delivered in besides the free PDF. */
+export const VECTOR_FORMATS = ['DXF', 'DWG', 'Shape'] as const;
+export type VectorFormat = (typeof VECTOR_FORMATS)[number];
+/** A locate may be moved at most this often (decision): it keeps the case workflow's history bounded. */
+export const MAX_LOCATE_MOVES = 10;
 /** L18: a planning case may be withdrawn within 48 hours of ordering. */
 export const PLANNING_WITHDRAWAL_MS = 48 * 3_600_000;
 /** A handling deadline falls at the end of the office day, 16:00 Stockholm time (decision). */
@@ -70,18 +77,20 @@ export const expressWindow = (orderTime: IsoDate) => ({
   last: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.last),
 });
 
-export type LocateDateRefusal = 'not_a_working_day' | 'before_order_time' | 'express_not_allowed_for_split_case';
+export type LocateDateRefusal = 'not_a_working_day' | 'before_order_time' | 'date_in_past' | 'express_not_allowed_for_split_case';
 
 /**
  * L12, L13: the locate date for a requested date. A date at least 5 working days after the
  * order time is kept; an earlier date inside the express window is express (for a fee) —
  * except for split cases (L13) — and anything earlier still moves to the earliest normal date.
  */
-export function scheduleLocate(orderTime: IsoDate, requested: IsoDate, opts: { express: boolean; split: boolean }):
+export function scheduleLocate(orderTime: IsoDate, requested: IsoDate, opts: { express: boolean; split: boolean; today?: IsoDate }):
   | { ok: true; date: IsoDate; express: boolean }
   | { ok: false; reason: LocateDateRefusal } {
   parseIsoDate(requested);
   if (!isWorkingDay(requested)) return { ok: false, reason: 'not_a_working_day' };
+  // A locate that is moved later can only go to a day after today.
+  if (opts.today && requested <= opts.today) return { ok: false, reason: 'date_in_past' };
   const normal = earliestNormalLocateDate(orderTime);
   if (requested >= normal) return { ok: true, date: requested, express: false };
   if (!opts.express) return { ok: true, date: normal, express: false };
@@ -111,6 +120,16 @@ export function cancellationFees(locateDate: IsoDate, now: Date): FeeLine[] {
 
 /** L17: the PDF is due within 10 working days of the order time. */
 export const planningDueDate = (orderTime: IsoDate) => addWorkingDays(orderTime, PLANNING_DELIVERY_WORKING_DAYS);
+
+/** L17: the fees of planning add-ons: faster delivery once, each vector format once. */
+export function planningAddOnFees(fasterDelivery: boolean, formats: readonly VectorFormat[]): FeeLine[] {
+  return [
+    ...(fasterDelivery ? [{ code: 'planningFasterDelivery' as const, amount: CASE_FEES.planningFasterDelivery }] : []),
+    ...formats.map(() => ({ code: 'planningVectorFormat' as const, amount: CASE_FEES.planningVectorFormat })),
+  ];
+}
+
+export const feeTotal = (fees: FeeLine[]): number => fees.reduce((sum, f) => sum + f.amount.minor, 0);
 
 /** L18: withdrawal is possible within 48 hours of ordering, until delivered. */
 export function canWithdraw(orderedAt: Date, now: Date, delivered: boolean): boolean {

@@ -1,8 +1,9 @@
 /**
- * Fees of geodata orders (G2, G3, T1–T3). Pure: the API quotes with it, and the same
+ * Fees of geodata orders (G2, G3, G8, T1–T3). Pure: the API quotes with it, and the same
  * figures are locked into the order.
  */
-import { displayPrice, money, mulDivHalfUp, vatOn, type CustomerKind, type Money } from './money';
+import { priceInvoice } from './invoice';
+import { displayPrice, money, mulDivHalfUp, type CustomerKind, type Money } from './money';
 
 export interface PriceVersion {
   productId: string;
@@ -10,6 +11,15 @@ export interface PriceVersion {
   validFrom: string;
   pricePerKm2: Money;
   minimumFee: Money;
+  /** G8: the annual subscription fee; null when the product cannot be subscribed to. */
+  annualFee: Money | null;
+}
+
+export interface FeeLine {
+  kind: 'area' | 'annual_subscription';
+  net: Money;
+  vat: Money;
+  total: Money;
 }
 
 export interface OrderFee {
@@ -17,6 +27,8 @@ export interface OrderFee {
   areaM2: number;
   /** The area fee before the minimum applies. */
   areaFee: Money;
+  /** The invoice lines; VAT is rounded per line (T2). */
+  lines: FeeLine[];
   net: Money;
   vat: Money;
   total: Money;
@@ -30,16 +42,33 @@ export function priceOn(versions: PriceVersion[], date: string): PriceVersion | 
   return versions.filter((v) => v.validFrom <= date).sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
 }
 
-/** G2, G3: area (m², exact) × price per km², rounded half up to whole öre, never below the minimum fee. */
-export function orderFee(price: PriceVersion, areaM2: number, customer: CustomerKind): OrderFee {
+/**
+ * G2, G3: area (m², exact) × price per km², rounded half up to whole öre, never below the
+ * minimum fee; G8: a subscription adds the annual fee as a line of its own.
+ */
+export function orderFee(price: PriceVersion, areaM2: number, customer: CustomerKind, subscription = false): OrderFee {
+  if (subscription && !price.annualFee) throw new RangeError(`${price.productId} cannot be subscribed to`);
   const areaFee = money(mulDivHalfUp(areaM2, BigInt(price.pricePerKm2.minor), 1_000_000n), 'SEK');
   const minimumApplied = areaFee.minor < price.minimumFee.minor;
-  const net = minimumApplied ? price.minimumFee : areaFee;
-  const vat = vatOn(net);
-  return { priceListVersion: price.validFrom, areaM2, areaFee, net, vat, total: money(net.minor + vat.minor, 'SEK'), minimumApplied, display: displayPrice(net, customer) };
+  const nets: [FeeLine['kind'], Money][] = [['area', minimumApplied ? price.minimumFee : areaFee]];
+  if (subscription) nets.push(['annual_subscription', price.annualFee!]);
+  const invoice = priceInvoice('SEK', nets.map(([kind, net]) => ({ description: kind, quantity: 1, unitPrice: net })));
+  const lines = invoice.lines.map((l, i) => ({ kind: nets[i]![0], net: l.net, vat: l.vat, total: l.total }));
+  // Shown line by line, so a private person's figure is the invoice's total to the öre.
+  const shown = lines.map((l) => displayPrice(l.net, customer));
+  const display = { amount: money(shown.reduce((sum, d) => sum + d.amount.minor, 0), 'SEK'), includesVat: shown[0]!.includesVat };
+  return { priceListVersion: price.validFrom, areaM2, areaFee, lines, net: invoice.net, vat: invoice.vat, total: invoice.total, minimumApplied, display };
 }
 
 /** G5: a framework agreement covers an order when it is in force and names the product. */
 export function frameworkCovers(agreement: { productIds: string[]; validFrom: string; validTo: string | null }, productId: string, date: string): boolean {
   return agreement.productIds.includes(productId) && agreement.validFrom <= date && (agreement.validTo === null || date <= agreement.validTo);
+}
+
+/** G8: a subscription runs one year from its start; the agreement's last day is the day before. */
+export function subscriptionEnd(startDate: string): string {
+  const d = new Date(`${startDate}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
 }

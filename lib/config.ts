@@ -46,6 +46,8 @@ const schema = z.object({
   MAIL_FROM: z.string().regex(/<?[^@\s]+@[^@\s]+>?/, 'must contain an e-mail address').default('Kartkontor <noreply@kartkontor.local>'),
 
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(3600),
+  /** G7: how long the link in a delivery e-mail opens the files. */
+  DELIVERY_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('06:00'),

@@ -1,6 +1,24 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { ANSWERS, CASE_FEES, canWithdraw, cancellationFees, earliestNormalLocateDate, handlingSchedule, moveFees, scheduleLocate, type Answer, type CaseKind, type FeeLine } from '../domain/cases';
-import type { IsoDate } from '../domain/calendar';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, executeChild, setHandler } from '@temporalio/workflow';
+import {
+  ANSWERS,
+  CASE_FEES,
+  MAX_LOCATE_MOVES,
+  PLANNING_FASTER_DELIVERY_WORKING_DAYS,
+  canWithdraw,
+  cancellationFees,
+  earliestNormalLocateDate,
+  feeTotal,
+  handlingSchedule,
+  moveFees,
+  planningAddOnFees,
+  scheduleLocate,
+  type Answer,
+  type CaseKind,
+  type FeeLine,
+  type VectorFormat,
+} from '../domain/cases';
+import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
+import type { Area } from '../domain/geometry';
 import { acts } from './activities';
 import { refusal } from './refusal';
 
@@ -16,19 +34,41 @@ export interface CaseInput {
   digStart: IsoDate;
   desiredLocateDate: IsoDate | null;
   express: boolean;
-  owners: { id: string; name: string; mode: 'locates' | 'map_only' }[];
+  owners: CaseOwner[];
   publicUrl: string;
+  /** A part of a split case (L13): no express through the portal. */
+  part?: boolean;
 }
 
-export type CaseStatus = 'registered' | 'answered' | 'locate_scheduled' | 'located' | 'cancelled' | 'delivered' | 'withdrawn';
-const CLOSED: CaseStatus[] = ['answered', 'located', 'cancelled', 'delivered', 'withdrawn'];
+export interface CaseOwner {
+  id: string;
+  name: string;
+  mode: 'locates' | 'map_only';
+}
+
+/** L13: a part of a split case as the handler drew it; the API found its owners. */
+export interface SplitPart {
+  workArea: Area;
+  areaM2: number;
+  owners: CaseOwner[];
+}
+
+export type CaseStatus = 'registered' | 'answered' | 'locate_scheduled' | 'located' | 'cancelled' | 'delivered' | 'withdrawn' | 'split' | 'completed';
+/** A case in one of these is finished; `answered` may still take a map-only owner's locate (L14) until the dig start. */
+const CLOSED: CaseStatus[] = ['located', 'cancelled', 'delivered', 'withdrawn', 'completed'];
 
 export interface CaseState {
   status: CaseStatus;
+  handlingDeadline: IsoDate;
   answers: Record<string, { answer: Answer; note: string | null }>;
   locateDate: IsoDate | null;
   express: boolean;
   overdue: boolean;
+  /** L14, L17: paid add-ons: `map_only_locate:<owner>`, `faster_delivery`, a vector format. */
+  addOns: string[];
+  moves: number;
+  /** L13: the LK numbers of the parts. */
+  parts: string[];
 }
 
 export const caseStateQuery = defineQuery<CaseState>('state');
@@ -38,18 +78,38 @@ export const moveLocateUpdate = defineUpdate<{ locateDate: IsoDate; express: boo
 export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
 export const deliverPlanningUpdate = defineUpdate<CaseState, [{ by: string }]>('deliverPlanning');
 export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
+export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>('orderMapOnlyLocate');
+export const orderPlanningAddOnsUpdate = defineUpdate<CaseState, [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]>('orderPlanningAddOns');
+export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
 
-const feeTotal = (fees: FeeLine[]) => fees.reduce((s, f) => s + f.amount.minor, 0);
+const confirmFee = (fees: FeeLine[], expectedFeeMinor: number) => {
+  if (feeTotal(fees) !== expectedFeeMinor) throw refusal(409, 'fee_changed', `the fee is ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, { fees });
+};
 
 /**
  * One workflow per locate, planning or survey case; id = its LK number. It confirms the
  * registration (L4), watches the handling deadline with reminders and escalation (L10),
- * collects an answer per network owner (L11), schedules the physical locate (L12) and
- * takes changes, cancellations and withdrawals with their fees (L15, L16, L18).
+ * collects an answer per network owner (L11), schedules the physical locate (L12), runs the
+ * parts of a split case as child workflows (L13), sells map-only owners' locates (L14) and
+ * planning add-ons (L17), and takes changes, cancellations and withdrawals with their fees
+ * (L15, L16, L18). Its history is bounded (answers ≤ owners, moves ≤ MAX_LOCATE_MOVES,
+ * each add-on once), so it needs no continue-as-new.
  */
 export async function locateCase(input: CaseInput): Promise<CaseState> {
   const { lk } = input;
-  const state: CaseState = { status: 'registered', answers: {}, locateDate: null, express: false, overdue: false };
+  const state: CaseState = {
+    status: 'registered',
+    handlingDeadline: input.handlingDeadline,
+    answers: {},
+    locateDate: null,
+    express: false,
+    overdue: false,
+    addOns: [],
+    moves: 0,
+    parts: [],
+  };
+  let splitParts: SplitPart[] = [];
+  const split = Boolean(input.part);
   const allAnswered = () => input.owners.every((o) => state.answers[o.id]);
   const handled = () => state.status !== 'registered' || (input.kind !== 'planning' && allAnswered());
   const mail = (template: string, suffix: string, data: Record<string, unknown> = {}) =>
@@ -71,7 +131,16 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       lines: fees.map((f) => ({ description: `${lk}: ${f.code}`, quantity: 1, unitPrice: f.amount })),
     });
   };
-  const mirror = () => acts.recordCaseState(lk, { status: state.status, locate_date: state.locateDate, express: state.express, overdue: state.overdue });
+  const mirror = () =>
+    acts.recordCaseState(lk, {
+      status: state.status,
+      locate_date: state.locateDate,
+      express: state.express,
+      overdue: state.overdue,
+      handling_deadline: state.handlingDeadline,
+      add_ons: state.addOns,
+    });
+  const expressRefusal = () => refusal(422, 'express_not_allowed_for_split_case', `${lk} is part of a split case: express locate cannot be ordered through the portal; contact a handler (L13)`);
 
   setHandler(caseStateQuery, () => state);
 
@@ -105,7 +174,8 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
   );
 
   const quoteMove = (date: IsoDate, express: boolean) => {
-    const scheduled = scheduleLocate(input.orderTime, date, { express, split: false });
+    const scheduled = scheduleLocate(input.orderTime, date, { express, split, today: stockholmDate(new Date()) });
+    if (!scheduled.ok && scheduled.reason === 'express_not_allowed_for_split_case') throw expressRefusal();
     if (!scheduled.ok) throw refusal(422, scheduled.reason, `${date} cannot be the locate date of ${lk}: ${scheduled.reason.replace(/_/g, ' ')}`);
     return { scheduled, fees: moveFees(state.locateDate!, scheduled.express && !state.express, new Date()) };
   };
@@ -116,6 +186,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       await charge(`move-${date}`, fees);
       state.locateDate = scheduled.date;
       state.express = state.express || scheduled.express;
+      state.moves += 1;
       await mirror();
       await mail('case-locate-moved', `moved-${scheduled.date}`, { locateDate: scheduled.date });
       return { locateDate: scheduled.date, express: state.express, fees };
@@ -123,8 +194,8 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     {
       validator: ({ date, express, expectedFeeMinor }) => {
         if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to move`);
-        const { fees } = quoteMove(date, express);
-        if (feeTotal(fees) !== expectedFeeMinor) throw refusal(409, 'fee_changed', `the fee is now ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, { fees });
+        if (state.moves >= MAX_LOCATE_MOVES) throw refusal(409, 'too_many_moves', `the locate of ${lk} has been moved ${MAX_LOCATE_MOVES} times; contact a handler`);
+        confirmFee(quoteMove(date, express).fees, expectedFeeMinor);
       },
     },
   );
@@ -142,8 +213,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     {
       validator: ({ expectedFeeMinor }) => {
         if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to cancel`);
-        const fees = cancellationFees(state.locateDate!, new Date());
-        if (feeTotal(fees) !== expectedFeeMinor) throw refusal(409, 'fee_changed', `the fee is now ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, { fees });
+        confirmFee(cancellationFees(state.locateDate!, new Date()), expectedFeeMinor);
       },
     },
   );
@@ -152,8 +222,9 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     deliverPlanningUpdate,
     async (_delivered: { by: string }) => {
       state.status = 'delivered';
+      await acts.producePlanningBasis(lk);
       await mirror();
-      await mail('case-planning-delivered', 'delivered');
+      await mail('case-planning-delivered', 'delivered', { pdfUrl: `${input.publicUrl}/api/v1/cases/${lk}/planning-basis.pdf` });
       return state;
     },
     { validator: (_delivered: { by: string }) => { if (input.kind !== 'planning' || state.status !== 'registered') throw refusal(409, 'not_deliverable', `${lk} is not a planning case awaiting delivery`); } },
@@ -177,28 +248,113 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
   );
 
+  const mapOnlyLocateOffered = (ownerId: string) =>
+    input.owners.some((o) => o.id === ownerId && o.mode === 'map_only') && state.answers[ownerId]?.answer === 'dig_according_to_map';
+  setHandler(
+    orderMapOnlyLocateUpdate,
+    async ({ ownerId }) => {
+      state.addOns.push(`map_only_locate:${ownerId}`);
+      await charge(`map-only-locate-${ownerId}`, [{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }]);
+      if (state.status === 'answered') {
+        // Ordered after the answers: the normal locate period (L12) counts from this order's own order time.
+        const orderedAt = orderTimeOf(new Date());
+        const wanted = input.desiredLocateDate ?? earliestNormalLocateDate(orderedAt);
+        const scheduled = scheduleLocate(orderedAt, wanted, { express: false, split });
+        state.locateDate = scheduled.ok ? scheduled.date : earliestNormalLocateDate(orderedAt);
+        state.status = 'locate_scheduled';
+      }
+      await mirror();
+      await mail('case-locate-ordered', `map-only-locate-${ownerId}`, { owner: input.owners.find((o) => o.id === ownerId)!.name, locateDate: state.locateDate });
+      return state;
+    },
+    {
+      validator: ({ ownerId, expectedFeeMinor }) => {
+        if (state.status !== 'answered' && state.status !== 'locate_scheduled') throw refusal(409, 'case_not_answered', `${lk} is ${state.status}; a locate can be ordered once the owners have answered`);
+        if (!mapOnlyLocateOffered(ownerId)) throw refusal(422, 'not_a_map_only_owner', `${ownerId} is not a map-only network owner answered "dig according to map" on ${lk} (L14)`);
+        if (state.addOns.includes(`map_only_locate:${ownerId}`)) throw refusal(409, 'already_ordered', `a locate of ${ownerId}'s lines is already ordered on ${lk}`);
+        confirmFee([{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }], expectedFeeMinor);
+      },
+    },
+  );
+
+  const fasterDeadline = addWorkingDays(input.orderTime, PLANNING_FASTER_DELIVERY_WORKING_DAYS);
+  setHandler(
+    orderPlanningAddOnsUpdate,
+    async ({ fasterDelivery, formats }) => {
+      const items = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats];
+      state.addOns.push(...items);
+      if (fasterDelivery) state.handlingDeadline = fasterDeadline;
+      await charge(`add-ons-${items.join('-')}`, planningAddOnFees(fasterDelivery, formats));
+      await mirror();
+      return state;
+    },
+    {
+      validator: ({ fasterDelivery, formats, expectedFeeMinor }) => {
+        if (input.kind !== 'planning' || state.status !== 'registered') throw refusal(409, 'not_a_planning_case_in_progress', `${lk} is not a planning case awaiting delivery (L17)`);
+        if (!fasterDelivery && formats.length === 0) throw refusal(422, 'nothing_ordered', 'order faster delivery, a vector format or both');
+        const again = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats].filter((a, i, all) => state.addOns.includes(a) || all.indexOf(a) !== i);
+        if (again.length > 0) throw refusal(409, 'already_ordered', `already ordered on ${lk}: ${again.join(', ')}`);
+        if (fasterDelivery && fasterDeadline <= orderTimeOf(new Date())) throw refusal(409, 'too_late_for_faster_delivery', `faster delivery of ${lk} would be due ${fasterDeadline}, which has passed`);
+        confirmFee(planningAddOnFees(fasterDelivery, formats), expectedFeeMinor);
+      },
+    },
+  );
+
+  setHandler(
+    splitUpdate,
+    async ({ parts }) => {
+      splitParts = parts;
+      state.parts = parts.map((_, i) => `${lk}-${i + 1}`);
+      await acts.recordCaseParts(lk, parts.map((p, i) => ({ lk: state.parts[i]!, workArea: p.workArea, areaM2: p.areaM2, ownerIds: p.owners.map((o) => o.id) })));
+      state.status = 'split';
+      await mirror();
+      return { parts: state.parts };
+    },
+    {
+      validator: ({ parts }) => {
+        if (input.kind !== 'locate' || input.part) throw refusal(409, 'not_splittable', `${lk} is not a locate case that can be split`);
+        if (state.status !== 'registered' || Object.keys(state.answers).length > 0) throw refusal(409, 'case_not_open', `${lk} can only be split before it is answered`);
+        if (parts.length < 2) throw refusal(422, 'too_few_parts', 'a case is split into at least two parts');
+      },
+    },
+  );
+
   // L4: the confirmation goes out at once.
   await mail('case-confirmation', 'confirmation', { kind: input.kind, orderTime: input.orderTime, deadline: input.handlingDeadline });
 
-  // L10: reminders on the deadline morning and two hours before; escalation when missed.
-  const schedule = handlingSchedule(input.handlingDeadline);
-  const waitUntil = (at: Date) => condition(handled, Math.max(1, at.getTime() - Date.now()));
-  for (const [at, which] of [[schedule.morningReminder, 'morning'], [schedule.lastReminder, 'two-hours']] as const) {
-    if (handled() || (await waitUntil(at))) break;
-    await acts.emailStaff({ key: `${lk}:reminder-${which}`, role: 'handler', template: 'case-reminder', data: { lk, deadline: input.handlingDeadline, which } });
+  // L10 (L17 for planning): reminders on the deadline morning and two hours before, escalation
+  // when missed. A paid faster delivery moves the deadline, and the watch starts over.
+  while (!handled()) {
+    const deadline = state.handlingDeadline;
+    const settled = () => handled() || state.handlingDeadline !== deadline;
+    const schedule = handlingSchedule(deadline);
+    // [when, skipped when its time passed before the deadline moved (a reminder is not sent late), what]
+    const steps = [
+      [schedule.morningReminder, true, () => acts.emailStaff({ key: `${lk}:reminder-morning-${deadline}`, role: 'handler', template: 'case-reminder', data: { lk, deadline, which: 'morning' } })],
+      [schedule.lastReminder, true, () => acts.emailStaff({ key: `${lk}:reminder-two-hours-${deadline}`, role: 'handler', template: 'case-reminder', data: { lk, deadline, which: 'two-hours' } })],
+      [
+        schedule.due,
+        false,
+        async () => {
+          state.overdue = true;
+          await mirror();
+          await acts.emailStaff({ key: `${lk}:escalation-${deadline}`, role: 'admin', template: 'case-escalation', data: { lk, deadline } });
+        },
+      ],
+    ] as const;
+    for (const [at, skipWhenPast, act] of steps) {
+      if (skipWhenPast && at.getTime() <= Date.now()) continue;
+      if (await condition(settled, Math.max(1, at.getTime() - Date.now()))) break;
+      await act();
+    }
+    await condition(settled);
   }
-  if (!handled() && !(await waitUntil(schedule.due))) {
-    state.overdue = true;
-    await mirror();
-    await acts.emailStaff({ key: `${lk}:escalation`, role: 'admin', template: 'case-escalation', data: { lk, deadline: input.handlingDeadline } });
-  }
-  await condition(handled);
 
   if (state.status === 'registered') {
     // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
     const needsLocate = input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
     if (needsLocate) {
-      const scheduled = input.desiredLocateDate ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split: false }) : null;
+      const scheduled = input.desiredLocateDate ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split }) : null;
       state.locateDate = scheduled?.ok ? scheduled.date : earliestNormalLocateDate(input.orderTime);
       state.express = Boolean(scheduled?.ok && scheduled.express);
       if (state.express) await charge('express', [{ code: 'express', amount: CASE_FEES.express }]);
@@ -210,7 +366,22 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       locateDate: state.locateDate,
     });
   }
-  await condition(() => CLOSED.includes(state.status));
+  if (state.status === 'split') {
+    // L13: each part is a case of its own; the split case is done when every part is.
+    await Promise.all(
+      splitParts.map((p, i) =>
+        executeChild(locateCase, { workflowId: state.parts[i]!, args: [{ ...input, lk: state.parts[i]!, owners: p.owners, express: false, part: true }] }),
+      ),
+    );
+    state.status = 'completed';
+    await mirror();
+  }
+  if (state.status === 'answered' && input.owners.some((o) => mapOnlyLocateOffered(o.id))) {
+    // L14: a map-only owner's locate can be ordered until the dig start.
+    const digStart = zonedInstant(input.digStart, 0, 0, 'Europe/Stockholm');
+    await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
+  }
+  if (state.status !== 'answered') await condition(() => CLOSED.includes(state.status));
   await condition(allHandlersFinished);
   return state;
 }

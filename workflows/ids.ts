@@ -3,6 +3,8 @@ export const workflowIds = {
   welcomeUser: (userId: string) => `welcome-user-${userId}`,
   /** A locate or planning case runs under its LK number. */
   locateCase: (lk: string) => lk,
+  /** L7: a complaint on a case. */
+  caseComplaint: (complaintId: string) => `complaint-${complaintId}`,
   geodataOrder: (orderId: string) => `order-${orderId}`,
   settlement: (year: number) => `settlement-${year}`,
   /** The Schedule that starts each January's settlement of the previous year. */

@@ -1,6 +1,7 @@
 // Every workflow the worker registers. This file is the workflow bundle's entry:
 // only deterministic code, no Node built-ins (test/workflows/bundle.test.ts proves it).
 export { locateCase } from './case';
+export { caseComplaint } from './complaint';
 export { geodataOrder } from './order';
 export { settlement, yearlySettlement } from './settlement';
 export { welcomeUser } from './welcome-user';

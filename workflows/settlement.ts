@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
 import { acts } from './activities';
 import { workflowIds } from './ids';
@@ -10,6 +10,7 @@ export interface SettlementState {
   status: 'waiting_for_books' | 'draft' | 'approved';
   booksClosedBy: string | null;
   computedBy: string | null;
+  /** The latest approved version; a correction drafts the next one. */
   version: number | null;
 }
 
@@ -17,6 +18,7 @@ export const settlementStateQuery = defineQuery<SettlementState>('state');
 export const closeBooksUpdate = defineUpdate<SettlementState, [{ by: string }]>('closeBooks');
 export const recomputeUpdate = defineUpdate<SettlementState, [{ by: string }]>('recompute');
 export const approveUpdate = defineUpdate<SettlementState, [{ by: string }]>('approve');
+export const correctUpdate = defineUpdate<SettlementState, [{ by: string; reason: string }]>('correct');
 
 /** M5: while the books are open, finance is reminded once a week. */
 export const BOOKS_REMINDER_INTERVAL = '7 days';
@@ -25,57 +27,106 @@ export const BOOKS_REMINDER_INTERVAL = '7 days';
  * The yearly royalty settlement of `year` (id `settlement-{year}`): waits for the year's
  * books to be closed (M5), computes a draft (M2–M6) that finance may recompute, and freezes
  * it on approval by a second finance user (four eyes), then sends each provider its statement.
+ * It stays open after approval: a correction drafts a new version with its reason, and the
+ * approved ones stay as they are.
  */
 export async function settlement({ year, by }: { year: number; by: string }): Promise<SettlementState> {
   const state: SettlementState = { year, status: 'waiting_for_books', booksClosedBy: null, computedBy: null, version: null };
+  /** Four eyes: who ran or last recomputed the current draft; none of them may approve it. */
+  let draftAuthors: string[] = [];
+  /** One change at a time: an approval must not overtake a recompute that is still running. */
+  let busy = false;
+  /** Changes wait until the settlement's row exists (an update may arrive right after the start). */
+  let opened = false;
   setHandler(settlementStateQuery, () => state);
 
-  const compute = async (who: string) => {
-    await acts.computeSettlementDraft(year, who);
+  const change = <A extends { by: string }>(run: (arg: A) => Promise<void>) => async (arg: A) => {
+    busy = true;
+    try {
+      await condition(() => opened);
+      await run(arg);
+      return state;
+    } catch (err) {
+      // An activity's refusal (stale draft, inputs that do not fit) answers the update as it is.
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) throw err.cause;
+      throw err;
+    } finally {
+      busy = false;
+    }
+  };
+  const notBusy = () => {
+    if (busy) throw refusal(409, 'busy', `The ${year} settlement is being changed right now; try again in a moment`);
+  };
+  const requireStatus = (status: SettlementState['status'], what: string) => {
+    notBusy();
+    if (state.status !== status) throw refusal(409, `not_${status}`, `The ${year} statement is ${state.status.replace(/_/g, ' ')}; ${what}`);
+  };
+  const compute = async (who: string, cause: 'books_closed' | 'recompute' | 'correction') => {
+    await acts.computeSettlementDraft(year, who, cause);
     state.status = 'draft';
     state.computedBy = who;
+    // The run's starter counts as an author of the first draft too (not the schedule).
+    draftAuthors = cause === 'books_closed' && by !== 'schedule' ? [by, who] : [who];
   };
 
   setHandler(
     closeBooksUpdate,
-    async ({ by: who }) => {
+    change(async ({ by: who }) => {
       await acts.markBooksClosed(year, who);
       state.booksClosedBy = who;
-      await compute(who);
-      return state;
+      await compute(who, 'books_closed');
+    }),
+    {
+      validator: (_close: { by: string }) => {
+        notBusy();
+        if (state.booksClosedBy) throw refusal(409, 'books_already_closed', `The books of ${year} are already closed`);
+      },
     },
-    { validator: (_close: { by: string }) => { if (state.booksClosedBy) throw refusal(409, 'books_already_closed', `The books of ${year} are already closed`); } },
   );
-  setHandler(
-    recomputeUpdate,
-    async ({ by: who }) => {
-      await compute(who);
-      return state;
+  setHandler(recomputeUpdate, change(async ({ by: who }) => compute(who, 'recompute')), {
+    validator: (_recompute: { by: string }) => {
+      // Also after closed books whose first computation was refused (inputs that did not fit).
+      if (state.booksClosedBy && state.status === 'waiting_for_books') return notBusy();
+      requireStatus('draft', 'only a draft can be recomputed');
     },
-    { validator: (_recompute: { by: string }) => { if (state.status !== 'draft') throw refusal(409, 'not_a_draft', `The ${year} statement is ${state.status.replace(/_/g, ' ')}; only a draft can be recomputed`); } },
-  );
+  });
   setHandler(
     approveUpdate,
-    async ({ by: who }) => {
+    change(async ({ by: who }) => {
       state.version = await acts.approveSettlement(year, who);
       state.status = 'approved';
       await acts.sendProviderStatements(year, state.version);
-      return state;
-    },
+    }),
     {
       validator: ({ by: who }) => {
-        if (state.status !== 'draft') throw refusal(409, 'not_a_draft', `The ${year} statement is ${state.status.replace(/_/g, ' ')}; only a draft can be approved`);
-        if (who === state.computedBy) throw refusal(403, 'four_eyes', 'The statement must be approved by another finance user than the one who ran or last recomputed it');
+        requireStatus('draft', 'only a draft can be approved');
+        if (draftAuthors.includes(who)) {
+          throw refusal(403, 'four_eyes', 'You ran or last recomputed this draft; another finance user must approve it (four eyes)');
+        }
+      },
+    },
+  );
+  setHandler(
+    correctUpdate,
+    change(async ({ by: who, reason }) => {
+      await acts.reopenSettlement(year, who, reason);
+      await compute(who, 'correction');
+    }),
+    {
+      validator: ({ reason }) => {
+        requireStatus('approved', 'only an approved statement can be corrected');
+        if (!reason.trim()) throw refusal(422, 'reason_required', 'A correction needs its reason');
       },
     },
   );
 
   await acts.openSettlement(year, by);
+  opened = true;
   for (let week = 1; !(await condition(() => state.booksClosedBy !== null, BOOKS_REMINDER_INTERVAL)); week++) {
     await acts.emailStaff({ key: `${workflowIds.settlement(year)}:books-reminder-${week}`, role: 'finance', template: 'settlement-books-reminder', data: { year } });
   }
-  await condition(() => state.status === 'approved');
-  await condition(allHandlersFinished);
+  // Waits for corrections for as long as the year may be corrected, i.e. for ever.
+  await condition(() => false);
   return state;
 }
 

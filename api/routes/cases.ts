@@ -1,14 +1,18 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate } from '../../domain/calendar';
 import {
   ANSWERS,
+  CASE_FEES,
   CASE_KINDS,
+  VECTOR_FORMATS,
   cancellationFees,
   earliestNormalLocateDate,
   expressWindow,
   handlingDeadlineDate,
   isAdult,
   moveFees,
+  planningAddOnFees,
   planningDueDate,
   scheduleLocate,
   type FeeLine,
@@ -16,9 +20,11 @@ import {
 import { intersects, validateArea } from '../../domain/geometry';
 import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
-import { getCase, listCases, listNetworkOwners, registerCase, type CaseRow } from '../../db/stores/cases';
+import { fileComplaint, getCase, getComplaint, listCases, listComplaints, listNetworkOwners, planningPdfKey, registerCase, type CaseRow } from '../../db/stores/cases';
+import type { DeliveryStore } from '../../lib/delivery-store';
 import type { Config } from '../../lib/config';
-import type { CaseInput } from '../../workflows/case';
+import type { CaseInput, SplitPart } from '../../workflows/case';
+import type { ComplaintInput } from '../../workflows/complaint';
 import { workflowIds } from '../../workflows/ids';
 import { accountScope, assertVisible } from '../auth';
 import { ApiError } from '../errors';
@@ -26,7 +32,10 @@ import type { WorkflowGateway } from '../temporal';
 import { defineRoute, paging } from '../route';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const lkParams = z.object({ lk: z.string().regex(/^LK-\d{4}-\d{6}$/, 'must be an LK number like LK-2026-000123') });
+// A split part (L13) is numbered `LK-2026-000123-1`.
+const lkParams = z.object({ lk: z.string().regex(/^LK-\d{4}-\d{6}(-\d{1,3})?$/, 'must be an LK number like LK-2026-000123') });
+/** Without expectedFeeMinor a paid order only answers its fee; with it, the fee is confirmed and the order placed. */
+const expectedFeeMinor = z.number().int().min(0).optional();
 
 const newCase = z
   .object({
@@ -35,6 +44,8 @@ const newCase = z
     digStart: isoDate,
     desiredLocateDate: isoDate.optional(),
     express: z.boolean().default(false),
+    // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
+    acceptTerms: z.boolean(),
   })
   .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, { message: 'a locate case needs a desired locate date', path: ['desiredLocateDate'] });
 
@@ -57,10 +68,12 @@ const present = (c: CaseRow) => ({
   locateDate: c.locate_date,
   express: c.express,
   areaM2: c.area_m2,
+  parentLk: c.parent_lk,
+  addOns: c.add_ons,
 });
 
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
-export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
+export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config; store: DeliveryStore }) {
   const visibleCase = async (principal: Parameters<typeof assertVisible>[0], lk: string) => assertVisible(principal, await getCase(deps.db, lk), `Case ${lk}`);
 
   return [
@@ -78,12 +91,16 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         const now = new Date();
         const orderTime = orderTimeOf(now);
         if (account.blocked_at) throw new ApiError(403, 'account_blocked', 'This account is blocked (L9); contact customer service');
+        if (!body.acceptTerms) throw new ApiError(422, 'terms_not_accepted', 'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true');
         if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
           throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
         }
         const area = validateArea(body.workArea);
         if (!area.ok) throw new ApiError(422, 'invalid_work_area', `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`, area.problems);
         if (body.digStart < orderTime) throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
+        if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
+          throw new ApiError(422, 'desired_locate_date_in_past', `The desired locate date must be on or after the order time ${orderTime}`);
+        }
         if (body.desiredLocateDate) {
           const check = scheduleLocate(orderTime, body.desiredLocateDate, { express: body.express, split: false });
           if (!check.ok) throw new ApiError(422, check.reason, `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`);
@@ -127,6 +144,8 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
           body: {
             lk,
             kind: body.kind,
+            // L1: the agreement is concluded at registration.
+            agreementConcludedAt: now.toISOString(),
             orderTime,
             handlingDeadline: deadline,
             earliestNormalLocateDate: earliestNormalLocateDate(orderTime),
@@ -157,7 +176,16 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       handler: async ({ params, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        return { body: { ...present(c), owners: c.owners.map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode, answer: o.answer, note: o.note, answeredAt: o.answered_at })) } };
+        const parts = await deps.db('cases').where({ parent_lk: c.lk }).orderBy('lk').select('lk', 'status');
+        const complaints = await listComplaints(deps.db, c.lk);
+        return {
+          body: {
+            ...present(c),
+            owners: c.owners.map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode, answer: o.answer, note: o.note, answeredAt: o.answered_at })),
+            parts,
+            complaints: complaints.map((k) => ({ id: k.id, text: k.text, filedAt: k.filed_at, response: k.response, respondedAt: k.responded_at })),
+          },
+        };
       },
     }),
     defineRoute({
@@ -193,7 +221,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         const c = await visibleCase(principal, params.lk);
         if (c.status !== 'locate_scheduled' || !c.locate_date) throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
         if (!query.date) return { body: { action: 'cancel', fees: fees(cancellationFees(c.locate_date, new Date())) } };
-        const scheduled = scheduleLocate(c.order_time, query.date, { express: query.express === 'true', split: false });
+        const scheduled = scheduleLocate(c.order_time, query.date, { express: query.express === 'true', split: c.parent_lk !== null, today: stockholmDate(new Date()) });
         if (!scheduled.ok) throw new ApiError(422, scheduled.reason, `${query.date} cannot be the locate date: ${scheduled.reason.replace(/_/g, ' ')}`);
         return { body: { action: 'move', locateDate: scheduled.date, express: scheduled.express, fees: fees(moveFees(c.locate_date, scheduled.express && !c.express, new Date())) } };
       },
@@ -234,6 +262,23 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, principal }) => ({ body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'deliverPlanning', { by: principal.id }) }),
     }),
     defineRoute({
+      method: 'get',
+      path: '/api/v1/cases/:lk/planning-basis.pdf',
+      tag: 'cases',
+      summary: 'The delivered planning basis as PDF (L17); not for digging',
+      auth: ['customer', 'handler', 'admin'],
+      params: lkParams,
+      handler: async ({ params, principal, res }) => {
+        const c = await visibleCase(principal, params.lk);
+        if (c.kind !== 'planning' || c.status !== 'delivered') throw new ApiError(404, 'not_found', `${c.lk} has no delivered planning basis`);
+        const key = planningPdfKey(c.lk);
+        res.set({ 'Content-Type': 'application/pdf', 'Content-Length': String(await deps.store.size(key)), 'Content-Disposition': `attachment; filename="projekteringsunderlag-${c.lk}.pdf"` });
+        await new Promise<void>((resolve, reject) => {
+          deps.store.read(key).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+        });
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/cases/:lk/withdraw',
       tag: 'cases',
@@ -243,6 +288,91 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, principal }) => {
         await visibleCase(principal, params.lk);
         return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'withdraw', {}) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/split',
+      tag: 'cases',
+      summary: 'A handler splits a large or complex locate case into parts, each with its own sub-area and owners (L13)',
+      auth: ['handler'],
+      params: lkParams,
+      body: z.object({ parts: z.array(z.object({ workArea: z.unknown() })).min(2).max(20) }),
+      handler: async ({ params, body, principal }) => {
+        const c = await visibleCase(principal, params.lk);
+        const coverage = new Map((await listNetworkOwners(deps.db)).map((o) => [o.id, o]));
+        const parts: SplitPart[] = body.parts.map((p, i) => {
+          const area = validateArea(p.workArea);
+          if (!area.ok) throw new ApiError(422, 'invalid_work_area', `Part ${i + 1}'s work area is not valid: ${area.problems.map((x) => x.message).join('; ')}`, area.problems);
+          // A part's owners are the case's owners whose coverage meets the part.
+          const owners = c.owners.filter((o) => intersects(coverage.get(o.owner_id)!.coverage, area.geometry)).map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
+          return { workArea: area.geometry, areaM2: area.areaM2, owners };
+        });
+        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'split', { parts, by: principal.id }) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/map-only-locate',
+      tag: 'cases',
+      summary: 'Order a physical locate of a map-only network owner\'s lines, for a fee (L14); without expectedFeeMinor answers the fee only',
+      auth: ['customer'],
+      params: lkParams,
+      body: z.object({ ownerId: z.string().min(1), expectedFeeMinor }),
+      handler: async ({ params, body, principal }) => {
+        const c = await visibleCase(principal, params.lk);
+        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees([{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }]) } };
+        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderMapOnlyLocate', body) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/add-ons',
+      tag: 'cases',
+      summary: 'Order planning add-ons: faster delivery and vector formats (L17); without expectedFeeMinor answers the fee only',
+      auth: ['customer'],
+      params: lkParams,
+      body: z.object({ fasterDelivery: z.boolean().default(false), formats: z.array(z.enum(VECTOR_FORMATS)).max(VECTOR_FORMATS.length).default([]), expectedFeeMinor }),
+      handler: async ({ params, body, principal }) => {
+        const c = await visibleCase(principal, params.lk);
+        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees(planningAddOnFees(body.fasterDelivery, body.formats)) } };
+        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderPlanningAddOns', body) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/complaints',
+      tag: 'cases',
+      summary: 'File a written complaint on a case (L7); handlers are notified',
+      auth: ['customer'],
+      params: lkParams,
+      body: z.object({ text: z.string().trim().min(1).max(5000) }),
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ params, body, principal }) => {
+        const c = await visibleCase(principal, params.lk);
+        const account = (await getAccount(deps.db, c.account_id))!;
+        const id = crypto.randomUUID();
+        await fileComplaint(deps.db, { id, lk: c.lk, text: body.text, filed_by: principal.id }, () =>
+          deps.workflows.start<[ComplaintInput]>('caseComplaint', workflowIds.caseComplaint(id), [
+            { complaintId: id, lk: c.lk, accountId: c.account_id, text: body.text, questioner: { name: account.name, email: account.email, language: account.language } },
+          ]),
+        );
+        return { body: { id, lk: c.lk, text: body.text } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/complaints/:complaintId/response',
+      tag: 'cases',
+      summary: 'A handler responds to a complaint (L7); the response is recorded and sent to the questioner',
+      auth: ['handler'],
+      params: lkParams.extend({ complaintId: z.string().uuid() }),
+      body: z.object({ response: z.string().trim().min(1).max(5000) }),
+      handler: async ({ params, body, principal }) => {
+        const complaint = await getComplaint(deps.db, params.complaintId);
+        if (!complaint || complaint.lk !== params.lk) throw new ApiError(404, 'not_found', `Complaint ${params.complaintId} on ${params.lk} was not found`);
+        return { body: await deps.workflows.update(workflowIds.caseComplaint(complaint.id), 'respond', { ...body, by: principal.id }) };
       },
     }),
   ];

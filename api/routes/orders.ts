@@ -8,13 +8,15 @@ import {
   createFrameworkAgreement,
   frameworkAgreementsOf,
   getAgreement,
+  getDelivery,
   getOrder,
   insertOrder,
-  latestDelivery,
   listAgreements,
+  listDeliveries,
   listOrders,
   listProducts,
   orderEvents,
+  type DeliveryRow,
   type OrderRow,
 } from '../../db/stores/orders';
 import { stockholmDate } from '../../domain/calendar';
@@ -22,7 +24,7 @@ import { toSvgPath, validateArea } from '../../domain/geometry';
 import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
 import type { Config } from '../../lib/config';
 import { workflowIds } from '../../workflows/ids';
-import type { OrderInput } from '../../workflows/order';
+import type { DeliveryTyp, OrderInput } from '../../workflows/order';
 import { accountScope, assertVisible } from '../auth';
 import { ApiError, notFound } from '../errors';
 import type { WorkflowGateway } from '../temporal';
@@ -34,8 +36,13 @@ const orderRequest = z.object({
   deliveryMethod: z.enum(['download', 'physical_media']).default('download'),
   selection: z.unknown(),
   permittedUse: z.string().min(1).max(500).default('internal use within the organisation'),
+  /** G8: subscribe, for new extracts during a year at the annual fee. */
+  subscription: z.boolean().default(false),
 });
 const idParams = z.object({ id: z.uuid() });
+
+/** A delivery in the words of the delivery API (G10). */
+export const presentDelivery = (d: DeliveryRow) => ({ objektidentitet: d.id, skapad: d.created_at, status: d.status, typ: d.typ });
 
 export const presentOrder = (o: OrderRow) => ({
   id: o.id,
@@ -45,12 +52,23 @@ export const presentOrder = (o: OrderRow) => ({
   deliveryMethod: o.delivery_method,
   areaM2: o.area_m2,
   priceListVersion: o.price_list_version,
-  fee: { net: o.fee.net, vat: o.fee.vat, total: o.fee.total, minimumApplied: o.fee.minimumApplied },
+  subscription: o.subscription,
+  fee: { lines: o.fee.lines, net: o.fee.net, vat: o.fee.vat, total: o.fee.total, minimumApplied: o.fee.minimumApplied },
   status: o.status,
   statusReason: o.status_reason,
+  shipment: o.shipment,
   placedAt: o.placed_at,
   updatedAt: o.updated_at,
 });
+
+/** G8, G10: a new delivery on a subscription, answered as the delivery API shows deliveries. */
+export async function startDelivery(deps: { db: Db; workflows: WorkflowGateway }, principal: Principal, orderId: string, typ: DeliveryTyp) {
+  const order = assertVisible(principal, await getOrder(deps.db, orderId), `Order ${orderId}`);
+  // Answered here too, because an order that is not a subscription has no workflow left to ask.
+  if (!order.subscription) throw new ApiError(409, 'not_a_subscription', `Order ${orderId} is not a subscription; new deliveries can only be started on a subscription (G8)`);
+  const { deliveryId } = await deps.workflows.update<{ deliveryId: string }>(workflowIds.geodataOrder(orderId), 'startDelivery', { by: principal.id, typ });
+  return presentDelivery((await getDelivery(deps.db, deliveryId))!);
+}
 
 /** Geodata orders (G1–G9): catalogue, quote, order, the handler's decision, agreements. */
 export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
@@ -65,8 +83,10 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
     const today = stockholmDate(new Date());
     const version = priceOn(product.prices, today);
     if (!version) throw new ApiError(422, 'no_price', `${product.name_en} has no price valid on ${today}`);
+    if (body.subscription && !version.annualFee) throw new ApiError(422, 'not_subscribable', `${product.name_en} cannot be subscribed to`);
+    if (body.subscription && body.deliveryMethod !== 'download') throw new ApiError(422, 'subscription_needs_download', 'A subscription delivers its extracts for download (G8), not on physical media');
     const account = (await getAccount(deps.db, principal.accountId!))!;
-    const fee = orderFee(version, area.areaM2, account.kind);
+    const fee = orderFee(version, area.areaM2, account.kind, body.subscription);
     const framework = (await frameworkAgreementsOf(deps.db, account.id)).find((f) => frameworkCovers(f, product.id, today)) ?? null;
     return { product, area, fee, account, framework };
   }
@@ -85,7 +105,10 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
         const today = stockholmDate(new Date());
         const products = await listProducts(deps.db);
         return {
-          body: products.map((p) => ({ id: p.id, name: { sv: p.name_sv, en: p.name_en }, openData: p.open_data, formats: p.formats, price: priceOn(p.prices, today) ?? null })),
+          body: products.map((p) => {
+            const price = priceOn(p.prices, today) ?? null;
+            return { id: p.id, name: { sv: p.name_sv, en: p.name_en }, openData: p.open_data, formats: p.formats, subscribable: Boolean(price?.annualFee), price };
+          }),
         };
       },
     }),
@@ -104,7 +127,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
             areaM2: area.areaM2,
             areaKm2: area.areaKm2,
             priceListVersion: fee.priceListVersion,
-            lines: [{ description: `${product.name_en}, ${area.areaKm2.toFixed(3)} km²`, net: fee.net, vat: fee.vat, total: fee.total }],
+            lines: fee.lines.map((l) => ({ ...l, description: l.kind === 'area' ? `${product.name_en}, ${area.areaKm2.toFixed(3)} km²` : `${product.name_en}, annual subscription` })),
             net: fee.net,
             vat: fee.vat,
             total: fee.total,
@@ -133,15 +156,15 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
           {
             id, account_id: account.id, user_id: principal.kind === 'user' ? principal.id : null, product_id: product.id, format: body.format,
             delivery_method: body.deliveryMethod, selection: area.geometry, area_m2: area.areaM2, price_list_version: fee.priceListVersion, fee,
-            framework_agreement_id: framework?.id ?? null, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
+            framework_agreement_id: framework?.id ?? null, subscription: body.subscription, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
           },
           () =>
             deps.workflows.start<[OrderInput]>('geodataOrder', workflowIds.geodataOrder(id), [
               {
                 orderId: id, accountId: account.id, customer: { name: account.name, email: account.email, language: account.language },
                 product: { id: product.id, name: account.language === 'sv' ? product.name_sv : product.name_en, openData: product.open_data },
-                format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null,
-                placedAt: placedAt.getTime(), publicUrl: deps.config.publicUrl,
+                format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null, subscription: body.subscription,
+                placedAt: placedAt.getTime(), publicUrl: deps.config.publicUrl, deliveryLinkTtlHours: deps.config.DELIVERY_LINK_TTL_HOURS,
               },
             ]),
         );
@@ -164,13 +187,13 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
       method: 'get',
       path: '/api/v1/orders/:id',
       tag: 'orders',
-      summary: 'One order with its history and latest delivery',
+      summary: 'One order with its history and its deliveries, newest last (G6, G9)',
       auth: ['customer', 'handler', 'finance', 'admin'],
       params: idParams,
       handler: async ({ params, principal }) => {
         const order = await visibleOrder(principal, params.id);
-        const delivery = await latestDelivery(deps.db, order.id);
-        return { body: { ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), latestDelivery: delivery ?? null } };
+        const deliveries = (await listDeliveries(deps.db, order.id)).map(presentDelivery);
+        return { body: { ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), deliveries, latestDelivery: deliveries.at(-1) ?? null } };
       },
     }),
     defineRoute({
@@ -209,6 +232,18 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
         await visibleOrder(principal, params.id);
         return { body: await update(params.id, 'cancel', { by: principal.id }) };
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/deliveries',
+      tag: 'orders',
+      summary: 'The customer starts a new extract on a subscription (G8); as POST …/leverans of the delivery API',
+      auth: ['customer'],
+      params: idParams,
+      body: z.object({ typ: z.enum(['BAS', 'FORANDRING']) }),
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ params, body, principal }) => ({ body: await startDelivery(deps, principal, params.id, body.typ) }),
     }),
     defineRoute({
       method: 'post',

@@ -1,18 +1,34 @@
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/knex';
 import { appendAudit } from '../../db/stores/audit';
-import { getProvider, getSettlement, getVersion, ImportRefused, listProviders, replaceImport } from '../../db/stores/settlements';
-import { formatCents, type Statement } from '../../domain/settlement/calculate';
-import { INPUT_TYPES, readAddressMaterial, readMapMaterial, readProviders, readRevenue, type InputType } from '../../domain/settlement/inputs';
+import { getProvider, getSettlement, getVersion, ImportRefused, listPayouts, listSettlements, replaceImport } from '../../db/stores/settlements';
+import type { SettlementInput, Statement } from '../../domain/settlement/calculate';
+import { INPUT_TYPES, readAddressMaterial, readMapMaterial, readProviders, readRevenue, type InputType } from '../../domain/settlement/csv';
+import { pain001, payoutCsv, type PayoutBatch } from '../../domain/settlement/payout-file';
+import type { Config } from '../../lib/config';
 import { workflowIds } from '../../workflows/ids';
 import { ApiError, notFound } from '../errors';
 import type { WorkflowGateway } from '../temporal';
 import { defineRoute } from '../route';
 import { auditActor } from './actor';
+import { statementCsv, statementHtml } from './settlement-documents';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2200) });
 const readers = { providers: readProviders, 'map-material': readMapMaterial, 'address-material': readAddressMaterial, revenue: readRevenue } satisfies Record<InputType, unknown>;
 const eur = (minor: number) => ({ minor, currency: 'EUR' as const });
+const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+/** The file is the body (text/csv) or the multipart field `file` (the body parser keeps multipart raw). */
+async function csvText(req: Request, body: string | Buffer): Promise<string> {
+  if (typeof body === 'string') return body;
+  const form = await new Response(body, { headers: { 'content-type': req.get('content-type') ?? '' } }).formData().catch(() => {
+    throw new ApiError(400, 'bad_multipart', 'The multipart body could not be read');
+  });
+  const file = form.get('file');
+  if (file === null) throw new ApiError(400, 'file_missing', 'Send the CSV file in the multipart field "file"');
+  return typeof file === 'string' ? file : file.text();
+}
 
 /** The statement in the API's shape (issue 6), money as `{ minor, currency }`. */
 function present(year: number, version: number | null, status: string, inputsSha256: string | null, statementSha256: string | null, s: Statement | null) {
@@ -26,7 +42,7 @@ function present(year: number, version: number | null, status: string, inputsSha
     pools: s
       ? {
           map: { total: eur(s.pools.map.amountCents), undistributedReason: s.pools.map.undistributedReason },
-          address: { total: eur(s.pools.address.amountCents), deficit: s.pools.address.amountCents < 0, undistributedReason: s.pools.address.undistributedReason },
+          address: { total: eur(s.pools.address.amountCents), deficit: s.pools.address.amountCents < 0 ? eur(-s.pools.address.amountCents) : null, undistributedReason: s.pools.address.undistributedReason },
         }
       : null,
     lines: s?.lines.map((l) => ({
@@ -42,17 +58,30 @@ function present(year: number, version: number | null, status: string, inputsSha
 }
 
 /** M1–M6: finance imports the inputs, closes the books, recomputes, approves (four eyes) and reads the statement. */
-export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
-  const update = (year: number, name: string, by: string) => deps.workflows.update(workflowIds.settlement(year), name, { by });
+export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
+  const update = (year: number, name: string, arg: { by: string; reason?: string }) => deps.workflows.update(workflowIds.settlement(year), name, arg);
 
-  /** The approved version asked for (or the latest), else the draft. */
-  async function statementOf(year: number, version?: number) {
+  /** The version asked for; without one, the draft while there is one (also a correction's), else the latest version. */
+  async function statementOf(year: number, version?: number): Promise<ReturnType<typeof present> & { reason: string | null; statement: Statement | null; inputs: SettlementInput | null }> {
+    const s = version ? undefined : await getSettlement(deps.db, year);
+    if (s && s.status !== 'approved') {
+      return { ...present(year, null, s.status, s.inputs_sha256, s.statement_sha256, s.statement), reason: s.correction_reason, statement: s.statement, inputs: s.inputs };
+    }
     const frozen = await getVersion(deps.db, year, version);
-    if (frozen) return { ...present(year, frozen.version, 'approved', frozen.inputs_sha256, frozen.statement_sha256, frozen.statement), statement: frozen.statement };
-    if (version) throw notFound(`Version ${version} of the ${year} statement`);
-    const s = await getSettlement(deps.db, year);
-    if (!s) throw notFound(`The ${year} settlement`);
-    return { ...present(year, null, s.status, s.inputs_sha256, s.statement_sha256, s.statement), statement: s.statement };
+    if (!frozen) throw notFound(version ? `Version ${version} of the ${year} statement` : `The ${year} settlement`);
+    return { ...present(year, frozen.version, 'approved', frozen.inputs_sha256, frozen.statement_sha256, frozen.statement), reason: frozen.reason, statement: frozen.statement, inputs: frozen.inputs };
+  }
+
+  async function payoutBatch(year: number, version?: number): Promise<PayoutBatch> {
+    const frozen = await getVersion(deps.db, year, version);
+    if (!frozen) throw new ApiError(409, 'not_approved', `The ${year} statement${version ? ` version ${version}` : ''} is not approved; there is nothing to pay out`);
+    const payouts = await listPayouts(deps.db, year, frozen.version);
+    return {
+      year,
+      version: frozen.version,
+      approvedAt: frozen.approved_at.toISOString(),
+      payments: payouts.map((p) => ({ providerId: p.provider_id, name: p.name, iban: p.iban, amountCents: p.amount_cents })),
+    };
   }
 
   return [
@@ -60,15 +89,16 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
       method: 'post',
       path: '/api/v1/settlements/:year/imports/:type',
       tag: 'settlements',
-      summary: 'Import one input file (text/csv) for the year; every bad row is reported by line and nothing is stored',
+      summary: 'Import one input file (text/csv body or multipart field `file`) for the year, replacing the previous one; every bad row is reported by line and nothing is stored',
       auth: ['finance'],
+      // No Idempotency-Key: a repeated import replaces the rows with the same rows, and hashing a large file for the key would cost more.
       params: yearParams.extend({ type: z.enum(INPUT_TYPES) }),
-      body: z.string({ error: 'send the file as the body with Content-Type: text/csv' }),
+      body: z.union([z.string(), z.instanceof(Buffer)], { error: 'send the file as the body with Content-Type: text/csv, or as the multipart field "file"' }),
       handler: async ({ params, body, principal, req }) => {
-        const result = readers[params.type](body);
+        const result = readers[params.type](await csvText(req, body));
         if (!result.ok) throw new ApiError(422, 'invalid_rows', `${result.errors.length} problem(s) in the ${params.type} file; nothing was imported`, result.errors);
         try {
-          await replaceImport(deps.db, params.year, params.type, result.rows as never, principal.id);
+          await replaceImport(deps.db, params.year, params.type, result.rows, principal.id);
         } catch (err) {
           if (err instanceof ImportRefused) throw new ApiError(err.code === 'settlement_approved' ? 409 : 422, err.code, err.message, err.errors);
           throw err;
@@ -83,6 +113,7 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
       tag: 'settlements',
       summary: 'Start the settlement of a year now (the January schedule does it too)',
       auth: ['finance'],
+      idempotent: true,
       params: yearParams,
       successStatus: 202,
       handler: async ({ params, principal }) => {
@@ -101,22 +132,46 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
           approve: 'Approve and freeze the draft; another finance user than the one who ran or recomputed it (four eyes)',
         }[action],
         auth: ['finance'],
+      idempotent: true,
         params: yearParams,
         handler: async ({ params, principal }) => ({
-          body: await update(params.year, { 'close-books': 'closeBooks', recompute: 'recompute', approve: 'approve' }[action], principal.id),
+          body: await update(params.year, { 'close-books': 'closeBooks', recompute: 'recompute', approve: 'approve' }[action], { by: principal.id }),
         }),
       }),
     ),
     defineRoute({
+      method: 'post',
+      path: '/api/v1/settlements/:year/corrections',
+      tag: 'settlements',
+      summary: 'Correct an approved statement: drafts a new version with its reason (imports open again); the approved versions stay readable',
+      auth: ['finance'],
+      idempotent: true,
+      params: yearParams,
+      body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+      handler: async ({ params, body, principal }) => ({ body: await update(params.year, 'correct', { by: principal.id, reason: body.reason }) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements',
+      tag: 'settlements',
+      summary: "Every year's settlement: status, closed books, the latest approved version",
+      auth: ['finance', 'admin'],
+      handler: async () => ({
+        body: (await listSettlements(deps.db)).map((s) => ({
+          year: s.year, status: s.status, booksClosedAt: s.books_closed_at, booksClosedBy: s.books_closed_by, computedAt: s.computed_at, computedBy: s.computed_by, latestVersion: s.version ?? null,
+        })),
+      }),
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/settlements/:year',
       tag: 'settlements',
-      summary: 'The statement: the draft, or an approved version (?version=, default the latest)',
+      summary: 'The statement: the current draft, else the latest approved version; ?version= for an earlier one',
       auth: ['finance', 'admin'],
       params: yearParams,
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      query: versionQuery,
       handler: async ({ params, query }) => {
-        const { statement: _statement, ...body } = await statementOf(params.year, query.version);
+        const { statement: _statement, inputs: _inputs, ...body } = await statementOf(params.year, query.version);
         return { body };
       },
     }),
@@ -127,47 +182,77 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
       summary: "One provider's lines and the input rows behind them (M6)",
       auth: ['finance', 'admin'],
       params: yearParams.extend({ providerId: z.string().min(1) }),
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      query: versionQuery,
       handler: async ({ params, query }) => {
         const provider = await getProvider(deps.db, params.year, params.providerId);
         if (!provider) throw notFound(`Provider ${params.providerId} in ${params.year}`);
         const s = await statementOf(params.year, query.version);
-        return { body: { provider, lines: s.lines.filter((l) => l.providerId === params.providerId) } };
+        const mine = <T extends { providerId: string }>(rows: T[] | undefined) => (rows ?? []).filter((r) => r.providerId === params.providerId);
+        return {
+          body: {
+            year: params.year,
+            version: s.version,
+            status: s.status,
+            provider,
+            lines: mine(s.lines),
+            // M6: the input rows the lines were computed from, as the statement saw them.
+            inputs: { mapMaterial: mine(s.inputs?.mapMaterial), addressMaterial: mine(s.inputs?.addressMaterial) },
+          },
+        };
       },
     }),
     defineRoute({
       method: 'get',
       path: '/api/v1/settlements/:year/statement.csv',
       tag: 'settlements',
-      summary: 'The statement as CSV (one line per provider and pool)',
+      summary: 'The statement as CSV: one row per provider and pool (?version= as for the statement)',
       auth: ['finance', 'admin'],
       params: yearParams,
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      query: versionQuery,
       handler: async ({ params, query, res }) => {
         const s = await statementOf(params.year, query.version);
-        const rows = ['provider_id,pool,basis,share_percent,amount', ...(s.statement?.lines ?? []).map((l) => [l.providerId, l.pool, l.basis.fraction, l.share.percent, formatCents(l.amountCents)].join(','))];
-        res.type('text/csv').attachment(`settlement-${params.year}${s.version ? `-v${s.version}` : '-draft'}.csv`).send(`${rows.join('\n')}\n`);
-        return;
+        res.type('text/csv').attachment(`settlement-${params.year}-${s.version ? `v${s.version}` : 'draft'}.csv`).send(statementCsv(s.statement));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:year/statement.html',
+      tag: 'settlements',
+      summary: 'The statement as a printable page (?version= as for the statement)',
+      auth: ['finance', 'admin'],
+      params: yearParams,
+      query: versionQuery,
+      handler: async ({ params, query, res }) => {
+        const s = await statementOf(params.year, query.version);
+        res.type('html').send(statementHtml(s, s.statement));
       },
     }),
     defineRoute({
       method: 'get',
       path: '/api/v1/settlements/:year/payouts.csv',
       tag: 'settlements',
-      summary: 'The payout file of an approved statement: one payment per provider',
+      summary: 'The payout file of an approved version (default the latest): one payment per provider',
       auth: ['finance', 'admin'],
       params: yearParams,
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      query: versionQuery,
       handler: async ({ params, query, res }) => {
-        const frozen = await getVersion(deps.db, params.year, query.version);
-        if (!frozen) throw new ApiError(409, 'not_approved', `The ${params.year} statement is not approved; there is nothing to pay out yet`);
-        const totals = new Map<string, number>();
-        for (const l of frozen.statement.lines) totals.set(l.providerId, (totals.get(l.providerId) ?? 0) + l.amountCents);
-        const providers = await listProviders(deps.db, params.year);
-        const rows = ['provider_id,name,iban,amount,currency,reference', ...providers.filter((p) => totals.get(p.provider_id)).map((p) =>
-          [p.provider_id, `"${p.name.replace(/"/g, '""')}"`, p.iban, formatCents(totals.get(p.provider_id)!), 'EUR', `Royalty ${params.year} v${frozen.version}`].join(','))];
-        res.type('text/csv').attachment(`payouts-${params.year}-v${frozen.version}.csv`).send(`${rows.join('\n')}\n`);
-        return;
+        const batch = await payoutBatch(params.year, query.version);
+        res.type('text/csv').attachment(`payouts-${params.year}-v${batch.version}.csv`).send(payoutCsv(batch));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:year/payouts.xml',
+      tag: 'settlements',
+      summary: 'The payout file of an approved version as an ISO 20022 pain.001.001.03 SEPA credit transfer',
+      auth: ['finance', 'admin'],
+      params: yearParams,
+      query: versionQuery,
+      handler: async ({ params, query, res }) => {
+        const iban = deps.config.SETTLEMENT_PAYER_IBAN;
+        if (!iban) throw new ApiError(409, 'payer_account_missing', 'Set SETTLEMENT_PAYER_IBAN (the account royalties are paid from) to get the pain.001 file');
+        const batch = await payoutBatch(params.year, query.version);
+        res.type('application/xml').attachment(`payouts-${params.year}-v${batch.version}.xml`).send(pain001(batch, { name: deps.config.SETTLEMENT_PAYER_NAME, iban }));
       },
     }),
   ];

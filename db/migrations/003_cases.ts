@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-/** Locate and planning cases (L1–L18): network owners, cases with their LK series, answers per owner. */
+/** Locate and planning cases (L1–L18): network owners, cases with their LK series, answers per owner, complaints. */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('network_owners', (t) => {
     t.text('id').primary();
@@ -16,8 +16,10 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.createTable('cases', (t) => {
     t.text('lk').primary();
-    t.integer('year').notNullable();
-    t.integer('sequence').notNullable();
+    // A split part (L13) has no number of its own in the series: it is `<parent lk>-<n>`.
+    t.integer('year');
+    t.integer('sequence');
+    t.text('parent_lk').references('cases.lk').index();
     t.enum('kind', ['locate', 'planning', 'survey']).notNullable();
     t.uuid('account_id').notNullable().references('accounts.id').index();
     t.jsonb('work_area').notNullable();
@@ -29,6 +31,8 @@ export async function up(knex: Knex): Promise<void> {
     t.date('desired_locate_date');
     t.date('locate_date');
     t.boolean('express').notNullable().defaultTo(false);
+    // L14, L17: paid add-ons ordered on the case (map-only owners' locates, planning add-ons).
+    t.jsonb('add_ons').notNullable().defaultTo('[]');
     t.text('status').notNullable();
     t.boolean('overdue').notNullable().defaultTo(false);
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -45,9 +49,21 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('answered_at', { useTz: true });
     t.primary(['lk', 'owner_id']);
   });
+  // L7: complaints are made in writing and recorded against the case, with the handler's response.
+  await knex.schema.createTable('case_complaints', (t) => {
+    t.uuid('id').primary();
+    t.text('lk').notNullable().references('cases.lk').index();
+    t.text('text').notNullable();
+    t.text('filed_by').notNullable();
+    t.timestamp('filed_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.text('response');
+    t.text('responded_by');
+    t.timestamp('responded_at', { useTz: true });
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('case_complaints');
   await knex.schema.dropTable('case_owners');
   await knex.schema.dropTable('cases');
   await knex.schema.dropTable('case_series');

@@ -59,6 +59,8 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('statement');
     t.text('inputs_sha256');
     t.text('statement_sha256');
+    // Set while a draft corrects an approved version; becomes the new version's reason.
+    t.text('correction_reason');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
   // Approved statements are frozen: a new version is a new row, never an update.
@@ -75,15 +77,30 @@ export async function up(knex: Knex): Promise<void> {
     t.text('reason');
     t.primary(['year', 'version']);
   });
+  // The payments of an approved version, with the provider's name and IBAN as they were then,
+  // so the payout files of a version read the same for ever (frozen like the version).
+  await knex.schema.createTable('settlement_payouts', (t) => {
+    t.integer('year').notNullable();
+    t.integer('version').notNullable();
+    t.text('provider_id').notNullable();
+    t.text('name').notNullable();
+    t.text('iban').notNullable();
+    t.bigInteger('amount_cents').notNullable();
+    t.primary(['year', 'version', 'provider_id']);
+    t.foreign(['year', 'version']).references(['year', 'version']).inTable('settlement_versions');
+  });
   await knex.raw(`
     CREATE FUNCTION settlement_versions_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION 'an approved settlement statement is frozen'; END $$;
     CREATE TRIGGER settlement_versions_no_change BEFORE UPDATE OR DELETE ON settlement_versions
       FOR EACH ROW EXECUTE FUNCTION settlement_versions_frozen();
+    CREATE TRIGGER settlement_payouts_no_change BEFORE UPDATE OR DELETE ON settlement_payouts
+      FOR EACH ROW EXECUTE FUNCTION settlement_versions_frozen();
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('settlement_payouts');
   await knex.schema.dropTable('settlement_versions');
   await knex.raw('DROP FUNCTION settlement_versions_frozen()');
   for (const table of ['settlements', 'settlement_imports', 'settlement_revenue', 'settlement_address_material', 'settlement_map_material', 'settlement_providers']) {

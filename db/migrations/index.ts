@@ -3,10 +3,12 @@ import * as foundation from './001_foundation';
 import * as orders from './002_orders';
 import * as cases from './003_cases';
 import * as settlement from './004_settlement';
+import * as subscriptions from './005_order_subscriptions';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
   '002_orders': orders,
   '003_cases': cases,
   '004_settlement': settlement,
+  '005_order_subscriptions': subscriptions,
 };

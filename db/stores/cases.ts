@@ -23,6 +23,9 @@ export interface CaseRow {
   desired_locate_date: string | null;
   locate_date: string | null;
   express: boolean;
+  parent_lk: string | null;
+  /** L14, L17: paid add-ons, e.g. `map_only_locate:fiber-ost`, `faster_delivery`, `DXF`. */
+  add_ons: string[];
   status: string;
   overdue: boolean;
   updated_at: Date;
@@ -46,7 +49,8 @@ export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<v
   await db('network_owners').insert({ ...owner, coverage: JSON.stringify(owner.coverage) }).onConflict('id').merge();
 }
 
-export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date'>;
+export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons'>;
+export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons'>>;
 
 /**
  * Registers a case under the next LK number of its year (L4) and runs `start` (which starts
@@ -97,8 +101,77 @@ export async function listCases(
 }
 
 /** Mirrors the workflow's state into the row the lists read. */
-export async function updateCase(db: Db, lk: string, changes: Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express'>>): Promise<void> {
-  await db('cases').where({ lk }).update({ ...changes, updated_at: db.fn.now() });
+export async function updateCase(db: Db, lk: string, changes: CaseChanges): Promise<void> {
+  const row = changes.add_ons ? { ...changes, add_ons: JSON.stringify(changes.add_ons) } : changes;
+  await db('cases').where({ lk }).update({ ...row, updated_at: db.fn.now() });
+}
+
+export interface CasePart {
+  lk: string;
+  workArea: Area;
+  areaM2: number;
+  ownerIds: string[];
+}
+
+/** L13: the parts of a split case, each a case of its own under the parent. Idempotent (a retried activity inserts nothing twice). */
+export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[]): Promise<void> {
+  await db.transaction(async (trx) => {
+    const parent = await trx('cases').where({ lk: parentLk }).first();
+    for (const part of parts) {
+      const inserted = await trx('cases')
+        .insert({
+          ...parent,
+          lk: part.lk,
+          year: null,
+          sequence: null,
+          parent_lk: parentLk,
+          work_area: JSON.stringify(part.workArea),
+          area_m2: part.areaM2,
+          add_ons: '[]',
+          status: 'registered',
+          overdue: false,
+          updated_at: trx.fn.now(),
+        })
+        .onConflict('lk')
+        .ignore()
+        .returning('lk');
+      if (inserted.length > 0 && part.ownerIds.length > 0) await trx('case_owners').insert(part.ownerIds.map((owner_id) => ({ lk: part.lk, owner_id })));
+    }
+  });
+}
+
+/** L17: where a planning case's PDF is kept in the delivery store. */
+export const planningPdfKey = (lk: string) => `cases/${lk}/projekteringsunderlag-${lk}.pdf`;
+
+export interface ComplaintRow {
+  id: string;
+  lk: string;
+  text: string;
+  filed_by: string;
+  filed_at: Date;
+  response: string | null;
+  responded_by: string | null;
+  responded_at: Date | null;
+}
+
+/** L7: records a complaint and runs `start` (its workflow) before committing, so a failed start stores nothing. */
+export async function fileComplaint(db: Db, complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>, start: () => Promise<void>): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('case_complaints').insert(complaint);
+    await start();
+  });
+}
+
+export async function listComplaints(db: Db, lk: string): Promise<ComplaintRow[]> {
+  return db('case_complaints').where({ lk }).orderBy('filed_at');
+}
+
+export async function getComplaint(db: Db, id: string): Promise<ComplaintRow | undefined> {
+  return db('case_complaints').where({ id }).first();
+}
+
+export async function recordComplaintResponse(db: Db, id: string, response: string, by: string, at: Date): Promise<void> {
+  await db('case_complaints').where({ id }).update({ response, responded_by: by, responded_at: at });
 }
 
 export async function recordAnswer(db: Db, lk: string, ownerId: string, answer: Answer, note: string | null, by: string, at: Date): Promise<void> {

@@ -22,6 +22,8 @@ export interface OrderRow {
   price_list_version: string;
   fee: OrderFee;
   framework_agreement_id: string | null;
+  /** G8: a subscription gives the right to new extracts for a year. */
+  subscription: boolean;
   permitted_use: string;
   status: string;
   status_reason: string | null;
@@ -54,7 +56,13 @@ export async function listProducts(db: Db): Promise<(Product & { prices: PriceVe
     ...p,
     prices: prices
       .filter((v) => v.product_id === p.id)
-      .map((v) => ({ productId: v.product_id, validFrom: v.valid_from, pricePerKm2: { minor: v.price_per_km2_minor, currency: 'SEK' as const }, minimumFee: { minor: v.minimum_fee_minor, currency: 'SEK' as const } })),
+      .map((v) => ({
+        productId: v.product_id,
+        validFrom: v.valid_from,
+        pricePerKm2: { minor: v.price_per_km2_minor, currency: 'SEK' as const },
+        minimumFee: { minor: v.minimum_fee_minor, currency: 'SEK' as const },
+        annualFee: v.annual_fee_minor === null ? null : { minor: v.annual_fee_minor, currency: 'SEK' as const },
+      })),
   }));
 }
 
@@ -101,13 +109,18 @@ export async function setOrderStatus(db: Db, id: string, status: string, reason:
   });
 }
 
+/** G7: the handler's record of a shipped hard drive. */
+export async function setOrderShipment(db: Db, id: string, shipment: { carrier: string; trackingNumber: string }): Promise<void> {
+  await db('orders').where({ id }).update({ shipment: JSON.stringify(shipment), updated_at: db.fn.now() });
+}
+
 export async function orderEvents(db: Db, id: string) {
   return db('order_events').where({ order_id: id }).orderBy('id').select('status', 'reason', 'by', 'at');
 }
 
-export async function createAgreement(db: Db, order: OrderRow, approvedBy: string, validFrom: string, termsVersion: string) {
+export async function createAgreement(db: Db, order: OrderRow, approvedBy: string, period: { validFrom: string; validTo: string | null }, termsVersion: string) {
   await db('agreements')
-    .insert({ order_id: order.id, account_id: order.account_id, product_id: order.product_id, selection: JSON.stringify(order.selection), area_m2: order.area_m2, permitted_use: order.permitted_use, terms_version: termsVersion, valid_from: validFrom, approved_by: approvedBy })
+    .insert({ order_id: order.id, account_id: order.account_id, product_id: order.product_id, selection: JSON.stringify(order.selection), area_m2: order.area_m2, permitted_use: order.permitted_use, terms_version: termsVersion, valid_from: period.validFrom, valid_to: period.validTo, approved_by: approvedBy })
     .onConflict('order_id')
     .ignore();
   return db('agreements').where({ order_id: order.id }).first();
@@ -138,4 +151,22 @@ export async function latestDelivery(db: Db, orderId: string): Promise<DeliveryR
 
 export async function deliveryFiles(db: Db, deliveryId: string): Promise<DeliveryFileRow[]> {
   return db('delivery_files').where({ delivery_id: deliveryId }).orderBy('name');
+}
+
+export async function getDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
+  return db('deliveries').where({ id }).first();
+}
+
+export async function listDeliveries(db: Db, orderId: string): Promise<DeliveryRow[]> {
+  return db('deliveries').where({ order_id: orderId }).orderBy('created_at');
+}
+
+/** The delivery's link; a retried activity finds the one made before instead of making another. */
+export async function deliveryLink(db: Db, link: { token: string; deliveryId: string; orderId: string; expiresAt: Date }): Promise<{ token: string; expires_at: Date }> {
+  await db('delivery_links').insert({ token: link.token, delivery_id: link.deliveryId, order_id: link.orderId, expires_at: link.expiresAt }).onConflict('delivery_id').ignore();
+  return db('delivery_links').where({ delivery_id: link.deliveryId }).first('token', 'expires_at');
+}
+
+export async function findDeliveryLink(db: Db, token: string): Promise<{ token: string; delivery_id: string; order_id: string; expires_at: Date } | undefined> {
+  return db('delivery_links').where({ token }).first();
 }

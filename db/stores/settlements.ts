@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import type { Db } from '../knex';
-import type { RevenueCategory, Statement, SettlementInput } from '../../domain/settlement/calculate';
-import type { InputError, InputType } from '../../domain/settlement/inputs';
+import { canonicalJson, type RevenueCategory, type Statement, type SettlementInput } from '../../domain/settlement/calculate';
+import type { InputError, InputType } from '../../domain/settlement/csv';
 
 export interface SettlementRow {
   year: number;
@@ -13,6 +14,7 @@ export interface SettlementRow {
   statement: Statement | null;
   inputs_sha256: string | null;
   statement_sha256: string | null;
+  correction_reason: string | null;
 }
 
 export interface SettlementVersionRow {
@@ -27,6 +29,25 @@ export interface SettlementVersionRow {
   approved_at: Date;
   reason: string | null;
 }
+
+export interface PayoutRow {
+  year: number;
+  version: number;
+  provider_id: string;
+  name: string;
+  iban: string;
+  amount_cents: number;
+}
+
+/** M6: SHA-256 of the canonical JSON of the inputs and of the statement; the same inputs give the same hashes. */
+export function statementHashes(inputs: SettlementInput, statement: Statement): { inputsSha256: string; statementSha256: string } {
+  return { inputsSha256: sha256Canonical(inputs), statementSha256: sha256Canonical(statement) };
+}
+
+const sha256Canonical = (value: unknown) => crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
+
+/** The inputs changed (an import, or ledger revenue) after the draft was computed: approving it would freeze a stale statement. */
+export class DraftOutdated extends Error {}
 
 export class ImportRefused extends Error {
   constructor(readonly code: 'settlement_approved' | 'invalid_rows', message: string, readonly errors: InputError[] = []) {
@@ -54,7 +75,8 @@ const toRow: Record<InputType, (year: number, r: Record<string, unknown>) => Rec
  * Replaces the year's rows of one input type in one transaction. Material rows must name a
  * provider of the year; an approved year takes no imports. On any refusal nothing changes.
  */
-export async function replaceImport(db: Db, year: number, type: InputType, rows: ({ line: number } & Record<string, unknown>)[], by: string): Promise<void> {
+export async function replaceImport(db: Db, year: number, type: InputType, imported: readonly { line: number }[], by: string): Promise<void> {
+  const rows = imported as ({ line: number } & Record<string, unknown>)[];
   await db.transaction(async (trx) => {
     const settlement = await trx('settlements').where({ year }).forUpdate().first();
     if (settlement?.status === 'approved') throw new ImportRefused('settlement_approved', `The ${year} statement is approved; imports are closed`);
@@ -96,6 +118,14 @@ export async function ensureSettlement(db: Db, year: number): Promise<void> {
   await db('settlements').insert({ year, status: 'waiting_for_books' }).onConflict('year').ignore();
 }
 
+/** Every year's settlement with its latest approved version, newest year first. */
+export async function listSettlements(db: Db) {
+  return db('settlements as s')
+    .leftJoin(db('settlement_versions').select('year').max({ version: 'version' }).groupBy('year').as('v'), 'v.year', 's.year')
+    .orderBy('s.year', 'desc')
+    .select('s.year', 's.status', 's.books_closed_at', 's.books_closed_by', 's.computed_at', 's.computed_by', 'v.version');
+}
+
 export async function getSettlement(db: Db, year: number): Promise<SettlementRow | undefined> {
   return db('settlements').where({ year }).first();
 }
@@ -105,16 +135,24 @@ export async function updateSettlement(db: Db, year: number, changes: Partial<Om
   await db('settlements').where({ year }).update({ ...changes, inputs: json(changes.inputs), statement: json(changes.statement), updated_at: db.fn.now() });
 }
 
-/** Freezes the draft as the next version (idempotent: a retried freeze of the same statement returns the version it made). */
-export async function freezeVersion(db: Db, year: number, approvedBy: string, reason: string | null): Promise<SettlementVersionRow> {
+/**
+ * Freezes the draft as the next version, with the payments to each provider (name and IBAN as
+ * imported now), in one transaction. Idempotent: a retried freeze returns the version it made.
+ */
+export async function freezeVersion(db: Db, year: number, approvedBy: string): Promise<SettlementVersionRow> {
   return db.transaction(async (trx) => {
     const s: SettlementRow = await trx('settlements').where({ year }).forUpdate().first();
     const latest: SettlementVersionRow | undefined = await trx('settlement_versions').where({ year }).orderBy('version', 'desc').first();
     if (s.status === 'approved' && latest) return latest;
+    // Under the row lock that imports take too, so no import slips in between.
+    if (sha256Canonical(await loadSettlementInput(trx, year)) !== s.inputs_sha256) {
+      throw new DraftOutdated(`The inputs of ${year} changed after the draft was computed; recompute it before approving`);
+    }
+    const version = (latest?.version ?? 0) + 1;
     const [row] = await trx('settlement_versions')
       .insert({
         year,
-        version: (latest?.version ?? 0) + 1,
+        version,
         inputs: JSON.stringify(s.inputs),
         statement: JSON.stringify(s.statement),
         inputs_sha256: s.inputs_sha256,
@@ -122,12 +160,22 @@ export async function freezeVersion(db: Db, year: number, approvedBy: string, re
         computed_by: s.computed_by,
         approved_by: approvedBy,
         approved_at: trx.fn.now(),
-        reason,
+        reason: s.correction_reason,
       })
       .returning('*');
-    await trx('settlements').where({ year }).update({ status: 'approved', updated_at: trx.fn.now() });
+    const totals = new Map<string, number>();
+    for (const l of s.statement!.lines) totals.set(l.providerId, (totals.get(l.providerId) ?? 0) + l.amountCents);
+    const providers = await trx('settlement_providers').where({ year }).whereIn('provider_id', [...totals.keys()]).orderBy('provider_id');
+    const payouts = providers.filter((p) => totals.get(p.provider_id)! > 0).map((p) => ({ year, version, provider_id: p.provider_id, name: p.name, iban: p.iban, amount_cents: totals.get(p.provider_id) }));
+    if (payouts.length > 0) await trx('settlement_payouts').insert(payouts);
+    await trx('settlements').where({ year }).update({ status: 'approved', correction_reason: null, updated_at: trx.fn.now() });
     return row as SettlementVersionRow;
   });
+}
+
+/** The payments of an approved version, by provider id. */
+export async function listPayouts(db: Db, year: number, version: number): Promise<PayoutRow[]> {
+  return db('settlement_payouts').where({ year, version }).orderBy('provider_id');
 }
 
 export async function getVersion(db: Db, year: number, version?: number): Promise<SettlementVersionRow | undefined> {

@@ -1,205 +1,220 @@
 /**
  * The yearly royalty settlement (M2–M6): pools from the year's revenue, shares by the
  * material each provider supplied, and payouts to the cent that add up to each pool.
- * Pure and deterministic: the same inputs always give the same statement (M6).
+ * Pure and deterministic: the same inputs always give the same statement (M6), so it may
+ * run inside a workflow and be recomputed by an auditor.
  */
-import { parseIsoDate, type IsoDate } from '../calendar';
-import { addF, compareF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../fraction';
+import { addF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../fraction';
+import { largestRemainder } from './apportion';
+import { daysInServiceDuring, daysInYear } from './days';
+import { compareIds, REVENUE_CATEGORIES, type MapDataset, type RevenueCategory, type RevenueEntry, type SettlementInput } from './model';
+import { SettlementInputError, validateSettlementInput } from './validate';
 
-export const REVENUE_CATEGORIES = ['usage_fee', 'copy_permit', 'publication_permit', 'address_search', 'address_register_cost'] as const;
-export type RevenueCategory = (typeof REVENUE_CATEGORIES)[number];
-/** M2, M4: these categories are shared by map material; M3: the other two make the address pool. */
-const MAP_CATEGORIES: readonly RevenueCategory[] = ['usage_fee', 'copy_permit', 'publication_permit'];
+export * from './model';
+export * from './validate';
+export { largestRemainder, type Claim } from './apportion';
+export { canonicalJson, fingerprint, sha256Hex } from './canonical';
+export { daysInServiceDuring, daysInYear, dayNumber } from './days';
 
-export interface MapDataset {
-  providerId: string;
-  datasetId: string;
-  /** Decimal text, kept exact: "1234.5". */
-  areaKm2: string;
-  scaleDenominator: number;
-  inServiceFrom: IsoDate;
-  /** Inclusive; null = still in service. */
-  inServiceTo: IsoDate | null;
-}
+export type Pool = 'map' | 'address';
 
-export interface AddressMaterial {
-  providerId: string;
-  addresses: number;
-}
+/** M2, M4: map material shares usage fees and copy and publication permits; M3: address searches less the register centre's cost. */
+const POOL_REVENUE: Record<Pool, readonly { category: RevenueCategory; sign: 1 | -1 }[]> = {
+  map: [
+    { category: 'usage_fee', sign: 1 },
+    { category: 'copy_permit', sign: 1 },
+    { category: 'publication_permit', sign: 1 },
+  ],
+  address: [
+    { category: 'address_search', sign: 1 },
+    { category: 'address_register_cost', sign: -1 },
+  ],
+};
 
-export interface RevenueEntry {
-  category: RevenueCategory;
-  /** EUR cents (T1). */
-  amountCents: number;
-  /** Imported from a CSV file, or booked by this system's own invoicing. */
-  source: 'import' | 'ledger';
-}
-
-export interface SettlementInput {
-  year: number;
-  providerIds: string[];
-  mapMaterial: MapDataset[];
-  addressMaterial: AddressMaterial[];
-  revenue: RevenueEntry[];
-}
+/** Digits of the weight's decimal form; the exact fraction is shown beside it. */
+const WEIGHT_DIGITS = 6;
+const PERCENT_DIGITS = 4;
 
 export interface DatasetTrace {
   datasetId: string;
   areaKm2: string;
   scaleDenominator: number;
+  inServiceFrom: string;
+  inServiceTo: string | null;
   daysInService: number;
   daysInYear: number;
+  /** area / scale × days in service / days in year, exact. */
   weight: string;
 }
 
-export interface StatementLine {
-  providerId: string;
-  pool: 'map' | 'address';
-  /** The provider's weight (map) or number of addresses (address), exact and as a decimal. */
-  basis: { fraction: string; decimal: string };
-  share: { fraction: string; percent: string };
-  amountCents: number;
-  /** M6: the inputs behind the figure. */
-  trace: DatasetTrace[];
+export interface AddressTrace {
+  addresses: number;
 }
 
-export interface PoolSummary {
+interface LineFigures {
+  providerId: string;
+  /** The provider's weight (map) or number of addresses (address): exact, and as a decimal. */
+  basis: { fraction: string; decimal: string };
+  /** basis / the pool's total basis, reduced, and as a percentage (display only). */
+  share: { fraction: string; percent: string };
   amountCents: number;
+}
+export interface MapLine extends LineFigures {
+  pool: 'map';
+  /** M6: the datasets behind the weight. */
+  trace: DatasetTrace[];
+}
+export interface AddressLine extends LineFigures {
+  pool: 'address';
+  trace: AddressTrace[];
+}
+export type StatementLine = MapLine | AddressLine;
+
+/** `empty`: no revenue; `deficit`: costs exceed revenue; `no_basis`: revenue but no material to share it by. */
+export type PoolOutcome = 'distributed' | 'empty' | 'deficit' | 'no_basis';
+
+export interface PoolSummary {
+  /** The pool: the sum of its composition; negative for a deficit. */
+  amountCents: number;
+  composition: { category: RevenueCategory; sign: 1 | -1; cents: number }[];
+  /** The sum of the lines' bases, which the shares are taken of. */
+  totalBasis: { fraction: string; decimal: string };
+  /** Equals amountCents when distributed, else 0. */
   distributedCents: number;
-  /** Why a pool was not distributed (a deficit, or no material to share it by). */
+  outcome: PoolOutcome;
   undistributedReason: string | null;
+}
+
+export interface RevenueSummary {
+  category: RevenueCategory;
+  importCents: number;
+  ledgerCents: number;
+  totalCents: number;
 }
 
 export interface Statement {
   year: number;
   currency: 'EUR';
-  revenue: { category: RevenueCategory; importCents: number; ledgerCents: number; totalCents: number }[];
-  pools: { map: PoolSummary; address: PoolSummary };
+  revenue: RevenueSummary[];
+  pools: Record<Pool, PoolSummary>;
+  /** Map lines, then address lines; each by provider id. */
   lines: StatementLine[];
 }
 
-export class SettlementInputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The settlement inputs do not fit together: ${problems.join('; ')}`);
-  }
-}
-
-const daysInYear = (year: number) => parseIsoDate(`${year + 1}-01-01`) - parseIsoDate(`${year}-01-01`);
-
-/** M2, M5: days in service during the year, both ends inclusive, clipped to the year. */
-export function daysInServiceDuring(year: number, from: IsoDate, to: IsoDate | null): number {
-  const first = Math.max(parseIsoDate(from), parseIsoDate(`${year}-01-01`));
-  const last = Math.min(to ? parseIsoDate(to) : Infinity, parseIsoDate(`${year}-12-31`));
-  return Math.max(0, last - first + 1);
-}
-
-/** M2: weight = area km² / scale denominator × (days in service / days in the year). */
+/** M2, M5: weight = area km² / scale denominator × days in service / days in the year. */
 export function datasetWeight(year: number, d: MapDataset): { weight: Fraction; trace: DatasetTrace } {
   const days = daysInServiceDuring(year, d.inServiceFrom, d.inServiceTo);
-  const total = daysInYear(year);
-  const weight = mulF(divF(parseDecimal(d.areaKm2), fraction(BigInt(d.scaleDenominator))), fraction(BigInt(days), BigInt(total)));
-  return {
-    weight,
-    trace: { datasetId: d.datasetId, areaKm2: d.areaKm2, scaleDenominator: d.scaleDenominator, daysInService: days, daysInYear: total, weight: formatFraction(weight) },
-  };
+  const yearDays = daysInYear(year);
+  const weight = mulF(parseDecimal(d.areaKm2), fraction(BigInt(days), BigInt(d.scaleDenominator) * BigInt(yearDays)));
+  const { datasetId, areaKm2, scaleDenominator, inServiceFrom, inServiceTo } = d;
+  return { weight, trace: { datasetId, areaKm2, scaleDenominator, inServiceFrom, inServiceTo, daysInService: days, daysInYear: yearDays, weight: formatFraction(weight) } };
 }
 
-/**
- * M6: splits `poolCents` by `weights` to the cent with the largest-remainder method: every
- * provider gets the whole cents of its exact share, then the cents left over go one each to
- * the largest remainders; equal remainders go to the lower provider id (string order).
- */
-export function largestRemainder(poolCents: number, weights: { providerId: string; weight: Fraction }[]): Map<string, number> {
-  const total = weights.reduce((sum, w) => addF(sum, w.weight), ZERO);
-  const pool = BigInt(poolCents);
-  const parts = weights.map((w) => {
-    const share = divF(w.weight, total);
-    const exactNum = pool * share.num;
-    return { providerId: w.providerId, cents: exactNum / share.den, remainder: fraction(exactNum % share.den, share.den) };
-  });
-  let left = pool - parts.reduce((sum, p) => sum + p.cents, 0n);
-  const order = [...parts].sort((a, b) => compareF(b.remainder, a.remainder) || (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0));
-  for (const p of order) {
-    if (left === 0n) break;
-    p.cents += 1n;
-    left -= 1n;
-  }
-  return new Map(parts.map((p) => [p.providerId, Number(p.cents)]));
-}
-
-function revenueSummary(revenue: RevenueEntry[]) {
+function revenueSummary(revenue: readonly RevenueEntry[]): RevenueSummary[] {
   return REVENUE_CATEGORIES.map((category) => {
-    const of = (source: RevenueEntry['source']) => revenue.filter((r) => r.category === category && r.source === source).reduce((s, r) => s + r.amountCents, 0);
-    const importCents = of('import');
-    const ledgerCents = of('ledger');
+    const sum = (source: RevenueEntry['source']) => revenue.reduce((s, r) => (r.category === category && r.source === source ? s + r.amountCents : s), 0);
+    const importCents = sum('import');
+    const ledgerCents = sum('ledger');
     return { category, importCents, ledgerCents, totalCents: importCents + ledgerCents };
   });
 }
 
-function poolLines(pool: 'map' | 'address', poolCents: number, bases: Map<string, { weight: Fraction; trace: DatasetTrace[] }>): { lines: StatementLine[]; summary: PoolSummary } {
-  const entries = [...bases.entries()].filter(([, b]) => b.weight.num > 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (poolCents < 0) return { lines: [], summary: { amountCents: poolCents, distributedCents: 0, undistributedReason: 'deficit: costs exceed revenue, nothing to distribute' } };
-  if (poolCents === 0) return { lines: [], summary: { amountCents: 0, distributedCents: 0, undistributedReason: null } };
-  if (entries.length === 0) return { lines: [], summary: { amountCents: poolCents, distributedCents: 0, undistributedReason: 'no material in service to share the pool by' } };
-  const total = entries.reduce((sum, [, b]) => addF(sum, b.weight), ZERO);
-  const amounts = largestRemainder(poolCents, entries.map(([providerId, b]) => ({ providerId, weight: b.weight })));
-  const lines = entries.map(([providerId, b]) => {
+interface Basis<T> {
+  providerId: string;
+  weight: Fraction;
+  basis: { fraction: string; decimal: string };
+  trace: T[];
+}
+
+function undistributed(outcome: Exclude<PoolOutcome, 'distributed'>, pool: Pool, year: number, amountCents: number): string {
+  if (outcome === 'empty') return 'there is no revenue in this pool';
+  if (outcome === 'deficit') return `the costs exceed the revenue by ${formatCents(-amountCents)}: a deficit, nothing is distributed`;
+  // Decision: with nothing to share by, the money is not paid out rather than divided by zero; finance decides what happens to it.
+  return pool === 'map'
+    ? `no map material was in service during ${year}, so there is nothing to share the pool by; it stays undistributed`
+    : `no addresses were supplied, so there is nothing to share the pool by; it stays undistributed`;
+}
+
+/** One pool's summary and lines: every provider with a positive basis, split by the largest remainders (M6). */
+function settlePool<P extends Pool, T>(pool: P, year: number, revenue: RevenueSummary[], bases: Basis<T>[]) {
+  const composition = POOL_REVENUE[pool].map(({ category, sign }) => ({ category, sign, cents: revenue.find((r) => r.category === category)!.totalCents }));
+  const amountCents = composition.reduce((s, c) => s + c.sign * c.cents, 0);
+  const claims = bases.filter((b) => b.weight.num > 0n).sort((a, b) => compareIds(a.providerId, b.providerId));
+  const total = claims.reduce((sum, b) => addF(sum, b.weight), ZERO);
+  const outcome: PoolOutcome = amountCents === 0 ? 'empty' : amountCents < 0 ? 'deficit' : claims.length === 0 ? 'no_basis' : 'distributed';
+  const summary: PoolSummary = {
+    amountCents,
+    composition,
+    totalBasis: { fraction: formatFraction(total), decimal: toDecimal(total, pool === 'map' ? WEIGHT_DIGITS : 0) },
+    distributedCents: outcome === 'distributed' ? amountCents : 0,
+    outcome,
+    undistributedReason: outcome === 'distributed' ? null : undistributed(outcome, pool, year, amountCents),
+  };
+  if (outcome !== 'distributed') return { summary, lines: [] };
+  const amounts = largestRemainder(amountCents, claims);
+  const lines = claims.map((b) => {
     const share = divF(b.weight, total);
     return {
-      providerId,
+      providerId: b.providerId,
       pool,
-      basis: { fraction: formatFraction(b.weight), decimal: toDecimal(b.weight, 6) },
-      share: { fraction: formatFraction(share), percent: toDecimal(mulF(share, fraction(100n)), 4) },
-      amountCents: amounts.get(providerId)!,
+      basis: b.basis,
+      share: { fraction: formatFraction(share), percent: toDecimal(mulF(share, fraction(100n)), PERCENT_DIGITS) },
+      amountCents: amounts.get(b.providerId)!,
       trace: b.trace,
     };
   });
-  return { lines, summary: { amountCents: poolCents, distributedCents: poolCents, undistributedReason: null } };
+  return { summary, lines };
 }
 
-/** M2–M6: the statement of a year from its inputs. */
-export function calculateStatement(input: SettlementInput): Statement {
-  const known = new Set(input.providerIds);
-  const problems = [
-    ...input.mapMaterial.filter((d) => !known.has(d.providerId)).map((d) => `map dataset ${d.datasetId} names unknown provider ${d.providerId}`),
-    ...input.addressMaterial.filter((a) => !known.has(a.providerId)).map((a) => `address material names unknown provider ${a.providerId}`),
-  ];
-  if (problems.length > 0) throw new SettlementInputError(problems);
-
-  const revenue = revenueSummary(input.revenue);
-  const total = (cats: readonly RevenueCategory[]) => revenue.filter((r) => cats.includes(r.category)).reduce((s, r) => s + r.totalCents, 0);
-  const mapPool = total(MAP_CATEGORIES);
-  const addressPool = total(['address_search']) - total(['address_register_cost']);
-
-  const mapBases = new Map<string, { weight: Fraction; trace: DatasetTrace[] }>();
-  for (const d of [...input.mapMaterial].sort((a, b) => (a.datasetId < b.datasetId ? -1 : 1))) {
+function mapBases(input: SettlementInput): Basis<DatasetTrace>[] {
+  const byProvider = new Map<string, { weight: Fraction; trace: DatasetTrace[] }>();
+  for (const d of [...input.mapMaterial].sort((a, b) => compareIds(a.datasetId, b.datasetId))) {
     const { weight, trace } = datasetWeight(input.year, d);
-    const basis = mapBases.get(d.providerId) ?? { weight: ZERO, trace: [] };
-    mapBases.set(d.providerId, { weight: addF(basis.weight, weight), trace: [...basis.trace, trace] });
+    const acc = byProvider.get(d.providerId) ?? { weight: ZERO, trace: [] };
+    acc.weight = addF(acc.weight, weight);
+    acc.trace.push(trace);
+    byProvider.set(d.providerId, acc);
   }
-  const addressBases = new Map<string, { weight: Fraction; trace: DatasetTrace[] }>();
-  for (const a of input.addressMaterial) {
-    const basis = addressBases.get(a.providerId) ?? { weight: ZERO, trace: [] };
-    addressBases.set(a.providerId, { weight: addF(basis.weight, fraction(BigInt(a.addresses))), trace: [] });
-  }
-
-  const map = poolLines('map', mapPool, mapBases);
-  const address = poolLines('address', addressPool, addressBases);
-  return { year: input.year, currency: 'EUR', revenue, pools: { map: map.summary, address: address.summary }, lines: [...map.lines, ...address.lines] };
+  return [...byProvider].map(([providerId, { weight, trace }]) => ({
+    providerId,
+    weight,
+    basis: { fraction: formatFraction(weight), decimal: toDecimal(weight, WEIGHT_DIGITS) },
+    trace,
+  }));
 }
 
-/** Canonical JSON (sorted keys) of the inputs, so a frozen statement can prove what it was computed from. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+function addressBases(input: SettlementInput): Basis<AddressTrace>[] {
+  return input.addressMaterial.map((a) => ({
+    providerId: a.providerId,
+    weight: fraction(BigInt(a.addresses)),
+    basis: { fraction: String(a.addresses), decimal: String(a.addresses) },
+    trace: [{ addresses: a.addresses }],
+  }));
 }
 
-/** "1234.56" from 123456 cents. */
+/**
+ * M2–M6: the statement of a year. Inputs that do not fit together (unknown providers,
+ * duplicate ids, unusable numbers or dates) are refused with every problem listed:
+ * `validateSettlementInput` returns them, this throws them as a SettlementInputError.
+ */
+export function calculateStatement(input: SettlementInput): Statement {
+  const problems = validateSettlementInput(input);
+  if (problems.length > 0) throw new SettlementInputError(problems);
+  const revenue = revenueSummary(input.revenue);
+  const map = settlePool('map', input.year, revenue, mapBases(input));
+  const address = settlePool('address', input.year, revenue, addressBases(input));
+  return {
+    year: input.year,
+    currency: 'EUR',
+    revenue,
+    pools: { map: map.summary, address: address.summary },
+    lines: [...map.lines, ...address.lines],
+  };
+}
+
+/** "1234.56" from 123456 cents; "-0.05" from -5. */
 export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`${cents} is not a whole number of cents`);
   const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

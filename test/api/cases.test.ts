@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../cli/demo-network-owners';
-import { orderTime as orderTimeOf, addWorkingDays } from '../../domain/calendar';
+import { addDays, addWorkingDays, orderTime as orderTimeOf, weekday } from '../../domain/calendar';
 import { createDirectory } from '../../lib/directory';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
@@ -31,19 +31,21 @@ beforeAll(async () => {
 });
 afterAll(() => office.drop());
 
-const register = (who: string, body: Record<string, unknown>, headers?: Record<string, string>) => call(office.baseUrl, 'POST', '/api/v1/cases', { token: token[who], body, headers });
+const register = (who: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+  call(office.baseUrl, 'POST', '/api/v1/cases', { token: token[who], body: { acceptTerms: true, ...body }, headers });
 
 describe('registering a locate case', () => {
   let lk: string;
   let orderTime: string;
 
-  it('L3, L4, L10, L12: answers the LK number, order time, deadline and locate window, and confirms by e-mail at once', async () => {
+  it('L1, L3, L4, L10, L12: answers the LK number, order time, deadline and locate window, and confirms by e-mail at once', async () => {
     orderTime = orderTimeOf(new Date());
     const desired = addWorkingDays(orderTime, 8);
     const res = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: desired });
     expect(res.status).toBe(201);
     lk = res.body.lk;
     expect(lk).toMatch(new RegExp(`^LK-${orderTime.slice(0, 4)}-\\d{6}$`));
+    expect(Date.parse(res.body.agreementConcludedAt)).toBeLessThanOrEqual(Date.now()); // L1
     expect(res.body).toMatchObject({
       orderTime,
       handlingDeadline: addWorkingDays(orderTime, 10 - 5), // L10: 5 working days before the dig start, later than the next working day
@@ -123,6 +125,26 @@ describe('registering a locate case', () => {
 });
 
 describe('refusals store nothing', () => {
+  it('L1: the order is only completed when the questioner accepts the terms', async () => {
+    const before = (await office.db('cases').count('* as n').first())!.n;
+    const res = await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05', acceptTerms: false });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('terms_not_accepted');
+    expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
+  });
+
+  it('L9: a blocked account cannot register cases', async () => {
+    const account = await office.db('users').where({ email: 'case-other-user@test.se' }).first('account_id');
+    await office.db('accounts').where({ id: account.account_id }).update({ blocked_at: new Date() });
+    try {
+      const res = await register('other', { kind: 'planning', workArea, digStart: '2099-01-05' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('account_blocked');
+    } finally {
+      await office.db('accounts').where({ id: account.account_id }).update({ blocked_at: null });
+    }
+  });
+
   it('L5: a private person under 18 is refused', async () => {
     const res = await register('teen', { kind: 'planning', workArea, digStart: '2099-01-05' });
     expect(res.status).toBe(422);
@@ -142,6 +164,27 @@ describe('refusals store nothing', () => {
 });
 
 describe('planning cases', () => {
+  it('L17: a handler delivers the planning PDF; the questioner is e-mailed a link and downloads it', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const pdfPath = `/api/v1/cases/${lk}/planning-basis.pdf`;
+    expect((await call(office.baseUrl, 'GET', pdfPath, { token: token.customer })).status).toBe(404);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.customer })).status).toBe(403);
+    const delivered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.handler });
+    expect(delivered.status).toBe(200);
+    const mail = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`);
+    await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
+    expect((await mail())!.text).toContain(pdfPath);
+    expect((await mail())!.text).toContain('får inte användas för markarbeten');
+    const res = await fetch(`${office.baseUrl}${pdfPath}`, { headers: { authorization: `Bearer ${token.customer}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer()).toString('latin1');
+    expect(pdf.startsWith('%PDF-1.4')).toBe(true);
+    expect(pdf).toContain(`Projekteringsunderlag ${lk}`);
+    expect(pdf).toContain('Fiber \\326st AB'); // Latin-1 octal escape of Ö
+    expect((await call(office.baseUrl, 'GET', pdfPath, { token: token.other })).status).toBe(404);
+  });
+
   it('L18: a planning case can be withdrawn within 48 hours, once', async () => {
     const res = await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' });
     const lk = res.body.lk;
@@ -151,5 +194,80 @@ describe('planning cases', () => {
     const again = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/withdraw`, { token: token.customer });
     expect(again.status).toBe(409);
     expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body.status).toBe('withdrawn');
+  });
+});
+
+describe('bad dates', () => {
+  it('L2, L12: a desired locate date in the past or on a non-working day is refused; nothing is stored', async () => {
+    const before = (await office.db('cases').count('* as n').first())!.n;
+    const orderTime = orderTimeOf(new Date());
+    const later = addWorkingDays(orderTime, 6);
+    const saturday = addDays(later, (6 - weekday(later) + 7) % 7 || 7);
+    const weekend = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: saturday });
+    expect(weekend.status).toBe(422);
+    expect(weekend.body.error.code).toBe('not_a_working_day');
+    const past = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: '2020-03-02' });
+    expect(past.status).toBe(422);
+    expect(past.body.error.code).toBe('desired_locate_date_in_past');
+    expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
+  });
+});
+
+describe('split, add-ons and complaints', () => {
+  let lk: string;
+  beforeAll(async () => {
+    const orderTime = orderTimeOf(new Date());
+    lk = (await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: addWorkingDays(orderTime, 8) })).body.lk;
+  });
+
+  it('L13: a handler splits a case into parts with their own number, sub-area and owners; the questioner sees the parts', async () => {
+    // Part 1 lies only in Stockholm Elnät's coverage, part 2 in both owners'.
+    const square = (e: number, n: number) => ({ type: 'Polygon', coordinates: [[[e, n], [e + 100, n], [e + 100, n + 100], [e, n + 100], [e, n]]] });
+    const parts = [{ workArea: square(662_000, 6_572_000) }, { workArea: square(E, N) }];
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.customer, body: { parts } })).status).toBe(403);
+    const bad = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.handler, body: { parts: [parts[0], { workArea: { type: 'Point' } }] } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('invalid_work_area');
+    const split = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.handler, body: { parts } });
+    expect(split.status).toBe(200);
+    expect(split.body.parts).toEqual([`${lk}-1`, `${lk}-2`]);
+    const part1 = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}-1`, { token: token.customer });
+    expect(part1.status).toBe(200);
+    expect(part1.body).toMatchObject({ parentLk: lk, status: 'registered' });
+    expect(part1.body.owners.map((o: { id: string }) => o.id)).toEqual(['stockholm-el']);
+    const parent = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
+    expect(parent.body).toMatchObject({ status: 'split', parts: [{ lk: `${lk}-1` }, { lk: `${lk}-2` }] });
+    expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}-1`, { token: token.other })).status).toBe(404);
+  });
+
+  it('L14, L17: paid orders without expectedFeeMinor answer the fee only', async () => {
+    const mapOnly = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/map-only-locate`, { token: token.customer, body: { ownerId: 'fiber-ost' } });
+    expect(mapOnly.body).toMatchObject({ confirmed: false, fees: { total: { minor: 120_000, currency: 'SEK' }, vatExcluded: true } });
+    const addOns = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF', 'DWG'] } });
+    expect(addOns.body.fees.total.minor).toBe(160_000);
+    const badFormat = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['PNG'] } });
+    expect(badFormat.status).toBe(400);
+    const notPlanning = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'], expectedFeeMinor: 80_000 } });
+    expect(notPlanning.status).toBe(409);
+  });
+
+  it('L7: the questioner files a written complaint; handlers are notified; the response is recorded and sent', async () => {
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.other, body: { text: 'Fel' } })).status).toBe(404);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.customer, body: { text: '  ' } })).status).toBe(400);
+    const filed = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.customer, body: { text: 'Markeringen saknades på plats.' } });
+    expect(filed.status).toBe(201);
+    const notice = async () => (await mailTo('case-handler@test.se', 1)).find((m) => m.subject === `Reklamation i ärende ${lk}`);
+    await expect.poll(notice, { timeout: 15_000 }).toBeDefined();
+    expect((await notice())!.text).toContain('Markeringen saknades på plats.');
+
+    const path = `/api/v1/cases/${lk}/complaints/${filed.body.id}/response`;
+    expect((await call(office.baseUrl, 'POST', path, { token: token.customer, body: { response: 'x' } })).status).toBe(403);
+    expect((await call(office.baseUrl, 'POST', path, { token: token.handler, body: { response: 'Vi kommer ut igen i morgon.' } })).status).toBe(200);
+    const again = await call(office.baseUrl, 'POST', path, { token: token.handler, body: { response: 'Igen' } });
+    expect(again.status).toBe(409); // the complaint's workflow has ended with its response
+    const reply = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar på din reklamation i ärende ${lk}`);
+    await expect.poll(reply, { timeout: 15_000 }).toBeDefined();
+    const c = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
+    expect(c.body.complaints).toMatchObject([{ id: filed.body.id, text: 'Markeringen saknades på plats.', response: 'Vi kommer ut igen i morgon.' }]);
   });
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   await directory.createUser({ email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id }, actor);
   await directory.createUser({ email: 'order-other-user@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId }, actor);
   await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor);
-  for (const who of ['customer', 'other-user', 'handler']) token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
+  await directory.createUser({ email: 'order-finance@test.se', name: 'F', password, role: 'finance' }, actor);
+  for (const who of ['customer', 'other-user', 'handler', 'finance']) token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
   const client = await directory.createSystemAccount(mine.id, 'integration', actor);
   const res = await fetch(`${office.baseUrl}/oauth2/token`, {
     method: 'POST',
@@ -107,6 +108,37 @@ describe('a fee-based order from quote to delivery', () => {
     expect(mails.map((m) => m.subject)).toEqual([`Order confirmation ${orderId}`, `Order ${orderId} approved`, `Delivery ready: ${orderId}`]);
     expect(mails[1]!.text).toContain(`/api/v1/agreements/${agreements.body.items[0].id}/document`);
     expect(mails[2]!.text).toContain(`/download/${orderId}/files`);
+    expect(mails[2]!.text).toMatch(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  });
+
+  it('G6, G9: the order shows its history and deliveries; finance may read but not decide', async () => {
+    const mine = await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.customer });
+    expect(mine.body.history.map((e: { status: string }) => e.status)).toEqual(['submitted', 'awaiting_approval', 'approved', 'in_production', 'delivered']);
+    expect(mine.body.deliveries).toEqual([expect.objectContaining({ status: 'LYCKAD', typ: 'BAS' })]);
+    const list = await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.finance });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((o: { id: string }) => o.id)).toContain(orderId);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/reject`, { token: token.finance, body: { reason: 'no' } })).status).toBe(403);
+  });
+
+  it("G7: the delivery e-mail's link opens the files without signing in, until it expires", async () => {
+    const [, , delivered] = await mailTo('order-org@test.se', 3);
+    const linkUrl = /(http\S+\/api\/v1\/delivery-links\/[\w-]+)/.exec(delivered!.text!)![1]!;
+    const linked = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
+    expect(linked.status).toBe(200);
+    expect(linked.body.orderId).toBe(orderId);
+    const [file] = linked.body.files;
+    const download = await fetch(file.href);
+    expect(download.status).toBe(200);
+    expect(Number(download.headers.get('content-length'))).toBe(file.length);
+    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+
+    await office.db('delivery_links').where({ order_id: orderId }).update({ expires_at: new Date(Date.now() - 1000) });
+    const expired = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
+    expect(expired.status).toBe(410);
+    expect(expired.body.error.code).toBe('link_expired');
+    expect((await fetch(file.href)).status).toBe(410);
+    expect((await call(office.baseUrl, 'GET', '/api/v1/delivery-links/not-a-real-token-at-all')).status).toBe(404);
   });
 
   it('G10: the delivery API shows the delivery and serves a ZIP whose uttag.json lists every file with its object count', async () => {
@@ -156,6 +188,9 @@ describe('orders that need no approval, and refusals', () => {
     await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body.status, { timeout: 15_000 }).toBe('delivered');
     expect(await office.db('agreements').where({ order_id: placed.body.id })).toHaveLength(0);
     expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(0);
+    // G10: a system account sees only its own account's orders.
+    expect((await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${placed.body.id}`, { token: systemToken })).status).toBe(404);
+    expect((await call(office.baseUrl, 'GET', `/download/${placed.body.id}/files`, { token: systemToken })).status).toBe(404);
   });
 
   it('G5: an order inside a framework agreement goes through without approval and makes no new agreement', async () => {
@@ -184,6 +219,22 @@ describe('orders that need no approval, and refusals', () => {
     expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).status).toBe(409);
   });
 
+  it.each([
+    ['ring_not_closed', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E + 1000, N + 1000], [E, N + 1000]]] }],
+    ['ring_too_short', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E, N]]] }],
+    ['self_intersection', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N + 1000], [E + 1000, N], [E, N + 1000], [E, N]]] }],
+    ['outside_sweden', { type: 'Polygon', coordinates: [[[18, 59], [18.1, 59], [18.1, 59.1], [18, 59]]] }],
+    ['zero_area', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E + 2000, N], [E, N]]] }],
+    ['area_too_large', { type: 'Polygon', coordinates: [[[300_000, 6_200_000], [900_000, 6_200_000], [900_000, 7_600_000], [300_000, 7_600_000], [300_000, 6_200_000]]] }],
+    ['unsupported_type', { type: 'Point', coordinates: [E, N] }],
+  ])('G2: refuses a selection with %s, saying what is wrong', async (code, geometry) => {
+    const res = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, selection: geometry } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid_selection');
+    expect(res.body.error.details.map((p: { code: string }) => p.code)).toContain(code);
+    expect(res.body.error.message.length).toBeGreaterThan(30);
+  });
+
   it('G2: refuses invalid geometry, an unknown product and a format not offered, storing nothing', async () => {
     const before = (await office.db('orders')).length;
     const bad = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, selection: { type: 'Polygon', coordinates: [[[18, 59], [18.1, 59], [18.1, 59.1], [18, 59]]] } } });
@@ -192,5 +243,71 @@ describe('orders that need no approval, and refusals', () => {
     expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, productId: 'nope' } })).body.error.code).toBe('unknown_product');
     expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, format: 'DWG' } })).body.error.code).toBe('unknown_format');
     expect((await office.db('orders')).length).toBe(before);
+  });
+});
+
+describe('G8, G10: a subscription', () => {
+  const subscription = { productId: 'byggnader', format: 'GeoJSON', selection, subscription: true };
+  const latest = async (id: string) => (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${id}/leverans/latest`, { token: systemToken })).body;
+
+  it('G8, T2: the quote adds the annual fee as a line of its own; only subscribable products, only for download', async () => {
+    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: subscription });
+    // 3 km² × 40.00 kr = 120.00 kr, below the 250.00 kr minimum; 4 000.00 kr a year
+    expect(quote.body.lines.map((l: { kind: string; net: { minor: number }; vat: { minor: number } }) => [l.kind, l.net.minor, l.vat.minor])).toEqual([['area', 25_000, 6_250], ['annual_subscription', 400_000, 100_000]]);
+    expect(quote.body.total.minor).toBe(531_250);
+    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...subscription, deliveryMethod: 'physical_media' } })).body.error.code).toBe('subscription_needs_download');
+    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...subscription, productId: 'terrangkartan' } })).body.error.code).toBe('not_subscribable');
+  });
+
+  it('G10: a system account starts a change extract (FORANDRING) on its subscription and downloads it', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: subscription });
+    expect(placed.body).toMatchObject({ subscription: true, fee: { net: { minor: 425_000 } } });
+    const id = placed.body.id;
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('awaiting_approval');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(200);
+    await expect.poll(() => latest(id), { timeout: 15_000 }).toMatchObject({ status: 'LYCKAD', typ: 'BAS' });
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('delivered');
+
+    const start = () => call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${id}/leverans?typ=FORANDRING`, { token: systemToken, headers: { 'Idempotency-Key': `leverans-${id}` } });
+    const started = await start();
+    expect(started.status).toBe(201);
+    expect(Object.keys(started.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect(started.body).toMatchObject({ typ: 'FORANDRING' });
+    expect((await start()).body.objektidentitet).toBe(started.body.objektidentitet);
+    await expect.poll(() => latest(id), { timeout: 15_000 }).toMatchObject({ objektidentitet: started.body.objektidentitet, status: 'LYCKAD', typ: 'FORANDRING' });
+
+    const [file] = (await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: systemToken })).body;
+    const zip = await readZip(Buffer.from(await (await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } })).arrayBuffer()));
+    const uttag = JSON.parse(zip['uttag.json']!);
+    expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: 0 }] }]);
+
+    // "My account": the customer starts a full extract; another account cannot.
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('delivered');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, { token: token['other-user'], body: { typ: 'BAS' } })).status).toBe(404);
+    const bas = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, { token: token.customer, body: { typ: 'BAS' } });
+    expect(bas.status).toBe(201);
+    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.deliveries.map((d: { typ: string; status: string }) => `${d.typ} ${d.status}`), { timeout: 15_000 }).toEqual(['BAS LYCKAD', 'FORANDRING LYCKAD', 'BAS LYCKAD']);
+  });
+});
+
+describe('G7: physical media', () => {
+  it('the handler records the shipment of the produced hard drive and the customer is told', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, deliveryMethod: 'physical_media' } });
+    const id = placed.body.id;
+    const status = async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status;
+    await expect.poll(status).toBe('awaiting_approval');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'X1' } })).status).toBe(409);
+    await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler });
+    await expect.poll(status, { timeout: 15_000 }).toBe('delivered');
+    const subjects = async () => (await mailTo('order-org@test.se')).map((m) => m.subject);
+    await expect.poll(subjects).toContain(`Delivery produced: ${id}`);
+
+    const shipped = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' } });
+    expect(shipped.body.status).toBe('shipped');
+    expect((await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body).toMatchObject({ status: 'shipped', shipment: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' } });
+    await expect.poll(subjects).toContain(`Delivery shipped: ${id}`);
+    const mail = (await mailTo('order-org@test.se')).find((m) => m.subject === `Delivery shipped: ${id}`)!;
+    expect(mail.text).toContain('PN123456789SE');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'X2' } })).status).toBe(409);
   });
 });

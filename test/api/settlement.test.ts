@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../db/stores/accounts';
+import { bookInvoice } from '../../db/stores/invoices';
 import { createDirectory } from '../../lib/directory';
 import { ensureSettlementSchedule } from '../../lib/settlement-schedule';
+import { verifySettlement } from '../../lib/settlement-verify';
 import { workflowIds } from '../../workflows/ids';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
@@ -23,21 +27,28 @@ const mapCsv = [
 const addressCsv = 'provider_id,addresses\nhki,3000\nespoo,1000\n';
 const revenueCsv = 'category,amount\nusage_fee,5000.00\ncopy_permit,1200.00\npublication_permit,300.00\naddress_search,1000.00\naddress_register_cost,200.00\n';
 
+const get = (path: string, who = 'fin1') => fetch(`${office.baseUrl}/api/v1/settlements/${year}${path}`, { headers: { authorization: `Bearer ${token[who]}` } });
+const minor = (amount: string) => Math.round(Number(amount) * 100);
 const upload = (type: string, csv: string, who = 'fin1') =>
   fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/${type}`, { method: 'POST', headers: { authorization: `Bearer ${token[who]}`, 'content-type': 'text/csv' }, body: csv }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; details: { line: number }[] }; rows?: number } }));
 
 beforeAll(async () => {
-  office = await startBackOffice();
+  office = await startBackOffice({ SETTLEMENT_PAYER_IBAN: 'FI2112345600000785' });
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
-  for (const who of ['fin1', 'fin2']) {
-    await directory.createUser({ email: `${who}@test.se`, name: who, password: 'finance-pass-1', role: 'finance' }, { actorType: 'system' });
+  for (const who of ['fin1', 'fin2', 'admin']) {
+    await directory.createUser({ email: `${who}@test.se`, name: who, password: 'finance-pass-1', role: who === 'admin' ? 'admin' : 'finance' }, { actorType: 'system' });
     token[who] = await login(office.baseUrl, `${who}@test.se`, 'finance-pass-1');
   }
 });
 afterAll(() => office.drop());
 
 describe('imports', () => {
-  it('refuses a bad file with every bad row and its line number, storing nothing', async () => {
+  it('M5: settlement work is for finance only', async () => {
+    const admin = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/run`, { token: token.admin });
+    expect(admin.status).toBe(403);
+  });
+
+  it('M2–M4 inputs: refuses a bad file with every bad row and its line number, storing nothing', async () => {
     const res = await upload('map-material', `${mapCsv}\nhki,hki-500,1,500,2010-01-01,\nespoo,x,-1,1000,2010-01-01,\nespoo,y,1,abc,2025-02-30,`);
     expect(res.status).toBe(422);
     expect(res.body.error!.code).toBe('invalid_rows');
@@ -45,15 +56,19 @@ describe('imports', () => {
     expect(await office.db('settlement_map_material')).toHaveLength(0);
   });
 
-  it('refuses material of a provider that is not among the year’s providers, naming the line', async () => {
+  it('M2–M3 inputs: refuses material of a provider that is not among the year’s providers, naming the line', async () => {
     await upload('providers', providersCsv);
     const res = await upload('address-material', 'provider_id,addresses\nhki,1\nghost,2\n');
     expect(res.status).toBe(422);
     expect(res.body.error!.details).toEqual([{ line: 3, column: 'provider_id', message: 'unknown provider ghost; import the providers first' }]);
   });
 
-  it('a new import of a type replaces the previous one', async () => {
-    expect((await upload('address-material', 'provider_id,addresses\nhki,5\n')).body.rows).toBe(1);
+  it('M2–M4 inputs: a new import of a type replaces the previous one, also when sent as the multipart field "file"', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['provider_id,addresses\nhki,5\n'], { type: 'text/csv' }), 'addresses.csv');
+    const multipart = await fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/address-material`, { method: 'POST', headers: { authorization: `Bearer ${token.fin1}` }, body: form });
+    expect(multipart.status).toBe(200);
+    expect(await multipart.json()).toMatchObject({ rows: 1 });
     expect((await upload('address-material', addressCsv)).body.rows).toBe(2);
     expect(await office.db('settlement_address_material').where({ year })).toHaveLength(2);
     expect((await upload('map-material', mapCsv)).status).toBe(200);
@@ -71,9 +86,16 @@ describe('the settlement of a year', () => {
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'draft', computedBy: expect.any(String) });
     const draft = await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}`, { token: token.fin1 });
-    expect(draft.body).toMatchObject({ status: 'draft', version: null, pools: { map: { total: { minor: 650_000, currency: 'EUR' } }, address: { total: { minor: 80_000 }, deficit: false } } });
+    expect(draft.body).toMatchObject({ status: 'draft', version: null, pools: { map: { total: { minor: 650_000, currency: 'EUR' } }, address: { total: { minor: 80_000 }, deficit: null } } });
     hashes = { inputsSha256: draft.body.inputsSha256, statementSha256: draft.body.statementSha256 };
     expect(hashes.inputsSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('M6 four eyes: the user who ran the run and closed the books cannot approve its draft', async () => {
+    const refused = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/approve`, { token: token.fin1 });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'four_eyes', message: expect.stringContaining('another finance user') });
+    expect((await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}`, { token: token.fin1 })).body.status).toBe('draft');
   });
 
   it('M6: every pool adds up to the cent', async () => {
@@ -91,7 +113,7 @@ describe('the settlement of a year', () => {
     expect({ inputsSha256: draft.body.inputsSha256, statementSha256: draft.body.statementSha256 }).toEqual(hashes);
   });
 
-  it('four eyes: the user who last recomputed cannot approve; another finance user can', async () => {
+  it('M6 four eyes: the user who last recomputed cannot approve; another finance user can (M6: same hashes when frozen)', async () => {
     const refused = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/approve`, { token: token.fin2 });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('four_eyes');
@@ -102,7 +124,7 @@ describe('the settlement of a year', () => {
     expect(statement.body).toMatchObject({ status: 'approved', version: 1, ...hashes });
   });
 
-  it('sends each provider its statement in its language', async () => {
+  it('M5: on approval each provider gets its own statement in its language (fi, sv, en)', async () => {
     const [fi] = await mailTo('kartat@espoo.test');
     expect(fi!.subject).toBe('Käyttöoikeuskorvaukset 2025: tilitys Espoon kaupunki');
     expect(fi!.text).toContain('1147.06 EUR'); // 650000 × 3/17 = 114705.88 → 114706 cents
@@ -110,25 +132,87 @@ describe('the settlement of a year', () => {
     expect(sv!.subject).toContain('avräkning för Helsinki, kaupunkimittaus');
   });
 
-  it('refuses imports after approval, and keeps the frozen statement unchanged', async () => {
+  it('M6: refuses imports after approval, and keeps the frozen statement unchanged', async () => {
     const res = await upload('revenue', 'category,amount\nusage_fee,1.00\n');
     expect(res.status).toBe(409);
     expect(res.body.error!.code).toBe('settlement_approved');
     await expect(office.db('settlement_versions').update({ reason: 'x' })).rejects.toThrow(/frozen/);
   });
 
-  it('serves the statement and the payout file as CSV that add up', async () => {
-    const csv = await (await fetch(`${office.baseUrl}/api/v1/settlements/${year}/statement.csv`, { headers: { authorization: `Bearer ${token.fin1}` } })).text();
-    const lines = csv.trim().split('\n').slice(1);
-    expect(lines).toHaveLength(5);
-    const payouts = await (await fetch(`${office.baseUrl}/api/v1/settlements/${year}/payouts.csv`, { headers: { authorization: `Bearer ${token.fin1}` } })).text();
-    const amounts = payouts.trim().split('\n').slice(1).map((l) => Math.round(Number(l.split(',').at(-3)) * 100));
-    expect(amounts.reduce((a, b) => a + b, 0)).toBe(730_000);
+  it('M6: the statement CSV and both payout files add up to the pools', async () => {
+    const csv = (await (await get('/statement.csv')).text()).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(csv).toHaveLength(5);
+    const pool = (name: string) => csv.filter((c) => c[1] === name).reduce((s, c) => s + minor(c.at(-1)!), 0);
+    expect([pool('map'), pool('address')]).toEqual([650_000, 80_000]);
+
+    const payouts = (await (await get('/payouts.csv')).text()).trim().split('\n').slice(1);
+    expect(payouts).toHaveLength(3);
+    expect(payouts.map((l) => minor(l.split(',').at(-3)!)).reduce((a, b) => a + b, 0)).toBe(730_000);
+
+    const xml = await (await get('/payouts.xml')).text();
+    expect(xml).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.03');
+    expect(xml).toContain('<NbOfTxs>3</NbOfTxs>');
+    expect(xml).toContain('<CtrlSum>7300.00</CtrlSum>');
+    expect([...xml.matchAll(/<InstdAmt Ccy="EUR">([\d.]+)<\/InstdAmt>/g)].reduce((s, m) => s + minor(m[1]!), 0)).toBe(730_000);
+    expect(await (await get('/payouts.xml')).text()).toBe(xml);
+
+    const html = await (await get('/statement.html')).text();
+    expect(html).toContain('Royalty settlement 2025');
+    expect(html).toContain((await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}`, { token: token.fin1 })).body.statementSha256);
   });
 
-  it('records every step in the audit log', async () => {
-    const actions = (await office.db('audit_log').where({ object_type: 'settlement', object_id: String(year) }).orderBy('id')).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['settlement.import.providers', 'settlement.run', 'settlement.books_closed', 'settlement.computed', 'settlement.approved']));
+  it('M6: a provider’s lines come with the input rows behind them', async () => {
+    const hki = await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}/providers/hki`, { token: token.fin2 });
+    expect(hki.status).toBe(200);
+    expect(hki.body.lines.map((l: { pool: string }) => l.pool)).toEqual(['map', 'address']);
+    expect(hki.body.inputs).toEqual({ mapMaterial: [expect.objectContaining({ datasetId: 'hki-500', areaKm2: '200' })], addressMaterial: [{ providerId: 'hki', addresses: 3000 }] });
+  });
+
+  it('M6: a correction drafts version 2 with its reason; version 1 stays readable and unchanged', async () => {
+    const v1 = (await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}`, { token: token.fin1 })).body;
+    expect((await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/corrections`, { token: token.fin2, body: { reason: '' } })).status).toBe(400);
+    const corrected = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/corrections`, { token: token.fin2, body: { reason: 'Copy-permit revenue was missing 100 EUR' } });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ status: 'draft', version: 1, computedBy: expect.any(String) });
+    expect((await upload('revenue', revenueCsv.replace('copy_permit,1200.00', 'copy_permit,1300.00'))).status).toBe(200);
+    // Revenue booked by our own invoicing with a category joins the imported revenue.
+    const account = await createAccount(office.db, { kind: 'organisation', name: 'Kiinteistövälitys Oy', email: 'kv@test.fi', language: 'en', organisation_number: '556123-4567' });
+    await bookInvoice(office.db, { idempotencyKey: `ledger-${year}`, accountId: account.id, date: `${year}-06-30`, currency: 'EUR', lines: [{ description: 'Usage fee', quantity: 1, unitPrice: { minor: 5000, currency: 'EUR' } }], revenueCategory: 'usage_fee' });
+    const stale = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/approve`, { token: token.fin1 });
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'draft_outdated']);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/recompute`, { token: token.fin2 })).status).toBe(200);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/approve`, { token: token.fin2 })).body.error.code).toBe('four_eyes');
+    const approved = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/approve`, { token: token.fin1 });
+    expect(approved.body).toMatchObject({ status: 'approved', version: 2 });
+
+    const v2 = (await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}`, { token: token.fin1 })).body;
+    expect((await call(office.baseUrl, 'GET', '/api/v1/settlements', { token: token.fin1 })).body).toEqual([expect.objectContaining({ year, status: 'approved', latestVersion: 2 })]);
+    expect(v2).toMatchObject({ version: 2, reason: 'Copy-permit revenue was missing 100 EUR', pools: { map: { total: { minor: 665_000 } } } });
+    expect(v2.revenue[0]).toEqual({ category: 'usage_fee', import: { minor: 500_000, currency: 'EUR' }, ledger: { minor: 5000, currency: 'EUR' }, total: { minor: 505_000, currency: 'EUR' } });
+    expect(v2.inputsSha256).not.toBe(v1.inputsSha256);
+    expect((await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}?version=1`, { token: token.fin1 })).body).toEqual(v1);
+    const payoutSum = async (version: number) => (await (await get(`/payouts.csv?version=${version}`)).text()).trim().split('\n').slice(1).reduce((s, l) => s + minor(l.split(',').at(-3)!), 0);
+    expect([await payoutSum(1), await payoutSum(2)]).toEqual([730_000, 745_000]);
+  });
+
+  it('M6: each version verifies against its stored inputs with the admin CLI (`settlements verify`)', async () => {
+    for (const version of [1, 2]) {
+      expect(await verifySettlement(office.db, year, version)).toMatchObject({ version, verified: true, inputsHashMatches: true, statementHashMatches: true, recomputedIdentical: true });
+    }
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'settlements', 'verify', '--year', String(year), '--version', '1', '--json'], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATABASE_URL: office.config.databaseUrl, TEMPORAL_ADDRESS: office.config.temporalAddress },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ year, version: 1, verified: true, lines: expect.arrayContaining([expect.objectContaining({ providerId: 'espoo', pool: 'map', amountEur: '1147.06' })]) });
+  });
+
+  it('M6: records every import, run, recompute, approval and new version in the audit log, with who did it', async () => {
+    const rows = await office.db('audit_log').where({ object_type: 'settlement', object_id: String(year) }).orderBy('id');
+    expect(rows.every((r) => r.actor_id)).toBe(true);
+    const actions = rows.map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['settlement.import.providers', 'settlement.run', 'settlement.books_closed', 'settlement.computed', 'settlement.recomputed', 'settlement.approved', 'settlement.correction_started', 'settlement.new_version']));
   });
 });
 

@@ -9,6 +9,8 @@ import {
   isAdult,
   lkNumber,
   moveFees,
+  feeTotal,
+  planningAddOnFees,
   planningDueDate,
   scheduleLocate,
 } from '../../domain/cases';
@@ -55,6 +57,10 @@ describe('L12, L13: locate date', () => {
   it('L13: a split case cannot get express', () => {
     expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: true })).toEqual({ ok: false, reason: 'express_not_allowed_for_split_case' });
   });
+  it('L15: a moved locate can only go to a day after today', () => {
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-03' })).toEqual({ ok: false, reason: 'date_in_past' });
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-02' }).ok).toBe(true);
+  });
   it('W1: a locate date must be a working day', () => {
     expect(scheduleLocate(orderTime, '2026-12-05', { express: false, split: false })).toEqual({ ok: false, reason: 'not_a_working_day' });
   });
@@ -79,6 +85,12 @@ describe('L15, L16: change and cancellation fees', () => {
 describe('L17, L18: planning cases', () => {
   it('L17: the PDF is due within 10 working days', () => {
     expect(planningDueDate('2026-12-18')).toBe('2027-01-08'); // Christmas, New Year and Epiphany skipped
+  });
+  it('L17: faster delivery and each vector format are paid add-ons (T1: öre)', () => {
+    expect(planningAddOnFees(false, [])).toEqual([]);
+    const fees = planningAddOnFees(true, ['DXF', 'Shape']);
+    expect(fees.map((f) => f.code)).toEqual(['planningFasterDelivery', 'planningVectorFormat', 'planningVectorFormat']);
+    expect(feeTotal(fees)).toBe(100_000 + 2 * 80_000);
   });
   it('L18: withdrawal within 48 hours of ordering, unless delivered', () => {
     const ordered = new Date('2026-11-24T10:00:00Z');

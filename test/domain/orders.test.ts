@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../domain/money';
-import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../domain/orders';
+import { frameworkCovers, orderFee, priceOn, subscriptionEnd, type PriceVersion } from '../../domain/orders';
 
 const versions: PriceVersion[] = [
-  { productId: 'p', validFrom: '2025-01-01', pricePerKm2: money(10_000, 'SEK'), minimumFee: money(50_000, 'SEK') },
-  { productId: 'p', validFrom: '2026-01-01', pricePerKm2: money(12_500, 'SEK'), minimumFee: money(50_000, 'SEK') },
+  { productId: 'p', validFrom: '2025-01-01', pricePerKm2: money(10_000, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },
+  { productId: 'p', validFrom: '2026-01-01', pricePerKm2: money(12_500, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },
 ];
 
 describe('G3, T3: the price that applies', () => {
@@ -36,7 +36,7 @@ describe('G2, G3: the fee', () => {
     expect(orderFee(price, 12_345_678, 'organisation').display).toEqual({ amount: money(154_321, 'SEK'), includesVat: false });
   });
   it('G1: open data costs nothing', () => {
-    const free: PriceVersion = { productId: 'o', validFrom: '2020-01-01', pricePerKm2: money(0, 'SEK'), minimumFee: money(0, 'SEK') };
+    const free: PriceVersion = { productId: 'o', validFrom: '2020-01-01', pricePerKm2: money(0, 'SEK'), minimumFee: money(0, 'SEK'), annualFee: null };
     expect(orderFee(free, 99_000_000, 'private').total.minor).toBe(0);
   });
 });
@@ -47,5 +47,30 @@ describe('G5: framework agreements', () => {
     expect(frameworkCovers(agreement, 'p', '2026-06-01')).toBe(true);
     expect(frameworkCovers(agreement, 'q', '2026-06-01')).toBe(false);
     expect(frameworkCovers(agreement, 'p', '2027-01-01')).toBe(false);
+  });
+});
+
+describe('G8: subscriptions', () => {
+  const price: PriceVersion = { ...versions[1]!, annualFee: money(1_200_001, 'SEK') };
+  it('G8, T2: the annual fee is a line of its own, with VAT rounded per line', () => {
+    // area line 1543.21 kr → VAT 385.8025 → 385.80; annual 12000.01 kr → VAT 3000.0025 → 3000.00
+    const fee = orderFee(price, 12_345_678, 'organisation', true);
+    expect(fee.lines).toEqual([
+      { kind: 'area', net: money(154_321, 'SEK'), vat: money(38_580, 'SEK'), total: money(192_901, 'SEK') },
+      { kind: 'annual_subscription', net: money(1_200_001, 'SEK'), vat: money(300_000, 'SEK'), total: money(1_500_001, 'SEK') },
+    ]);
+    expect(fee.net.minor).toBe(1_354_322);
+    expect(fee.vat.minor).toBe(338_580); // one rounding of the sum would give 338 580.5 → 338 581
+    expect(fee.total.minor).toBe(1_692_902);
+  });
+  it('T2: a private person is shown exactly the invoice total', () => {
+    expect(orderFee(price, 12_345_678, 'private', true).display).toEqual({ amount: money(1_692_902, 'SEK'), includesVat: true });
+  });
+  it('G8: a product without an annual fee cannot be subscribed to', () => {
+    expect(() => orderFee(versions[1]!, 1_000_000, 'organisation', true)).toThrow(/cannot be subscribed/);
+  });
+  it('G8: a subscription runs a year; its last day is the day before the anniversary', () => {
+    expect(subscriptionEnd('2026-03-15')).toBe('2027-03-14');
+    expect(subscriptionEnd('2028-02-29')).toBe('2029-02-28');
   });
 });

@@ -100,13 +100,20 @@ export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
   });
 }
 
-/** Every message the SMTP receiver got for `to`, parsed; waits until `count` have arrived. */
+const parsedMail = new Map<string, ParsedMail>();
+
+/** Every message the SMTP receiver got for `to`, parsed (each file once); waits until `count` have arrived. */
 export async function mailTo(to: string, count = 1, timeoutMs = 20_000): Promise<ParsedMail[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dir = inject('mailDir');
-    const parsed = await Promise.all(fs.readdirSync(dir).sort().map((f) => simpleParser(fs.readFileSync(path.join(dir, f)))));
-    const mine = parsed.filter((m) => [m.to].flat().some((a) => a?.value.some((v) => v.address === to)));
+    for (const file of fs.readdirSync(dir)) {
+      if (!parsedMail.has(file)) parsedMail.set(file, await simpleParser(fs.readFileSync(path.join(dir, file))));
+    }
+    const mine = [...parsedMail.keys()]
+      .sort()
+      .map((file) => parsedMail.get(file)!)
+      .filter((m) => [m.to].flat().some((a) => a?.value.some((v) => v.address === to)));
     if (mine.length >= count || Date.now() > deadline) return mine;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -3,8 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../cli/demo-network-owners';
-import { addWorkingDays, orderTime as orderTimeOf } from '../../domain/calendar';
-import { handlingDeadlineDate, handlingSchedule } from '../../domain/cases';
+import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
+import { CASE_FEES, handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../domain/cases';
 import { registerCase } from '../../db/stores/cases';
 import { createDirectory } from '../../lib/directory';
 import type { CaseInput } from '../../workflows/case';
@@ -18,6 +18,7 @@ let running: Promise<void>;
 let accountId: string;
 const taskQueue = `cases-${crypto.randomUUID()}`;
 const owners = DEMO_NETWORK_OWNERS.slice(0, 2);
+const started: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -37,31 +38,50 @@ beforeAll(async () => {
   running = worker.run();
 });
 afterAll(async () => {
+  // Leave no case waiting on a timer: the time-skipping server is shared with the next test files.
+  await Promise.all(started.map((lk) => env.client.workflow.getHandle(lk).terminate('test over').catch(() => undefined)));
   worker.shutdown();
   await running;
   await env.teardown();
   await database.drop();
 });
 
-/** Registers a case as the API does, on the test server's clock. */
-async function startCase(kind: CaseInput['kind'] = 'locate') {
+/**
+ * Registers a case as the API does, on the test server's clock. Dates are working days
+ * after the order time; a locate case wants its locate 7 working days after it by default.
+ */
+async function startCase(opts: { kind?: CaseInput['kind']; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {}) {
+  const kind = opts.kind ?? 'locate';
   const now = new Date(await env.currentTimeMs());
   const orderTime = orderTimeOf(now);
-  const digStart = addWorkingDays(orderTime, 3);
-  const deadline = handlingDeadlineDate(orderTime, digStart);
+  const digStart = addWorkingDays(orderTime, opts.digStartDays ?? 3);
+  const desiredLocateDate = opts.desiredLocateDays === null || kind !== 'locate' ? null : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
+  const deadline = kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, digStart);
   const lk = await registerCase(
     database.db,
-    { kind, account_id: accountId, work_area: owners[0]!.coverage, area_m2: 1, registered_at: now, order_time: orderTime, handling_deadline: deadline, dig_start: digStart, desired_locate_date: null, express: false },
+    { kind, account_id: accountId, work_area: owners[0]!.coverage, area_m2: 1, registered_at: now, order_time: orderTime, handling_deadline: deadline, dig_start: digStart, desired_locate_date: desiredLocateDate, express: false },
     owners.map((o) => o.id),
     async (lk) => {
       await env.client.workflow.start('locateCase', {
         workflowId: lk,
         taskQueue,
-        args: [{ lk, kind, accountId, questioner: { name: 'Q', email: 'tidig@test.se', language: 'en' }, registeredAt: now.getTime(), orderTime, handlingDeadline: deadline, digStart, desiredLocateDate: null, express: false, owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })), publicUrl: 'http://x' } satisfies CaseInput],
+        args: [{ lk, kind, accountId, questioner: { name: 'Q', email: 'tidig@test.se', language: 'en' }, registeredAt: now.getTime(), orderTime, handlingDeadline: deadline, digStart, desiredLocateDate, express: opts.express ?? false, owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })), publicUrl: 'http://x' } satisfies CaseInput],
       });
     },
   );
-  return { lk, deadline, handle: env.client.workflow.getHandle(lk) };
+  started.push(lk);
+  return { lk, orderTime, deadline, desiredLocateDate, handle: env.client.workflow.getHandle(lk) };
+}
+
+const skipTo = async (at: Date) => env.sleep(Math.max(0, at.getTime() - (await env.currentTimeMs())));
+/** The error code a workflow refused an update with. */
+const refusedWith = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { cause?: { type?: string } }) => err.cause?.type);
+const invoice = (key: string) => database.db('invoices').where({ idempotency_key: key }).first();
+const caseRow = (lk: string) => database.db('cases').where({ lk }).first();
+/** Answers every owner; `stockholm-el` (locates) gets `first`, `fiber-ost` (map only) gets `second`. */
+async function answerAll(handle: Awaited<ReturnType<typeof startCase>>['handle'], first: string, second: string) {
+  await handle.executeUpdate('answer', { args: [{ ownerId: 'stockholm-el', answer: first, by: 'h' }] });
+  await handle.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: second, by: 'h' }] });
 }
 
 const outboxKeys = async (lk: string) => (await database.db('outbox').where('idempotency_key', 'like', `${lk}:%`).orderBy('created_at')).map((m) => m.idempotency_key.replace(`${lk}:`, '').replace(/:[0-9a-f-]{36}$/, ''));
@@ -70,19 +90,18 @@ describe('L10: handling deadline', () => {
   it('L10: reminds handlers on the deadline morning and two hours before, then escalates and flags the case overdue', async () => {
     const { lk, deadline } = await startCase();
     const schedule = handlingSchedule(deadline);
-    const skipTo = async (at: Date) => env.sleep(Math.max(0, at.getTime() - (await env.currentTimeMs())));
 
     await skipTo(new Date(schedule.morningReminder.getTime() - 60_000));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation']);
     await skipTo(new Date(schedule.morningReminder.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'reminder-morning']);
+    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`]);
     await skipTo(new Date(schedule.lastReminder.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'reminder-morning', 'reminder-two-hours']);
+    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`, `reminder-two-hours-${deadline}`]);
     expect((await database.db('cases').where({ lk }).first()).overdue).toBe(false);
 
     await skipTo(new Date(schedule.due.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'reminder-morning', 'reminder-two-hours', 'escalation']);
-    const escalation = await database.db('outbox').where('idempotency_key', 'like', `${lk}:escalation:%`).first();
+    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`, `reminder-two-hours-${deadline}`, `escalation-${deadline}`]);
+    const escalation = await database.db('outbox').where('idempotency_key', 'like', `${lk}:escalation-%`).first();
     expect(escalation.to_address).toBe('ts-admin@test.se');
     expect(escalation.subject).toBe(`Overdue case ${lk}`);
     await expect.poll(async () => (await database.db('cases').where({ lk }).first()).overdue).toBe(true);
@@ -96,5 +115,148 @@ describe('L10: handling deadline', () => {
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'answers']);
     await expect.poll(() => database.db('cases').where({ lk }).first()).toMatchObject({ status: 'answered', overdue: false });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+});
+
+describe('L12: physical locate', () => {
+  it('L12: a desired date inside the 5 working days without express moves to the earliest normal date', async () => {
+    const { lk, orderTime, handle } = await startCase({ desiredLocateDays: 2 });
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'locate_scheduled', locate_date: addWorkingDays(orderTime, 5), express: false });
+    expect(await invoice(`${lk}:express`)).toBeUndefined();
+  });
+
+  it('L12, L6: express on working day 1–4 keeps the date and books the express fee on an invoice due in 30 days', async () => {
+    const { lk, desiredLocateDate, handle } = await startCase({ desiredLocateDays: 3, express: true });
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'locate_scheduled', locate_date: desiredLocateDate, express: true });
+    await expect.poll(() => invoice(`${lk}:express`)).toMatchObject({ net_minor: CASE_FEES.express.minor, reference: lk });
+    const { invoice_date, due_date } = await invoice(`${lk}:express`);
+    expect((Date.parse(due_date) - Date.parse(invoice_date)) / 86_400_000).toBe(30);
+    await handle.executeUpdate('locateDone', { args: [{ by: 'technician' }] });
+    expect((await handle.result()).status).toBe('located');
+    await expect.poll(() => outboxKeys(lk)).toContain('locate-done');
+  });
+});
+
+describe('L15, L16: moving and cancelling the locate', () => {
+  it('L15: moving before 12:00 on the working day before is free; a new date in the express window costs the express fee', async () => {
+    const { lk, orderTime, handle } = await startCase();
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    const free = await handle.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }] });
+    expect(free).toMatchObject({ locateDate: addWorkingDays(orderTime, 8), fees: [] });
+    const express = addWorkingDays(orderTime, 4);
+    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: CASE_FEES.express.minor }] });
+    await expect.poll(() => invoice(`${lk}:move-${express}`)).toMatchObject({ net_minor: CASE_FEES.express.minor });
+    await expect.poll(() => caseRow(lk)).toMatchObject({ locate_date: express, express: true });
+  });
+
+  it('L15: after 12:00 on the working day before the locate date, a move costs the change fee', async () => {
+    const { lk, orderTime, desiredLocateDate, handle } = await startCase();
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    const cutOff = noonOfWorkingDayBefore(desiredLocateDate!);
+    await skipTo(new Date(cutOff.getTime() - 60_000));
+    const later = addWorkingDays(orderTime, 9);
+    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: CASE_FEES.change.minor }] }))).toBe('fee_changed');
+    await skipTo(new Date(cutOff.getTime() + 60_000));
+    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: CASE_FEES.change.minor }] });
+    await expect.poll(() => invoice(`${lk}:move-${later}`)).toMatchObject({ net_minor: CASE_FEES.change.minor });
+    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }))).toBe('date_in_past');
+  });
+
+  it('L16: cancelling after 12:00 on the working day before costs the cancellation fee; before, it is free', async () => {
+    const early = await startCase();
+    await answerAll(early.handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(early.lk)).status).toBe('locate_scheduled');
+    expect(await early.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: 0 }] })).toEqual({ fees: [] });
+    expect((await early.handle.result()).status).toBe('cancelled');
+
+    const late = await startCase();
+    await answerAll(late.handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(late.lk)).status).toBe('locate_scheduled');
+    await skipTo(new Date(noonOfWorkingDayBefore(late.desiredLocateDate!).getTime() + 60_000));
+    expect(await refusedWith(late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: CASE_FEES.cancellation.minor }] });
+    await expect.poll(() => invoice(`${late.lk}:cancel`)).toMatchObject({ net_minor: CASE_FEES.cancellation.minor });
+    await expect.poll(() => caseRow(late.lk)).toMatchObject({ status: 'cancelled' });
+  });
+});
+
+describe('L13: split', () => {
+  it('L13: a split case runs each part as a child workflow numbered -1, -2; parts refuse express; the case is done when every part is', async () => {
+    const { lk, orderTime, handle } = await startCase();
+    const [el, fiber] = owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
+    const area = owners[0]!.coverage;
+    expect(await refusedWith(handle.executeUpdate('split', { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }] }))).toBe('too_few_parts');
+    const split = await handle.executeUpdate('split', { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }, { workArea: area, areaM2: 1, owners: [fiber] }], by: 'h' }] });
+    expect(split).toEqual({ parts: [`${lk}-1`, `${lk}-2`] });
+    await expect.poll(() => caseRow(`${lk}-2`)).toMatchObject({ parent_lk: lk, status: 'registered' });
+    expect((await database.db('case_owners').where({ lk: `${lk}-1` })).map((o) => o.owner_id)).toEqual(['stockholm-el']);
+
+    const part1 = env.client.workflow.getHandle(`${lk}-1`);
+    const part2 = env.client.workflow.getHandle(`${lk}-2`);
+    await expect.poll(async () => (await part1.describe()).status.name).toBe('RUNNING');
+    await part1.executeUpdate('answer', { args: [{ ownerId: 'stockholm-el', answer: 'locate_needed', by: 'h' }] });
+    await expect.poll(async () => (await caseRow(`${lk}-1`)).status).toBe('locate_scheduled');
+    expect(await refusedWith(part1.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: CASE_FEES.express.minor }] }))).toBe('express_not_allowed_for_split_case');
+    await part1.executeUpdate('locateDone', { args: [{ by: 't' }] });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await part2.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
+    expect((await handle.result()).status).toBe('completed');
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'completed' });
+  });
+});
+
+describe("L14: map-only owners' locate", () => {
+  it('L14: after "dig according to map" from a map-only owner, the questioner can order its locate for the fee', async () => {
+    const { lk, handle } = await startCase({ desiredLocateDays: 6 });
+    await answerAll(handle, 'information', 'dig_according_to_map');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
+    const ordered = await handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] });
+    expect(ordered).toMatchObject({ status: 'locate_scheduled', addOns: ['map_only_locate:fiber-ost'] });
+    await expect.poll(() => invoice(`${lk}:map-only-locate-fiber-ost`)).toMatchObject({ net_minor: CASE_FEES.mapOnlyOwnerLocate.minor });
+    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
+    await expect.poll(() => outboxKeys(lk)).toContain('map-only-locate-fiber-ost');
+  });
+
+  it('L14: without an order, the offer ends at the dig start and the case closes as answered', async () => {
+    const { lk, handle } = await startCase({ digStartDays: 6 });
+    await answerAll(handle, 'information', 'dig_according_to_map');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
+    await env.sleep(20 * 24 * 3_600_000);
+    expect((await handle.result()).status).toBe('answered');
+  });
+});
+
+describe('L17, L18: planning cases', () => {
+  it('L17: the PDF is due 10 working days after the order time; paid faster delivery moves the deadline, and a missed one escalates', async () => {
+    const { lk, orderTime, deadline, handle } = await startCase({ kind: 'planning' });
+    expect(deadline).toBe(addWorkingDays(orderTime, 10));
+    const fee = CASE_FEES.planningFasterDelivery.minor + CASE_FEES.planningVectorFormat.minor;
+    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }] });
+    const faster = addWorkingDays(orderTime, 5);
+    await expect.poll(() => caseRow(lk)).toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
+    await expect.poll(() => invoice(`${lk}:add-ons-faster_delivery-DXF`)).toMatchObject({ net_minor: fee });
+    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: CASE_FEES.planningVectorFormat.minor }] }))).toBe('already_ordered');
+
+    await skipTo(new Date(handlingSchedule(faster).due.getTime() + 60_000));
+    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
+    await expect.poll(async () => (await caseRow(lk)).overdue).toBe(true);
+    await handle.executeUpdate('deliverPlanning', { args: [{ by: 'h' }] });
+    expect((await handle.result()).status).toBe('delivered');
+  });
+
+  it('L18: withdrawal is refused once 48 hours have passed since ordering', async () => {
+    const { handle } = await startCase({ kind: 'planning' });
+    await env.sleep(48 * 3_600_000 + 60_000);
+    expect(await refusedWith(handle.executeUpdate('withdraw', { args: [{}] }))).toBe('withdrawal_period_over');
+    expect(await refusedWith(handle.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }))).toBe('not_applicable');
   });
 });

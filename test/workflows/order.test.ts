@@ -55,17 +55,17 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function placeOrder(openData = false) {
+async function placeOrder(openData = false, frameworkAgreementId: string | null = null, subscription = false) {
   const id = crypto.randomUUID();
   const placedAt = new Date(await env.currentTimeMs());
-  const fee = orderFee({ productId: 'byggnader', validFrom: '2026-01-01', pricePerKm2: money(openData ? 0 : 4000, 'SEK'), minimumFee: money(openData ? 0 : 25_000, 'SEK') }, area.ok ? area.areaM2 : 0, 'organisation');
+  const fee = orderFee({ productId: 'byggnader', validFrom: '2026-01-01', pricePerKm2: money(openData ? 0 : 4000, 'SEK'), minimumFee: money(openData ? 0 : 25_000, 'SEK'), annualFee: money(400_000, 'SEK') }, area.ok ? area.areaM2 : 0, 'organisation', subscription);
   const input: OrderInput = {
     orderId: id, accountId, customer: { name: 'W', email: 'wait@test.se', language: 'en' }, product: { id: 'byggnader', name: 'Buildings', openData },
-    format: 'GeoJSON', selection: area.ok ? area.geometry : (null as never), fee, deliveryMethod: 'download', frameworkAgreementId: null, placedAt: placedAt.getTime(), publicUrl: 'http://x',
+    format: 'GeoJSON', selection: area.ok ? area.geometry : (null as never), fee, deliveryMethod: 'download', frameworkAgreementId, subscription, placedAt: placedAt.getTime(), publicUrl: 'http://x', deliveryLinkTtlHours: 24,
   };
   await insertOrder(
     database.db,
-    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: null, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
+    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: frameworkAgreementId, subscription, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
     async () => { await env.client.workflow.start('geodataOrder', { workflowId: `order-${id}`, taskQueue, args: [input] }); },
   );
   return { id, placedAt, handle: env.client.workflow.getHandle(`order-${id}`) };
@@ -98,6 +98,50 @@ describe('waiting for approval', () => {
   });
 });
 
+/** The refusal a validator answered with (workflows/refusal.ts): its code and HTTP status. */
+const refusedWith = async (update: Promise<unknown>) => {
+  const err = (await update.then(() => null, (e: unknown) => e)) as { cause?: { type?: string; details?: unknown[] } } | null;
+  return { code: err?.cause?.type, status: err?.cause?.details?.[0] };
+};
+
+describe('deciding', () => {
+  it('the customer cancels before approval; afterwards approval and cancelling are refused with 409', async () => {
+    const { id, handle } = await placeOrder();
+    await expect.poll(() => status(id)).toBe('awaiting_approval');
+    await handle.executeUpdate('cancel', { args: [{ by: 'c' }] });
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    expect(await status(id)).toBe('cancelled');
+    await expect.poll(() => keys(id)).toEqual(['confirmation', 'cancelled']);
+  });
+
+  it('cancelling is refused once approved, and approving twice is refused', async () => {
+    const { id, handle } = await placeOrder();
+    await expect.poll(() => status(id)).toBe('awaiting_approval');
+    await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
+    expect(await refusedWith(handle.executeUpdate('cancel', { args: [{ by: 'c' }] }))).toEqual({ code: 'not_cancellable', status: 409 });
+    expect(await refusedWith(handle.executeUpdate('approve', { args: [{ by: 'h' }] }))).toEqual({ code: 'not_awaiting_approval', status: 409 });
+    expect(await handle.result()).toMatchObject({ status: 'delivered' });
+    expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual(['submitted', 'awaiting_approval', 'approved', 'in_production', 'delivered']);
+  });
+
+  it('a decision racing another is refused: approve and cancel at once leave one decision', async () => {
+    const { id, handle } = await placeOrder();
+    const outcomes = await Promise.allSettled([handle.executeUpdate('approve', { args: [{ by: 'h' }] }), handle.executeUpdate('cancel', { args: [{ by: 'c' }] })]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const final = (await handle.result()).status;
+    expect(['delivered', 'cancelled']).toContain(final);
+    expect(await status(id)).toBe(final);
+  });
+
+  it('G5: an order under a framework agreement needs no approval and makes no agreement, but is invoiced', async () => {
+    const [framework] = await database.db('framework_agreements').insert({ account_id: accountId, kind: 'reseller', product_ids: ['byggnader'], valid_from: '2020-01-01' }).returning('id');
+    const { id, handle } = await placeOrder(false, framework.id);
+    expect(await handle.result()).toMatchObject({ status: 'delivered', agreementId: null });
+    expect(await database.db('agreements').where({ order_id: id })).toHaveLength(0);
+    expect(await database.db('invoices').where({ reference: id })).toHaveLength(1);
+  });
+});
+
 describe('production', () => {
   it('a final production failure sets MISSLYCKAD and alerts handlers; a handler retry delivers', async () => {
     failProduction = 3; // every attempt of the first delivery fails
@@ -107,7 +151,8 @@ describe('production', () => {
     await expect.poll(() => status(id)).toBe('failed');
     const failed = await database.db('deliveries').where({ order_id: id });
     expect(failed.map((d) => d.status)).toEqual(['MISSLYCKAD']);
-    await expect.poll(() => keys(id)).toEqual(expect.arrayContaining(['production-failed-1', 'failed-1']));
+    const failedId = failed[0]!.id;
+    await expect.poll(() => keys(id)).toEqual(expect.arrayContaining([`production-failed-${failedId}`, `failed-${failedId}`]));
 
     await handle.executeUpdate('retryDelivery', { args: [{ by: 'h' }] });
     await expect.poll(() => status(id)).toBe('delivered');
@@ -120,5 +165,33 @@ describe('production', () => {
     const { id, handle } = await placeOrder(true);
     expect(await handle.result()).toMatchObject({ status: 'delivered', agreementId: null });
     expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual(['submitted', 'approved', 'in_production', 'delivered']);
+  });
+});
+
+describe('G8: subscriptions', () => {
+  it('a subscription delivers new extracts on request for a year, one at a time', async () => {
+    const { id, handle } = await placeOrder(false, null, true);
+    await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
+    await expect.poll(() => status(id)).toBe('delivered');
+    const agreement = await database.db('agreements').where({ order_id: id }).first();
+    expect(agreement.valid_to).not.toBeNull();
+    const invoice = await database.db('invoices').where({ reference: id }).first();
+    expect(await database.db('invoice_lines').where({ invoice_id: invoice.id })).toHaveLength(2);
+
+    const { deliveryId } = await handle.executeUpdate<{ deliveryId: string }, [unknown]>('startDelivery', { args: [{ by: 'c', typ: 'FORANDRING' }] });
+    expect(await refusedWith(handle.executeUpdate('startDelivery', { args: [{ by: 'c', typ: 'BAS' }] }))).toEqual({ code: 'delivery_in_progress', status: 409 });
+    await expect.poll(async () => (await database.db('deliveries').where({ id: deliveryId }).first()).status).toBe('LYCKAD');
+    await expect.poll(() => status(id)).toBe('delivered');
+    expect((await database.db('deliveries').where({ order_id: id }).orderBy('created_at')).map((d) => d.typ)).toEqual(['BAS', 'FORANDRING']);
+
+    await env.sleep('366 days');
+    expect(await handle.result()).toMatchObject({ status: 'delivered', deliveryId });
+  });
+
+  it('an order that is not a subscription takes no new delivery', async () => {
+    const { id, handle } = await placeOrder();
+    await expect.poll(() => status(id)).toBe('awaiting_approval');
+    expect(await refusedWith(handle.executeUpdate('startDelivery', { args: [{ by: 'c', typ: 'BAS' }] }))).toEqual({ code: 'not_a_subscription', status: 409 });
+    await handle.executeUpdate('cancel', { args: [{ by: 'c' }] });
   });
 });

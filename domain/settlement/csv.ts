@@ -1,0 +1,250 @@
+/**
+ * The settlement's CSV imports (providers, map material, address material, revenue). A file
+ * is checked as a whole and every bad row is reported with its file line (header = line 1),
+ * so finance can fix the file in one round; a file with any error imports nothing.
+ */
+import { parseDecimal } from '../fraction';
+import { dayNumber } from './days';
+import { isBusinessId, isEmail, isIban, normaliseIban } from './identifiers';
+import { REVENUE_CATEGORIES, type AddressMaterial, type MapDataset, type RevenueCategory } from './model';
+
+export interface InputError {
+  line: number;
+  column?: string;
+  message: string;
+}
+
+/** Rows keep the file line they came from, so later checks (unknown providers) can name it. */
+export type ImportResult<T> = { ok: true; rows: (T & { line: number })[] } | { ok: false; errors: InputError[] };
+
+export const INPUT_TYPES = ['providers', 'map-material', 'address-material', 'revenue'] as const;
+export type InputType = (typeof INPUT_TYPES)[number];
+
+export const LANGUAGES = ['fi', 'sv', 'en'] as const;
+
+export interface Provider {
+  providerId: string;
+  name: string;
+  businessId: string;
+  iban: string;
+  email: string;
+  language: (typeof LANGUAGES)[number];
+}
+
+export interface RevenueRow {
+  category: RevenueCategory;
+  amountCents: number;
+}
+
+const COLUMNS: Record<InputType, readonly string[]> = {
+  providers: ['provider_id', 'name', 'business_id', 'iban', 'email', 'language'],
+  'map-material': ['provider_id', 'dataset_id', 'area_km2', 'scale_denominator', 'in_service_from', 'in_service_to'],
+  'address-material': ['provider_id', 'addresses'],
+  revenue: ['category', 'amount'],
+};
+
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+  /** A quoting error; the record's fields are then not to be trusted. */
+  problem?: string;
+}
+
+/**
+ * RFC 4180: comma-separated; a field in double quotes may hold commas, line breaks and
+ * doubled quotes (""). A UTF-8 BOM and CRLF, LF or CR line ends are accepted. Blank lines
+ * (also ",,,") are skipped but still counted, so every record keeps the line it starts on.
+ * Spaces around a quoted field are tolerated, as hand-edited files often have them.
+ */
+export function parseCsvRecords(text: string): CsvRecord[] {
+  const src = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  const atFieldEnd = (i: number) => i >= src.length || src[i] === ',' || src[i] === '\n' || src[i] === '\r';
+  const skipBlanks = (i: number) => {
+    while (src[i] === ' ' || src[i] === '\t') i++;
+    return i;
+  };
+  let i = 0;
+  let line = 1;
+  while (i < src.length) {
+    const record: CsvRecord = { line, fields: [] };
+    for (;;) {
+      let field = '';
+      const opening = skipBlanks(i);
+      if (src[opening] === '"') {
+        const closing = closingQuote(src, opening + 1);
+        if (closing === -1) {
+          records.push({ ...record, problem: 'a quoted field is not closed (the file ends inside quotes)' });
+          return records;
+        }
+        const quoted = src.slice(opening + 1, closing);
+        field = quoted.replace(/""/g, '"');
+        line += lineBreaks(quoted);
+        i = skipBlanks(closing + 1);
+        if (!atFieldEnd(i)) record.problem ??= 'text follows a closing quote; quote the whole field';
+      }
+      const start = i;
+      while (!atFieldEnd(i)) i++;
+      const unquoted = src.slice(start, i);
+      if (unquoted.includes('"')) record.problem ??= 'a double quote inside an unquoted field; quote the field and double the quote ("")';
+      field += unquoted;
+      record.fields.push(field);
+      if (src[i] !== ',') break;
+      i++;
+    }
+    i += src.startsWith('\r\n', i) ? 2 : 1;
+    line++;
+    if (record.problem || record.fields.some((f) => f.trim() !== '')) records.push(record);
+  }
+  return records;
+}
+
+/** The index of the quote that closes a field opened before `from`, skipping doubled quotes; -1 if none. */
+function closingQuote(src: string, from: number): number {
+  for (let i = src.indexOf('"', from); i !== -1; i = src.indexOf('"', i + 2)) {
+    if (src[i + 1] !== '"') return i;
+  }
+  return -1;
+}
+
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+
+type Get = (column: string) => string;
+type Fail = (column: string, message: string) => void;
+
+/**
+ * Reads one file: the header names the columns (any order, each once), then one row per
+ * record. `unique` names a column whose values may appear once (checked on bad rows too, so
+ * one round of fixes is enough).
+ */
+function readFile<T>(type: InputType, text: string, read: (get: Get, fail: Fail) => T, unique?: { column: string; what: string }): ImportResult<T> {
+  const [header, ...records] = parseCsvRecords(text);
+  const expected = COLUMNS[type];
+  if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be the header ${expected.join(',')}` }] };
+  if (header.problem) return { ok: false, errors: [{ line: header.line, message: header.problem }] };
+
+  // Header names are matched trimmed and in lower case: "Provider_ID " is provider_id.
+  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const headerErrors = [
+    ...expected.filter((c) => !names.includes(c)).map((c) => `column ${c} is missing`),
+    ...names.filter((n, i) => !expected.includes(n) || names.indexOf(n) !== i).map((n) => (expected.includes(n) ? `column ${n} appears twice` : `column "${n}" is not expected`)),
+  ];
+  if (headerErrors.length > 0) {
+    return { ok: false, errors: headerErrors.map((message) => ({ line: header.line, message: `${message}; the header must hold ${expected.join(',')}` })) };
+  }
+  if (records.length === 0) return { ok: false, errors: [{ line: header.line + 1, message: 'the file has a header but no data rows' }] };
+
+  const errors: InputError[] = [];
+  const rows: (T & { line: number })[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const record of records) {
+    const { line } = record;
+    if (record.problem) {
+      errors.push({ line, message: record.problem });
+      continue;
+    }
+    if (record.fields.length !== names.length) {
+      errors.push({ line, message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma` });
+      continue;
+    }
+    const get: Get = (column) => record.fields[names.indexOf(column)]!.trim();
+    const before = errors.length;
+    const row = read(get, (column, message) => errors.push({ line, column, message }));
+    const key = unique && get(unique.column);
+    if (key) {
+      const first = firstLineOf.get(key);
+      if (first === undefined) firstLineOf.set(key, line);
+      else errors.push({ line, column: unique.column, message: `${unique.what} ${key} already appears on line ${first}` });
+    }
+    if (errors.length === before) rows.push({ ...row, line });
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, rows };
+}
+
+function required(get: Get, fail: Fail, column: string): string {
+  const value = get(column);
+  if (value === '') fail(column, 'is empty');
+  return value;
+}
+
+function isDate(fail: Fail, column: string, value: string): boolean {
+  const ok = dayNumber(value) !== null;
+  if (!ok) fail(column, `"${value}" is not a date of the form YYYY-MM-DD (e.g. 2025-01-31)`);
+  return ok;
+}
+
+export function readProviders(text: string): ImportResult<Provider> {
+  return readFile<Provider>(
+    'providers',
+    text,
+    (get, fail) => {
+      const providerId = required(get, fail, 'provider_id');
+      const name = required(get, fail, 'name');
+      const businessId = get('business_id');
+      if (!isBusinessId(businessId)) fail('business_id', `"${businessId}" is not a valid Finnish business id (1234567-8, with its check digit)`);
+      const iban = get('iban');
+      if (!isIban(iban)) fail('iban', `"${iban}" is not a valid IBAN (its check digits do not match, or its shape is wrong)`);
+      const email = get('email');
+      if (!isEmail(email)) fail('email', `"${email}" is not an e-mail address`);
+      const language = get('language') as Provider['language'];
+      if (!LANGUAGES.includes(language)) fail('language', `must be ${LANGUAGES.join(', ')}, not "${language}"`);
+      return { providerId, name, businessId, iban: normaliseIban(iban), email, language };
+    },
+    { column: 'provider_id', what: 'provider' },
+  );
+}
+
+/** M2, M5: datasets with their area, scale and service period. Material outside the year is accepted; it weighs 0. */
+export function readMapMaterial(text: string): ImportResult<MapDataset> {
+  return readFile<MapDataset>(
+    'map-material',
+    text,
+    (get, fail) => {
+      const providerId = required(get, fail, 'provider_id');
+      const datasetId = required(get, fail, 'dataset_id');
+      const areaKm2 = get('area_km2');
+      try {
+        if (parseDecimal(areaKm2).num === 0n) fail('area_km2', 'must be greater than 0');
+      } catch {
+        fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
+      }
+      const scale = get('scale_denominator');
+      if (!/^[1-9]\d{0,8}$/.test(scale)) fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
+      const inServiceFrom = get('in_service_from');
+      const inServiceTo = get('in_service_to') || null;
+      const fromOk = isDate(fail, 'in_service_from', inServiceFrom);
+      const toOk = inServiceTo === null || isDate(fail, 'in_service_to', inServiceTo);
+      if (fromOk && toOk && inServiceTo !== null && inServiceTo < inServiceFrom) fail('in_service_to', `${inServiceTo} is before in_service_from ${inServiceFrom}`);
+      return { providerId, datasetId, areaKm2, scaleDenominator: Number(scale), inServiceFrom, inServiceTo };
+    },
+    { column: 'dataset_id', what: 'dataset' },
+  );
+}
+
+/** M3: one row per provider. */
+export function readAddressMaterial(text: string): ImportResult<AddressMaterial> {
+  return readFile<AddressMaterial>(
+    'address-material',
+    text,
+    (get, fail) => {
+      const providerId = required(get, fail, 'provider_id');
+      const addresses = get('addresses');
+      if (!/^\d{1,15}$/.test(addresses)) fail('addresses', `"${addresses}" is not a whole number of addresses`);
+      return { providerId, addresses: Number(addresses) };
+    },
+    { column: 'provider_id', what: 'provider' },
+  );
+}
+
+/** M2–M4: the year's revenue by category; a category may appear on several lines, which add up. */
+export function readRevenue(text: string): ImportResult<RevenueRow> {
+  return readFile<RevenueRow>('revenue', text, (get, fail) => {
+    const category = get('category') as RevenueCategory;
+    if (!REVENUE_CATEGORIES.includes(category)) fail('category', `must be one of ${REVENUE_CATEGORIES.join(', ')}, not "${category}"`);
+    const amount = get('amount');
+    // Exactly two decimals after a dot: "1234.50". At most 13 whole digits keep the cents a safe integer.
+    const m = /^(\d{1,13})\.(\d{2})$/.exec(amount);
+    if (!m) fail('amount', `"${amount}" is not an amount in euros with a dot and two decimals, e.g. 1234.50`);
+    return { category, amountCents: m ? Number(m[1]) * 100 + Number(m[2]) : 0 };
+  });
+}

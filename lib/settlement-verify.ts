@@ -1,0 +1,36 @@
+import type { Db } from '../db/knex';
+import { getSettlement, getVersion, statementHashes } from '../db/stores/settlements';
+import { calculateStatement, canonicalJson, formatCents } from '../domain/settlement/calculate';
+
+/**
+ * M6, for audits: a year's statement (an approved version, else the draft) checked against its
+ * stored inputs — the stored inputs still have their hash, and computing them again gives the
+ * stored statement, byte for byte.
+ */
+export async function verifySettlement(db: Db, year: number, version?: number) {
+  const frozen = await getVersion(db, year, version);
+  const draft = frozen || version ? undefined : await getSettlement(db, year);
+  const stored = frozen
+    ? { version: frozen.version as number | null, status: 'approved', inputs: frozen.inputs, statement: frozen.statement, inputsSha256: frozen.inputs_sha256, statementSha256: frozen.statement_sha256 }
+    : draft?.inputs && draft.statement
+      ? { version: null, status: draft.status, inputs: draft.inputs, statement: draft.statement, inputsSha256: draft.inputs_sha256, statementSha256: draft.statement_sha256 }
+      : undefined;
+  if (!stored) throw new Error(`There is no ${year} statement${version ? ` version ${version}` : ''}`);
+  const recomputed = calculateStatement(stored.inputs);
+  const hashes = statementHashes(stored.inputs, stored.statement);
+  const checks = {
+    inputsHashMatches: hashes.inputsSha256 === stored.inputsSha256,
+    statementHashMatches: hashes.statementSha256 === stored.statementSha256,
+    recomputedIdentical: canonicalJson(recomputed) === canonicalJson(stored.statement),
+  };
+  return {
+    year,
+    version: stored.version,
+    status: stored.status,
+    inputsSha256: stored.inputsSha256,
+    statementSha256: stored.statementSha256,
+    ...checks,
+    verified: Object.values(checks).every(Boolean),
+    lines: stored.statement.lines.map((l) => ({ providerId: l.providerId, pool: l.pool, basis: l.basis.decimal, sharePercent: l.share.percent, amountEur: formatCents(l.amountCents) })),
+  };
+}

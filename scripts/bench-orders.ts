@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:orders [-- --orders N --concurrency C]`: places N geodata orders through the HTTP
+ * API while a scripted handler approves them, waits until every delivery is LYCKAD, then pushes N
+ * baseline workflows (as many no-op activities as an order ran, nothing else) through the same
+ * Temporal server. Prints orders/s end to end, p50/p99 of placing an order, each worker's peak
+ * memory, and the ratio of the baseline's rate to the orders' rate.
+ *
+ * Everything runs on embedded defaults in a temporary folder; each worker is a child process of
+ * its own, so its peak memory (VmHWM) is its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { loadConfig } from '../lib/config';
+import { createDirectory } from '../lib/directory';
+import { startEmbeddedPostgres } from '../lib/embedded-postgres';
+import { createLogger } from '../lib/logger';
+import { connectRuntime } from '../lib/runtime';
+import { createServices } from '../lib/services';
+import { startTemporalDevServer } from '../lib/temporal-dev-server';
+import { ensureTemporalCli } from './provision';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const log = createLogger('warn', 'bench');
+
+// The baseline worker: the same server, a task queue of its own, activities that do nothing.
+if (process.argv.includes('--baseline-worker')) {
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: 'bench-baseline',
+    workflowsPath: path.join(ROOT, 'scripts/bench-baseline-workflow.ts'),
+    activities: { async noop() {} },
+  });
+  process.on('SIGTERM', () => worker.shutdown());
+  await worker.run();
+  process.exit(0);
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Peak resident memory of a process in MiB (Linux), null elsewhere. */
+const peakMemoryMiB = (pid: number) => {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+};
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Runs `task(i)` for i < n with at most `limit` at a time. */
+async function pool(n: number, limit: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
+function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code) => code && code !== 0 && say(`worker ${args.join(' ')} exited with ${code}`));
+  return child;
+}
+
+const N = arg('orders', 1000);
+const CONCURRENCY = arg('concurrency', 8);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartkontor-bench-'));
+// Run as root, PostgreSQL runs as the postgres user, who must reach its data folder.
+fs.chmodSync(dataDir, 0o755);
+const stops: (() => Promise<unknown>)[] = [];
+
+async function main() {
+  const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env = { ...process.env, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(pgPort), TEMPORAL_DEV_PORT: String(temporalPort), PORT: String(apiPort), LOG_LEVEL: 'warn', SMTP_URL: '' };
+  const config = loadConfig(env);
+  say(`Benchmark: ${N} orders, ${CONCURRENCY} at a time; servers in ${dataDir}`);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, log });
+  stops.unshift(pg.stop);
+  const temporal = await startTemporalDevServer({ cli: await ensureTemporalCli(() => {}), port: temporalPort, uiPort: null, dbFile: null, namespace: config.TEMPORAL_NAMESPACE, log });
+  stops.unshift(temporal.stop);
+  const runtime = await connectRuntime(config);
+  stops.unshift(runtime.close);
+
+  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress };
+  const orderWorker = startChild(['worker.ts'], childEnv);
+  stops.unshift(async () => orderWorker.kill('SIGTERM'));
+  const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...createServices({ db: runtime.db, temporal: runtime.temporal, config }), log });
+  const server = app.listen(apiPort, '127.0.0.1');
+  stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+  const base = `http://127.0.0.1:${apiPort}`;
+
+  const directory = createDirectory({ db: runtime.db, welcome: async () => {} });
+  const actor = { actorType: 'system' as const };
+  const account = await directory.createAccount({ kind: 'organisation', name: 'Bench AB', email: 'bench@bench.test', organisationNumber: '556000-0000', language: 'en' }, actor);
+  await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
+  await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
+  const login = async (email: string) => {
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) });
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  const [customer, handler] = [await login('customer@bench.test'), await login('handler@bench.test')];
+  const post = (token: string, url: string, body?: unknown) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  // The scripted handler: approves whatever waits, until every order has been approved.
+  let approved = 0;
+  let placing = true;
+  const approving = (async () => {
+    while (placing || approved < N) {
+      const res = await fetch(`${base}/api/v1/orders?status=awaiting_approval&limit=200`, { headers: { authorization: `Bearer ${handler}` } });
+      const { items } = (await res.json()) as { items: { id: string }[] };
+      await pool(items.length, 8, async (i) => {
+        const answer = await post(handler, `/api/v1/orders/${items[i]!.id}/approve`);
+        if (answer.ok) approved++;
+      });
+      if (items.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  const lyckad = async () => Number((await runtime.db('deliveries').where({ status: 'LYCKAD' }).count<{ count: string }[]>('* as count'))[0]!.count);
+  const untilDelivered = async (n: number) => {
+    while ((await lyckad()) < n) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(N, CONCURRENCY, async (i) => {
+    // 1–2 km² squares spread over Stockholm; fee-based, so every order waits for the handler.
+    const e = 660_000 + (i % 40) * 1000;
+    const n = 6_570_000 + Math.floor(i / 40) * 1000;
+    const t0 = performance.now();
+    const res = await post(customer, '/api/v1/orders', {
+      productId: 'fastighetskartan-vektor',
+      format: 'GeoJSON',
+      selection: { type: 'Polygon', coordinates: [[[e, n], [e + 1000, n], [e + 1000, n + 1000 + (i % 2) * 1000], [e, n + 1000 + (i % 2) * 1000], [e, n]]] },
+    });
+    latencies.push(performance.now() - t0);
+    if (res.status !== 201) throw new Error(`placing order ${i} answered ${res.status}: ${await res.text()}`);
+  });
+  placing = false;
+  await untilDelivered(N);
+  const orderSeconds = (performance.now() - started) / 1000;
+  await approving;
+  const orderWorkerMiB = peakMemoryMiB(orderWorker.pid!);
+
+  // As many activities as one order ran, counted from its history.
+  const anyOrder = (await runtime.db('orders').first('id')) as { id: string };
+  const history = await runtime.temporal.workflow.getHandle(`order-${anyOrder.id}`).fetchHistory();
+  const activities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).length;
+
+  const baselineWorker = startChild(['scripts/bench-orders.ts', '--baseline-worker'], childEnv);
+  stops.unshift(async () => baselineWorker.kill('SIGTERM'));
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  stops.unshift(() => connection.close());
+  const client = new Client({ connection });
+  const baselineStarted = performance.now();
+  await pool(N, CONCURRENCY * 4, async (i) => {
+    await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [activities] });
+  });
+  const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+  const baselineWorkerMiB = peakMemoryMiB(baselineWorker.pid!);
+
+  latencies.sort((a, b) => a - b);
+  const orderRate = N / orderSeconds;
+  const baselineRate = N / baselineSeconds;
+  const ratio = baselineRate / orderRate;
+  const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  say('');
+  say(`orders end to end        ${orderRate.toFixed(1)} orders/s (${N} in ${orderSeconds.toFixed(1)} s)   target ≥ 25: ${check(orderRate >= 25)}`);
+  say(`placing an order         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms   target p99 < 150: ${check(percentile(latencies, 99) < 150)}`);
+  say(`order worker peak memory ${orderWorkerMiB ?? '?'} MiB`);
+  say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${activities} activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
+  say(`ratio baseline / orders  ${ratio.toFixed(2)}   target ≤ 1.5: ${check(ratio <= 1.5)}`);
+}
+
+let code = 0;
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : JSON.stringify(err)}\n`);
+  code = 1;
+}
+for (const stop of stops) await stop().catch(() => {});
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(code);

@@ -1,0 +1,43 @@
+import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { acts } from './activities';
+import { refusal } from './refusal';
+
+export interface ComplaintInput {
+  complaintId: string;
+  lk: string;
+  accountId: string;
+  text: string;
+  questioner: { name: string; email: string; language: 'sv' | 'en' };
+}
+
+export const respondToComplaintUpdate = defineUpdate<{ complaintId: string; response: string }, [{ response: string; by: string }]>('respond');
+
+/**
+ * L7: a written complaint on a case. Its own workflow (id `complaint-<id>`), so a complaint
+ * can come after the case itself has closed: handlers are notified, and the response is
+ * recorded and sent to the questioner.
+ */
+export async function caseComplaint(input: ComplaintInput): Promise<void> {
+  const key = `complaint-${input.complaintId}`;
+  let response: string | null = null;
+  setHandler(
+    respondToComplaintUpdate,
+    async ({ response: text, by }) => {
+      response = text;
+      await acts.recordComplaintResponse({ complaintId: input.complaintId, response: text, by, at: Date.now() });
+      await acts.sendEmail({
+        key: `${key}:response`,
+        template: 'case-complaint-response',
+        locale: input.questioner.language,
+        to: input.questioner.email,
+        data: { lk: input.lk, name: input.questioner.name, complaint: input.text, response: text },
+        accountId: input.accountId,
+      });
+      return { complaintId: input.complaintId, response: text };
+    },
+    { validator: (_respond: { response: string; by: string }) => { if (response !== null) throw refusal(409, 'already_responded', `the complaint on ${input.lk} has already been answered`); } },
+  );
+  await acts.emailStaff({ key: `${key}:filed`, role: 'handler', template: 'case-complaint', data: { lk: input.lk, text: input.text } });
+  await condition(() => response !== null);
+  await condition(allHandlersFinished);
+}
