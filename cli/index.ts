@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   users list
   system-accounts create --account ID [--description TEXT]   (prints the client secret once)
   system-accounts list
+  framework-agreements create --account ID --kind reseller|geodata_cooperation|other --products ID[,ID…] --valid-from YYYY-MM-DD [--valid-to YYYY-MM-DD]
+  framework-agreements list [--account ID]
   settlements verify --year YYYY [--version N]   (prints the statement; exit 1 unless its hashes match the stored inputs)`;
 
 const { values, positionals } = parseArgs({
@@ -41,6 +43,9 @@ const { values, positionals } = parseArgs({
     account: { type: 'string' },
     description: { type: 'string' },
     year: { type: 'string' },
+    products: { type: 'string' },
+    'valid-from': { type: 'string' },
+    'valid-to': { type: 'string' },
     version: { type: 'string' },
   },
 });
@@ -112,6 +117,23 @@ try {
       break;
     case 'system-accounts list':
       print(await listSystemAccounts(runtime.db));
+      break;
+    case 'framework-agreements create':
+      print(
+        await directory.createFrameworkAgreement(
+          {
+            accountId: values.account ?? '',
+            kind: values.kind as 'reseller',
+            productIds: (values.products ?? '').split(',').filter(Boolean),
+            validFrom: values['valid-from'] ?? '',
+            validTo: values['valid-to'] ?? null,
+          },
+          actor,
+        ),
+      );
+      break;
+    case 'framework-agreements list':
+      print(await directory.listFrameworkAgreements(values.account));
       break;
     case 'settlements verify': {
       const { lines, ...check } = await verifySettlement(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/knex';
 import { listAccounts } from '../../db/stores/accounts';
 import { listUsers } from '../../db/stores/users';
-import { DirectoryError, newAccountSchema, newUserSchema, type Directory } from '../../lib/directory';
+import { DirectoryError, newAccountSchema, newFrameworkAgreementSchema, newUserSchema, type Directory } from '../../lib/directory';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { auditActor } from './actor';
@@ -69,6 +69,26 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       handler: async ({ params, body, principal, req }) => ({
         body: await directoryCall(() => deps.directory.createSystemAccount(params.id, body.description, auditActor(principal, req))),
       }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/framework-agreements',
+      tag: 'directory',
+      summary: 'Record a reseller, geodata-cooperation or other framework agreement (G5): orders of its products need no approval',
+      auth: ['admin'],
+      body: newFrameworkAgreementSchema,
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ body, principal, req }) => ({ body: await directoryCall(() => deps.directory.createFrameworkAgreement(body, auditActor(principal, req))) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/framework-agreements',
+      tag: 'directory',
+      summary: 'List framework agreements (G5), optionally of one account',
+      auth: ['admin', 'handler'],
+      query: z.object({ accountId: z.uuid().optional() }),
+      handler: async ({ query }) => ({ body: { items: await deps.directory.listFrameworkAgreements(query.accountId) } }),
     }),
   ];
 }

@@ -5,8 +5,7 @@ import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
 import type { Principal } from '../../db/stores/credentials';
 import {
-  createFrameworkAgreement,
-  frameworkAgreementsOf,
+  listFrameworkAgreements,
   getAgreement,
   getDelivery,
   getOrder,
@@ -87,7 +86,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
     if (body.subscription && body.deliveryMethod !== 'download') throw new ApiError(422, 'subscription_needs_download', 'A subscription delivers its extracts for download (G8), not on physical media');
     const account = (await getAccount(deps.db, principal.accountId!))!;
     const fee = orderFee(version, area.areaM2, account.kind, body.subscription);
-    const framework = (await frameworkAgreementsOf(deps.db, account.id)).find((f) => frameworkCovers(f, product.id, today)) ?? null;
+    const framework = (await listFrameworkAgreements(deps.db, account.id)).find((f) => frameworkCovers(f, product.id, today)) ?? null;
     return { product, area, fee, account, framework };
   }
 
@@ -283,25 +282,6 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
         const agreement = assertVisible(principal, await getAgreement(deps.db, params.id), 'The agreement');
         const account = (await getAccount(deps.db, agreement.account_id))!;
         res.type('html').send(agreementDocument({ ...agreement, partyName: account.name, svg: toSvgPath(agreement.selection, 240, 240) }));
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/framework-agreements',
-      tag: 'orders',
-      summary: 'An admin records a reseller, geodata-cooperation or other framework agreement (G5)',
-      auth: ['admin'],
-      body: z.object({
-        accountId: z.uuid(),
-        kind: z.enum(['reseller', 'geodata_cooperation', 'other']),
-        productIds: z.array(z.string().min(1)).min(1),
-        validFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-        validTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
-      }),
-      successStatus: 201,
-      handler: async ({ body }) => {
-        if (!(await getAccount(deps.db, body.accountId))) throw notFound(`Account ${body.accountId}`);
-        return { body: await createFrameworkAgreement(deps.db, body) };
       },
     }),
   ];

@@ -66,9 +66,11 @@ export async function listProducts(db: Db): Promise<(Product & { prices: PriceVe
   }));
 }
 
-export async function frameworkAgreementsOf(db: Db, accountId: string) {
-  const rows = await db('framework_agreements').where({ account_id: accountId });
-  return rows.map((r) => ({ id: r.id as string, kind: r.kind as string, productIds: r.product_ids as string[], validFrom: r.valid_from as string, validTo: r.valid_to as string | null }));
+/** G5: framework agreements, of one account or (for admins) all, oldest first. */
+export async function listFrameworkAgreements(db: Db, accountId?: string) {
+  const query = db('framework_agreements').orderBy(['valid_from', 'id']);
+  const rows: Record<string, unknown>[] = await (accountId ? query.where({ account_id: accountId }) : query);
+  return rows.map((r) => ({ id: r.id as string, accountId: r.account_id as string, kind: r.kind as string, productIds: r.product_ids as string[], validFrom: r.valid_from as string, validTo: r.valid_to as string | null }));
 }
 
 export async function createFrameworkAgreement(db: Db, input: { accountId: string; kind: string; productIds: string[]; validFrom: string; validTo: string | null }) {

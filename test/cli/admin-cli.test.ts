@@ -57,3 +57,21 @@ it('refuses bad input with a message per field, exit code 1, and stores nothing'
   expect(await office.db('users').where({ name: 'X' })).toHaveLength(0);
   expect(cli('nonsense').status).toBe(64);
 });
+
+it('G5: records a framework agreement for an account, lists it, and refuses an unknown product or reversed dates', async () => {
+  const accountId = cli('accounts', 'create', '--kind', 'organisation', '--name', 'Återförsäljare AB', '--email', 'reseller@example.se', '--organisation-number', '556777-0002', '--json').json().id;
+  const created = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'reseller', '--products', 'byggnader,fastighetskartan-vektor', '--valid-from', '2026-01-01', '--json');
+  expect(created.status).toBe(0);
+  expect(created.json()).toMatchObject({ account_id: accountId, kind: 'reseller', product_ids: ['byggnader', 'fastighetskartan-vektor'] });
+  const listed = cli('framework-agreements', 'list', '--account', accountId, '--json').json();
+  expect(listed).toEqual([expect.objectContaining({ accountId, kind: 'reseller', validFrom: '2026-01-01', validTo: null })]);
+  expect(await office.db('audit_log').where({ action: 'framework_agreement.created' })).toHaveLength(1);
+
+  const unknown = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'reseller', '--products', 'no-such-map', '--valid-from', '2026-01-01');
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toMatch(/no product no-such-map/);
+  const reversed = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'other', '--products', 'byggnader', '--valid-from', '2026-06-01', '--valid-to', '2026-01-01');
+  expect(reversed.status).toBe(1);
+  expect(reversed.stderr).toMatch(/validTo: must not be before validFrom/);
+  expect(cli('framework-agreements', 'list', '--json').json()).toHaveLength(1);
+});
