@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/knex';
 import { appendAudit } from '../db/stores/audit';
-import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, listProviders, loadSettlementInput, statementHashes, updateSettlement } from '../db/stores/settlements';
+import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, ledgerRevenue, listProviders, settlementInputs, statementSha256, updateSettlement } from '../db/stores/settlements';
 import { calculateStatement, formatCents, SettlementInputError } from '../domain/settlement/calculate';
 import type { SendEmail } from './email';
 
@@ -31,7 +31,7 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
 
     /** M2–M6: computes the draft from the inputs present now; the same inputs give the same hashes. */
     async computeSettlementDraft(year: number, by: string, cause: 'books_closed' | 'recompute' | 'correction'): Promise<{ inputsSha256: string; statementSha256: string }> {
-      const inputs = await loadSettlementInput(deps.db, year);
+      const { input: inputs, inputsSha256 } = await settlementInputs(deps.db, year, 0, await ledgerRevenue(deps.db, year));
       let statement;
       try {
         statement = calculateStatement(inputs);
@@ -39,7 +39,7 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
         if (err instanceof SettlementInputError) throw refused(422, 'settlement_inputs', err.message);
         throw err;
       }
-      const hashes = statementHashes(inputs, statement);
+      const hashes = { inputsSha256, statementSha256: statementSha256(statement) };
       await updateSettlement(deps.db, year, {
         status: 'draft', computed_by: by, computed_at: new Date(), inputs, statement, inputs_sha256: hashes.inputsSha256, statement_sha256: hashes.statementSha256,
       });
@@ -59,7 +59,7 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
     /** Each provider gets its own lines and the pool totals, in its language. */
     async sendProviderStatements(year: number, version: number): Promise<number> {
       const frozen = (await getVersion(deps.db, year, version))!;
-      const providers = await listProviders(deps.db, year);
+      const providers = await listProviders(deps.db, year, version);
       let sent = 0;
       for (const p of providers) {
         const lines = frozen.statement.lines.filter((l) => l.providerId === p.provider_id);

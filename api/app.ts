@@ -53,10 +53,8 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // JSON bodies only: routes that take a file read it from the request stream (api/upload.ts).
   app.use(express.json({ limit: '2mb' }));
-  app.use(express.text({ type: 'text/csv', limit: '200mb' }));
-  // Settlement imports may come as a form upload; the route reads the field `file` from the raw body.
-  app.use(express.raw({ type: 'multipart/form-data', limit: '200mb' }));
 
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [

@@ -38,6 +38,17 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
       description: r.auth === 'public' ? 'Public' : r.auth === 'authenticated' ? 'Any signed-in user or system account' : `Roles: ${r.auth.join(', ')}`,
       parameters,
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.upload
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                [r.upload.mediaType]: { schema: { type: 'string' } },
+                'multipart/form-data': { schema: { type: 'object', properties: { [r.upload.multipartField]: { type: 'string', format: 'binary' } }, required: [r.upload.multipartField] } },
+              },
+            },
+          }
+        : {}),
       responses: {
         [status]: { description: 'OK', ...(r.response ? { content: { 'application/json': { schema: jsonSchema(r.response) } } } : {}) },
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },

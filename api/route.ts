@@ -6,6 +6,7 @@ import type { Role } from '../db/stores/users';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from '../db/stores/idempotency';
 import type { Db } from '../db/knex';
 import { ApiError, validationError } from './errors';
+import type { Upload } from './upload';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -37,6 +38,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   /** 'public', 'authenticated' (any role), or the roles allowed. */
   auth: 'public' | 'authenticated' | readonly Role[];
   body?: z.ZodType<B>;
+  /** A route that reads a file from the request stream itself (the body is not parsed). */
+  upload?: Upload;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Honour the Idempotency-Key header (POSTs that start work). */

@@ -39,6 +39,8 @@ const schema = z.object({
   TEMPORAL_TLS_CA: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_CLI: z.string().optional(),
+  /** A workflow bundle built ahead (`npm run build:workflows`): workers start faster and smaller than bundling at start. */
+  WORKFLOW_BUNDLE: z.string().optional(),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
 

@@ -31,7 +31,11 @@ export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps 
   return { db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, deliveryDir: path.join(config.DATA_DIR, 'deliveries'), log };
 }
 
-/** One worker on the configured task queue with every workflow and activity registered. */
+/**
+ * One worker on the configured task queue with every workflow and activity registered. The
+ * workflow code is the given bundle, else WORKFLOW_BUNDLE, else bundled now (webpack, in this
+ * process: slower to start and a larger process for good).
+ */
 export async function createWorker(config: Config, deps: { db: Db; log: Logger }, bundle?: WorkflowBundleOption): Promise<Worker> {
   installRuntime(deps.log);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -39,7 +43,7 @@ export async function createWorker(config: Config, deps: { db: Db; log: Logger }
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(bundle ? { workflowBundle: bundle } : config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(activityDeps(config, deps.db, deps.log)),
   });
 }

@@ -8,30 +8,17 @@
  * Everything runs on embedded defaults in a temporary folder; each worker is a child process of
  * its own, so its peak memory (VmHWM) is its own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { loadConfig } from '../lib/config';
 import { createDirectory } from '../lib/directory';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { createLogger } from '../lib/logger';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
-import { startTemporalDevServer } from '../lib/temporal-dev-server';
-import { ensureTemporalCli } from './provision';
+import { arg, check, peakMemoryMiB, ROOT, runBenchmark, say, startChild } from './bench-support';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const say = (line: string) => process.stdout.write(`${line}\n`);
 const log = createLogger('warn', 'bench');
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
@@ -48,24 +35,6 @@ if (process.argv.includes('--baseline-worker')) {
   process.exit(0);
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Peak resident memory of a process in MiB (Linux), null elsewhere. */
-const peakMemoryMiB = (pid: number) => {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : null;
-  } catch {
-    return null;
-  }
-};
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Runs `task(i)` for i < n with at most `limit` at a time. */
@@ -76,30 +45,15 @@ async function pool(n: number, limit: number, task: (i: number) => Promise<void>
   }));
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code) => code && code !== 0 && say(`worker ${args.join(' ')} exited with ${code}`));
-  return child;
-}
-
 const N = arg('orders', 1000);
 const CONCURRENCY = arg('concurrency', 8);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartkontor-bench-'));
-// Run as root, PostgreSQL runs as the postgres user, who must reach its data folder.
-fs.chmodSync(dataDir, 0o755);
-const stops: (() => Promise<unknown>)[] = [];
 
-async function main() {
-  const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const env = { ...process.env, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(pgPort), TEMPORAL_DEV_PORT: String(temporalPort), PORT: String(apiPort), LOG_LEVEL: 'warn', SMTP_URL: '' };
+await runBenchmark('bench-orders', async ({ env, stops }) => {
   const config = loadConfig(env);
-  say(`Benchmark: ${N} orders, ${CONCURRENCY} at a time; servers in ${dataDir}`);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, log });
-  stops.unshift(pg.stop);
-  const temporal = await startTemporalDevServer({ cli: await ensureTemporalCli(() => {}), port: temporalPort, uiPort: null, dbFile: null, namespace: config.TEMPORAL_NAMESPACE, log });
-  stops.unshift(temporal.stop);
+  say(`Benchmark: ${N} orders, ${CONCURRENCY} at a time; servers in ${env.DATA_DIR}`);
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
+  const apiPort = config.PORT;
 
   const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress };
   const orderWorker = startChild(['worker.ts'], childEnv);
@@ -184,22 +138,10 @@ async function main() {
   const orderRate = N / orderSeconds;
   const baselineRate = N / baselineSeconds;
   const ratio = baselineRate / orderRate;
-  const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   say('');
   say(`orders end to end        ${orderRate.toFixed(1)} orders/s (${N} in ${orderSeconds.toFixed(1)} s)   target ≥ 25: ${check(orderRate >= 25)}`);
   say(`placing an order         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms   target p99 < 150: ${check(percentile(latencies, 99) < 150)}`);
   say(`order worker peak memory ${orderWorkerMiB ?? '?'} MiB`);
   say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${activities} activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
   say(`ratio baseline / orders  ${ratio.toFixed(2)}   target ≤ 1.5: ${check(ratio <= 1.5)}`);
-}
-
-let code = 0;
-try {
-  await main();
-} catch (err) {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : JSON.stringify(err)}\n`);
-  code = 1;
-}
-for (const stop of stops) await stop().catch(() => {});
-fs.rmSync(dataDir, { recursive: true, force: true });
-process.exit(code);
+});

@@ -1,34 +1,24 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/knex';
 import { appendAudit } from '../../db/stores/audit';
-import { getProvider, getSettlement, getVersion, ImportRefused, listPayouts, listSettlements, replaceImport } from '../../db/stores/settlements';
+import { getProvider, getSettlement, getVersion, ImportRefused, importInput, listPayouts, listSettlements, providerInputRows } from '../../db/stores/settlements';
 import type { SettlementInput, Statement } from '../../domain/settlement/calculate';
-import { INPUT_TYPES, readAddressMaterial, readMapMaterial, readProviders, readRevenue, type InputType } from '../../domain/settlement/csv';
+import { INPUT_TYPES, readInput } from '../../domain/settlement/csv';
 import { pain001, payoutCsv, type PayoutBatch } from '../../domain/settlement/payout-file';
 import type { Config } from '../../lib/config';
 import { workflowIds } from '../../workflows/ids';
 import { ApiError, notFound } from '../errors';
 import type { WorkflowGateway } from '../temporal';
 import { defineRoute } from '../route';
+import { uploadedText, type Upload } from '../upload';
 import { auditActor } from './actor';
 import { statementCsv, statementHtml } from './settlement-documents';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2200) });
-const readers = { providers: readProviders, 'map-material': readMapMaterial, 'address-material': readAddressMaterial, revenue: readRevenue } satisfies Record<InputType, unknown>;
 const eur = (minor: number) => ({ minor, currency: 'EUR' as const });
 const versionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 
-/** The file is the body (text/csv) or the multipart field `file` (the body parser keeps multipart raw). */
-async function csvText(req: Request, body: string | Buffer): Promise<string> {
-  if (typeof body === 'string') return body;
-  const form = await new Response(body, { headers: { 'content-type': req.get('content-type') ?? '' } }).formData().catch(() => {
-    throw new ApiError(400, 'bad_multipart', 'The multipart body could not be read');
-  });
-  const file = form.get('file');
-  if (file === null) throw new ApiError(400, 'file_missing', 'Send the CSV file in the multipart field "file"');
-  return typeof file === 'string' ? file : file.text();
-}
+const CSV_UPLOAD: Upload = { mediaType: 'text/csv', multipartField: 'file' };
 
 /** The statement in the API's shape (issue 6), money as `{ minor, currency }`. */
 function present(year: number, version: number | null, status: string, inputsSha256: string | null, statementSha256: string | null, s: Statement | null) {
@@ -93,18 +83,17 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
       auth: ['finance'],
       // No Idempotency-Key: a repeated import replaces the rows with the same rows, and hashing a large file for the key would cost more.
       params: yearParams.extend({ type: z.enum(INPUT_TYPES) }),
-      body: z.union([z.string(), z.instanceof(Buffer)], { error: 'send the file as the body with Content-Type: text/csv, or as the multipart field "file"' }),
-      handler: async ({ params, body, principal, req }) => {
-        const result = readers[params.type](await csvText(req, body));
-        if (!result.ok) throw new ApiError(422, 'invalid_rows', `${result.errors.length} problem(s) in the ${params.type} file; nothing was imported`, result.errors);
+      upload: CSV_UPLOAD,
+      handler: async ({ params, principal, req }) => {
+        let imported;
         try {
-          await replaceImport(deps.db, params.year, params.type, result.rows, principal.id);
+          imported = await importInput(deps.db, params.year, params.type, readInput(params.type, uploadedText(req, CSV_UPLOAD)), principal.id);
         } catch (err) {
           if (err instanceof ImportRefused) throw new ApiError(err.code === 'settlement_approved' ? 409 : 422, err.code, err.message, err.errors);
           throw err;
         }
-        await appendAudit(deps.db, { ...auditActor(principal, req), action: `settlement.import.${params.type}`, objectType: 'settlement', objectId: String(params.year), details: { rows: result.rows.length } });
-        return { body: { year: params.year, type: params.type, rows: result.rows.length } };
+        await appendAudit(deps.db, { ...auditActor(principal, req), action: `settlement.import.${params.type}`, objectType: 'settlement', objectId: String(params.year), details: { rows: imported.rows } });
+        return { body: { year: params.year, type: params.type, rows: imported.rows } };
       },
     }),
     defineRoute({
@@ -187,16 +176,15 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
         const provider = await getProvider(deps.db, params.year, params.providerId);
         if (!provider) throw notFound(`Provider ${params.providerId} in ${params.year}`);
         const s = await statementOf(params.year, query.version);
-        const mine = <T extends { providerId: string }>(rows: T[] | undefined) => (rows ?? []).filter((r) => r.providerId === params.providerId);
         return {
           body: {
             year: params.year,
             version: s.version,
             status: s.status,
             provider,
-            lines: mine(s.lines),
-            // M6: the input rows the lines were computed from, as the statement saw them.
-            inputs: { mapMaterial: mine(s.inputs?.mapMaterial), addressMaterial: mine(s.inputs?.addressMaterial) },
+            lines: s.lines.filter((l) => l.providerId === params.providerId),
+            // M6: the input rows the lines were computed from, as the version keeps them.
+            inputs: await providerInputRows(deps.db, params.year, s.version ?? 0, params.providerId),
           },
         };
       },

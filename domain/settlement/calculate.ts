@@ -7,7 +7,7 @@
 import { addF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../fraction';
 import { largestRemainder } from './apportion';
 import { daysInServiceDuring, daysInYear } from './days';
-import { compareIds, REVENUE_CATEGORIES, type MapDataset, type RevenueCategory, type RevenueEntry, type SettlementInput } from './model';
+import { compareIds, REVENUE_CATEGORIES, type MapDataset, type MapMaterialSum, type RevenueCategory, type RevenueEntry, type SettlementInput } from './model';
 import { SettlementInputError, validateSettlementInput } from './validate';
 
 export * from './model';
@@ -47,6 +47,16 @@ export interface DatasetTrace {
   weight: string;
 }
 
+/** A map line's weight by scale (M6): the sums behind it; the datasets are the year's input rows. */
+export interface MaterialTrace {
+  scaleDenominator: number;
+  datasets: number;
+  areaKm2Days: string;
+  daysInYear: number;
+  /** areaKm2Days / (scale × days in year), exact. */
+  weight: string;
+}
+
 export interface AddressTrace {
   addresses: number;
 }
@@ -61,8 +71,8 @@ interface LineFigures {
 }
 export interface MapLine extends LineFigures {
   pool: 'map';
-  /** M6: the datasets behind the weight. */
-  trace: DatasetTrace[];
+  /** M6: the material behind the weight, by scale. */
+  trace: MaterialTrace[];
 }
 export interface AddressLine extends LineFigures {
   pool: 'address';
@@ -166,14 +176,16 @@ function settlePool<P extends Pool, T>(pool: P, year: number, revenue: RevenueSu
   return { summary, lines };
 }
 
-function mapBases(input: SettlementInput): Basis<DatasetTrace>[] {
-  const byProvider = new Map<string, { weight: Fraction; trace: DatasetTrace[] }>();
-  for (const d of [...input.mapMaterial].sort((a, b) => compareIds(a.datasetId, b.datasetId))) {
-    const { weight, trace } = datasetWeight(input.year, d);
-    const acc = byProvider.get(d.providerId) ?? { weight: ZERO, trace: [] };
+function mapBases(input: SettlementInput): Basis<MaterialTrace>[] {
+  const yearDays = daysInYear(input.year);
+  const byProvider = new Map<string, { weight: Fraction; trace: MaterialTrace[] }>();
+  const sums = [...input.mapMaterial].sort((a, b) => compareIds(a.providerId, b.providerId) || a.scaleDenominator - b.scaleDenominator);
+  for (const m of sums) {
+    const weight = divF(parseDecimal(m.areaKm2Days), fraction(BigInt(m.scaleDenominator) * BigInt(yearDays)));
+    const acc = byProvider.get(m.providerId) ?? { weight: ZERO, trace: [] };
     acc.weight = addF(acc.weight, weight);
-    acc.trace.push(trace);
-    byProvider.set(d.providerId, acc);
+    acc.trace.push({ scaleDenominator: m.scaleDenominator, datasets: m.datasets, areaKm2Days: m.areaKm2Days, daysInYear: yearDays, weight: formatFraction(weight) });
+    byProvider.set(m.providerId, acc);
   }
   return [...byProvider].map(([providerId, { weight, trace }]) => ({
     providerId,
@@ -181,6 +193,51 @@ function mapBases(input: SettlementInput): Basis<DatasetTrace>[] {
     basis: { fraction: formatFraction(weight), decimal: toDecimal(weight, WEIGHT_DIGITS) },
     trace,
   }));
+}
+
+/**
+ * M2, M5: sums datasets by provider and scale, for the calculation. Exact: an area × days is a
+ * decimal, kept as an integer at the most decimals seen so far. Datasets not in service during
+ * the year weigh nothing and are left out. It holds only the sums, so datasets may be fed one at
+ * a time, or as sums already made elsewhere (the database adds them up the same way).
+ */
+export function mapMaterialSums(year: number) {
+  const groups = new Map<string, { providerId: string; scaleDenominator: number; datasets: number; units: bigint; decimals: number }>();
+  const addSum = (s: MapMaterialSum): void => {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(s.areaKm2Days.trim());
+    if (!m) throw new RangeError(`"${s.areaKm2Days}" is not a non-negative decimal number`);
+    if (s.datasets === 0) return;
+    const decimals = (m[2] ?? '').length;
+    const key = `${s.providerId}\u0000${s.scaleDenominator}`;
+    const g = groups.get(key) ?? { providerId: s.providerId, scaleDenominator: s.scaleDenominator, datasets: 0, units: 0n, decimals };
+    const to = Math.max(g.decimals, decimals);
+    g.units = g.units * 10n ** BigInt(to - g.decimals) + BigInt(m[1]! + (m[2] ?? '')) * 10n ** BigInt(to - decimals);
+    g.decimals = to;
+    g.datasets += s.datasets;
+    groups.set(key, g);
+  };
+  return {
+    addSum,
+    add(d: Omit<MapDataset, 'datasetId'>): void {
+      const days = daysInServiceDuring(year, d.inServiceFrom, d.inServiceTo);
+      if (days === 0) return;
+      addSum({ providerId: d.providerId, scaleDenominator: d.scaleDenominator, datasets: 1, areaKm2Days: toDecimal(mulF(parseDecimal(d.areaKm2), fraction(BigInt(days))), decimalsOf(d.areaKm2)) });
+    },
+    sums(): MapMaterialSum[] {
+      return [...groups.values()]
+        .sort((a, b) => compareIds(a.providerId, b.providerId) || a.scaleDenominator - b.scaleDenominator)
+        .map((g) => ({ providerId: g.providerId, scaleDenominator: g.scaleDenominator, datasets: g.datasets, areaKm2Days: toDecimal(fraction(g.units, 10n ** BigInt(g.decimals)), g.decimals) }));
+    },
+  };
+}
+
+const decimalsOf = (decimal: string) => decimal.trim().split('.')[1]?.length ?? 0;
+
+/** The sums of a list of datasets (tests, and small inputs held in memory). */
+export function sumMapMaterial(year: number, datasets: readonly MapDataset[]): MapMaterialSum[] {
+  const sums = mapMaterialSums(year);
+  for (const d of datasets) sums.add(d);
+  return sums.sums();
 }
 
 function addressBases(input: SettlementInput): Basis<AddressTrace>[] {

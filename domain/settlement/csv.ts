@@ -14,8 +14,6 @@ export interface InputError {
   message: string;
 }
 
-/** Rows keep the file line they came from, so later checks (unknown providers) can name it. */
-export type ImportResult<T> = { ok: true; rows: (T & { line: number })[] } | { ok: false; errors: InputError[] };
 
 export const INPUT_TYPES = ['providers', 'map-material', 'address-material', 'revenue'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
@@ -56,7 +54,7 @@ export interface CsvRecord {
  * (also ",,,") are skipped but still counted, so every record keeps the line it starts on.
  * Spaces around a quoted field are tolerated, as hand-edited files often have them.
  */
-export function parseCsvRecords(text: string): CsvRecord[] {
+export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
   const src = text.startsWith('\ufeff') ? text.slice(1) : text;
   const records: CsvRecord[] = [];
   const atFieldEnd = (i: number) => i >= src.length || src[i] === ',' || src[i] === '\n' || src[i] === '\r';
@@ -65,7 +63,7 @@ export function parseCsvRecords(text: string): CsvRecord[] {
     return i;
   };
   let i = 0;
-  let line = 1;
+  let line = firstLine;
   while (i < src.length) {
     const record: CsvRecord = { line, fields: [] };
     for (;;) {
@@ -109,56 +107,120 @@ function closingQuote(src: string, from: number): number {
 
 const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
 
+/**
+ * The records of a file as its text arrives, so a large file is never held whole: each piece
+ * up to the last line feed outside quotes is parsed as it comes (a quote toggles; a doubled
+ * quote toggles twice), the rest waits for the next chunk.
+ */
+export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  let pending = '';
+  let scanned = 0;
+  let inQuotes = false;
+  let line = 1;
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let cut = -1;
+    for (let i = scanned; i < pending.length; i++) {
+      const c = pending.charCodeAt(i);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 10 && !inQuotes) cut = i;
+    }
+    scanned = pending.length;
+    if (cut === -1) continue;
+    const complete = pending.slice(0, cut + 1);
+    pending = pending.slice(cut + 1);
+    scanned = pending.length;
+    yield* parseCsvRecords(complete, line);
+    line += lineBreaks(complete);
+  }
+  if (pending !== '') yield* parseCsvRecords(pending, line);
+}
+
 type Get = (column: string) => string;
 type Fail = (column: string, message: string) => void;
 
-/**
- * Reads one file: the header names the columns (any order, each once), then one row per
- * record. `unique` names a column whose values may appear once (checked on bad rows too, so
- * one round of fixes is enough).
- */
-function readFile<T>(type: InputType, text: string, read: (get: Get, fail: Fail) => T, unique?: { column: string; what: string }): ImportResult<T> {
-  const [header, ...records] = parseCsvRecords(text);
-  const expected = COLUMNS[type];
-  if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be the header ${expected.join(',')}` }] };
-  if (header.problem) return { ok: false, errors: [{ line: header.line, message: header.problem }] };
+/** A checked row keeps the file line it came from, so later checks (unknown providers) can name it. */
+export type Lined<T> = T & { line: number };
 
-  // Header names are matched trimmed and in lower case: "Provider_ID " is provider_id.
+export interface InputRows {
+  providers: Provider;
+  'map-material': MapDataset;
+  'address-material': AddressMaterial;
+  revenue: RevenueRow;
+}
+
+/** A batch of a file read so far: its good rows, its problems, and the key of every row (bad ones too). */
+export interface InputBatch<T> {
+  rows: Lined<T>[];
+  errors: InputError[];
+  /** For `UNIQUE_KEYS`: a repeated id is found among all rows, so one round of fixes is enough. */
+  keys: { line: number; key: string }[];
+}
+
+/** The column whose values may appear once per file. The store finds repeats over the whole file. */
+export const UNIQUE_KEYS: Partial<Record<InputType, { column: string; what: string }>> = {
+  providers: { column: 'provider_id', what: 'provider' },
+  'map-material': { column: 'dataset_id', what: 'dataset' },
+  'address-material': { column: 'provider_id', what: 'provider' },
+};
+
+/**
+ * Reads one file as it arrives, in batches: the header names the columns (any order, each
+ * once), then one row per record, each checked on its own. Nothing is kept between batches,
+ * so a file of a million rows reads in little memory.
+ */
+export async function* readInput<K extends InputType>(type: K, text: AsyncIterable<string>, batchSize = 5000): AsyncGenerator<InputBatch<InputRows[K]>> {
+  const expected = COLUMNS[type];
+  const read = READERS[type] as (get: Get, fail: Fail) => InputRows[K];
+  const unique = UNIQUE_KEYS[type];
+  let names: string[] | null = null;
+  let headerLine = 1;
+  let dataRows = 0;
+  let batch: InputBatch<InputRows[K]> = { rows: [], errors: [], keys: [] };
+  for await (const record of csvRecords(text)) {
+    if (names === null) {
+      headerLine = record.line;
+      const header = headerProblems(record, expected);
+      if (header.length > 0) {
+        yield { rows: [], errors: header, keys: [] };
+        return;
+      }
+      names = record.fields.map((f) => f.trim().toLowerCase());
+      continue;
+    }
+    dataRows++;
+    const { line } = record;
+    if (record.problem) batch.errors.push({ line, message: record.problem });
+    else if (record.fields.length !== names.length) {
+      batch.errors.push({ line, message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma` });
+    } else {
+      const columns = names;
+      const get: Get = (column) => record.fields[columns.indexOf(column)]!.trim();
+      const before = batch.errors.length;
+      const row = read(get, (column, message) => batch.errors.push({ line, column, message }));
+      const key = unique && get(unique.column);
+      if (key) batch.keys.push({ line, key });
+      if (batch.errors.length === before) batch.rows.push({ ...row, line });
+    }
+    if (dataRows % batchSize === 0) {
+      yield batch;
+      batch = { rows: [], errors: [], keys: [] };
+    }
+  }
+  if (names === null) batch.errors.push({ line: 1, message: `the file is empty; the first line must be the header ${expected.join(',')}` });
+  else if (dataRows === 0) batch.errors.push({ line: headerLine + 1, message: 'the file has a header but no data rows' });
+  yield batch;
+}
+
+/** Header names are matched trimmed and in lower case: "Provider_ID " is provider_id. */
+function headerProblems(header: CsvRecord, expected: readonly string[]): InputError[] {
+  if (header.problem) return [{ line: header.line, message: header.problem }];
   const names = header.fields.map((f) => f.trim().toLowerCase());
-  const headerErrors = [
+  const problems = [
     ...expected.filter((c) => !names.includes(c)).map((c) => `column ${c} is missing`),
     ...names.filter((n, i) => !expected.includes(n) || names.indexOf(n) !== i).map((n) => (expected.includes(n) ? `column ${n} appears twice` : `column "${n}" is not expected`)),
   ];
-  if (headerErrors.length > 0) {
-    return { ok: false, errors: headerErrors.map((message) => ({ line: header.line, message: `${message}; the header must hold ${expected.join(',')}` })) };
-  }
-  if (records.length === 0) return { ok: false, errors: [{ line: header.line + 1, message: 'the file has a header but no data rows' }] };
-
-  const errors: InputError[] = [];
-  const rows: (T & { line: number })[] = [];
-  const firstLineOf = new Map<string, number>();
-  for (const record of records) {
-    const { line } = record;
-    if (record.problem) {
-      errors.push({ line, message: record.problem });
-      continue;
-    }
-    if (record.fields.length !== names.length) {
-      errors.push({ line, message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma` });
-      continue;
-    }
-    const get: Get = (column) => record.fields[names.indexOf(column)]!.trim();
-    const before = errors.length;
-    const row = read(get, (column, message) => errors.push({ line, column, message }));
-    const key = unique && get(unique.column);
-    if (key) {
-      const first = firstLineOf.get(key);
-      if (first === undefined) firstLineOf.set(key, line);
-      else errors.push({ line, column: unique.column, message: `${unique.what} ${key} already appears on line ${first}` });
-    }
-    if (errors.length === before) rows.push({ ...row, line });
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, rows };
+  return problems.map((message) => ({ line: header.line, message: `${message}; the header must hold ${expected.join(',')}` }));
 }
 
 function required(get: Get, fail: Fail, column: string): string {
@@ -173,72 +235,51 @@ function isDate(fail: Fail, column: string, value: string): boolean {
   return ok;
 }
 
-export function readProviders(text: string): ImportResult<Provider> {
-  return readFile<Provider>(
-    'providers',
-    text,
-    (get, fail) => {
-      const providerId = required(get, fail, 'provider_id');
-      const name = required(get, fail, 'name');
-      const businessId = get('business_id');
-      if (!isBusinessId(businessId)) fail('business_id', `"${businessId}" is not a valid Finnish business id (1234567-8, with its check digit)`);
-      const iban = get('iban');
-      if (!isIban(iban)) fail('iban', `"${iban}" is not a valid IBAN (its check digits do not match, or its shape is wrong)`);
-      const email = get('email');
-      if (!isEmail(email)) fail('email', `"${email}" is not an e-mail address`);
-      const language = get('language') as Provider['language'];
-      if (!LANGUAGES.includes(language)) fail('language', `must be ${LANGUAGES.join(', ')}, not "${language}"`);
-      return { providerId, name, businessId, iban: normaliseIban(iban), email, language };
-    },
-    { column: 'provider_id', what: 'provider' },
-  );
-}
+const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
+  providers: (get, fail) => {
+    const providerId = required(get, fail, 'provider_id');
+    const name = required(get, fail, 'name');
+    const businessId = get('business_id');
+    if (!isBusinessId(businessId)) fail('business_id', `"${businessId}" is not a valid Finnish business id (1234567-8, with its check digit)`);
+    const iban = get('iban');
+    if (!isIban(iban)) fail('iban', `"${iban}" is not a valid IBAN (its check digits do not match, or its shape is wrong)`);
+    const email = get('email');
+    if (!isEmail(email)) fail('email', `"${email}" is not an e-mail address`);
+    const language = get('language') as Provider['language'];
+    if (!LANGUAGES.includes(language)) fail('language', `must be ${LANGUAGES.join(', ')}, not "${language}"`);
+    return { providerId, name, businessId, iban: normaliseIban(iban), email, language };
+  },
 
-/** M2, M5: datasets with their area, scale and service period. Material outside the year is accepted; it weighs 0. */
-export function readMapMaterial(text: string): ImportResult<MapDataset> {
-  return readFile<MapDataset>(
-    'map-material',
-    text,
-    (get, fail) => {
-      const providerId = required(get, fail, 'provider_id');
-      const datasetId = required(get, fail, 'dataset_id');
-      const areaKm2 = get('area_km2');
-      try {
-        if (parseDecimal(areaKm2).num === 0n) fail('area_km2', 'must be greater than 0');
-      } catch {
-        fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
-      }
-      const scale = get('scale_denominator');
-      if (!/^[1-9]\d{0,8}$/.test(scale)) fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
-      const inServiceFrom = get('in_service_from');
-      const inServiceTo = get('in_service_to') || null;
-      const fromOk = isDate(fail, 'in_service_from', inServiceFrom);
-      const toOk = inServiceTo === null || isDate(fail, 'in_service_to', inServiceTo);
-      if (fromOk && toOk && inServiceTo !== null && inServiceTo < inServiceFrom) fail('in_service_to', `${inServiceTo} is before in_service_from ${inServiceFrom}`);
-      return { providerId, datasetId, areaKm2, scaleDenominator: Number(scale), inServiceFrom, inServiceTo };
-    },
-    { column: 'dataset_id', what: 'dataset' },
-  );
-}
+  /** M2, M5: datasets with their area, scale and service period. Material outside the year is accepted; it weighs 0. */
+  'map-material': (get, fail) => {
+    const providerId = required(get, fail, 'provider_id');
+    const datasetId = required(get, fail, 'dataset_id');
+    const areaKm2 = get('area_km2');
+    try {
+      if (parseDecimal(areaKm2).num === 0n) fail('area_km2', 'must be greater than 0');
+    } catch {
+      fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
+    }
+    const scale = get('scale_denominator');
+    if (!/^[1-9]\d{0,8}$/.test(scale)) fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
+    const inServiceFrom = get('in_service_from');
+    const inServiceTo = get('in_service_to') || null;
+    const fromOk = isDate(fail, 'in_service_from', inServiceFrom);
+    const toOk = inServiceTo === null || isDate(fail, 'in_service_to', inServiceTo);
+    if (fromOk && toOk && inServiceTo !== null && inServiceTo < inServiceFrom) fail('in_service_to', `${inServiceTo} is before in_service_from ${inServiceFrom}`);
+    return { providerId, datasetId, areaKm2, scaleDenominator: Number(scale), inServiceFrom, inServiceTo };
+  },
 
-/** M3: one row per provider. */
-export function readAddressMaterial(text: string): ImportResult<AddressMaterial> {
-  return readFile<AddressMaterial>(
-    'address-material',
-    text,
-    (get, fail) => {
-      const providerId = required(get, fail, 'provider_id');
-      const addresses = get('addresses');
-      if (!/^\d{1,15}$/.test(addresses)) fail('addresses', `"${addresses}" is not a whole number of addresses`);
-      return { providerId, addresses: Number(addresses) };
-    },
-    { column: 'provider_id', what: 'provider' },
-  );
-}
+  /** M3: one row per provider. */
+  'address-material': (get, fail) => {
+    const providerId = required(get, fail, 'provider_id');
+    const addresses = get('addresses');
+    if (!/^\d{1,15}$/.test(addresses)) fail('addresses', `"${addresses}" is not a whole number of addresses`);
+    return { providerId, addresses: Number(addresses) };
+  },
 
-/** M2–M4: the year's revenue by category; a category may appear on several lines, which add up. */
-export function readRevenue(text: string): ImportResult<RevenueRow> {
-  return readFile<RevenueRow>('revenue', text, (get, fail) => {
+  /** M2–M4: the year's revenue by category; a category may appear on several lines, which add up. */
+  revenue: (get, fail) => {
     const category = get('category') as RevenueCategory;
     if (!REVENUE_CATEGORIES.includes(category)) fail('category', `must be one of ${REVENUE_CATEGORIES.join(', ')}, not "${category}"`);
     const amount = get('amount');
@@ -246,5 +287,5 @@ export function readRevenue(text: string): ImportResult<RevenueRow> {
     const m = /^(\d{1,13})\.(\d{2})$/.exec(amount);
     if (!m) fail('amount', `"${amount}" is not an amount in euros with a dot and two decimals, e.g. 1234.50`);
     return { category, amountCents: m ? Number(m[1]) * 100 + Number(m[2]) : 0 };
-  });
-}
+  },
+};

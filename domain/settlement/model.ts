@@ -17,6 +17,18 @@ export interface MapDataset {
   inServiceTo: string | null;
 }
 
+/**
+ * M2, M5: a provider's map material at one scale, summed: the datasets in service during the
+ * year, and the sum of area km² × days in service over them (exact decimal text). The weight
+ * is linear in it, so a million datasets reduce to a few sums per provider without rounding.
+ */
+export interface MapMaterialSum {
+  providerId: string;
+  scaleDenominator: number;
+  datasets: number;
+  areaKm2Days: string;
+}
+
 export interface AddressMaterial {
   providerId: string;
   addresses: number;
@@ -33,7 +45,7 @@ export interface RevenueEntry {
 export interface SettlementInput {
   year: number;
   providerIds: string[];
-  mapMaterial: MapDataset[];
+  mapMaterial: MapMaterialSum[];
   addressMaterial: AddressMaterial[];
   revenue: RevenueEntry[];
 }

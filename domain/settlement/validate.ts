@@ -3,7 +3,6 @@
  * material row names a known provider, ids are unique, numbers and dates are usable.
  * All problems are listed at once, so finance can fix them in one round.
  */
-import { dayNumber } from './days';
 import { REVENUE_CATEGORIES, type SettlementInput } from './model';
 
 export interface SettlementProblem {
@@ -20,8 +19,6 @@ export class SettlementInputError extends Error {
 
 const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
-const dateProblem = (date: string) => (dayNumber(date) === null ? `"${date}" is not a date of the form YYYY-MM-DD` : null);
-
 export function validateSettlementInput(input: SettlementInput): SettlementProblem[] {
   const problems: SettlementProblem[] = [];
   const fail = (path: string, message: string) => void problems.push({ path, message });
@@ -35,20 +32,16 @@ export function validateSettlementInput(input: SettlementInput): SettlementProbl
     known.add(id);
   });
 
-  const datasets = new Set<string>();
-  // Paths are built only on failure: there may be a million datasets.
-  input.mapMaterial.forEach((d, i) => {
+  // Dataset ids and dates were checked row by row at import; here each sum must be usable.
+  const sums = new Set<string>();
+  input.mapMaterial.forEach((m, i) => {
     const at = (field: string) => `mapMaterial[${i}].${field}`;
-    if (!known.has(d.providerId)) fail(at('providerId'), `names unknown provider ${d.providerId}`);
-    if (d.datasetId === '' || datasets.has(d.datasetId)) fail(at('datasetId'), d.datasetId === '' ? 'is empty' : `dataset ${d.datasetId} is listed twice`);
-    datasets.add(d.datasetId);
-    if (!/^\d+(\.\d+)?$/.test(d.areaKm2) || !/[1-9]/.test(d.areaKm2)) fail(at('areaKm2'), `"${d.areaKm2}" is not a decimal number greater than 0`);
-    if (!isCount(d.scaleDenominator) || d.scaleDenominator === 0) fail(at('scaleDenominator'), `must be a positive whole number, not ${d.scaleDenominator}`);
-    const fromProblem = dateProblem(d.inServiceFrom);
-    if (fromProblem) fail(at('inServiceFrom'), fromProblem);
-    const toProblem = d.inServiceTo === null ? null : dateProblem(d.inServiceTo);
-    if (toProblem) fail(at('inServiceTo'), toProblem);
-    else if (!fromProblem && d.inServiceTo !== null && d.inServiceTo < d.inServiceFrom) fail(at('inServiceTo'), `${d.inServiceTo} is before inServiceFrom ${d.inServiceFrom}`);
+    if (!known.has(m.providerId)) fail(at('providerId'), `names unknown provider ${m.providerId}`);
+    if (!isCount(m.scaleDenominator) || m.scaleDenominator === 0) fail(at('scaleDenominator'), `must be a positive whole number, not ${m.scaleDenominator}`);
+    else if (sums.has(`${m.providerId}:${m.scaleDenominator}`)) fail(at('scaleDenominator'), `provider ${m.providerId} has a second sum at 1:${m.scaleDenominator}`);
+    sums.add(`${m.providerId}:${m.scaleDenominator}`);
+    if (!isCount(m.datasets) || m.datasets === 0) fail(at('datasets'), `must be a positive whole number, not ${m.datasets}`);
+    if (!/^\d+(\.\d+)?$/.test(m.areaKm2Days)) fail(at('areaKm2Days'), `"${m.areaKm2Days}" is not a non-negative decimal number`);
   });
 
   // One row per provider, as in the import: a second row is more likely a mistake than an addition.

@@ -29,6 +29,7 @@ const revenueCsv = 'category,amount\nusage_fee,5000.00\ncopy_permit,1200.00\npub
 
 const get = (path: string, who = 'fin1') => fetch(`${office.baseUrl}/api/v1/settlements/${year}${path}`, { headers: { authorization: `Bearer ${token[who]}` } });
 const minor = (amount: string) => Math.round(Number(amount) * 100);
+type ErrorBody = { error: { code: string; message: string; details: unknown } };
 const upload = (type: string, csv: string, who = 'fin1') =>
   fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/${type}`, { method: 'POST', headers: { authorization: `Bearer ${token[who]}`, 'content-type': 'text/csv' }, body: csv }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; details: { line: number }[] }; rows?: number } }));
 
@@ -61,6 +62,34 @@ describe('imports', () => {
     const res = await upload('address-material', 'provider_id,addresses\nhki,1\nghost,2\n');
     expect(res.status).toBe(422);
     expect(res.body.error!.details).toEqual([{ line: 3, column: 'provider_id', message: 'unknown provider ghost; import the providers first' }]);
+  });
+
+  it('M2, M5 inputs: a large file is read in batches as it arrives; a dataset id repeated far apart is still found, with both lines', async () => {
+    const rows = Array.from({ length: 25_000 }, (_, i) => `hki,big-${i},1.5,500,2010-01-01,`);
+    rows[24_000] = 'hki,big-7,2,500,2010-01-01,';
+    const form = new FormData();
+    form.append('note', 'ignored');
+    form.append('file', new Blob([`${mapCsv.split('\n')[0]}\n${rows.join('\n')}\n`], { type: 'text/csv' }), 'map.csv');
+    const res = await fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/map-material`, { method: 'POST', headers: { authorization: `Bearer ${token.fin1}` }, body: form });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ErrorBody).error.details).toEqual([{ line: 24_002, column: 'dataset_id', message: 'dataset big-7 already appears on line 9' }]);
+    expect(await office.db('settlement_map_material')).toHaveLength(0);
+  });
+
+  it('refuses a file that is not UTF-8, another media type, and a form without the field "file"', async () => {
+    const latin1 = await fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/providers`, {
+      method: 'POST', headers: { authorization: `Bearer ${token.fin1}`, 'content-type': 'text/csv' }, body: Buffer.from('provider_id,name,business_id,iban,email,language\nesp,Espoo \xc4,0112038-9,FI2112345600000785,a@b.fi,fi\n', 'latin1'),
+    });
+    expect(latin1.status).toBe(400);
+    expect(((await latin1.json()) as ErrorBody).error.code).toBe('not_utf8');
+    const json = await call(office.baseUrl, 'POST', `/api/v1/settlements/${year}/imports/providers`, { token: token.fin1, body: { rows: [] } });
+    expect(json.status).toBe(415);
+    expect(json.body.error.message).toMatch(/Content-Type: text\/csv/);
+    const form = new FormData();
+    form.append('csv', 'provider_id,addresses\nhki,5\n');
+    const noFile = await fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/address-material`, { method: 'POST', headers: { authorization: `Bearer ${token.fin1}` }, body: form });
+    expect(noFile.status).toBe(400);
+    expect(((await noFile.json()) as ErrorBody).error.code).toBe('file_missing');
   });
 
   it('M2–M4 inputs: a new import of a type replaces the previous one, also when sent as the multipart field "file"', async () => {
@@ -165,7 +194,7 @@ describe('the settlement of a year', () => {
     const hki = await call(office.baseUrl, 'GET', `/api/v1/settlements/${year}/providers/hki`, { token: token.fin2 });
     expect(hki.status).toBe(200);
     expect(hki.body.lines.map((l: { pool: string }) => l.pool)).toEqual(['map', 'address']);
-    expect(hki.body.inputs).toEqual({ mapMaterial: [expect.objectContaining({ datasetId: 'hki-500', areaKm2: '200' })], addressMaterial: [{ providerId: 'hki', addresses: 3000 }] });
+    expect(hki.body.inputs).toEqual({ mapMaterial: [expect.objectContaining({ line: 2, datasetId: 'hki-500', areaKm2: '200' })], addressMaterial: [{ line: 2, providerId: 'hki', addresses: 3000 }] });
   });
 
   it('M6: a correction drafts version 2 with its reason; version 1 stays readable and unchanged', async () => {

@@ -11,9 +11,11 @@ import {
   fingerprint,
   formatCents,
   largestRemainder,
+  mapMaterialSums,
   REVENUE_CATEGORIES,
   SettlementInputError,
   sha256Hex,
+  sumMapMaterial,
   validateSettlementInput,
   type MapDataset,
   type RevenueEntry,
@@ -29,10 +31,14 @@ const dataset = (providerId: string, datasetId: string, areaKm2: string, scaleDe
   inServiceFrom,
   inServiceTo,
 });
+/** Inputs as finance imports them, dataset by dataset; the calculation gets their sums. */
+type DatasetInput = Omit<SettlementInput, 'mapMaterial'> & { mapMaterial: MapDataset[] };
+const summed = (input: DatasetInput): SettlementInput => ({ ...input, mapMaterial: sumMapMaterial(input.year, input.mapMaterial) });
+const settle = (input: DatasetInput): Statement => calculateStatement(summed(input));
 const usageFee = (amountCents: number): RevenueEntry => ({ category: 'usage_fee', amountCents, source: 'import' });
 const linesOf = (s: Statement, pool: 'map' | 'address') => s.lines.filter((l) => l.pool === pool);
 
-const base: SettlementInput = {
+const base: DatasetInput = {
   year: 2025,
   providerIds: ['helsinki', 'espoo', 'mml'],
   mapMaterial: [dataset('helsinki', 'hki-500', '200', 500), dataset('espoo', 'esp-1000', '300', 1000), dataset('mml', 'topo-20000', '20000', 20000)],
@@ -53,7 +59,7 @@ describe('M2, M5: weights', () => {
   it('M2: 20 000 km² at 1:20 000 weighs 1; at 1:500 weighs 40', () => {
     expect(datasetWeight(2025, dataset('mml', 'topo', '20000', 20000)).weight).toEqual(fraction(1n));
     expect(datasetWeight(2025, dataset('kunta', 'kk500', '20000', 500)).weight).toEqual(fraction(40n));
-    const s = calculateStatement({ ...base, providerIds: ['kunta', 'mml'], mapMaterial: [dataset('kunta', 'kk500', '20000', 500), dataset('mml', 'topo', '20000', 20000)], addressMaterial: [] });
+    const s = settle({ ...base, providerIds: ['kunta', 'mml'], mapMaterial: [dataset('kunta', 'kk500', '20000', 500), dataset('mml', 'topo', '20000', 20000)], addressMaterial: [] });
     expect(linesOf(s, 'map').map((l) => [l.providerId, l.basis, l.share.fraction])).toEqual([
       ['kunta', { fraction: '40', decimal: '40.000000' }, '40/41'],
       ['mml', { fraction: '1', decimal: '1.000000' }, '1/41'],
@@ -96,7 +102,7 @@ describe('M2, M5: weights', () => {
   });
 
   it('M5: a provider whose material was not in service during the year gets no line', () => {
-    const s = calculateStatement({ ...base, mapMaterial: [...base.mapMaterial.filter((d) => d.providerId !== 'espoo'), dataset('espoo', 'old', '300', 1000, '2001-01-01', '2010-12-31')] });
+    const s = settle({ ...base, mapMaterial: [...base.mapMaterial.filter((d) => d.providerId !== 'espoo'), dataset('espoo', 'old', '300', 1000, '2001-01-01', '2010-12-31')] });
     expect(linesOf(s, 'map').map((l) => l.providerId)).toEqual(['helsinki', 'mml']);
   });
 });
@@ -106,7 +112,7 @@ describe('M6: largest remainder', () => {
     const amounts = largestRemainder(10_000, ['c', 'a', 'b'].map((providerId) => ({ providerId, weight: fraction(1n) })));
     expect(Object.fromEntries(amounts)).toEqual({ a: 3334, b: 3333, c: 3333 });
 
-    const s = calculateStatement({
+    const s = settle({
       year: 2025,
       providerIds: ['c', 'a', 'b'],
       mapMaterial: ['c', 'a', 'b'].map((p) => dataset(p, `${p}-1`, '100', 1000)),
@@ -163,7 +169,7 @@ function seeded(seed: number) {
   return { int, pick, shuffle };
 }
 
-function randomInput(r: ReturnType<typeof seeded>): SettlementInput {
+function randomInput(r: ReturnType<typeof seeded>): DatasetInput {
   const year = r.pick([2023, 2024, 2025]);
   const providerIds = [...new Set(Array.from({ length: 1 + r.int(9) }, () => `${r.pick(['kunta', 'K', 'mml', 'p'])}${r.int(30)}`))];
   const date = (y: number) => `${y}-${String(1 + r.int(12)).padStart(2, '0')}-${String(1 + r.int(28)).padStart(2, '0')}`;
@@ -193,7 +199,7 @@ describe('M6: every statement adds up and is reproducible', () => {
     const outcomes = new Set<string>();
     for (let round = 0; round < 500; round++) {
       const input = randomInput(r);
-      const statement = calculateStatement(input);
+      const statement = settle(input);
       for (const pool of ['map', 'address'] as const) {
         const summary = statement.pools[pool];
         const lines = linesOf(statement, pool);
@@ -214,9 +220,9 @@ describe('M6: every statement adds up and is reproducible', () => {
       }
       expect(statement.lines.map((l) => l.pool)).toEqual(statement.lines.map((l) => l.pool).sort().reverse()); // map, then address
 
-      expect(calculateStatement(structuredClone(input))).toEqual(statement);
+      expect(settle(structuredClone(input))).toEqual(statement);
       const shuffled = { ...input, providerIds: r.shuffle(input.providerIds), mapMaterial: r.shuffle(input.mapMaterial), addressMaterial: r.shuffle(input.addressMaterial), revenue: r.shuffle(input.revenue) };
-      expect(canonicalJson(calculateStatement(shuffled))).toBe(canonicalJson(statement));
+      expect(canonicalJson(settle(shuffled))).toBe(canonicalJson(statement));
     }
     // the seeds reach every kind of pool, not just the easy one
     expect([...outcomes].sort()).toEqual(['deficit', 'distributed', 'empty', 'no_basis']);
@@ -225,7 +231,7 @@ describe('M6: every statement adds up and is reproducible', () => {
 
 describe('M2–M4: pools', () => {
   it('M2, M4: the map pool is usage fees plus copy and publication permits, shared by weight', () => {
-    const s = calculateStatement(base);
+    const s = settle(base);
     expect(s.pools.map).toEqual({
       amountCents: 650_000,
       composition: [
@@ -246,18 +252,40 @@ describe('M2–M4: pools', () => {
     ]);
   });
 
-  it('M6: a map line traces its weight to the datasets behind it', () => {
-    const s = calculateStatement({ ...base, mapMaterial: [...base.mapMaterial, dataset('espoo', 'esp-500', '10', 500, '2025-07-01', null)] });
+  it('M6: a map line traces its weight to its material by scale', () => {
+    const s = settle({ ...base, mapMaterial: [...base.mapMaterial, dataset('espoo', 'esp-500', '10', 500, '2025-07-01', null), dataset('espoo', 'esp-500b', '0.5', 500)] });
     const espoo = linesOf(s, 'map').find((l) => l.providerId === 'espoo')!;
     expect(espoo.trace).toEqual([
-      { datasetId: 'esp-1000', areaKm2: '300', scaleDenominator: 1000, inServiceFrom: '2000-01-01', inServiceTo: null, daysInService: 365, daysInYear: 365, weight: '3/10' },
-      { datasetId: 'esp-500', areaKm2: '10', scaleDenominator: 500, inServiceFrom: '2025-07-01', inServiceTo: null, daysInService: 184, daysInYear: 365, weight: '92/9125' }, // 10/500 × 184/365
+      { scaleDenominator: 500, datasets: 2, areaKm2Days: '2022.5', daysInYear: 365, weight: '809/73000' }, // (10 × 184 + 0.5 × 365) / (500 × 365)
+      { scaleDenominator: 1000, datasets: 1, areaKm2Days: '109500', daysInYear: 365, weight: '3/10' },
     ]);
-    expect(espoo.basis.fraction).toBe('5659/18250'); // 3/10 + 92/9125
+    expect(espoo.basis.fraction).toBe('22709/73000'); // 3/10 + 809/73000
+  });
+
+  it('M2, M5: summing by provider and scale gives exactly the sum of the datasets’ own weights, in any order and grouping', () => {
+    const r = seeded(7);
+    for (let round = 0; round < 100; round++) {
+      const input = randomInput(r);
+      const s = settle(input);
+      for (const line of linesOf(s, 'map')) {
+        const own = input.mapMaterial.filter((d) => d.providerId === line.providerId).reduce((sum, d) => {
+          const w = datasetWeight(input.year, d).weight;
+          return fraction(sum.num * w.den + w.num * sum.den, sum.den * w.den);
+        }, fraction(0n));
+        expect(line.basis.fraction).toBe(own.den === 1n ? `${own.num}` : `${own.num}/${own.den}`);
+      }
+      const shuffled = mapMaterialSums(input.year);
+      for (const d of r.shuffle(input.mapMaterial)) shuffled.add(d);
+      expect(shuffled.sums()).toEqual(sumMapMaterial(input.year, input.mapMaterial));
+    }
+    const mixed = mapMaterialSums(2025);
+    mixed.add({ providerId: 'p', areaKm2: '3.25', scaleDenominator: 500, inServiceFrom: '2020-01-01', inServiceTo: null });
+    mixed.addSum({ providerId: 'p', scaleDenominator: 500, datasets: 2, areaKm2Days: '0.125' });
+    expect(mixed.sums()).toEqual([{ providerId: 'p', scaleDenominator: 500, datasets: 3, areaKm2Days: '1186.375' }]);
   });
 
   it('M3: the address pool is search revenue less the register centre’s cost, shared by number of addresses', () => {
-    const s = calculateStatement(base);
+    const s = settle(base);
     expect(s.pools.address).toMatchObject({ amountCents: 80_000, distributedCents: 80_000, outcome: 'distributed', totalBasis: { fraction: '4000', decimal: '4000' } });
     expect(linesOf(s, 'address').map((l) => [l.providerId, l.basis.fraction, l.share.percent, l.amountCents, l.trace])).toEqual([
       ['espoo', '1000', '25.0000', 20_000, [{ addresses: 1000 }]],
@@ -266,27 +294,27 @@ describe('M2–M4: pools', () => {
   });
 
   it('M3: a negative address pool distributes nothing and shows the deficit', () => {
-    const s = calculateStatement({ ...base, revenue: [...base.revenue, { category: 'address_register_cost', amountCents: 100_000, source: 'ledger' }] });
+    const s = settle({ ...base, revenue: [...base.revenue, { category: 'address_register_cost', amountCents: 100_000, source: 'ledger' }] });
     expect(s.pools.address).toMatchObject({ amountCents: -20_000, distributedCents: 0, outcome: 'deficit', undistributedReason: expect.stringContaining('200.00') });
     expect(linesOf(s, 'address')).toEqual([]);
     expect(s.pools.map.distributedCents).toBe(650_000);
   });
 
   it('M3: addresses but no revenue, or revenue but no addresses, distribute nothing and say why', () => {
-    const noRevenue = calculateStatement({ ...base, revenue: base.revenue.filter((r) => !r.category.startsWith('address')) });
+    const noRevenue = settle({ ...base, revenue: base.revenue.filter((r) => !r.category.startsWith('address')) });
     expect(noRevenue.pools.address).toMatchObject({ amountCents: 0, outcome: 'empty', undistributedReason: expect.stringMatching(/no revenue/) });
-    const noAddresses = calculateStatement({ ...base, addressMaterial: [{ providerId: 'mml', addresses: 0 }] });
+    const noAddresses = settle({ ...base, addressMaterial: [{ providerId: 'mml', addresses: 0 }] });
     expect(noAddresses.pools.address).toMatchObject({ amountCents: 80_000, distributedCents: 0, outcome: 'no_basis', undistributedReason: expect.stringMatching(/no addresses/) });
     expect(linesOf(noAddresses, 'address')).toEqual([]);
   });
 
   it('M5: a map pool with no material in service during the year stays undistributed, with the reason', () => {
-    const s = calculateStatement({ ...base, mapMaterial: [dataset('mml', 'old', '100', 1000, '2000-01-01', '2010-12-31')] });
+    const s = settle({ ...base, mapMaterial: [dataset('mml', 'old', '100', 1000, '2000-01-01', '2010-12-31')] });
     expect(s.pools.map).toMatchObject({ amountCents: 650_000, distributedCents: 0, outcome: 'no_basis', undistributedReason: expect.stringMatching(/no map material was in service during 2025/) });
   });
 
   it('M6: revenue is shown by category and by source, imported or booked in the ledger; lines of a category add up', () => {
-    const s = calculateStatement({ ...base, revenue: [...base.revenue, { category: 'usage_fee', amountCents: 1, source: 'ledger' }, usageFee(99)] });
+    const s = settle({ ...base, revenue: [...base.revenue, { category: 'usage_fee', amountCents: 1, source: 'ledger' }, usageFee(99)] });
     expect(s.revenue).toEqual([
       { category: 'usage_fee', importCents: 500_099, ledgerCents: 1, totalCents: 500_100 },
       { category: 'copy_permit', importCents: 0, ledgerCents: 120_000, totalCents: 120_000 },
@@ -298,21 +326,25 @@ describe('M2–M4: pools', () => {
 });
 
 describe('inputs that do not fit together', () => {
-  it('M6: material of unknown providers, duplicates and unusable values are all returned as problems, and calculateStatement refuses them', () => {
+  it('M6: sums of unknown providers, repeated sums and unusable values are all returned as problems, and calculateStatement refuses them', () => {
+    const good = summed(base);
     const bad: SettlementInput = {
-      ...base,
-      mapMaterial: [...base.mapMaterial, dataset('ghost', 'hki-500', '1,5', 0, '2025-02-30', null), dataset('espoo', 'late', '1', 1, '2025-05-01', '2025-04-30')],
+      ...good,
+      mapMaterial: [
+        ...good.mapMaterial,
+        { providerId: 'ghost', scaleDenominator: 0, datasets: 0, areaKm2Days: '1,5' },
+        { providerId: 'espoo', scaleDenominator: 1000, datasets: 1, areaKm2Days: '1' },
+      ],
       addressMaterial: [...base.addressMaterial, { providerId: 'espoo', addresses: -1 }, { providerId: 'nobody', addresses: 5 }],
       revenue: [...base.revenue, { category: 'donation' as never, amountCents: 1.5, source: 'import' }],
     };
     const problems = validateSettlementInput(bad);
     expect(problems.map((p) => p.path)).toEqual([
       'mapMaterial[3].providerId',
-      'mapMaterial[3].datasetId',
-      'mapMaterial[3].areaKm2',
       'mapMaterial[3].scaleDenominator',
-      'mapMaterial[3].inServiceFrom',
-      'mapMaterial[4].inServiceTo',
+      'mapMaterial[3].datasets',
+      'mapMaterial[3].areaKm2Days',
+      'mapMaterial[4].scaleDenominator',
       'addressMaterial[2].providerId',
       'addressMaterial[2].addresses',
       'addressMaterial[3].providerId',
@@ -320,13 +352,14 @@ describe('inputs that do not fit together', () => {
       'revenue[5].amountCents',
     ]);
     expect(problems[0]!.message).toBe('names unknown provider ghost');
+    expect(problems[4]!.message).toBe('provider espoo has a second sum at 1:1000');
     expect(() => calculateStatement(bad)).toThrow(SettlementInputError);
     try {
       calculateStatement(bad);
     } catch (err) {
       expect((err as SettlementInputError).problems).toEqual(problems);
     }
-    expect(validateSettlementInput(base)).toEqual([]);
+    expect(validateSettlementInput(good)).toEqual([]);
   });
 });
 
@@ -349,7 +382,7 @@ describe('M6: formatting and fingerprints', () => {
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')).toBe('248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
-    for (const text of ['x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), 'Ä€𝄞\ud800 kartta', canonicalJson(calculateStatement(base))]) {
+    for (const text of ['x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), 'Ä€𝄞\ud800 kartta', canonicalJson(settle(base))]) {
       expect(sha256Hex(text)).toBe(createHash('sha256').update(text).digest('hex'));
     }
   });

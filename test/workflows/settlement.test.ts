@@ -3,8 +3,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listPayouts, replaceImport } from '../../db/stores/settlements';
-import { readMapMaterial, readProviders, readRevenue } from '../../domain/settlement/csv';
+import { importInput, listPayouts } from '../../db/stores/settlements';
+import { readInput, type InputType } from '../../domain/settlement/csv';
 import { createDirectory } from '../../lib/directory';
 import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
@@ -27,10 +27,10 @@ afterAll(async () => {
 
 /** The year's inputs, imported as finance would (the stores check them the same way). */
 async function importInputs(year: number, suffix: string) {
-  const rows = <T>(r: { ok: true; rows: T[] } | { ok: false }) => (r.ok ? r.rows : expect.unreachable('the test CSV is valid'));
-  await replaceImport(database.db, year, 'providers', rows(readProviders(`provider_id,name,business_id,iban,email,language\nkunta,Kunta,0112038-9,FI2112345600000785,kunta-${suffix}@test.fi,fi\nmml,MML,0112038-9,FI2112345600000785,mml-${suffix}@test.fi,en\n`)), 'fin');
-  await replaceImport(database.db, year, 'map-material', rows(readMapMaterial(`provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to\nkunta,k500,20000,500,1990-01-01,\nmml,topo,20000,20000,1990-01-01,\n`)), 'fin');
-  await replaceImport(database.db, year, 'revenue', rows(readRevenue('category,amount\nusage_fee,100.00\n')), 'fin');
+  const file = (type: InputType, text: string) => importInput(database.db, year, type, readInput(type, (async function* () { yield text; })()), 'fin');
+  await file('providers', `provider_id,name,business_id,iban,email,language\nkunta,Kunta,0112038-9,FI2112345600000785,kunta-${suffix}@test.fi,fi\nmml,MML,0112038-9,FI2112345600000785,mml-${suffix}@test.fi,en\n`);
+  await file('map-material', `provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to\nkunta,k500,20000,500,1990-01-01,\nmml,topo,20000,20000,1990-01-01,\n`);
+  await file('revenue', 'category,amount\nusage_fee,100.00\n');
 }
 
 it('M5: waits for closed books with weekly reminders to finance, then draft, four-eyes approval (M6), payouts and provider e-mails over SMTP', async () => {

@@ -1,0 +1,82 @@
+/**
+ * What the benchmarks share: free ports, a temporary folder with PostgreSQL and the Temporal
+ * dev server in it, child processes whose peak memory is read from Linux's /proc, and a
+ * clean stop that leaves nothing behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres } from '../lib/embedded-postgres';
+import { createLogger } from '../lib/logger';
+import { startTemporalDevServer } from '../lib/temporal-dev-server';
+import { ensureTemporalCli } from './provision';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+export const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+export const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A process's memory figure from /proc in MiB (Linux), null elsewhere. */
+const memoryMiB = (pid: number, field: 'VmHWM' | 'VmRSS') => {
+  try {
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+};
+/** Peak resident memory of a process over its life. */
+export const peakMemoryMiB = (pid: number) => memoryMiB(pid, 'VmHWM');
+/** Resident memory of a process now. */
+export const residentMemoryMiB = (pid: number) => memoryMiB(pid, 'VmRSS');
+
+/** A TypeScript entry point of this repository as a child process of its own (its memory is its own). */
+export function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code) => code && code !== 0 && say(`${args.join(' ')} exited with ${code}`));
+  return child;
+}
+
+/**
+ * Runs a benchmark against fresh embedded PostgreSQL and Temporal dev servers in a temporary
+ * folder; `stops` run last to first, also when the benchmark fails. Exits 1 on failure.
+ */
+export async function runBenchmark(name: string, body: (servers: { env: NodeJS.ProcessEnv; stops: (() => Promise<unknown>)[] }) => Promise<void>) {
+  const log = createLogger('warn', name);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `kartkontor-${name}-`));
+  // Run as root, PostgreSQL runs as the postgres user, who must reach its data folder.
+  fs.chmodSync(dataDir, 0o755);
+  const stops: (() => Promise<unknown>)[] = [];
+  let code = 0;
+  try {
+    const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, log });
+    stops.unshift(pg.stop);
+    const temporal = await startTemporalDevServer({ cli: await ensureTemporalCli(() => {}), port: temporalPort, uiPort: null, dbFile: null, namespace: 'default', log });
+    stops.unshift(temporal.stop);
+    const env = {
+      ...process.env, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(pgPort), TEMPORAL_DEV_PORT: String(temporalPort), PORT: String(apiPort), LOG_LEVEL: 'warn', SMTP_URL: '',
+    };
+    await body({ env, stops });
+  } catch (err) {
+    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : JSON.stringify(err)}\n`);
+    code = 1;
+  }
+  for (const stop of stops) await stop().catch(() => {});
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
