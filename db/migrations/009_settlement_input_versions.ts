@@ -20,6 +20,8 @@ export async function up(knex: Knex): Promise<void> {
     });
     await knex.schema.alterTable(table, (t) => t.primary(['year', 'version', key]));
   }
+  // Providers keep their file line too, so a repeated provider id names both lines.
+  await knex.schema.alterTable('settlement_providers', (t) => t.integer('line'));
   // M6: each import's rows are fingerprinted once, when they are stored.
   await knex.schema.alterTable('settlement_imports', (t) => t.text('rows_sha256'));
   // Frozen rows are never changed, like the version they belong to.
@@ -49,4 +51,5 @@ export async function down(knex: Knex): Promise<void> {
   }
   await knex.raw('DROP FUNCTION settlement_input_frozen()');
   await knex.schema.alterTable('settlement_imports', (t) => t.dropColumn('rows_sha256'));
+  await knex.schema.alterTable('settlement_providers', (t) => t.dropColumn('line'));
 }

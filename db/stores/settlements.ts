@@ -60,9 +60,9 @@ const TABLES: Record<InputType, string> = {
   revenue: 'settlement_revenue',
 };
 
-/** Each table's columns in the order they are fingerprinted, and the key that orders its rows. */
+/** Each table's columns in the order they are fingerprinted (the file line first), and the key that orders its rows. */
 const COLUMNS: Record<InputType, { columns: string[]; order: string }> = {
-  providers: { columns: ['provider_id', 'name', 'business_id', 'iban', 'email', 'language'], order: 'provider_id' },
+  providers: { columns: ['line', 'provider_id', 'name', 'business_id', 'iban', 'email', 'language'], order: 'provider_id' },
   'map-material': { columns: ['line', 'provider_id', 'dataset_id', 'area_km2', 'scale_denominator', 'in_service_from', 'in_service_to'], order: 'dataset_id' },
   'address-material': { columns: ['line', 'provider_id', 'addresses'], order: 'provider_id' },
   revenue: { columns: ['line', 'category', 'amount_cents'], order: 'line' },
@@ -70,7 +70,7 @@ const COLUMNS: Record<InputType, { columns: string[]; order: string }> = {
 
 /** A checked row as its table's columns, in COLUMNS order. */
 const toColumns: { [K in InputType]: (r: InputRows[K] & { line: number }) => unknown[] } = {
-  providers: (r) => [r.providerId, r.name, r.businessId, r.iban, r.email, r.language],
+  providers: (r) => [r.line, r.providerId, r.name, r.businessId, r.iban, r.email, r.language],
   'map-material': (r) => [r.line, r.providerId, r.datasetId, r.areaKm2, r.scaleDenominator, r.inServiceFrom, r.inServiceTo],
   'address-material': (r) => [r.line, r.providerId, r.addresses],
   revenue: (r) => [r.line, r.category, r.amountCents],
@@ -92,7 +92,10 @@ export async function importInput<K extends InputType>(db: Db, year: number, typ
     const settlement = await trx('settlements').where({ year }).forUpdate().first();
     if (settlement?.status === 'approved') throw new ImportRefused('settlement_approved', `The ${year} statement is approved; imports are closed`);
     await trx.raw(`CREATE TEMP TABLE staged_rows ON COMMIT DROP AS SELECT ${columns.join(', ')} FROM ${table} WITH NO DATA`);
+    // Ids of rows not staged (bad ones, and every row once the file has a problem), for repeats.
     await trx.raw('CREATE TEMP TABLE staged_keys (line int, key text) ON COMMIT DROP');
+    const unique = UNIQUE_KEYS[type];
+    const keyAt = unique ? columns.indexOf(unique.column) : -1;
     const errors: InputError[] = [];
     let errorCount = 0;
     let rows = 0;
@@ -105,16 +108,18 @@ export async function importInput<K extends InputType>(db: Db, year: number, typ
       errorCount += batch.errors.length;
       errors.push(...batch.errors.slice(0, Math.max(0, MAX_LISTED_ERRORS - errors.length)));
       rows += batch.rows.length;
+      const values = batch.rows.map((r) => toColumns[type](r as never));
       // Once a row is bad nothing will be stored; the rest of the file is still read for its problems.
-      if (errorCount === 0) await insert('staged_rows', columns, columns.map((c) => PG_TYPES[c] ?? 'text'), batch.rows.map((r) => toColumns[type](r as never)));
-      await insert('staged_keys', ['line', 'key'], ['int', 'text'], batch.keys.map((k) => [k.line, k.key]));
+      if (errorCount === 0) await insert('staged_rows', columns, columns.map((c) => PG_TYPES[c] ?? 'text'), values);
+      const keys = [...batch.badKeys.map((k) => [k.line, k.key]), ...(errorCount > 0 && keyAt >= 0 ? values.map((v) => [v[0], v[keyAt]]) : [])];
+      if (unique) await insert('staged_keys', ['line', 'key'], ['int', 'text'], keys);
     }
-    const unique = UNIQUE_KEYS[type];
     if (unique) {
+      const allKeys = `SELECT line, key FROM staged_keys UNION ALL SELECT line, ${unique.column} FROM staged_rows`;
       const repeats = await trx.raw(
-        `SELECT line, key, first FROM (SELECT line, key, min(line) OVER (PARTITION BY key) AS first FROM staged_keys) k WHERE line > first ORDER BY line LIMIT ${MAX_LISTED_ERRORS}`,
+        `SELECT line, key, first FROM (SELECT line, key, min(line) OVER (PARTITION BY key) AS first FROM (${allKeys}) a) k WHERE line > first ORDER BY line LIMIT ${MAX_LISTED_ERRORS}`,
       );
-      const count = repeats.rows.length === MAX_LISTED_ERRORS ? Number((await trx.raw('SELECT count(*) - count(DISTINCT key) AS n FROM staged_keys')).rows[0].n) : repeats.rows.length;
+      const count = repeats.rows.length === MAX_LISTED_ERRORS ? Number((await trx.raw(`SELECT count(*) - count(DISTINCT key) AS n FROM (${allKeys}) a`)).rows[0].n) : repeats.rows.length;
       errorCount += count;
       errors.push(...repeats.rows.map((r: { line: number; key: string; first: number }) => ({ line: r.line, column: unique.column, message: `${unique.what} ${r.key} already appears on line ${r.first}` })));
     }

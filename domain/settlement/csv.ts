@@ -149,12 +149,12 @@ export interface InputRows {
   revenue: RevenueRow;
 }
 
-/** A batch of a file read so far: its good rows, its problems, and the key of every row (bad ones too). */
+/** A batch of a file read so far: its good rows, its problems, and the ids of its bad rows. */
 export interface InputBatch<T> {
   rows: Lined<T>[];
   errors: InputError[];
-  /** For `UNIQUE_KEYS`: a repeated id is found among all rows, so one round of fixes is enough. */
-  keys: { line: number; key: string }[];
+  /** For `UNIQUE_KEYS`: a bad row's id too may be repeated, and one round of fixes should be enough. */
+  badKeys: { line: number; key: string }[];
 }
 
 /** The column whose values may appear once per file. The store finds repeats over the whole file. */
@@ -174,18 +174,20 @@ export async function* readInput<K extends InputType>(type: K, text: AsyncIterab
   const read = READERS[type] as (get: Get, fail: Fail) => InputRows[K];
   const unique = UNIQUE_KEYS[type];
   let names: string[] | null = null;
+  let position = new Map<string, number>();
   let headerLine = 1;
   let dataRows = 0;
-  let batch: InputBatch<InputRows[K]> = { rows: [], errors: [], keys: [] };
+  let batch: InputBatch<InputRows[K]> = { rows: [], errors: [], badKeys: [] };
   for await (const record of csvRecords(text)) {
     if (names === null) {
       headerLine = record.line;
       const header = headerProblems(record, expected);
       if (header.length > 0) {
-        yield { rows: [], errors: header, keys: [] };
+        yield { rows: [], errors: header, badKeys: [] };
         return;
       }
       names = record.fields.map((f) => f.trim().toLowerCase());
+      position = new Map(names.map((n, i) => [n, i]));
       continue;
     }
     dataRows++;
@@ -194,17 +196,15 @@ export async function* readInput<K extends InputType>(type: K, text: AsyncIterab
     else if (record.fields.length !== names.length) {
       batch.errors.push({ line, message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma` });
     } else {
-      const columns = names;
-      const get: Get = (column) => record.fields[columns.indexOf(column)]!.trim();
+      const get: Get = (column) => record.fields[position.get(column)!]!.trim();
       const before = batch.errors.length;
       const row = read(get, (column, message) => batch.errors.push({ line, column, message }));
-      const key = unique && get(unique.column);
-      if (key) batch.keys.push({ line, key });
       if (batch.errors.length === before) batch.rows.push({ ...row, line });
+      else if (unique && get(unique.column)) batch.badKeys.push({ line, key: get(unique.column) });
     }
     if (dataRows % batchSize === 0) {
       yield batch;
-      batch = { rows: [], errors: [], keys: [] };
+      batch = { rows: [], errors: [], badKeys: [] };
     }
   }
   if (names === null) batch.errors.push({ line: 1, message: `the file is empty; the first line must be the header ${expected.join(',')}` });
@@ -235,6 +235,9 @@ function isDate(fail: Fail, column: string, value: string): boolean {
   return ok;
 }
 
+/** A plain non-negative decimal, as parseDecimal reads it exactly. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
 const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
   providers: (get, fail) => {
     const providerId = required(get, fail, 'provider_id');
@@ -255,11 +258,8 @@ const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
     const providerId = required(get, fail, 'provider_id');
     const datasetId = required(get, fail, 'dataset_id');
     const areaKm2 = get('area_km2');
-    try {
-      if (parseDecimal(areaKm2).num === 0n) fail('area_km2', 'must be greater than 0');
-    } catch {
-      fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
-    }
+    if (!DECIMAL.test(areaKm2)) fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
+    else if (!/[1-9]/.test(areaKm2)) fail('area_km2', 'must be greater than 0');
     const scale = get('scale_denominator');
     if (!/^[1-9]\d{0,8}$/.test(scale)) fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
     const inServiceFrom = get('in_service_from');

@@ -76,6 +76,18 @@ describe('imports', () => {
     expect(await office.db('settlement_map_material')).toHaveLength(0);
   });
 
+  it('M2–M4 inputs: a repeat of a bad row’s id, and repeats after the first problem, are found too', async () => {
+    const res = await upload('address-material', 'provider_id,addresses\nhki,-1\nespoo,1.5\nhki,5\nespoo,7\nmml,1\nmml,2\n');
+    expect(res.status).toBe(422);
+    expect((res.body.error!.details as { line: number; column: string; message: string }[]).map((d) => [d.line, d.column, d.message.split(';')[0]])).toEqual([
+      [2, 'addresses', '"-1" is not a whole number of addresses'],
+      [3, 'addresses', '"1.5" is not a whole number of addresses'],
+      [4, 'provider_id', 'provider hki already appears on line 2'],
+      [5, 'provider_id', 'provider espoo already appears on line 3'],
+      [7, 'provider_id', 'provider mml already appears on line 6'],
+    ]);
+  });
+
   it('refuses a file that is not UTF-8, another media type, and a form without the field "file"', async () => {
     const latin1 = await fetch(`${office.baseUrl}/api/v1/settlements/${year}/imports/providers`, {
       method: 'POST', headers: { authorization: `Bearer ${token.fin1}`, 'content-type': 'text/csv' }, body: Buffer.from('provider_id,name,business_id,iban,email,language\nesp,Espoo \xc4,0112038-9,FI2112345600000785,a@b.fi,fi\n', 'latin1'),
