@@ -1,8 +1,9 @@
-import type { Answer } from '../domain/cases';
+import { VECTOR_FORMATS, type Answer, type CaseFile, type VectorFormat } from '../domain/cases';
 import type { Db } from '../db/knex';
-import { getCase, insertCaseParts, planningPdfKey, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from '../db/stores/cases';
+import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from '../db/stores/cases';
 import type { DeliveryStore } from '../lib/delivery-store';
 import { renderPlanningPdf } from './planning-pdf';
+import { renderVectorFile } from './planning-vector';
 import type { Role } from '../db/stores/users';
 import type { SendEmail } from './email';
 
@@ -17,11 +18,16 @@ export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) =
       await insertCaseParts(deps.db, lk, parts);
     },
 
-    /** L17: renders the planning PDF into the delivery store; the same case gives the same bytes, so a retry is harmless. */
-    async producePlanningBasis(lk: string): Promise<{ bytes: number }> {
+    /**
+     * L17: renders the planning PDF and each vector format ordered as an add-on into the
+     * delivery store; the same case gives the same bytes, so a retry is harmless.
+     */
+    async producePlanningFiles(lk: string): Promise<CaseFile[]> {
       const c = (await getCase(deps.db, lk))!;
-      const pdf = renderPlanningPdf({ lk, orderTime: c.order_time, areaM2: c.area_m2, workArea: c.work_area, owners: c.owners });
-      return { bytes: await deps.store.put(planningPdfKey(lk), pdf) };
+      const basis = { lk, orderTime: c.order_time, areaM2: c.area_m2, workArea: c.work_area, owners: c.owners };
+      const formats = VECTOR_FORMATS.filter((f: VectorFormat) => c.add_ons.includes(f));
+      const files = [{ name: planningPdfName(lk), data: renderPlanningPdf(basis) }, ...(await Promise.all(formats.map((f) => renderVectorFile(basis, f))))];
+      return Promise.all(files.map(async (f) => ({ name: f.name, bytes: await deps.store.put(caseFileKey(lk, f.name), f.data) })));
     },
 
     /** L7: the handler's response to a complaint. */

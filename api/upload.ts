@@ -9,19 +9,23 @@ export interface Upload {
   multipartField: string;
 }
 
+/** The uploaded file as it arrives: the request body of the upload's media type, or the multipart field, with the part's file name. */
+async function fileSource(req: Request, upload: Upload): Promise<{ filename: string | null; chunks: AsyncIterable<Buffer> }> {
+  const type = req.get('content-type') ?? '';
+  if (/^multipart\/form-data/i.test(type)) return multipartFile(req, upload.multipartField);
+  if (type.toLowerCase().startsWith(upload.mediaType)) return { filename: null, chunks: req };
+  throw new ApiError(415, 'unsupported_media_type', `Send the file as the body with Content-Type: ${upload.mediaType}, or as the multipart field "${upload.multipartField}"`);
+}
+
 /**
- * An uploaded file as UTF-8 text, chunk by chunk as it arrives: the request body, or the named
- * field of a multipart form. Nothing is buffered whole, so files of any size use little memory.
+ * An uploaded file as UTF-8 text, chunk by chunk as it arrives. Nothing is buffered whole, so
+ * files of any size use little memory.
  */
 export async function* uploadedText(req: Request, upload: Upload): AsyncGenerator<string> {
-  const type = req.get('content-type') ?? '';
-  let source: AsyncIterable<Buffer>;
-  if (/^multipart\/form-data/i.test(type)) source = await multipartFile(req, upload.multipartField);
-  else if (type.toLowerCase().startsWith(upload.mediaType)) source = req;
-  else throw new ApiError(415, 'unsupported_media_type', `Send the file as the body with Content-Type: ${upload.mediaType}, or as the multipart field "${upload.multipartField}"`);
+  const { chunks } = await fileSource(req, upload);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    for await (const chunk of source) yield decoder.decode(chunk, { stream: true });
+    for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
     yield decoder.decode();
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new ApiError(400, 'not_utf8', 'The file is not UTF-8 text; save it as UTF-8 and send it again');
@@ -29,26 +33,40 @@ export async function* uploadedText(req: Request, upload: Upload): AsyncGenerato
   }
 }
 
+/** An uploaded file of at most `maxBytes`, whole, with the name the multipart part gave it (if any). */
+export async function uploadedFile(req: Request, upload: Upload, maxBytes: number): Promise<{ filename: string | null; data: Buffer }> {
+  const { filename, chunks } = await fileSource(req, upload);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > maxBytes) throw new ApiError(413, 'file_too_large', `The file is larger than ${Math.round(maxBytes / 1_048_576)} MB`);
+    parts.push(chunk);
+  }
+  if (size === 0) throw new ApiError(400, 'file_empty', 'The file is empty');
+  return { filename, data: Buffer.concat(parts) };
+}
+
 /** The stream of one multipart field; the other parts are skipped. */
-function multipartFile(req: Request, field: string): Promise<Readable> {
+function multipartFile(req: Request, field: string): Promise<{ filename: string | null; chunks: Readable }> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8' });
     } catch {
       reject(new ApiError(400, 'bad_multipart', 'The multipart body could not be read (is the boundary missing?)'));
       return;
     }
     let found = false;
-    parser.on('file', (name, stream) => {
+    parser.on('file', (name, stream, info) => {
       if (name === field && !found) {
         found = true;
-        resolve(stream);
+        resolve({ filename: info.filename ?? null, chunks: stream });
       } else stream.resume();
     });
     parser.on('error', () => reject(new ApiError(400, 'bad_multipart', 'The multipart body could not be read')));
     parser.on('close', () => {
-      if (!found) reject(new ApiError(400, 'file_missing', `Send the CSV file in the multipart field "${field}"`));
+      if (!found) reject(new ApiError(400, 'file_missing', `Send the file in the multipart field "${field}"`));
     });
     req.pipe(parser);
   });

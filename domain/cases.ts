@@ -8,6 +8,12 @@ import { money, type Money } from './money';
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
+/** L17, surveys: a file a case is delivered with (the bytes are in the delivery store). */
+export interface CaseFile {
+  name: string;
+  bytes: number;
+}
+
 /** L11: the answers a handler may give per network owner. */
 export const ANSWERS = ['no_infrastructure', 'dig_according_to_map', 'information', 'locate_needed'] as const;
 export type Answer = (typeof ANSWERS)[number];

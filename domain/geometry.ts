@@ -68,7 +68,8 @@ export const MAX_AREA_KM2 = 50_000;
 /** All positions of one geometry together; keeps the O(n²) worst case of the checks bounded. */
 export const MAX_VERTICES = 10_000;
 
-const polygonsOf = (g: Area): Ring[][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+/** The polygons of an area, each as its outer ring and holes. */
+export const polygonsOf = (g: Area): Ring[][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
 
 /** Signed shoelace area of a closed ring, m² (positive when counter-clockwise). */
 function signedArea(ring: Ring): number {
@@ -82,6 +83,9 @@ function signedArea(ring: Ring): number {
   }
   return twice / 2;
 }
+
+/** Whether a closed ring winds clockwise (seen with east to the right and north up). */
+export const isClockwise = (ring: Ring): boolean => signedArea(ring) < 0;
 
 /** Area in m², not rounded: outer rings minus holes, parts summed, whichever way the rings wind. */
 export function areaOf(g: Area): number {

@@ -13,6 +13,7 @@ import {
   planningAddOnFees,
   scheduleLocate,
   type Answer,
+  type CaseFile,
   type CaseKind,
   type FeeLine,
   type VectorFormat,
@@ -69,6 +70,8 @@ export interface CaseState {
   moves: number;
   /** L13: the LK numbers of the parts. */
   parts: string[];
+  /** L17, surveys: the delivered files. */
+  files: CaseFile[];
 }
 
 export const caseStateQuery = defineQuery<CaseState>('state');
@@ -76,7 +79,8 @@ export const answerUpdate = defineUpdate<{ answered: number; of: number }, [{ ow
 export const locateDoneUpdate = defineUpdate<CaseState, [{ by: string }]>('locateDone');
 export const moveLocateUpdate = defineUpdate<{ locateDate: IsoDate; express: boolean; fees: FeeLine[] }, [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]>('moveLocate');
 export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
-export const deliverPlanningUpdate = defineUpdate<CaseState, [{ by: string }]>('deliverPlanning');
+/** L17: a planning case's files are produced; a survey's file was stored by the handler's upload. */
+export const deliverCaseUpdate = defineUpdate<CaseState, [{ by: string; surveyFile?: CaseFile }]>('deliver');
 export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
 export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>('orderMapOnlyLocate');
 export const orderPlanningAddOnsUpdate = defineUpdate<CaseState, [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]>('orderPlanningAddOns');
@@ -107,6 +111,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     addOns: [],
     moves: 0,
     parts: [],
+    files: [],
   };
   let splitParts: SplitPart[] = [];
   const split = Boolean(input.part);
@@ -219,15 +224,23 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
   );
 
   setHandler(
-    deliverPlanningUpdate,
-    async (_delivered: { by: string }) => {
+    deliverCaseUpdate,
+    async ({ surveyFile }) => {
       state.status = 'delivered';
-      await acts.producePlanningBasis(lk);
-      await mirror();
-      await mail('case-planning-delivered', 'delivered', { pdfUrl: `${input.publicUrl}/api/v1/cases/${lk}/planning-basis.pdf` });
+      state.files = surveyFile ? [surveyFile] : await acts.producePlanningFiles(lk);
+      await acts.recordCaseState(lk, { status: state.status, files: state.files });
+      const files = state.files.map((f) => ({ name: f.name, url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}` }));
+      await mail(input.kind === 'survey' ? 'case-survey-delivered' : 'case-planning-delivered', 'delivered', { files });
       return state;
     },
-    { validator: (_delivered: { by: string }) => { if (input.kind !== 'planning' || state.status !== 'registered') throw refusal(409, 'not_deliverable', `${lk} is not a planning case awaiting delivery`); } },
+    {
+      validator: ({ surveyFile }) => {
+        if (input.kind === 'locate' || state.status !== 'registered') throw refusal(409, 'not_deliverable', `${lk} is not a planning case or survey awaiting delivery`);
+        if ((input.kind === 'survey') !== Boolean(surveyFile)) {
+          throw refusal(422, input.kind === 'survey' ? 'file_missing' : 'unexpected_file', input.kind === 'survey' ? `${lk} is a survey: deliver it with its file` : `${lk} is a planning case: its files are produced, not uploaded`);
+        }
+      },
+    },
   );
 
   setHandler(

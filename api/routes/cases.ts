@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate } from '../../domain/calendar';
 import {
@@ -20,7 +21,7 @@ import {
 import { intersects, validateArea } from '../../domain/geometry';
 import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
-import { fileComplaint, getCase, getComplaint, listCases, listComplaints, listNetworkOwners, planningPdfKey, registerCase, type CaseRow } from '../../db/stores/cases';
+import { caseFileKey, fileComplaint, getCase, getComplaint, listCases, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
 import type { DeliveryStore } from '../../lib/delivery-store';
 import type { Config } from '../../lib/config';
 import type { CaseInput, SplitPart } from '../../workflows/case';
@@ -30,6 +31,7 @@ import { accountScope, assertVisible } from '../auth';
 import { ApiError } from '../errors';
 import type { WorkflowGateway } from '../temporal';
 import { defineRoute, paging } from '../route';
+import { uploadedFile, type Upload } from '../upload';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 // A split part (L13) is numbered `LK-2026-000123-1`.
@@ -70,11 +72,27 @@ const present = (c: CaseRow) => ({
   areaM2: c.area_m2,
   parentLk: c.parent_lk,
   addOns: c.add_ons,
+  files: c.files.map((f) => ({ ...f, href: `/api/v1/cases/${c.lk}/files/${encodeURIComponent(f.name)}` })),
 });
+
+/** Surveys: the handler uploads the survey's file (a body of this type, or the multipart field `file`). */
+const SURVEY_UPLOAD: Upload = { mediaType: 'application/octet-stream', multipartField: 'file' };
+const SURVEY_FILE_MAX_BYTES = 50 * 1_048_576;
+/** A file name the delivery store and a Content-Disposition header both take as it is. */
+const safeFileName = (name: string) => name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(-100) || 'file';
 
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
 export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config; store: DeliveryStore }) {
   const visibleCase = async (principal: Parameters<typeof assertVisible>[0], lk: string) => assertVisible(principal, await getCase(deps.db, lk), `Case ${lk}`);
+  /** Streams a delivered file from the store, never whole in memory. */
+  const sendCaseFile = async (res: Response, lk: string, name: string) => {
+    const key = caseFileKey(lk, name);
+    const type = name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.zip') ? 'application/zip' : name.endsWith('.dxf') ? 'image/vnd.dxf' : 'application/octet-stream';
+    res.set({ 'Content-Type': type, 'Content-Length': String(await deps.store.size(key)), 'Content-Disposition': `attachment; filename="${name}"` });
+    await new Promise<void>((resolve, reject) => {
+      deps.store.read(key).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+    });
+  };
 
   return [
     defineRoute({
@@ -256,10 +274,21 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       method: 'post',
       path: '/api/v1/cases/:lk/deliver',
       tag: 'cases',
-      summary: 'A handler delivers a planning case (L17)',
+      summary: 'A handler delivers a planning case (its PDF and ordered vector formats are produced, L17) or a survey with its file (body or multipart field `file`, ?filename=)',
       auth: ['handler'],
       params: lkParams,
-      handler: async ({ params, principal }) => ({ body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'deliverPlanning', { by: principal.id }) }),
+      query: z.object({ filename: z.string().min(1).max(200).optional() }),
+      upload: SURVEY_UPLOAD,
+      handler: async ({ params, query, principal, req }) => {
+        const c = await visibleCase(principal, params.lk);
+        let surveyFile;
+        if (c.kind === 'survey' && c.status === 'registered') {
+          const file = await uploadedFile(req, SURVEY_UPLOAD, SURVEY_FILE_MAX_BYTES);
+          const name = safeFileName(query.filename ?? file.filename ?? `inmatning-${c.lk}`);
+          surveyFile = { name, bytes: await deps.store.put(caseFileKey(c.lk, name), file.data) };
+        }
+        return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'deliver', { by: principal.id, surveyFile }) };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -271,11 +300,20 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, principal, res }) => {
         const c = await visibleCase(principal, params.lk);
         if (c.kind !== 'planning' || c.status !== 'delivered') throw new ApiError(404, 'not_found', `${c.lk} has no delivered planning basis`);
-        const key = planningPdfKey(c.lk);
-        res.set({ 'Content-Type': 'application/pdf', 'Content-Length': String(await deps.store.size(key)), 'Content-Disposition': `attachment; filename="projekteringsunderlag-${c.lk}.pdf"` });
-        await new Promise<void>((resolve, reject) => {
-          deps.store.read(key).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
-        });
+        await sendCaseFile(res, c.lk, planningPdfName(c.lk));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/cases/:lk/files/:name',
+      tag: 'cases',
+      summary: 'A delivered file of a planning case or survey (L17)',
+      auth: ['customer', 'handler', 'admin'],
+      params: lkParams.extend({ name: z.string().min(1).max(200) }),
+      handler: async ({ params, principal, res }) => {
+        const c = await visibleCase(principal, params.lk);
+        if (!c.files.some((f) => f.name === params.name)) throw new ApiError(404, 'not_found', `${c.lk} has no delivered file ${params.name}`);
+        await sendCaseFile(res, c.lk, params.name);
       },
     }),
     defineRoute({

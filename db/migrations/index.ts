@@ -5,6 +5,7 @@ import * as cases from './003_cases';
 import * as settlement from './004_settlement';
 import * as subscriptions from './005_order_subscriptions';
 import * as settlementInputVersions from './009_settlement_input_versions';
+import * as caseFiles from './010_case_files';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '004_settlement': settlement,
   '005_order_subscriptions': subscriptions,
   '009_settlement_input_versions': settlementInputVersions,
+  '010_case_files': caseFiles,
 };

@@ -1,5 +1,5 @@
 import type { Area } from '../../domain/geometry';
-import { lkNumber, type Answer, type CaseKind } from '../../domain/cases';
+import { lkNumber, type Answer, type CaseFile, type CaseKind } from '../../domain/cases';
 import type { Db } from '../knex';
 
 export interface NetworkOwner {
@@ -26,6 +26,8 @@ export interface CaseRow {
   parent_lk: string | null;
   /** L14, L17: paid add-ons, e.g. `map_only_locate:fiber-ost`, `faster_delivery`, `DXF`. */
   add_ons: string[];
+  /** L17, surveys: the delivered files, in the delivery store under caseFileKey. */
+  files: CaseFile[];
   status: string;
   overdue: boolean;
   updated_at: Date;
@@ -49,8 +51,8 @@ export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<v
   await db('network_owners').insert({ ...owner, coverage: JSON.stringify(owner.coverage) }).onConflict('id').merge();
 }
 
-export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons'>;
-export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons'>>;
+export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons' | 'files'>;
+export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons' | 'files'>>;
 
 /**
  * Registers a case under the next LK number of its year (L4) and runs `start` (which starts
@@ -102,8 +104,8 @@ export async function listCases(
 
 /** Mirrors the workflow's state into the row the lists read. */
 export async function updateCase(db: Db, lk: string, changes: CaseChanges): Promise<void> {
-  const row = changes.add_ons ? { ...changes, add_ons: JSON.stringify(changes.add_ons) } : changes;
-  await db('cases').where({ lk }).update({ ...row, updated_at: db.fn.now() });
+  const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v));
+  await db('cases').where({ lk }).update({ ...changes, add_ons: json(changes.add_ons), files: json(changes.files), updated_at: db.fn.now() });
 }
 
 export interface CasePart {
@@ -128,6 +130,7 @@ export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[
           work_area: JSON.stringify(part.workArea),
           area_m2: part.areaM2,
           add_ons: '[]',
+          files: '[]',
           status: 'registered',
           overdue: false,
           updated_at: trx.fn.now(),
@@ -140,8 +143,9 @@ export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[
   });
 }
 
-/** L17: where a planning case's PDF is kept in the delivery store. */
-export const planningPdfKey = (lk: string) => `cases/${lk}/projekteringsunderlag-${lk}.pdf`;
+/** Where a delivered file of a case is kept in the delivery store. */
+export const caseFileKey = (lk: string, name: string) => `cases/${lk}/${name}`;
+export const planningPdfName = (lk: string) => `projekteringsunderlag-${lk}.pdf`;
 
 export interface ComplaintRow {
   id: string;

@@ -3,6 +3,7 @@ import { seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addDays, addWorkingDays, orderTime as orderTimeOf, weekday } from '../../domain/calendar';
 import { createDirectory } from '../../lib/directory';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+import { readZip } from '../support/zip';
 
 let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
@@ -173,7 +174,7 @@ describe('planning cases', () => {
     expect(delivered.status).toBe(200);
     const mail = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`);
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
-    expect((await mail())!.text).toContain(pdfPath);
+    expect((await mail())!.text).toContain(`/api/v1/cases/${lk}/files/projekteringsunderlag-${lk}.pdf`);
     expect((await mail())!.text).toContain('får inte användas för markarbeten');
     const res = await fetch(`${office.baseUrl}${pdfPath}`, { headers: { authorization: `Bearer ${token.customer}` } });
     expect(res.status).toBe(200);
@@ -185,6 +186,35 @@ describe('planning cases', () => {
     expect((await call(office.baseUrl, 'GET', pdfPath, { token: token.other })).status).toBe(404);
   });
 
+  it('L17: ordered vector formats are delivered beside the PDF: DXF with the work area, a zipped ESRI shapefile, DWG as DXF', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const ordered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF', 'Shape', 'DWG'], expectedFeeMinor: 240_000 } });
+    expect(ordered.status).toBe(200);
+    const delivered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.handler });
+    expect(delivered.status).toBe(200);
+    const { files } = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as { files: { name: string; bytes: number; href: string }[] };
+    expect(files.map((f) => f.name)).toEqual([`projekteringsunderlag-${lk}.pdf`, `projekteringsunderlag-${lk}.dxf`, `projekteringsunderlag-${lk}-dwg.dxf`, `projekteringsunderlag-${lk}-shape.zip`]);
+    const download = async (href: string) => Buffer.from(await (await fetch(`${office.baseUrl}${href}`, { headers: { authorization: `Bearer ${token.customer}` } })).arrayBuffer());
+
+    const dxf = (await download(files[1]!.href)).toString('latin1').split('\r\n');
+    const vertices = dxf.flatMap((v, i) => (v === 'VERTEX' ? [[Number(dxf[i + 4]), Number(dxf[i + 6])]] : []));
+    expect(vertices).toEqual([[E, N], [E + 200, N], [E + 200, N + 200], [E, N + 200]]);
+    expect(dxf.at(-2)).toBe('EOF');
+
+    const zip = await download(files[3]!.href);
+    const entries = await readZip(zip);
+    expect(Object.keys(entries).sort()).toEqual(['dbf', 'prj', 'shp', 'shx'].map((ext) => `projekteringsunderlag-${lk}.${ext}`));
+    const shp = entries[`projekteringsunderlag-${lk}.shp`]!;
+    expect([shp.readInt32BE(0), shp.readInt32LE(32), shp.readInt32BE(24) * 2]).toEqual([9994, 5, shp.length]);
+    expect([shp.readDoubleLE(36), shp.readDoubleLE(44), shp.readDoubleLE(52), shp.readDoubleLE(60)]).toEqual([E, N, E + 200, N + 200]);
+    // One ring of five points, clockwise as the format wants: north first from the south-west corner.
+    const points = Array.from({ length: shp.readInt32LE(148) }, (_, i) => [shp.readDoubleLE(156 + 16 * i), shp.readDoubleLE(164 + 16 * i)]);
+    expect(points).toEqual([[E, N], [E, N + 200], [E + 200, N + 200], [E + 200, N], [E, N]]);
+    expect(entries[`projekteringsunderlag-${lk}.dbf`]!.toString('latin1')).toContain(lk);
+    expect(entries[`projekteringsunderlag-${lk}.prj`]!.toString()).toContain('SWEREF99_TM');
+    expect((await fetch(`${office.baseUrl}${files[3]!.href}`, { headers: { authorization: `Bearer ${token.other}` } })).status).toBe(404);
+  });
+
   it('L18: a planning case can be withdrawn within 48 hours, once', async () => {
     const res = await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' });
     const lk = res.body.lk;
@@ -194,6 +224,32 @@ describe('planning cases', () => {
     const again = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/withdraw`, { token: token.customer });
     expect(again.status).toBe(409);
     expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body.status).toBe('withdrawn');
+  });
+});
+
+describe('surveys', () => {
+  it('a handler delivers a survey with its file; the questioner is e-mailed a link and downloads the same bytes', async () => {
+    const lk = (await register('customer', { kind: 'survey', workArea, digStart: '2099-01-05' })).body.lk;
+    const deliver = (body?: Buffer | FormData, headers: Record<string, string> = {}, query = '') =>
+      fetch(`${office.baseUrl}/api/v1/cases/${lk}/deliver${query}`, { method: 'POST', headers: { authorization: `Bearer ${token.handler}`, ...headers }, body });
+    const noFile = await deliver(undefined, { 'content-type': 'application/json' });
+    expect(noFile.status).toBe(415);
+    const bytes = Buffer.from('E,N,HOJD\n675010.12,6580010.55,12.3\n');
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'Inmätning ledning 1.csv');
+    const res = await deliver(form);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe('delivered');
+    const c = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as { status: string; files: { name: string; bytes: number; href: string }[] };
+    expect(c.status).toBe('delivered');
+    expect(c.files).toEqual([{ name: 'Inmatning_ledning_1.csv', bytes: bytes.length, href: `/api/v1/cases/${lk}/files/Inmatning_ledning_1.csv` }]);
+    const mail = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
+    await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
+    expect((await mail())!.text).toContain(c.files[0]!.href);
+    const download = await fetch(`${office.baseUrl}${c.files[0]!.href}`, { headers: { authorization: `Bearer ${token.customer}` } });
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+    const again = await deliver(bytes, { 'content-type': 'application/octet-stream' }, '?filename=x.csv');
+    expect(again.status).toBe(409);
   });
 });
 

@@ -1,7 +1,7 @@
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../lib/directory';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+import { readZip } from '../support/zip';
 
 let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
@@ -35,26 +35,6 @@ beforeAll(async () => {
   systemToken = ((await res.json()) as { access_token: string }).access_token;
 });
 afterAll(() => office.drop());
-
-const readZip = (buffer: Buffer) =>
-  new Promise<Record<string, string>>((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const files: Record<string, string> = {};
-      zip.on('entry', (entry: yauzl.Entry) =>
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-            files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(files));
-      zip.readEntry();
-    });
-  });
 
 describe('a fee-based order from quote to delivery', () => {
   let orderId: string;
@@ -158,15 +138,15 @@ describe('a fee-based order from quote to delivery', () => {
     expect(download.status).toBe(200);
     expect(Number(download.headers.get('content-length'))).toBe(file.length);
     const zip = await readZip(Buffer.from(await download.arrayBuffer()));
-    const uttag = JSON.parse(zip['uttag.json']!);
+    const uttag = JSON.parse(zip['uttag.json']!.toString());
     expect(uttag.type).toBe('FeatureCollection');
     expect(uttag.features.map((f: { properties: { filnamn: string } }) => f.properties.filnamn).sort()).toEqual(Object.keys(zip).filter((n) => n !== 'uttag.json').sort());
     for (const feature of uttag.features) {
-      const data = JSON.parse(zip[feature.properties.filnamn]!);
+      const data = JSON.parse(zip[feature.properties.filnamn]!.toString());
       expect(feature.properties.statistik).toEqual([{ tabellnamn: feature.properties.filnamn.replace('.geojson', ''), antalObjekt: data.features.length }]);
     }
     // 2000 × 1500 m at a 100 m grid, edges included: 21 × 16 buildings
-    expect(JSON.parse(zip['byggnader.geojson']!).features).toHaveLength(336);
+    expect(JSON.parse(zip['byggnader.geojson']!.toString()).features).toHaveLength(336);
 
     const part = await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}`, range: 'bytes=0-3' } });
     expect(part.status).toBe(206);
@@ -278,7 +258,7 @@ describe('G8, G10: a subscription', () => {
 
     const [file] = (await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: systemToken })).body;
     const zip = await readZip(Buffer.from(await (await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } })).arrayBuffer()));
-    const uttag = JSON.parse(zip['uttag.json']!);
+    const uttag = JSON.parse(zip['uttag.json']!.toString());
     expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: 0 }] }]);
 
     // "My account": the customer starts a full extract; another account cannot.

@@ -249,7 +249,7 @@ describe('L17, L18: planning cases', () => {
     await skipTo(new Date(handlingSchedule(faster).due.getTime() + 60_000));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
     await expect.poll(async () => (await caseRow(lk)).overdue).toBe(true);
-    await handle.executeUpdate('deliverPlanning', { args: [{ by: 'h' }] });
+    await handle.executeUpdate('deliver', { args: [{ by: 'h' }] });
     expect((await handle.result()).status).toBe('delivered');
   });
 
