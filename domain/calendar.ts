@@ -34,10 +34,34 @@ export const MAX_CALENDAR_RANGE_DAYS = 400;
 // ── dates ────────────────────────────────────────────────────────────────────────────
 
 // Unchecked day arithmetic (days since 1970-01-01), also used by the zone rules, which
-// must work for any instant and not only inside the calendar's years.
-const dayNumberOf = (year: number, month: number, day: number): number => Date.UTC(year, month - 1, day) / DAY_MS;
-const isoOf = (dayNumber: number): IsoDate => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
-const weekdayOf = (dayNumber: number): number => new Date(dayNumber * DAY_MS).getUTCDay();
+// must work for any instant and not only inside the calendar's years. Plain integer
+// arithmetic (H. Hinnant's civil calendar algorithms), no Date objects: the working-day
+// functions run in hot loops.
+const dayNumberOf = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+};
+const civilOf = (dayNumber: number): [number, number, number] => {
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
+};
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const isoOf = (dayNumber: number): IsoDate => {
+  const [y, m, d] = civilOf(dayNumber);
+  return `${y}-${two(m)}-${two(d)}`;
+};
+/** 0 = Sunday … 6 = Saturday; 1970-01-01 was a Thursday. */
+const weekdayOf = (dayNumber: number): number => (((dayNumber + 4) % 7) + 7) % 7;
 
 const FIRST_DAY = dayNumberOf(FIRST_YEAR, 1, 1);
 const LAST_DAY = dayNumberOf(LAST_YEAR, 12, 31);
@@ -62,15 +86,16 @@ function inCalendar(dayNumber: number): IsoDate {
  * exist (2026-02-30) or a year outside 1900–2200.
  */
 export function parseIsoDate(date: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`"${date}" is not a date of the form YYYY-MM-DD`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (y < FIRST_YEAR || y > LAST_YEAR) throw new RangeError(`${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
-  const dayNumber = dayNumberOf(y, mo, d);
-  // Date.UTC rolls 2026-02-30 over to 2026-03-02; a real date survives the round trip.
-  if (isoOf(dayNumber) !== date) throw new RangeError(`"${date}" is not a real date`);
-  return dayNumber;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new RangeError(`"${date}" is not a real date`);
+  return dayNumberOf(y, mo, d);
 }
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (y: number, m: number) => (m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
 
 /** `date` moved by a whole number of calendar days; the result must stay inside 1900–2200. */
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -164,7 +189,42 @@ export function dayInfo(date: IsoDate): DayInfo {
   return { date, working: !weekend && holiday === null, weekend, holiday };
 }
 
-export const isWorkingDay = (date: IsoDate): boolean => dayInfo(date).working;
+/**
+ * Every day of the calendar's years, built on first use: whether it is a working day, how many
+ * working days there are up to and including it, and the working days in order. So a working
+ * day is found by index instead of day by day. A pure function of the rules, so the table is
+ * safe inside workflows (about 1.3 MB).
+ */
+interface WorkingDayTable {
+  working: Uint8Array;
+  /** upTo[i]: working days in [FIRST_DAY, FIRST_DAY + i]. */
+  upTo: Int32Array;
+  /** The day numbers of the working days, ascending. */
+  list: Int32Array;
+}
+let table: WorkingDayTable | null = null;
+function workingDayTable(): WorkingDayTable {
+  if (table) return table;
+  const days = LAST_DAY - FIRST_DAY + 1;
+  const working = new Uint8Array(days);
+  const upTo = new Int32Array(days);
+  const list: number[] = [];
+  for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) {
+    const holidays = new Set(holidaysOfYear(year).map((h) => parseIsoDate(h.date)));
+    for (let day = dayNumberOf(year, 1, 1), end = dayNumberOf(year, 12, 31); day <= end; day++) {
+      const weekdayNumber = weekdayOf(day);
+      if (weekdayNumber !== 0 && weekdayNumber !== 6 && !holidays.has(day)) {
+        working[day - FIRST_DAY] = 1;
+        list.push(day);
+      }
+      upTo[day - FIRST_DAY] = list.length;
+    }
+  }
+  table = { working, upTo, list: Int32Array.from(list) };
+  return table;
+}
+
+export const isWorkingDay = (date: IsoDate): boolean => workingDayTable().working[parseIsoDate(date) - FIRST_DAY] === 1;
 
 /**
  * The n-th working day after `date` (n > 0) or before it (n < 0); n = 0 returns `date`
@@ -173,14 +233,13 @@ export const isWorkingDay = (date: IsoDate): boolean => dayInfo(date).working;
  */
 export function addWorkingDays(date: IsoDate, n: number): IsoDate {
   if (!Number.isInteger(n)) throw new RangeError(`working days must be a whole number, got ${n}`);
-  parseIsoDate(date); // validate even when n = 0
-  const step = n < 0 ? -1 : 1;
-  let current = date;
-  for (let left = Math.abs(n); left > 0; ) {
-    current = addDays(current, step);
-    if (isWorkingDay(current)) left -= 1;
-  }
-  return current;
+  const i = parseIsoDate(date) - FIRST_DAY;
+  if (n === 0) return date;
+  const { working, upTo, list } = workingDayTable();
+  // Working days strictly before the date are upTo − working; the next one after it is list[upTo].
+  const index = n > 0 ? upTo[i]! + n - 1 : upTo[i]! - working[i]! + n;
+  if (index < 0 || index >= list.length) throw new RangeError(`${Math.abs(n)} working days ${n > 0 ? 'after' : 'before'} ${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
+  return isoOf(list[index]!);
 }
 
 /** The first working day strictly after `date`. */
@@ -193,14 +252,10 @@ export const nextWorkingDay = (date: IsoDate): IsoDate => addWorkingDays(date, 1
  * date and every n, working day or not.
  */
 export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
-  const [a, b] = [parseIsoDate(from), parseIsoDate(to)];
-  const step = b < a ? -1 : 1;
-  let count = 0;
-  for (let day = a; day !== b; ) {
-    day += step;
-    if (isWorkingDay(isoOf(day))) count += step;
-  }
-  return count;
+  const [a, b] = [parseIsoDate(from) - FIRST_DAY, parseIsoDate(to) - FIRST_DAY];
+  const { working, upTo } = workingDayTable();
+  // Forwards: working days in (from, to]. Backwards: those in [to, from), negated.
+  return b >= a ? upTo[b]! - upTo[a]! : upTo[b]! - working[b]! - (upTo[a]! - working[a]!);
 }
 
 /** Every day of an inclusive range, for customers' date pickers (at most 400 days). */
