@@ -3,7 +3,7 @@
  * decides with these, the API quotes with them.
  */
 import { addWorkingDays, isWorkingDay, noonOfWorkingDayBefore, parseIsoDate, zonedInstant, type IsoDate } from './calendar';
-import { money, type Money } from './money';
+import type { Money } from './money';
 
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -19,17 +19,21 @@ export const ANSWERS = ['no_infrastructure', 'dig_according_to_map', 'informatio
 export type Answer = (typeof ANSWERS)[number];
 
 /**
- * Fees in öre excluding VAT (T1, T2). The terms name these fees but not their amounts;
- * these are Kartkontor's list prices (README, Decisions).
+ * The case fees (L12 express, L15 change, L16 cancellation, L14 a map-only owner's locate,
+ * L17 faster planning delivery and each vector format), in öre excluding VAT (T1, T2). Their
+ * amounts are in the versioned price list (`case_price_list`).
  */
-export const CASE_FEES = {
-  express: money(150_000, 'SEK'), // L12
-  change: money(50_000, 'SEK'), // L15
-  cancellation: money(75_000, 'SEK'), // L16
-  mapOnlyOwnerLocate: money(120_000, 'SEK'), // L14
-  planningFasterDelivery: money(100_000, 'SEK'), // L17
-  planningVectorFormat: money(80_000, 'SEK'), // L17, per format
-} as const satisfies Record<string, Money>;
+export const CASE_FEE_CODES = ['express', 'change', 'cancellation', 'mapOnlyOwnerLocate', 'planningFasterDelivery', 'planningVectorFormat'] as const;
+export type CaseFeeCode = (typeof CASE_FEE_CODES)[number];
+
+/** T3: the price-list version valid at a case's order time; it stays the case's for good. */
+export interface CaseFees {
+  version: IsoDate;
+  amounts: Record<CaseFeeCode, Money>;
+}
+
+/** One fee line of the case's price list. */
+export const feeLine = (fees: CaseFees, code: CaseFeeCode): FeeLine => ({ code, amount: fees.amounts[code] });
 
 /** L12: a physical locate normally happens 5 working days after the order time; express is day 1–4. */
 export const NORMAL_LOCATE_WORKING_DAYS = 5;
@@ -107,32 +111,29 @@ export function scheduleLocate(orderTime: IsoDate, requested: IsoDate, opts: { e
 }
 
 export interface FeeLine {
-  code: keyof typeof CASE_FEES;
+  code: CaseFeeCode;
   amount: Money;
 }
 
 /** L15: moving a locate is free until 12:00 on the working day before its date; a new date inside the express window adds the express fee. */
-export function moveFees(currentDate: IsoDate, newDateIsExpress: boolean, now: Date): FeeLine[] {
+export function moveFees(fees: CaseFees, currentDate: IsoDate, newDateIsExpress: boolean, now: Date): FeeLine[] {
   const lines: FeeLine[] = [];
-  if (now.getTime() >= noonOfWorkingDayBefore(currentDate).getTime()) lines.push({ code: 'change', amount: CASE_FEES.change });
-  if (newDateIsExpress) lines.push({ code: 'express', amount: CASE_FEES.express });
+  if (now.getTime() >= noonOfWorkingDayBefore(currentDate).getTime()) lines.push(feeLine(fees, 'change'));
+  if (newDateIsExpress) lines.push(feeLine(fees, 'express'));
   return lines;
 }
 
 /** L16: cancelling is free until 12:00 on the working day before the locate date. */
-export function cancellationFees(locateDate: IsoDate, now: Date): FeeLine[] {
-  return now.getTime() >= noonOfWorkingDayBefore(locateDate).getTime() ? [{ code: 'cancellation', amount: CASE_FEES.cancellation }] : [];
+export function cancellationFees(fees: CaseFees, locateDate: IsoDate, now: Date): FeeLine[] {
+  return now.getTime() >= noonOfWorkingDayBefore(locateDate).getTime() ? [feeLine(fees, 'cancellation')] : [];
 }
 
 /** L17: the PDF is due within 10 working days of the order time. */
 export const planningDueDate = (orderTime: IsoDate) => addWorkingDays(orderTime, PLANNING_DELIVERY_WORKING_DAYS);
 
 /** L17: the fees of planning add-ons: faster delivery once, each vector format once. */
-export function planningAddOnFees(fasterDelivery: boolean, formats: readonly VectorFormat[]): FeeLine[] {
-  return [
-    ...(fasterDelivery ? [{ code: 'planningFasterDelivery' as const, amount: CASE_FEES.planningFasterDelivery }] : []),
-    ...formats.map(() => ({ code: 'planningVectorFormat' as const, amount: CASE_FEES.planningVectorFormat })),
-  ];
+export function planningAddOnFees(fees: CaseFees, fasterDelivery: boolean, formats: readonly VectorFormat[]): FeeLine[] {
+  return [...(fasterDelivery ? [feeLine(fees, 'planningFasterDelivery')] : []), ...formats.map(() => feeLine(fees, 'planningVectorFormat'))];
 }
 
 export const feeTotal = (fees: FeeLine[]): number => fees.reduce((sum, f) => sum + f.amount.minor, 0);

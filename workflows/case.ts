@@ -1,18 +1,19 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, executeChild, setHandler } from '@temporalio/workflow';
 import {
   ANSWERS,
-  CASE_FEES,
   MAX_LOCATE_MOVES,
   PLANNING_FASTER_DELIVERY_WORKING_DAYS,
   canWithdraw,
   cancellationFees,
   earliestNormalLocateDate,
+  feeLine,
   feeTotal,
   handlingSchedule,
   moveFees,
   planningAddOnFees,
   scheduleLocate,
   type Answer,
+  type CaseFees,
   type CaseFile,
   type CaseKind,
   type FeeLine,
@@ -39,6 +40,8 @@ export interface CaseInput {
   publicUrl: string;
   /** A part of a split case (L13): no express through the portal. */
   part?: boolean;
+  /** T3: the case fees of the price list valid at the order time. */
+  fees: CaseFees;
 }
 
 export interface CaseOwner {
@@ -182,7 +185,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     const scheduled = scheduleLocate(input.orderTime, date, { express, split, today: stockholmDate(new Date()) });
     if (!scheduled.ok && scheduled.reason === 'express_not_allowed_for_split_case') throw expressRefusal();
     if (!scheduled.ok) throw refusal(422, scheduled.reason, `${date} cannot be the locate date of ${lk}: ${scheduled.reason.replace(/_/g, ' ')}`);
-    return { scheduled, fees: moveFees(state.locateDate!, scheduled.express && !state.express, new Date()) };
+    return { scheduled, fees: moveFees(input.fees, state.locateDate!, scheduled.express && !state.express, new Date()) };
   };
   setHandler(
     moveLocateUpdate,
@@ -208,7 +211,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
   setHandler(
     cancelLocateUpdate,
     async () => {
-      const fees = cancellationFees(state.locateDate!, new Date());
+      const fees = cancellationFees(input.fees, state.locateDate!, new Date());
       await charge('cancel', fees);
       state.status = 'cancelled';
       await mirror();
@@ -218,7 +221,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     {
       validator: ({ expectedFeeMinor }) => {
         if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to cancel`);
-        confirmFee(cancellationFees(state.locateDate!, new Date()), expectedFeeMinor);
+        confirmFee(cancellationFees(input.fees, state.locateDate!, new Date()), expectedFeeMinor);
       },
     },
   );
@@ -267,7 +270,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     orderMapOnlyLocateUpdate,
     async ({ ownerId }) => {
       state.addOns.push(`map_only_locate:${ownerId}`);
-      await charge(`map-only-locate-${ownerId}`, [{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }]);
+      await charge(`map-only-locate-${ownerId}`, [feeLine(input.fees, 'mapOnlyOwnerLocate')]);
       if (state.status === 'answered') {
         // Ordered after the answers: the normal locate period (L12) counts from this order's own order time.
         const orderedAt = orderTimeOf(new Date());
@@ -285,7 +288,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         if (state.status !== 'answered' && state.status !== 'locate_scheduled') throw refusal(409, 'case_not_answered', `${lk} is ${state.status}; a locate can be ordered once the owners have answered`);
         if (!mapOnlyLocateOffered(ownerId)) throw refusal(422, 'not_a_map_only_owner', `${ownerId} is not a map-only network owner answered "dig according to map" on ${lk} (L14)`);
         if (state.addOns.includes(`map_only_locate:${ownerId}`)) throw refusal(409, 'already_ordered', `a locate of ${ownerId}'s lines is already ordered on ${lk}`);
-        confirmFee([{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }], expectedFeeMinor);
+        confirmFee([feeLine(input.fees, 'mapOnlyOwnerLocate')], expectedFeeMinor);
       },
     },
   );
@@ -297,7 +300,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       const items = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats];
       state.addOns.push(...items);
       if (fasterDelivery) state.handlingDeadline = fasterDeadline;
-      await charge(`add-ons-${items.join('-')}`, planningAddOnFees(fasterDelivery, formats));
+      await charge(`add-ons-${items.join('-')}`, planningAddOnFees(input.fees, fasterDelivery, formats));
       await mirror();
       return state;
     },
@@ -308,7 +311,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         const again = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats].filter((a, i, all) => state.addOns.includes(a) || all.indexOf(a) !== i);
         if (again.length > 0) throw refusal(409, 'already_ordered', `already ordered on ${lk}: ${again.join(', ')}`);
         if (fasterDelivery && fasterDeadline <= orderTimeOf(new Date())) throw refusal(409, 'too_late_for_faster_delivery', `faster delivery of ${lk} would be due ${fasterDeadline}, which has passed`);
-        confirmFee(planningAddOnFees(fasterDelivery, formats), expectedFeeMinor);
+        confirmFee(planningAddOnFees(input.fees, fasterDelivery, formats), expectedFeeMinor);
       },
     },
   );
@@ -370,7 +373,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       const scheduled = input.desiredLocateDate ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split }) : null;
       state.locateDate = scheduled?.ok ? scheduled.date : earliestNormalLocateDate(input.orderTime);
       state.express = Boolean(scheduled?.ok && scheduled.express);
-      if (state.express) await charge('express', [{ code: 'express', amount: CASE_FEES.express }]);
+      if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
     }
     state.status = needsLocate ? 'locate_scheduled' : 'answered';
     await mirror();

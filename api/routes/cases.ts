@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate } from '../../domain/calendar';
 import {
   ANSWERS,
-  CASE_FEES,
   CASE_KINDS,
   VECTOR_FORMATS,
   cancellationFees,
+  feeLine,
   earliestNormalLocateDate,
   expressWindow,
   handlingDeadlineDate,
@@ -16,12 +16,14 @@ import {
   planningAddOnFees,
   planningDueDate,
   scheduleLocate,
+  CASE_FEE_CODES,
+  type CaseFees,
   type FeeLine,
 } from '../../domain/cases';
 import { intersects, validateArea } from '../../domain/geometry';
 import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
-import { caseFileKey, fileComplaint, getCase, getComplaint, listCases, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
+import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
 import type { DeliveryStore } from '../../lib/delivery-store';
 import type { Config } from '../../lib/config';
 import type { CaseInput, SplitPart } from '../../workflows/case';
@@ -73,7 +75,11 @@ const present = (c: CaseRow) => ({
   parentLk: c.parent_lk,
   addOns: c.add_ons,
   files: c.files.map((f) => ({ ...f, href: `/api/v1/cases/${c.lk}/files/${encodeURIComponent(f.name)}` })),
+  fees: presentFees(c.fees),
 });
+
+/** T3: the case's price list (excluding VAT), as the customer is quoted from it. */
+const presentFees = (f: CaseFees) => ({ priceListVersion: f.version, ...f.amounts });
 
 /** Surveys: the handler uploads the survey's file (a body of this type, or the multipart field `file`). */
 const SURVEY_UPLOAD: Upload = { mediaType: 'application/octet-stream', multipartField: 'file' };
@@ -125,6 +131,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         }
         const owners = (await listNetworkOwners(deps.db)).filter((o) => intersects(o.coverage, area.geometry));
         const deadline = body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
+        const caseFees = await caseFeesOn(deps.db, orderTime);
         const lk = await registerCase(
           deps.db,
           {
@@ -138,6 +145,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
             dig_start: body.digStart,
             desired_locate_date: body.desiredLocateDate ?? null,
             express: false,
+            fees: caseFees,
           },
           owners.map((o) => o.id),
           (lk) =>
@@ -155,6 +163,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
                 express: body.express,
                 owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })),
                 publicUrl: deps.config.publicUrl,
+                fees: caseFees,
               },
             ]),
         );
@@ -169,6 +178,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
             earliestNormalLocateDate: earliestNormalLocateDate(orderTime),
             expressWindow: expressWindow(orderTime),
             owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })),
+            fees: presentFees(caseFees),
           },
         };
       },
@@ -238,10 +248,10 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, query, principal }) => {
         const c = await visibleCase(principal, params.lk);
         if (c.status !== 'locate_scheduled' || !c.locate_date) throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
-        if (!query.date) return { body: { action: 'cancel', fees: fees(cancellationFees(c.locate_date, new Date())) } };
+        if (!query.date) return { body: { action: 'cancel', fees: fees(cancellationFees(c.fees, c.locate_date, new Date())) } };
         const scheduled = scheduleLocate(c.order_time, query.date, { express: query.express === 'true', split: c.parent_lk !== null, today: stockholmDate(new Date()) });
         if (!scheduled.ok) throw new ApiError(422, scheduled.reason, `${query.date} cannot be the locate date: ${scheduled.reason.replace(/_/g, ' ')}`);
-        return { body: { action: 'move', locateDate: scheduled.date, express: scheduled.express, fees: fees(moveFees(c.locate_date, scheduled.express && !c.express, new Date())) } };
+        return { body: { action: 'move', locateDate: scheduled.date, express: scheduled.express, fees: fees(moveFees(c.fees, c.locate_date, scheduled.express && !c.express, new Date())) } };
       },
     }),
     defineRoute({
@@ -359,7 +369,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       body: z.object({ ownerId: z.string().min(1), expectedFeeMinor }),
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees([{ code: 'mapOnlyOwnerLocate', amount: CASE_FEES.mapOnlyOwnerLocate }]) } };
+        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees([feeLine(c.fees, 'mapOnlyOwnerLocate')]) } };
         return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderMapOnlyLocate', body) };
       },
     }),
@@ -373,7 +383,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       body: z.object({ fasterDelivery: z.boolean().default(false), formats: z.array(z.enum(VECTOR_FORMATS)).max(VECTOR_FORMATS.length).default([]), expectedFeeMinor }),
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees(planningAddOnFees(body.fasterDelivery, body.formats)) } };
+        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees(planningAddOnFees(c.fees, body.fasterDelivery, body.formats)) } };
         return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderPlanningAddOns', body) };
       },
     }),
@@ -411,6 +421,38 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         const complaint = await getComplaint(deps.db, params.complaintId);
         if (!complaint || complaint.lk !== params.lk) throw new ApiError(404, 'not_found', `Complaint ${params.complaintId} on ${params.lk} was not found`);
         return { body: await deps.workflows.update(workflowIds.caseComplaint(complaint.id), 'respond', { ...body, by: principal.id }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/case-prices',
+      tag: 'cases',
+      summary: 'The case fees (L12, L14–L17) by price-list version, newest first (T3); SEK excluding VAT',
+      auth: 'authenticated',
+      handler: async () => ({ body: { items: (await listCasePriceVersions(deps.db)).map(presentFees) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/case-prices',
+      tag: 'cases',
+      summary: 'An admin adds a price-list version of the case fees from a future date; cases keep the version of their order time (T3)',
+      auth: ['admin'],
+      body: z.object({
+        validFrom: z.iso.date(),
+        amounts: z.object(Object.fromEntries(CASE_FEE_CODES.map((code) => [code, z.number().int().min(0).max(100_000_000)])) as Record<(typeof CASE_FEE_CODES)[number], z.ZodNumber>),
+      }),
+      successStatus: 201,
+      handler: async ({ body }) => {
+        // T3: a quoted or placed case keeps its prices, so a version can only start after today.
+        if (body.validFrom <= stockholmDate(new Date())) throw new ApiError(422, 'valid_from_not_in_future', `A new price list must start after today; ${body.validFrom} is not`);
+        const fees: CaseFees = { version: body.validFrom, amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, { minor: body.amounts[code], currency: 'SEK' }])) as CaseFees['amounts'] };
+        try {
+          await addCasePriceVersion(deps.db, fees);
+        } catch (err) {
+          if ((err as { code?: string }).code === '23505') throw new ApiError(409, 'version_exists', `A price list starting ${body.validFrom} already exists; its prices do not change`);
+          throw err;
+        }
+        return { body: presentFees(fees) };
       },
     }),
   ];

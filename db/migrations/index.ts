@@ -6,6 +6,7 @@ import * as settlement from './004_settlement';
 import * as subscriptions from './005_order_subscriptions';
 import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
+import * as casePriceList from './011_case_price_list';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '005_order_subscriptions': subscriptions,
   '009_settlement_input_versions': settlementInputVersions,
   '010_case_files': caseFiles,
+  '011_case_price_list': casePriceList,
 };

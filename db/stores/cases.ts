@@ -1,5 +1,6 @@
 import type { Area } from '../../domain/geometry';
-import { lkNumber, type Answer, type CaseFile, type CaseKind } from '../../domain/cases';
+import { CASE_FEE_CODES, lkNumber, type Answer, type CaseFees, type CaseFile, type CaseKind } from '../../domain/cases';
+import { money } from '../../domain/money';
 import type { Db } from '../knex';
 
 export interface NetworkOwner {
@@ -28,6 +29,8 @@ export interface CaseRow {
   add_ons: string[];
   /** L17, surveys: the delivered files, in the delivery store under caseFileKey. */
   files: CaseFile[];
+  /** T3: the case fees of the price list valid at the order time. */
+  fees: CaseFees;
   status: string;
   overdue: boolean;
   updated_at: Date;
@@ -52,6 +55,30 @@ export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<v
 }
 
 export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons' | 'files'>;
+
+/** T3: the case fees of the price-list version valid on `date`. */
+export async function caseFeesOn(db: Db, date: string): Promise<CaseFees> {
+  const version = await db('case_price_list').where('valid_from', '<=', date).max({ v: 'valid_from' }).first();
+  if (!version?.v) throw new Error(`no case price list is valid on ${date}`);
+  const rows: { code: string; amount_minor: number }[] = await db('case_price_list').where({ valid_from: version.v });
+  const amount = (code: string) => {
+    const row = rows.find((r) => r.code === code);
+    if (!row) throw new Error(`the case price list of ${version.v} has no ${code} fee`);
+    return money(row.amount_minor, 'SEK');
+  };
+  return { version: version.v, amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, amount(code)])) as CaseFees['amounts'] };
+}
+
+/** Every version of the case price list, newest first. */
+export async function listCasePriceVersions(db: Db): Promise<CaseFees[]> {
+  const versions: { valid_from: string }[] = await db('case_price_list').distinct('valid_from').orderBy('valid_from', 'desc');
+  return Promise.all(versions.map((v) => caseFeesOn(db, v.valid_from)));
+}
+
+/** A new version of the case price list, every fee given; a version's prices never change once stored. */
+export async function addCasePriceVersion(db: Db, fees: CaseFees): Promise<void> {
+  await db('case_price_list').insert(CASE_FEE_CODES.map((code) => ({ valid_from: fees.version, code, amount_minor: fees.amounts[code].minor })));
+}
 export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons' | 'files'>>;
 
 /**
@@ -69,7 +96,7 @@ export async function registerCase(db: Db, input: NewCase, ownerIds: string[], s
     );
     const sequence: number = rows[0].last_sequence;
     const lk = lkNumber(year, sequence);
-    await trx('cases').insert({ ...input, lk, year, sequence, work_area: JSON.stringify(input.work_area), status: 'registered' });
+    await trx('cases').insert({ ...input, lk, year, sequence, work_area: JSON.stringify(input.work_area), fees: JSON.stringify(input.fees), status: 'registered' });
     if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
     await start(lk);
     return lk;
@@ -128,6 +155,7 @@ export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[
           sequence: null,
           parent_lk: parentLk,
           work_area: JSON.stringify(part.workArea),
+          fees: JSON.stringify(parent.fees),
           area_m2: part.areaM2,
           add_ons: '[]',
           files: '[]',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../cli/demo-network-owners';
-import { addDays, addWorkingDays, orderTime as orderTimeOf, weekday } from '../../domain/calendar';
+import { addDays, addWorkingDays, orderTime as orderTimeOf, stockholmDate, weekday } from '../../domain/calendar';
 import { createDirectory } from '../../lib/directory';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
@@ -26,7 +26,8 @@ beforeAll(async () => {
   await directory.createUser({ email: 'case-other-user@test.se', name: 'O', password, role: 'customer', accountId: other.id }, actor);
   await directory.createUser({ email: 'case-teen-user@test.se', name: 'T', password, role: 'customer', accountId: teen.id }, actor);
   await directory.createUser({ email: 'case-handler@test.se', name: 'H', password, role: 'handler' }, actor);
-  for (const [who, email] of Object.entries({ customer: 'case-customer@test.se', other: 'case-other-user@test.se', teen: 'case-teen-user@test.se', handler: 'case-handler@test.se' })) {
+  await directory.createUser({ email: 'case-admin@test.se', name: 'A', password, role: 'admin' }, actor);
+  for (const [who, email] of Object.entries({ customer: 'case-customer@test.se', other: 'case-other-user@test.se', teen: 'case-teen-user@test.se', handler: 'case-handler@test.se', admin: 'case-admin@test.se' })) {
     token[who] = await login(office.baseUrl, email, password);
   }
 });
@@ -325,5 +326,43 @@ describe('split, add-ons and complaints', () => {
     await expect.poll(reply, { timeout: 15_000 }).toBeDefined();
     const c = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
     expect(c.body.complaints).toMatchObject([{ id: filed.body.id, text: 'Markeringen saknades på plats.', response: 'Vi kommer ut igen i morgon.' }]);
+  });
+});
+
+describe('T3: the case price list', () => {
+  it('T3: a case keeps the fees of the price list valid at its order time; a new version prices only later cases', async () => {
+    const before = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body;
+    expect(before.fees).toMatchObject({ priceListVersion: '2020-01-01', planningVectorFormat: { minor: 80_000, currency: 'SEK' } });
+    // The list changes (a version valid from today, as if it had been added in advance).
+    const today = stockholmDate(new Date());
+    await office.db('case_price_list').insert((await office.db('case_price_list').where({ valid_from: '2020-01-01' })).map((r) => ({ ...r, valid_from: today, amount_minor: r.amount_minor * 2 })));
+    try {
+      const quote = await call(office.baseUrl, 'POST', `/api/v1/cases/${before.lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'] } });
+      expect(quote.body.fees.total.minor).toBe(80_000);
+      const after = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body;
+      expect(after.fees).toMatchObject({ priceListVersion: today, planningVectorFormat: { minor: 160_000 } });
+      const quoteAfter = await call(office.baseUrl, 'POST', `/api/v1/cases/${after.lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'] } });
+      expect(quoteAfter.body.fees.total.minor).toBe(160_000);
+    } finally {
+      await office.db('case_price_list').where({ valid_from: today }).delete();
+    }
+  });
+
+  it('T3: an admin adds a version from a future date only, with every fee; versions are listed newest first and never rewritten', async () => {
+    const amounts = { express: 160_000, change: 55_000, cancellation: 80_000, mapOnlyOwnerLocate: 125_000, planningFasterDelivery: 110_000, planningVectorFormat: 85_000 };
+    const today = stockholmDate(new Date());
+    const past = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: today, amounts } });
+    expect(past.status).toBe(422);
+    expect(past.body.error.code).toBe('valid_from_not_in_future');
+    const missing = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts: { ...amounts, express: undefined } } });
+    expect(missing.status).toBe(400);
+    expect((await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.handler, body: { validFrom: '2098-01-01', amounts } })).status).toBe(403);
+    const added = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts } });
+    expect(added.status).toBe(201);
+    const again = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts: { ...amounts, express: 1 } } });
+    expect(again.status).toBe(409);
+    const list = await call(office.baseUrl, 'GET', '/api/v1/case-prices', { token: token.customer });
+    expect(list.body.items.map((v: { priceListVersion: string }) => v.priceListVersion)).toEqual(['2098-01-01', '2020-01-01']);
+    expect(list.body.items[0].express).toEqual({ minor: 160_000, currency: 'SEK' });
   });
 });

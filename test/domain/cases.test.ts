@@ -13,7 +13,15 @@ import {
   planningAddOnFees,
   planningDueDate,
   scheduleLocate,
+  type CaseFees,
 } from '../../domain/cases';
+
+/** A price-list version as the API hands it to the rules (T3); the amounts are the demo list's. */
+const sek = (minor: number) => ({ minor, currency: 'SEK' as const });
+const fees: CaseFees = {
+  version: '2020-01-01',
+  amounts: { express: sek(150_000), change: sek(50_000), cancellation: sek(75_000), mapOnlyOwnerLocate: sek(120_000), planningFasterDelivery: sek(100_000), planningVectorFormat: sek(80_000) },
+};
 
 describe('L5: age', () => {
   it('L5: a private person must be 18 on the day of ordering', () => {
@@ -69,16 +77,16 @@ describe('L12, L13: locate date', () => {
 describe('L15, L16: change and cancellation fees', () => {
   const locateDate = '2026-12-01'; // Tuesday: free until Monday 30 Nov 12:00 CET = 11:00 UTC
   it('L15: moving is free until 12:00 on the working day before, then the change fee applies', () => {
-    expect(moveFees(locateDate, false, new Date('2026-11-30T10:59:59Z'))).toEqual([]);
-    expect(moveFees(locateDate, false, new Date('2026-11-30T11:00:00Z')).map((f) => [f.code, f.amount.minor])).toEqual([['change', 50_000]]);
+    expect(moveFees(fees, locateDate, false, new Date('2026-11-30T10:59:59Z'))).toEqual([]);
+    expect(moveFees(fees, locateDate, false, new Date('2026-11-30T11:00:00Z')).map((f) => [f.code, f.amount.minor])).toEqual([['change', 50_000]]);
   });
   it('L15: a new date inside the express period also costs the express fee', () => {
-    expect(moveFees(locateDate, true, new Date('2026-11-30T11:00:00Z')).map((f) => f.code)).toEqual(['change', 'express']);
-    expect(moveFees(locateDate, true, new Date('2026-11-25T09:00:00Z')).map((f) => f.code)).toEqual(['express']);
+    expect(moveFees(fees, locateDate, true, new Date('2026-11-30T11:00:00Z')).map((f) => f.code)).toEqual(['change', 'express']);
+    expect(moveFees(fees, locateDate, true, new Date('2026-11-25T09:00:00Z')).map((f) => f.code)).toEqual(['express']);
   });
   it('L16: cancelling is free until 12:00 on the working day before', () => {
-    expect(cancellationFees('2026-11-30', new Date('2026-11-27T10:59:00Z'))).toEqual([]); // Monday's date → Friday noon
-    expect(cancellationFees('2026-11-30', new Date('2026-11-27T11:00:00Z')).map((f) => f.amount.minor)).toEqual([75_000]);
+    expect(cancellationFees(fees, '2026-11-30', new Date('2026-11-27T10:59:00Z'))).toEqual([]); // Monday's date → Friday noon
+    expect(cancellationFees(fees, '2026-11-30', new Date('2026-11-27T11:00:00Z')).map((f) => f.amount.minor)).toEqual([75_000]);
   });
 });
 
@@ -87,10 +95,10 @@ describe('L17, L18: planning cases', () => {
     expect(planningDueDate('2026-12-18')).toBe('2027-01-08'); // Christmas, New Year and Epiphany skipped
   });
   it('L17: faster delivery and each vector format are paid add-ons (T1: öre)', () => {
-    expect(planningAddOnFees(false, [])).toEqual([]);
-    const fees = planningAddOnFees(true, ['DXF', 'Shape']);
-    expect(fees.map((f) => f.code)).toEqual(['planningFasterDelivery', 'planningVectorFormat', 'planningVectorFormat']);
-    expect(feeTotal(fees)).toBe(100_000 + 2 * 80_000);
+    expect(planningAddOnFees(fees, false, [])).toEqual([]);
+    const lines = planningAddOnFees(fees, true, ['DXF', 'Shape']);
+    expect(lines.map((f) => f.code)).toEqual(['planningFasterDelivery', 'planningVectorFormat', 'planningVectorFormat']);
+    expect(feeTotal(lines)).toBe(100_000 + 2 * 80_000);
   });
   it('L18: withdrawal within 48 hours of ordering, unless delivered', () => {
     const ordered = new Date('2026-11-24T10:00:00Z');

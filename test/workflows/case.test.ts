@@ -4,8 +4,9 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
-import { CASE_FEES, handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../domain/cases';
-import { registerCase } from '../../db/stores/cases';
+import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../domain/cases';
+import { caseFeesOn, registerCase } from '../../db/stores/cases';
+import type { CaseFees } from '../../domain/cases';
 import { createDirectory } from '../../lib/directory';
 import type { CaseInput } from '../../workflows/case';
 import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
@@ -16,6 +17,8 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let accountId: string;
+/** The seeded price list (T3): every case here is priced from it. */
+let DEMO_FEES: CaseFees;
 const taskQueue = `cases-${crypto.randomUUID()}`;
 const owners = DEMO_NETWORK_OWNERS.slice(0, 2);
 const started: string[] = [];
@@ -24,6 +27,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   env = await timeSkippingEnvironment();
   await seedNetworkOwners(database.db);
+  DEMO_FEES = await caseFeesOn(database.db, '2026-01-01');
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Tidig AB', email: 'tidig@test.se', organisationNumber: '556222-3333', language: 'en' }, actor)).id;
@@ -57,15 +61,16 @@ async function startCase(opts: { kind?: CaseInput['kind']; digStartDays?: number
   const digStart = addWorkingDays(orderTime, opts.digStartDays ?? 3);
   const desiredLocateDate = opts.desiredLocateDays === null || kind !== 'locate' ? null : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
   const deadline = kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, digStart);
+  const fees = await caseFeesOn(database.db, orderTime);
   const lk = await registerCase(
     database.db,
-    { kind, account_id: accountId, work_area: owners[0]!.coverage, area_m2: 1, registered_at: now, order_time: orderTime, handling_deadline: deadline, dig_start: digStart, desired_locate_date: desiredLocateDate, express: false },
+    { kind, account_id: accountId, work_area: owners[0]!.coverage, area_m2: 1, registered_at: now, order_time: orderTime, handling_deadline: deadline, dig_start: digStart, desired_locate_date: desiredLocateDate, express: false, fees },
     owners.map((o) => o.id),
     async (lk) => {
       await env.client.workflow.start('locateCase', {
         workflowId: lk,
         taskQueue,
-        args: [{ lk, kind, accountId, questioner: { name: 'Q', email: 'tidig@test.se', language: 'en' }, registeredAt: now.getTime(), orderTime, handlingDeadline: deadline, digStart, desiredLocateDate, express: opts.express ?? false, owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })), publicUrl: 'http://x' } satisfies CaseInput],
+        args: [{ lk, kind, accountId, questioner: { name: 'Q', email: 'tidig@test.se', language: 'en' }, registeredAt: now.getTime(), orderTime, handlingDeadline: deadline, digStart, desiredLocateDate, express: opts.express ?? false, owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })), publicUrl: 'http://x', fees } satisfies CaseInput],
       });
     },
   );
@@ -130,7 +135,7 @@ describe('L12: physical locate', () => {
     const { lk, desiredLocateDate, handle } = await startCase({ desiredLocateDays: 3, express: true });
     await answerAll(handle, 'locate_needed', 'information');
     await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'locate_scheduled', locate_date: desiredLocateDate, express: true });
-    await expect.poll(() => invoice(`${lk}:express`)).toMatchObject({ net_minor: CASE_FEES.express.minor, reference: lk });
+    await expect.poll(() => invoice(`${lk}:express`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor, reference: lk });
     const { invoice_date, due_date } = await invoice(`${lk}:express`);
     expect((Date.parse(due_date) - Date.parse(invoice_date)) / 86_400_000).toBe(30);
     await handle.executeUpdate('locateDone', { args: [{ by: 'technician' }] });
@@ -148,8 +153,8 @@ describe('L15, L16: moving and cancelling the locate', () => {
     expect(free).toMatchObject({ locateDate: addWorkingDays(orderTime, 8), fees: [] });
     const express = addWorkingDays(orderTime, 4);
     expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: CASE_FEES.express.minor }] });
-    await expect.poll(() => invoice(`${lk}:move-${express}`)).toMatchObject({ net_minor: CASE_FEES.express.minor });
+    await handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] });
+    await expect.poll(() => invoice(`${lk}:move-${express}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
     await expect.poll(() => caseRow(lk)).toMatchObject({ locate_date: express, express: true });
   });
 
@@ -160,11 +165,11 @@ describe('L15, L16: moving and cancelling the locate', () => {
     const cutOff = noonOfWorkingDayBefore(desiredLocateDate!);
     await skipTo(new Date(cutOff.getTime() - 60_000));
     const later = addWorkingDays(orderTime, 9);
-    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: CASE_FEES.change.minor }] }))).toBe('fee_changed');
+    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] }))).toBe('fee_changed');
     await skipTo(new Date(cutOff.getTime() + 60_000));
     expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: CASE_FEES.change.minor }] });
-    await expect.poll(() => invoice(`${lk}:move-${later}`)).toMatchObject({ net_minor: CASE_FEES.change.minor });
+    await handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] });
+    await expect.poll(() => invoice(`${lk}:move-${later}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.change.minor });
     expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }))).toBe('date_in_past');
   });
 
@@ -180,8 +185,8 @@ describe('L15, L16: moving and cancelling the locate', () => {
     await expect.poll(async () => (await caseRow(late.lk)).status).toBe('locate_scheduled');
     await skipTo(new Date(noonOfWorkingDayBefore(late.desiredLocateDate!).getTime() + 60_000));
     expect(await refusedWith(late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: CASE_FEES.cancellation.minor }] });
-    await expect.poll(() => invoice(`${late.lk}:cancel`)).toMatchObject({ net_minor: CASE_FEES.cancellation.minor });
+    await late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: DEMO_FEES.amounts.cancellation.minor }] });
+    await expect.poll(() => invoice(`${late.lk}:cancel`)).toMatchObject({ net_minor: DEMO_FEES.amounts.cancellation.minor });
     await expect.poll(() => caseRow(late.lk)).toMatchObject({ status: 'cancelled' });
   });
 });
@@ -202,7 +207,7 @@ describe('L13: split', () => {
     await expect.poll(async () => (await part1.describe()).status.name).toBe('RUNNING');
     await part1.executeUpdate('answer', { args: [{ ownerId: 'stockholm-el', answer: 'locate_needed', by: 'h' }] });
     await expect.poll(async () => (await caseRow(`${lk}-1`)).status).toBe('locate_scheduled');
-    expect(await refusedWith(part1.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: CASE_FEES.express.minor }] }))).toBe('express_not_allowed_for_split_case');
+    expect(await refusedWith(part1.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] }))).toBe('express_not_allowed_for_split_case');
     await part1.executeUpdate('locateDone', { args: [{ by: 't' }] });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await part2.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
@@ -217,11 +222,11 @@ describe("L14: map-only owners' locate", () => {
     await answerAll(handle, 'information', 'dig_according_to_map');
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
-    const ordered = await handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] });
+    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
+    const ordered = await handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] });
     expect(ordered).toMatchObject({ status: 'locate_scheduled', addOns: ['map_only_locate:fiber-ost'] });
-    await expect.poll(() => invoice(`${lk}:map-only-locate-fiber-ost`)).toMatchObject({ net_minor: CASE_FEES.mapOnlyOwnerLocate.minor });
-    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: CASE_FEES.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
+    await expect.poll(() => invoice(`${lk}:map-only-locate-fiber-ost`)).toMatchObject({ net_minor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor });
+    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
     await expect.poll(() => outboxKeys(lk)).toContain('map-only-locate-fiber-ost');
   });
 
@@ -238,13 +243,13 @@ describe('L17, L18: planning cases', () => {
   it('L17: the PDF is due 10 working days after the order time; paid faster delivery moves the deadline, and a missed one escalates', async () => {
     const { lk, orderTime, deadline, handle } = await startCase({ kind: 'planning' });
     expect(deadline).toBe(addWorkingDays(orderTime, 10));
-    const fee = CASE_FEES.planningFasterDelivery.minor + CASE_FEES.planningVectorFormat.minor;
+    const fee = DEMO_FEES.amounts.planningFasterDelivery.minor + DEMO_FEES.amounts.planningVectorFormat.minor;
     expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }] }))).toBe('fee_changed');
     await handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }] });
     const faster = addWorkingDays(orderTime, 5);
     await expect.poll(() => caseRow(lk)).toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
     await expect.poll(() => invoice(`${lk}:add-ons-faster_delivery-DXF`)).toMatchObject({ net_minor: fee });
-    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: CASE_FEES.planningVectorFormat.minor }] }))).toBe('already_ordered');
+    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: DEMO_FEES.amounts.planningVectorFormat.minor }] }))).toBe('already_ordered');
 
     await skipTo(new Date(handlingSchedule(faster).due.getTime() + 60_000));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
