@@ -10,6 +10,7 @@ import type { Config } from '../lib/config';
 import { localDeliveryStore } from '../lib/delivery-store';
 import type { Directory } from '../lib/directory';
 import type { Logger } from '../lib/logger';
+import { createPersonalData } from '../lib/personal-data';
 import { createAuth } from './auth';
 import { ApiError, errorBody, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -23,6 +24,7 @@ import { mountHealth } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { mountOAuth2 } from './routes/oauth2';
 import { outboxRoutes } from './routes/outbox';
+import { personalDataRoutes } from './routes/personal-data';
 import { orderRoutes } from './routes/orders';
 import { deliveryApiRoutes } from './routes/delivery-api';
 import { settlementRoutes } from './routes/settlements';
@@ -60,6 +62,7 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: deps.directory }),
+    ...personalDataRoutes({ personalData: createPersonalData({ db, isRunning: deps.workflows.isRunning }) }),
     ...invoiceRoutes({ db }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),

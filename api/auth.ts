@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Db } from '../db/knex';
 import { findSystemAccountByClientId, principalForToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
 import { findUserByEmail } from '../db/stores/users';
+import type { Account } from '../db/stores/accounts';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from '../lib/secrets';
 import { ApiError } from './errors';
 
@@ -55,4 +56,10 @@ export function assertVisible<T extends { account_id: string | null }>(principal
   const scope = accountScope(principal);
   if (!row || (scope && row.account_id !== scope)) throw new ApiError(404, 'not_found', `${what} was not found`);
   return row;
+}
+
+/** New business (an order, a case) needs an account that is neither blocked (L9) nor restricted or erased (L8). */
+export function assertMayDoBusiness(account: Pick<Account, 'blocked_at' | 'restricted_at'>): void {
+  if (account.blocked_at) throw new ApiError(403, 'account_blocked', 'This account is blocked (L9); contact customer service');
+  if (account.restricted_at) throw new ApiError(409, 'processing_restricted', 'Processing of this account’s data is restricted (L8); lift the restriction to order again');
 }

@@ -23,6 +23,15 @@ export function workflowGateway(client: Client, taskQueue: string) {
   };
 
   return {
+    /** Whether the workflow exists and still runs (L8 waits for a person's open business). */
+    async isRunning(workflowId: string): Promise<boolean> {
+      try {
+        return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
     async start<A extends unknown[]>(workflowType: string, workflowId: string, args: A): Promise<void> {
       try {
         // Rejected also after the first run has closed: a business object is started once.

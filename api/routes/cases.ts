@@ -29,7 +29,7 @@ import type { Config } from '../../lib/config';
 import type { CaseInput, SplitPart } from '../../workflows/case';
 import type { ComplaintInput } from '../../workflows/complaint';
 import { workflowIds } from '../../workflows/ids';
-import { accountScope, assertVisible } from '../auth';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
 import { ApiError } from '../errors';
 import type { WorkflowGateway } from '../temporal';
 import { defineRoute, paging } from '../route';
@@ -114,7 +114,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         const account = (await getAccount(deps.db, principal.accountId!))!;
         const now = new Date();
         const orderTime = orderTimeOf(now);
-        if (account.blocked_at) throw new ApiError(403, 'account_blocked', 'This account is blocked (L9); contact customer service');
+        assertMayDoBusiness(account);
         if (!body.acceptTerms) throw new ApiError(422, 'terms_not_accepted', 'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true');
         if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
           throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');

@@ -24,7 +24,7 @@ import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
 import type { Config } from '../../lib/config';
 import { workflowIds } from '../../workflows/ids';
 import type { DeliveryTyp, OrderInput } from '../../workflows/order';
-import { accountScope, assertVisible } from '../auth';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
 import { ApiError, notFound } from '../errors';
 import type { WorkflowGateway } from '../temporal';
 import { defineRoute, paging } from '../route';
@@ -148,6 +148,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
       successStatus: 201,
       handler: async ({ body, principal }) => {
         const { product, area, fee, account, framework } = await price(principal, body);
+        assertMayDoBusiness(account);
         const id = crypto.randomUUID();
         const placedAt = new Date();
         await insertOrder(

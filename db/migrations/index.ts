@@ -7,6 +7,7 @@ import * as subscriptions from './005_order_subscriptions';
 import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
+import * as personalData from './012_personal_data';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '009_settlement_input_versions': settlementInputVersions,
   '010_case_files': caseFiles,
   '011_case_price_list': casePriceList,
+  '012_personal_data': personalData,
 };

@@ -9,6 +9,11 @@ export interface Account {
   email: string;
   language: 'sv' | 'en';
   blocked_at: Date | null;
+  /** L8: the person restricted processing: data kept, no new business. */
+  restricted_at: Date | null;
+  restriction_reason: string | null;
+  /** L8: the person's data was erased (the account anonymised). */
+  erased_at: Date | null;
   created_at: Date;
 }
 

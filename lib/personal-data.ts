@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex';
+import { appendAudit, type AuditEntry } from '../db/stores/audit';
+import { anonymiseAccount, businessOf, personalDataOf } from '../db/stores/personal-data';
+import { workflowIds } from '../workflows/ids';
+import { hashSecret, randomToken } from './secrets';
+
+/**
+ * L8: the person behind an account may see, correct, restrict and erase what is stored about
+ * them. Restriction keeps the data but takes no new business (no orders, no cases); erasure
+ * anonymises the account once no business is open and nothing is owed (README, Decisions).
+ */
+export const correctionSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().optional(),
+    language: z.enum(['sv', 'en']).optional(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'give at least one of name, email, language' });
+
+export class PersonalDataRefused extends Error {
+  constructor(readonly code: 'open_business' | 'debts_unpaid' | 'erased', message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+
+export function createPersonalData(deps: { db: Db; isRunning: (workflowId: string) => Promise<boolean> }) {
+  const { db } = deps;
+  const audit = (actor: Actor, accountId: string, action: string, details?: Record<string, unknown>) =>
+    appendAudit(db, { ...actor, action: `personal_data.${action}`, objectType: 'account', objectId: accountId, details });
+
+  return {
+    /** Everything stored about the person, as one document (the right of access). */
+    async export(accountId: string, actor: Actor) {
+      const data = await personalDataOf(db, accountId);
+      await audit(actor, accountId, 'exported');
+      return { exportedAt: new Date().toISOString(), ...data };
+    },
+
+    async correct(accountId: string, changes: z.infer<typeof correctionSchema>, actor: Actor) {
+      const c = correctionSchema.parse(changes);
+      await db('accounts').where({ id: accountId }).update(c);
+      await audit(actor, accountId, 'corrected', { fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined) });
+      return db('accounts').where({ id: accountId }).first();
+    },
+
+    async restrict(accountId: string, reason: string, actor: Actor) {
+      await db('accounts').where({ id: accountId }).update({ restricted_at: db.fn.now(), restriction_reason: reason });
+      await audit(actor, accountId, 'restricted', { reason });
+    },
+
+    async liftRestriction(accountId: string, actor: Actor) {
+      const account = await db('accounts').where({ id: accountId }).first();
+      if (account?.erased_at) throw new PersonalDataRefused('erased', 'The account was erased; there is nothing to lift');
+      await db('accounts').where({ id: accountId }).update({ restricted_at: null, restriction_reason: null });
+      await audit(actor, accountId, 'restriction_lifted');
+    },
+
+    /**
+     * Refused while an order or case still runs (its e-mails and deliveries need the person)
+     * or an invoice is unpaid (a legal claim); the refusal names them.
+     */
+    async erase(accountId: string, actor: Actor) {
+      const business = await businessOf(db, accountId);
+      const running = [];
+      for (const id of business.orders) if (await deps.isRunning(workflowIds.geodataOrder(id))) running.push(`order ${id}`);
+      for (const lk of business.cases) if (await deps.isRunning(workflowIds.locateCase(lk))) running.push(`case ${lk}`);
+      if (running.length > 0) throw new PersonalDataRefused('open_business', `Erasure waits until this business is finished: ${running.join(', ')}`, { open: running });
+      if (business.unpaidInvoices.length > 0) {
+        throw new PersonalDataRefused('debts_unpaid', `Erasure waits until these invoices are paid: ${business.unpaidInvoices.join(', ')}`, { invoices: business.unpaidInvoices });
+      }
+      await anonymiseAccount(db, accountId, await hashSecret(randomToken()));
+      await audit(actor, accountId, 'erased');
+      return { erased: true, kept: 'cases, orders, agreements and invoices, pointing to the anonymised account (bookkeeping and the record of answers require them)' };
+    },
+  };
+}
+
+export type PersonalData = ReturnType<typeof createPersonalData>;
