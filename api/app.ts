@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: deps.directory }),
-    ...invoiceRoutes({ db }),
+    ...invoiceRoutes({ db, workflows: deps.workflows }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

@@ -4,6 +4,7 @@ import * as orders from './002_orders';
 import * as cases from './003_cases';
 import * as settlement from './004_settlement';
 import * as subscriptions from './005_order_subscriptions';
+import * as subscriptionTerms from './006_subscription_terms';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -11,4 +12,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '003_cases': cases,
   '004_settlement': settlement,
   '005_order_subscriptions': subscriptions,
+  '006_subscription_terms': subscriptionTerms,
 };
