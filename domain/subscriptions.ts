@@ -21,10 +21,13 @@ export const RENEWAL_NOTICE_DAYS = 30;
 export const REMINDER_DAYS_AFTER_DUE = 7;
 export const SUSPENSION_DAYS_AFTER_DUE = 30;
 
-/** The same UTC clock time `months` calendar months later (a term is 12 of them). */
+/** The same UTC clock time `months` calendar months later (a term is 12 of them); the 31st falls back to a shorter month's last day. */
 export function addMonths(instant: number, months: number): number {
   const d = new Date(instant);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(Math.min(day, new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()));
   return d.getTime();
 }
 
