@@ -25,7 +25,7 @@ export interface SubscriptionState {
   current: { deliveryId: string; typ: DeliveryTyp } | null;
   deliveries: number;
   cancelledBy: string | null;
-  terminated: { by: string; reason: string } | null;
+  terminated: { by: string; reason: string; at: number } | null;
   /** Dunning: annual invoices not paid yet. */
   unpaid: UnpaidInvoice[];
 }
@@ -80,6 +80,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
       order_id: orderId, status: dbStatus(), term: state.term, term_start: state.termStart, term_end: state.termEnd, cancelled_by: state.cancelledBy,
       terminated_by: state.terminated?.by ?? null, terminated_reason: state.terminated?.reason ?? null,
       last_delivery_id: state.lastSuccessful?.deliveryId ?? null, last_data_version: state.lastSuccessful?.version ?? null, unpaid_invoices: [...state.unpaid],
+      agreement_valid_to: state.terminated ? stockholmDate(state.terminated.at) : endDate(),
     };
     return record(() => acts.recordSubscription(snapshot));
   };
@@ -161,7 +162,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     terminateSubscriptionUpdate,
     async ({ by, reason }) => {
       state.status = 'terminated';
-      state.terminated = { by, reason };
+      state.terminated = { by, reason, at: Date.now() };
       wake();
       await save();
       await mail('subscription-terminated', 'terminated', { reason });

@@ -16,12 +16,21 @@ export interface SubscriptionRow {
   updated_at: Date;
 }
 
-export type SubscriptionSnapshot = Omit<SubscriptionRow, 'updated_at' | 'term_start' | 'term_end'> & { term_start: number; term_end: number };
+export type SubscriptionSnapshot = Omit<SubscriptionRow, 'updated_at' | 'term_start' | 'term_end'> & {
+  term_start: number;
+  term_end: number;
+  /** G4, G8: the end-use agreement lasts as long as the subscription. */
+  agreement_valid_to: string;
+};
 
 /** The workflow's state as of now; the workflow records its snapshots one after another, so the last one wins. */
-export async function saveSubscription(db: Db, s: SubscriptionSnapshot): Promise<void> {
+export async function saveSubscription(db: Db, snapshot: SubscriptionSnapshot): Promise<void> {
+  const { agreement_valid_to, ...s } = snapshot;
   const row = { ...s, term_start: new Date(s.term_start), term_end: new Date(s.term_end), unpaid_invoices: JSON.stringify(s.unpaid_invoices), updated_at: db.fn.now() };
-  await db('subscriptions').insert(row).onConflict('order_id').merge();
+  await db.transaction(async (trx) => {
+    await trx('subscriptions').insert(row).onConflict('order_id').merge();
+    await trx('agreements').where({ order_id: s.order_id }).update({ valid_to: agreement_valid_to });
+  });
 }
 
 export async function getSubscription(db: Db, orderId: string): Promise<SubscriptionRow | undefined> {

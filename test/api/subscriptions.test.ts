@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import { sampleFeatures, type SampleFeature } from '../../activities/production';
 import { upsertDelivery } from '../../db/stores/orders';
+import { stockholmDate } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
 import { createDirectory } from '../../lib/directory';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
@@ -171,6 +172,8 @@ describe('G8: the subscription through the API', () => {
     const terminated = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/terminate`, { token: token.admin, body: { reason: 'Unpaid since last year' } });
     expect(terminated.status).toBe(200);
     await expect.poll(async () => (await order(id)).subscriptionState.status).toBe('terminated');
+    // G4: the end-use agreement ends with the subscription.
+    expect((await office.db('agreements').where({ order_id: id }).first()).valid_to).toBe(stockholmDate(new Date()));
     const refused = await leverans(id, 'FORANDRING');
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('subscription_ended');

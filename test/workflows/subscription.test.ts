@@ -186,7 +186,7 @@ describe('G8: cancellation and termination', () => {
     await expect.poll(() => finished(id)).toBe(1);
     await skipTo((await env.currentTimeMs()) + 40 * DAY);
     const terminated = await handle.executeUpdate<SubscriptionState, [unknown]>('terminateSubscription', { args: [{ by: 'admin', reason: 'Breach of the end-use terms' }] });
-    expect(terminated).toMatchObject({ status: 'terminated', terminated: { by: 'admin', reason: 'Breach of the end-use terms' } });
+    expect(terminated).toMatchObject({ status: 'terminated', terminated: { by: 'admin', reason: 'Breach of the end-use terms', at: expect.any(Number) } });
     expect(await handle.result()).toMatchObject({ status: 'terminated' });
     expect(await row(id)).toMatchObject({ status: 'terminated', terminated_by: 'admin', terminated_reason: 'Breach of the end-use terms' });
     const mail = await database.db('outbox').where({ idempotency_key: `${id}:terminated` }).first();
