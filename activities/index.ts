@@ -12,6 +12,7 @@ import { createInvoiceActivities } from './invoices';
 import { createOrderActivities } from './orders';
 import { sampleProducer } from './production';
 import { createSettlementActivities } from './settlements';
+import { createSubscriptionActivities } from './subscriptions';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
 
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir) }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
+    ...createSubscriptionActivities({ db: deps.db }),
   };
 }
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/knex';
-import { addDeliveryFiles, createAgreement, deliveryLink, getOrder, setOrderShipment, setOrderStatus, upsertDelivery } from '../db/stores/orders';
+import { addDeliveryFiles, createAgreement, deliveryInProgress, deliveryLink, getOrder, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
 import { subscriptionEnd } from '../domain/orders';
 import type { DeliveryStore } from '../lib/delivery-store';
@@ -11,6 +11,11 @@ import type { Producer, ProductionRequest } from './production';
 export const TERMS_VERSION = 'Kartkontor slutanvändarvillkor 2026:1';
 
 export function createOrderActivities(deps: { db: Db; producer: Producer; store: DeliveryStore }) {
+  const open = async (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>): Promise<string | null> => {
+    const delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status' | 'since_version'> = { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE', since_version: request.sinceVersion };
+    if (await upsertDelivery(deps.db, delivery)) return null;
+    return (await deliveryInProgress(deps.db, request.orderId))?.id ?? request.deliveryId;
+  };
   return {
     async recordOrderStatus(orderId: string, status: string, reason: string | null, by: string | null): Promise<void> {
       await setOrderStatus(deps.db, orderId, status, reason, by);
@@ -28,10 +33,11 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       return agreement.id;
     },
 
-    /** Produces and stores a delivery package (G7, G10); heartbeats so a stuck production is noticed. */
-    async produceDelivery(request: ProductionRequest): Promise<{ files: number; bytes: number }> {
-      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE' });
-      const files = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
+    /** Produces and stores a delivery package (G7, G10) and records its data version; heartbeats so a stuck production is noticed. */
+    async produceDelivery(request: ProductionRequest): Promise<{ files: number; bytes: number; version: number }> {
+      const running = await open(request);
+      if (running) throw ApplicationFailure.nonRetryable(`Delivery ${running} on order ${request.orderId} is still in progress`, 'delivery_in_progress');
+      const { files, version } = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
       let bytes = 0;
       const stored = [];
       for (const f of files) {
@@ -40,8 +46,8 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
         stored.push({ delivery_id: request.deliveryId, name: f.name, type: f.type, length: f.data.length, storage_key: key });
       }
       await addDeliveryFiles(deps.db, stored);
-      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'LYCKAD' });
-      return { files: files.length, bytes };
+      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'LYCKAD', data_version: version });
+      return { files: files.length, bytes, version };
     },
 
     /** G7: the expiring link of a download delivery's e-mail; once per delivery. */
@@ -50,10 +56,11 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       return { token: link.token, expiresAt: new Date(link.expires_at).getTime() };
     },
 
-    /** G8, G10: a new delivery on a subscription exists (PÅGÅENDE) from the moment it is asked for. */
-    async openDelivery(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
-      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE' });
-    },
+    /**
+     * G8, G10: a new delivery on a subscription exists (PÅGÅENDE) from the moment it is asked for.
+     * Answers null, or the id of another delivery in progress on the order (then nothing is opened).
+     */
+    openDelivery: (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>) => open(request),
 
     async markDeliveryFailed(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
       await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'MISSLYCKAD' });

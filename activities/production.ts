@@ -7,6 +7,10 @@ export interface ProductionRequest {
   productId: string;
   selection: Area;
   typ: 'BAS' | 'FORANDRING';
+  /** The instant the extract is taken at (the workflow's clock); it picks the data version. */
+  asOf: number;
+  /** FORANDRING: the data version of the previous successful delivery. */
+  sinceVersion: number | null;
 }
 
 export interface ProducedFile {
@@ -17,7 +21,8 @@ export interface ProducedFile {
 
 /** A production system: the built-in one below, or a real one plugged in behind the same call. */
 export interface Producer {
-  produce(request: ProductionRequest, progress: (note: string) => void): Promise<ProducedFile[]>;
+  /** The files and the data version they hold. */
+  produce(request: ProductionRequest, progress: (note: string) => void): Promise<{ files: ProducedFile[]; version: number }>;
 }
 
 /** Tables of the sample data per product, and the grid spacing (m) of their objects. */
@@ -28,35 +33,79 @@ const SAMPLE_TABLES: Record<string, { table: string; spacing: number }[]> = {
   hojddata: [{ table: 'hojdpunkter', spacing: 250 }],
 };
 
-/** Deterministic sample objects: one point on every grid node inside the selection. */
-function sampleFeatures(selection: Area, table: string, spacing: number) {
+/** The sample source publishes a new data version every second, so that demos and tests see changes. */
+export const SAMPLE_VERSION_MS = 1000;
+export const sampleVersion = (asOf: number) => Math.floor(asOf / SAMPLE_VERSION_MS);
+
+/** FNV-1a: a small stable hash, so every version of the sample data is the same on every machine. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+export interface SampleFeature {
+  type: 'Feature';
+  id: string;
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: Record<string, string | number>;
+}
+
+const CLASSES = ['A', 'B', 'C', 'D'];
+
+/**
+ * The sample objects of a table at a data version: grid nodes inside the selection. In each
+ * version about one node in ten has no object, and an object's class changes every few
+ * versions, so versions differ by added, changed and removed objects.
+ */
+export function sampleFeatures(selection: Area, table: string, spacing: number, version: number): SampleFeature[] {
   const box = bbox(selection);
-  const features = [];
+  const features: SampleFeature[] = [];
   for (let e = Math.ceil(box.minE / spacing) * spacing; e <= box.maxE; e += spacing) {
     for (let n = Math.ceil(box.minN / spacing) * spacing; n <= box.maxN; n += spacing) {
-      if (containsPoint(selection, [e, n])) {
-        features.push({ type: 'Feature', id: `${table}.${e}.${n}`, geometry: { type: 'Point', coordinates: [e, n] }, properties: { objektidentitet: `${table}-${e}-${n}` } });
-      }
+      const key = `${table}.${e}.${n}`;
+      if (hash(`${key}@${version}`) % 10 === 0 || !containsPoint(selection, [e, n])) continue;
+      const klass = CLASSES[hash(`${key}/${Math.floor(version / 3)}`) % CLASSES.length]!;
+      features.push({ type: 'Feature', id: key, geometry: { type: 'Point', coordinates: [e, n] }, properties: { objektidentitet: `${table}-${e}-${n}`, klass } });
     }
   }
   return features;
 }
 
+/**
+ * FORANDRING: the objects added, changed or removed between two versions, each marked with
+ * `andring` (`tillkommen`, `andrad`, `borttagen`); a removed object keeps its last state.
+ */
+export function changedFeatures(before: SampleFeature[], after: SampleFeature[]): SampleFeature[] {
+  const old = new Map(before.map((f) => [f.id, f]));
+  const now = new Set(after.map((f) => f.id));
+  const changes: SampleFeature[] = [];
+  for (const f of after) {
+    const previous = old.get(f.id);
+    if (!previous) changes.push({ ...f, properties: { ...f.properties, andring: 'tillkommen' } });
+    else if (JSON.stringify(previous.properties) !== JSON.stringify(f.properties)) changes.push({ ...f, properties: { ...f.properties, andring: 'andrad' } });
+  }
+  for (const f of before) if (!now.has(f.id)) changes.push({ ...f, properties: { ...f.properties, andring: 'borttagen' } });
+  return changes;
+}
+
 const crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } };
 
 /**
- * The built-in producer: cuts the sample data to the selection and packs one ZIP with a
- * GeoJSON file per table and `uttag.json` (G10): one feature per data file, with its
- * `filnamn` and `statistik` (table name and number of objects).
+ * The built-in producer: cuts the sample data at the version of `asOf` to the selection and
+ * packs one ZIP with a GeoJSON file per table and `uttag.json` (G10): one feature per data
+ * file, with its `filnamn` and `statistik` (table name and number of objects in the file).
  */
 export const sampleProducer: Producer = {
   async produce(request, progress) {
+    const version = sampleVersion(request.asOf);
+    if (request.typ === 'FORANDRING' && request.sinceVersion === null) throw new RangeError('a change extract needs the version of the previous delivery');
     const tables = SAMPLE_TABLES[request.productId] ?? [];
     const zip = new yazl.ZipFile();
     const manifest = [];
     for (const { table, spacing } of tables) {
-      // The sample data never changes, so a change extract (FORANDRING) has no objects.
-      const features = request.typ === 'BAS' ? sampleFeatures(request.selection, table, spacing) : [];
+      const current = sampleFeatures(request.selection, table, spacing, version);
+      const features = request.typ === 'BAS' ? current : changedFeatures(sampleFeatures(request.selection, table, spacing, request.sinceVersion!), current);
       const filnamn = `${table}.geojson`;
       zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features })), filnamn, { mtime: new Date(0) });
       manifest.push({ type: 'Feature', geometry: request.selection, properties: { filnamn, statistik: [{ tabellnamn: table, antalObjekt: features.length }] } });
@@ -66,6 +115,6 @@ export const sampleProducer: Producer = {
     zip.end();
     const chunks: Buffer[] = [];
     for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-    return [{ name: `leverans-${request.deliveryId}.zip`, type: 'application/zip', data: Buffer.concat(chunks) }];
+    return { files: [{ name: `leverans-${request.deliveryId}.zip`, type: 'application/zip', data: Buffer.concat(chunks) }], version };
   },
 };

@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps) {
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: deps.directory }),
     ...personalDataRoutes({ personalData: createPersonalData({ db, isRunning: deps.workflows.isRunning }) }),
-    ...invoiceRoutes({ db }),
+    ...invoiceRoutes({ db, workflows: deps.workflows }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

@@ -51,6 +51,16 @@ export function workflowGateway(client: Client, taskQueue: string) {
         throw toApiError(err, workflowId);
       }
     },
+    /** Signals a running workflow; answers false when it has closed (nothing left to tell). */
+    async signal(workflowId: string, signalName: string, arg: unknown): Promise<boolean> {
+      try {
+        await client.workflow.getHandle(workflowId).signal(signalName, arg);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
     async query<R>(workflowId: string, queryName: string): Promise<R> {
       try {
         return await client.workflow.getHandle(workflowId).query<R>(queryName);

@@ -9,6 +9,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
 
+/** PostgreSQL's SQLSTATE for a unique violation. */
+export const UNIQUE_VIOLATION = '23505';
+
 export function createDb(url: string, pool = { min: 0, max: 10 }): Db {
   return knex({ client: 'pg', connection: url, pool, migrations: { migrationSource: migrationSource() } });
 }

@@ -6,6 +6,8 @@ export const workflowIds = {
   /** L7: a complaint on a case. */
   caseComplaint: (complaintId: string) => `complaint-${complaintId}`,
   geodataOrder: (orderId: string) => `order-${orderId}`,
+  /** G8: a subscription order's terms, invoices and deliveries once approved. */
+  subscription: (orderId: string) => `subscription-${orderId}`,
   settlement: (year: number) => `settlement-${year}`,
   /** The Schedule that starts each January's settlement of the previous year. */
   yearlySettlementSchedule: 'settlement-yearly',

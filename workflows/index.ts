@@ -4,4 +4,5 @@ export { locateCase } from './case';
 export { caseComplaint } from './complaint';
 export { geodataOrder } from './order';
 export { settlement, yearlySettlement } from './settlement';
+export { subscription } from './subscription';
 export { welcomeUser } from './welcome-user';

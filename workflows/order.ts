@@ -1,10 +1,13 @@
-import { ActivityFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, uuid4, allHandlersFinished } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { OrderFee } from '../domain/orders';
+import type { DeliveryInterval } from '../domain/subscriptions';
 import { acts } from './activities';
+import { customerMail, deliverOnce, inSequence, type DeliveryContext } from './delivery';
+import { workflowIds } from './ids';
 import { refusal } from './refusal';
+import type { subscription } from './subscription';
 
 export interface OrderInput {
   orderId: string;
@@ -17,8 +20,10 @@ export interface OrderInput {
   deliveryMethod: 'download' | 'physical_media';
   /** G5: the framework agreement whose scope covers the order, if any. */
   frameworkAgreementId: string | null;
-  /** G8: new extracts may be asked for during a year after the first delivery. */
+  /** G8: approval starts the subscription's own workflow, which takes it from there. */
   subscription: boolean;
+  /** G8: a fixed-interval subscription's interval, if any. */
+  deliveryInterval?: DeliveryInterval | null;
   placedAt: number;
   publicUrl: string;
   /** G7: how long the delivery e-mail's link opens the files. */
@@ -40,16 +45,6 @@ export const rejectOrderUpdate = defineUpdate<OrderState, [{ by: string; reason:
 export const cancelOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('cancel');
 export const retryDeliveryUpdate = defineUpdate<OrderState, [{ by: string }]>('retryDelivery');
 export const recordShipmentUpdate = defineUpdate<OrderState, [{ by: string; carrier: string; trackingNumber: string }]>('recordShipment');
-export type DeliveryTyp = 'BAS' | 'FORANDRING';
-/** G8, G10: a new delivery on a subscription; answers the new delivery's id once it exists. */
-export const startDeliveryUpdate = defineUpdate<{ deliveryId: string }, [{ by: string; typ: DeliveryTyp }]>('startDelivery');
-
-/** Production may take long; it heartbeats, and gives up after a few attempts so a handler can look. */
-const production = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
-});
 
 /** A handler is reminded after one working day of waiting, a supervisor alerted after three. */
 export const APPROVAL_REMINDER_WORKING_DAYS = 1;
@@ -75,22 +70,13 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   let decision = null as 'approved' | 'rejected' | 'cancelled' | null;
   let decisionDone = false;
   const decided = () => decision !== null;
-  const mail = (template: string, suffix: string, data: Record<string, unknown> = {}) =>
-    acts.sendEmail({
-      key: `${orderId}:${suffix}`,
-      template,
-      locale: input.customer.language,
-      to: input.customer.email,
-      accountId: input.accountId,
-      data: { orderId, name: input.customer.name, product: input.product.name, fee: input.fee.display.amount, includesVat: input.fee.display.includesVat, orderUrl: `${input.publicUrl}/api/v1/orders/${orderId}`, ...data },
-    });
+  const mail = customerMail(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
   // Transitions are recorded one after another, in the order they happen.
-  let recorded = Promise.resolve();
+  const record = inSequence();
   const setStatus = (status: OrderStatus, by: string | null, reason: string | null = null) => {
     state.status = status;
     state.reason = reason;
-    recorded = recorded.then(() => acts.recordOrderStatus(orderId, status, reason, by));
-    return recorded;
+    return record(() => acts.recordOrderStatus(orderId, status, reason, by));
   };
   const decide = async (status: NonNullable<typeof decision>, effects: () => Promise<void>): Promise<OrderState> => {
     decision = status;
@@ -102,15 +88,15 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   const approve = (by: string) => decide('approved', async () => {
     // G4 (G5: not under a framework agreement; G1: open data needs no end-use agreement).
     if (!input.product.openData && !input.frameworkAgreementId) state.agreementId = await acts.concludeAgreement(orderId, by);
-    const lines = input.fee.lines.filter((l) => l.net.minor > 0);
-    if (lines.length > 0) {
-      const what = { area: `${(input.fee.areaM2 / 1e6).toFixed(3)} km²`, annual_subscription: input.customer.language === 'sv' ? 'årsabonnemang' : 'annual subscription' };
+    // G8: a subscription's annual fee is invoiced by its own workflow at the start of each term.
+    const area = input.fee.lines.find((l) => l.kind === 'area' && l.net.minor > 0);
+    if (area) {
       await acts.bookInvoice({
         idempotencyKey: `${orderId}:invoice`,
         accountId: input.accountId,
         currency: 'SEK',
         reference: orderId,
-        lines: lines.map((l) => ({ description: `${input.product.name}, ${what[l.kind]} (${orderId})`, quantity: 1, unitPrice: l.net })),
+        lines: [{ description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`, quantity: 1, unitPrice: area.net }],
       });
     }
     await setStatus('approved', by);
@@ -157,54 +143,17 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     { validator: (_shipment: unknown) => { if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered') throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`); } },
   );
 
-  /** Produces one delivery (G7, G10); after a final failure it waits for a handler's retry under a new delivery id. */
-  const deliver = async (firstDeliveryId: string, typ: DeliveryTyp) => {
-    let deliveryId = firstDeliveryId;
-    for (; ; deliveryId = uuid4()) {
+  const delivery: DeliveryContext = { ...input, mail, setStatus: (status, reason) => setStatus(status, 'system', reason) };
+  /** Produces the order's delivery; after a final failure it waits for a handler's retry under a new delivery id. */
+  const deliver = async () => {
+    for (;;) {
+      const deliveryId = uuid4();
       state.deliveryId = deliveryId;
-      await setStatus('in_production', 'system');
-      try {
-        await production.produceDelivery({ orderId, deliveryId, productId: input.product.id, selection: input.selection, typ });
-        break;
-      } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
-        await acts.markDeliveryFailed({ orderId, deliveryId, typ });
-        await setStatus('failed', 'system', 'production failed');
-        await acts.emailStaff({ key: `${orderId}:production-failed-${deliveryId}`, role: 'handler', template: 'order-production-failed', data: { orderId } });
-        await mail('order-failed', `failed-${deliveryId}`);
-        retryRequested = false;
-        await condition(() => retryRequested);
-      }
+      if ((await deliverOnce(delivery, { deliveryId, typ: 'BAS', sinceVersion: null })) !== null) return;
+      retryRequested = false;
+      await condition(() => retryRequested);
     }
-    await setStatus('delivered', 'system');
-    if (input.deliveryMethod === 'physical_media') return mail('order-produced', `delivered-${deliveryId}`);
-    const link = await acts.createDeliveryLink({ orderId, deliveryId, expiresAt: Date.now() + input.deliveryLinkTtlHours * 3_600_000 });
-    const expires = zonedParts(new Date(link.expiresAt), 'Europe/Stockholm');
-    await mail('order-delivered', `delivered-${deliveryId}`, {
-      linkUrl: `${input.publicUrl}/api/v1/delivery-links/${link.token}`,
-      expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
-      filesUrl: `${input.publicUrl}/download/${orderId}/files`,
-    });
   };
-
-  // A requested delivery is produced once its row exists, so production never overtakes it.
-  let requested: { deliveryId: string; typ: DeliveryTyp; opened: boolean } | null = null;
-  setHandler(
-    startDeliveryUpdate,
-    async ({ typ }) => {
-      const request = { deliveryId: uuid4(), typ, opened: false };
-      requested = request;
-      await acts.openDelivery({ orderId, deliveryId: request.deliveryId, typ });
-      request.opened = true;
-      return { deliveryId: request.deliveryId };
-    },
-    {
-      validator: (_request: { by: string; typ: DeliveryTyp }) => {
-        if (!input.subscription) throw refusal(409, 'not_a_subscription', `Order ${orderId} is not a subscription; new deliveries can only be started on a subscription (G8)`);
-        if (state.status !== 'delivered' || requested !== null) throw refusal(409, 'delivery_in_progress', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; a new delivery can be started once the current one is delivered`);
-      },
-    },
-  );
 
   await mail('order-confirmation', 'confirmation', { needsApproval });
   if (!needsApproval) {
@@ -222,19 +171,20 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   }
   await condition(() => decisionDone);
 
-  if (decision === 'approved') {
-    // G8: a subscription runs a year from its approval, as its agreement does.
-    const end = new Date(Date.now());
-    end.setUTCFullYear(end.getUTCFullYear() + 1);
-    const endsAt = end.getTime();
-    await deliver(uuid4(), 'BAS');
+  if (decision === 'approved' && input.subscription) {
+    // G8: the subscription lives on in its own workflow (terms, invoices, deliveries) after this one ends.
+    await startChild<typeof subscription>('subscription', {
+      workflowId: workflowIds.subscription(orderId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{
+        orderId, accountId: input.accountId, customer: input.customer, product: input.product, selection: input.selection, publicUrl: input.publicUrl,
+        deliveryLinkTtlHours: input.deliveryLinkTtlHours, interval: input.deliveryInterval ?? null,
+        annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net, state: null,
+      }],
+    });
+  } else if (decision === 'approved') {
+    await deliver();
     if (input.deliveryMethod === 'physical_media') await condition(() => state.status === 'shipped');
-    // G8: new extracts on request until the year is over.
-    while (input.subscription && (await condition(() => requested?.opened === true, Math.max(1, endsAt - Date.now())))) {
-      const { deliveryId, typ } = requested!;
-      requested = null;
-      await deliver(deliveryId, typ);
-    }
   }
   await condition(allHandlersFinished);
   return state;

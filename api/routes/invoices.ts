@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Db } from '../../db/knex';
 import { appendAudit } from '../../db/stores/audit';
 import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from '../../db/stores/invoices';
+import { subscriptionOfInvoice } from '../../db/stores/subscriptions';
+import { workflowIds } from '../../workflows/ids';
+import type { WorkflowGateway } from '../temporal';
 import { accountScope, assertVisible } from '../auth';
 import { conflict, notFound } from '../errors';
 import { defineRoute, paging } from '../route';
@@ -37,7 +40,7 @@ function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
 
 const idParams = z.object({ id: z.uuid() });
 
-export function invoiceRoutes(deps: { db: Db }) {
+export function invoiceRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
   return [
     defineRoute({
       method: 'get',
@@ -64,7 +67,7 @@ export function invoiceRoutes(deps: { db: Db }) {
       method: 'post',
       path: '/api/v1/invoices/:id/paid',
       tag: 'invoices',
-      summary: 'Finance marks an invoice paid',
+      summary: 'Finance marks an invoice paid; a suspended subscription (G8) takes new extracts again',
       auth: ['finance'],
       params: idParams,
       handler: async ({ params, principal, req }) => {
@@ -72,6 +75,8 @@ export function invoiceRoutes(deps: { db: Db }) {
         if (!invoice) throw notFound('The invoice');
         if (!(await markInvoicePaid(deps.db, params.id, new Date()))) throw conflict('already_paid', `Invoice ${invoice.number} is already paid`);
         await appendAudit(deps.db, { ...auditActor(principal, req), action: 'invoice.paid', objectType: 'invoice', objectId: params.id });
+        const orderId = await subscriptionOfInvoice(deps.db, params.id);
+        if (orderId) await deps.workflows.signal(workflowIds.subscription(orderId), 'invoicePaid', { invoiceId: params.id });
         return { body: present((await getInvoice(deps.db, params.id))!) };
       },
     }),

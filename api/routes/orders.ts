@@ -21,9 +21,12 @@ import {
 import { stockholmDate } from '../../domain/calendar';
 import { toSvgPath, validateArea } from '../../domain/geometry';
 import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
+import { DELIVERY_INTERVALS } from '../../domain/subscriptions';
+import { getSubscription, subscriptionRuns, type SubscriptionRow } from '../../db/stores/subscriptions';
 import type { Config } from '../../lib/config';
 import { workflowIds } from '../../workflows/ids';
-import type { DeliveryTyp, OrderInput } from '../../workflows/order';
+import type { DeliveryTyp } from '../../workflows/delivery';
+import type { OrderInput } from '../../workflows/order';
 import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
 import { ApiError, notFound } from '../errors';
 import type { WorkflowGateway } from '../temporal';
@@ -35,8 +38,10 @@ const orderRequest = z.object({
   deliveryMethod: z.enum(['download', 'physical_media']).default('download'),
   selection: z.unknown(),
   permittedUse: z.string().min(1).max(500).default('internal use within the organisation'),
-  /** G8: subscribe, for new extracts during a year at the annual fee. */
+  /** G8: subscribe, for new extracts at the annual fee, renewed yearly until cancelled. */
   subscription: z.boolean().default(false),
+  /** G8: a subscription may also deliver by itself at a fixed interval. */
+  deliveryInterval: z.enum(DELIVERY_INTERVALS).optional(),
 });
 const idParams = z.object({ id: z.uuid() });
 
@@ -52,6 +57,7 @@ export const presentOrder = (o: OrderRow) => ({
   areaM2: o.area_m2,
   priceListVersion: o.price_list_version,
   subscription: o.subscription,
+  deliveryInterval: o.delivery_interval,
   fee: { lines: o.fee.lines, net: o.fee.net, vat: o.fee.vat, total: o.fee.total, minimumApplied: o.fee.minimumApplied },
   status: o.status,
   statusReason: o.status_reason,
@@ -60,12 +66,32 @@ export const presentOrder = (o: OrderRow) => ({
   updatedAt: o.updated_at,
 });
 
+const presentSubscription = (s: SubscriptionRow) => ({
+  status: s.status,
+  term: s.term,
+  termStart: s.term_start,
+  termEnd: s.term_end,
+  cancelledBy: s.cancelled_by,
+  terminatedReason: s.terminated_reason,
+  lastSuccessfulDelivery: s.last_delivery_id,
+  unpaidInvoices: s.unpaid_invoices,
+});
+
+/** The subscription workflow of a visible subscription order that has started (G8). */
+async function subscriptionOf(db: Db, principal: Principal, orderId: string) {
+  const order = assertVisible(principal, await getOrder(db, orderId), `Order ${orderId}`);
+  // Answered here, because an order that is not a subscription has no subscription workflow to ask.
+  if (!order.subscription) throw new ApiError(409, 'not_a_subscription', `Order ${orderId} is not a subscription (G8)`);
+  const subscription = await getSubscription(db, orderId);
+  if (!subscription) throw new ApiError(409, 'subscription_not_started', `The subscription on order ${orderId} starts when the order is approved`);
+  if (subscription.status === 'ended' || subscription.status === 'terminated') throw new ApiError(409, 'subscription_ended', `The subscription on order ${orderId} has ended`);
+  return workflowIds.subscription(orderId);
+}
+
 /** G8, G10: a new delivery on a subscription, answered as the delivery API shows deliveries. */
 export async function startDelivery(deps: { db: Db; workflows: WorkflowGateway }, principal: Principal, orderId: string, typ: DeliveryTyp) {
-  const order = assertVisible(principal, await getOrder(deps.db, orderId), `Order ${orderId}`);
-  // Answered here too, because an order that is not a subscription has no workflow left to ask.
-  if (!order.subscription) throw new ApiError(409, 'not_a_subscription', `Order ${orderId} is not a subscription; new deliveries can only be started on a subscription (G8)`);
-  const { deliveryId } = await deps.workflows.update<{ deliveryId: string }>(workflowIds.geodataOrder(orderId), 'startDelivery', { by: principal.id, typ });
+  const workflowId = await subscriptionOf(deps.db, principal, orderId);
+  const { deliveryId } = await deps.workflows.update<{ deliveryId: string }>(workflowId, 'startDelivery', { by: principal.id, typ });
   return presentDelivery((await getDelivery(deps.db, deliveryId))!);
 }
 
@@ -83,6 +109,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
     const version = priceOn(product.prices, today);
     if (!version) throw new ApiError(422, 'no_price', `${product.name_en} has no price valid on ${today}`);
     if (body.subscription && !version.annualFee) throw new ApiError(422, 'not_subscribable', `${product.name_en} cannot be subscribed to`);
+    if (body.deliveryInterval && !body.subscription) throw new ApiError(422, 'interval_needs_subscription', 'Deliveries at a fixed interval come with a subscription (G8)');
     if (body.subscription && body.deliveryMethod !== 'download') throw new ApiError(422, 'subscription_needs_download', 'A subscription delivers its extracts for download (G8), not on physical media');
     const account = (await getAccount(deps.db, principal.accountId!))!;
     const fee = orderFee(version, area.areaM2, account.kind, body.subscription);
@@ -156,14 +183,14 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
           {
             id, account_id: account.id, user_id: principal.kind === 'user' ? principal.id : null, product_id: product.id, format: body.format,
             delivery_method: body.deliveryMethod, selection: area.geometry, area_m2: area.areaM2, price_list_version: fee.priceListVersion, fee,
-            framework_agreement_id: framework?.id ?? null, subscription: body.subscription, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
+            framework_agreement_id: framework?.id ?? null, subscription: body.subscription, delivery_interval: body.deliveryInterval ?? null, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
           },
           () =>
             deps.workflows.start<[OrderInput]>('geodataOrder', workflowIds.geodataOrder(id), [
               {
                 orderId: id, accountId: account.id, customer: { name: account.name, email: account.email, language: account.language },
                 product: { id: product.id, name: account.language === 'sv' ? product.name_sv : product.name_en, openData: product.open_data },
-                format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null, subscription: body.subscription,
+                format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null, subscription: body.subscription, deliveryInterval: body.deliveryInterval ?? null,
                 placedAt: placedAt.getTime(), publicUrl: deps.config.publicUrl, deliveryLinkTtlHours: deps.config.DELIVERY_LINK_TTL_HOURS,
               },
             ]),
@@ -193,7 +220,13 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
       handler: async ({ params, principal }) => {
         const order = await visibleOrder(principal, params.id);
         const deliveries = (await listDeliveries(deps.db, order.id)).map(presentDelivery);
-        return { body: { ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), deliveries, latestDelivery: deliveries.at(-1) ?? null } };
+        const subscription = await getSubscription(deps.db, order.id);
+        return {
+          body: {
+            ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), deliveries, latestDelivery: deliveries.at(-1) ?? null,
+            subscriptionState: subscription ? { ...presentSubscription(subscription), runs: await subscriptionRuns(deps.db, order.id) } : null,
+          },
+        };
       },
     }),
     defineRoute({
@@ -244,6 +277,25 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
       idempotent: true,
       successStatus: 201,
       handler: async ({ params, body, principal }) => ({ body: await startDelivery(deps, principal, params.id, body.typ) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/cancel-subscription',
+      tag: 'orders',
+      summary: 'Cancel a subscription: it ends when the paid term does, without refund, and is not renewed (G8)',
+      auth: ['customer', 'handler'],
+      params: idParams,
+      handler: async ({ params, principal }) => ({ body: await deps.workflows.update(await subscriptionOf(deps.db, principal, params.id), 'cancelSubscription', { by: principal.id }) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/orders/:id/terminate',
+      tag: 'orders',
+      summary: 'An admin ends a subscription at once, with a reason (G8)',
+      auth: ['admin'],
+      params: idParams,
+      body: z.object({ reason: z.string().trim().min(3).max(1000) }),
+      handler: async ({ params, body, principal }) => ({ body: await deps.workflows.update(await subscriptionOf(deps.db, principal, params.id), 'terminateSubscription', { by: principal.id, reason: body.reason }) }),
     }),
     defineRoute({
       method: 'post',

@@ -4,6 +4,7 @@ import * as orders from './002_orders';
 import * as cases from './003_cases';
 import * as settlement from './004_settlement';
 import * as subscriptions from './005_order_subscriptions';
+import * as subscriptionTerms from './006_subscription_terms';
 import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
@@ -15,6 +16,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '003_cases': cases,
   '004_settlement': settlement,
   '005_order_subscriptions': subscriptions,
+  '006_subscription_terms': subscriptionTerms,
   '009_settlement_input_versions': settlementInputVersions,
   '010_case_files': caseFiles,
   '011_case_price_list': casePriceList,

@@ -1,6 +1,6 @@
 import { dueDate, invoiceNumber, priceInvoice, type InvoiceLineInput } from '../../domain/invoice';
 import type { Currency } from '../../domain/money';
-import type { Db } from '../knex';
+import { UNIQUE_VIOLATION, type Db } from '../knex';
 
 export interface BookInvoice {
   /** The same key always yields the same invoice: a retried booking books once. */
@@ -44,8 +44,6 @@ export interface InvoiceLineRow {
   vat_minor: number;
   total_minor: number;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Books an invoice with the next number of its year's series (T5 due date, T2 VAT per line).

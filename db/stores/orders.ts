@@ -1,6 +1,7 @@
 import type { Area } from '../../domain/geometry';
 import type { OrderFee, PriceVersion } from '../../domain/orders';
-import type { Db } from '../knex';
+import type { DeliveryInterval } from '../../domain/subscriptions';
+import { UNIQUE_VIOLATION, type Db } from '../knex';
 
 export interface Product {
   id: string;
@@ -22,8 +23,10 @@ export interface OrderRow {
   price_list_version: string;
   fee: OrderFee;
   framework_agreement_id: string | null;
-  /** G8: a subscription gives the right to new extracts for a year. */
+  /** G8: a subscription gives the right to new extracts while its terms run. */
   subscription: boolean;
+  /** G8: a fixed-interval subscription's interval; null: extracts on request only. */
+  delivery_interval: DeliveryInterval | null;
   permitted_use: string;
   status: string;
   status_reason: string | null;
@@ -37,6 +40,9 @@ export interface DeliveryRow {
   order_id: string;
   typ: 'BAS' | 'FORANDRING';
   status: 'PÅGÅENDE' | 'LYCKAD' | 'MISSLYCKAD';
+  /** The data version the delivery holds; FORANDRING holds the changes since `since_version`. */
+  data_version: number | null;
+  since_version: number | null;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -136,11 +142,27 @@ export async function listAgreements(db: Db, accountId?: string) {
   return db('agreements').modify((q) => (accountId ? q.where({ account_id: accountId }) : q)).orderBy('created_at', 'desc');
 }
 
-export async function upsertDelivery(db: Db, delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status'>): Promise<void> {
-  await db('deliveries')
-    .insert(delivery)
-    .onConflict('id')
-    .merge({ status: delivery.status, finished_at: delivery.status === 'PÅGÅENDE' ? null : db.fn.now() });
+/**
+ * Creates or moves on a delivery. Returns false when the order already has another delivery
+ * in progress (the partial unique index of migration 006 refused it).
+ */
+export async function upsertDelivery(db: Db, delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status'> & Partial<Pick<DeliveryRow, 'data_version' | 'since_version'>>): Promise<boolean> {
+  try {
+    await db('deliveries')
+      .insert(delivery)
+      .onConflict('id')
+      .merge({ status: delivery.status, finished_at: delivery.status === 'PÅGÅENDE' ? null : db.fn.now(), ...(delivery.data_version !== undefined ? { data_version: delivery.data_version } : {}) });
+    return true;
+  } catch (err) {
+    const { code, constraint } = err as { code?: string; constraint?: string };
+    if (code === UNIQUE_VIOLATION && constraint === 'deliveries_one_in_progress') return false;
+    throw err;
+  }
+}
+
+/** The delivery in progress on an order, if any. */
+export async function deliveryInProgress(db: Db, orderId: string): Promise<DeliveryRow | undefined> {
+  return db('deliveries').where({ order_id: orderId, status: 'PÅGÅENDE' }).first();
 }
 
 export async function addDeliveryFiles(db: Db, files: Omit<DeliveryFileRow, 'updated_at'>[]): Promise<void> {

@@ -145,8 +145,11 @@ describe('a fee-based order from quote to delivery', () => {
       const data = JSON.parse(zip[feature.properties.filnamn]!.toString());
       expect(feature.properties.statistik).toEqual([{ tabellnamn: feature.properties.filnamn.replace('.geojson', ''), antalObjekt: data.features.length }]);
     }
-    // 2000 × 1500 m at a 100 m grid, edges included: 21 × 16 buildings
-    expect(JSON.parse(zip['byggnader.geojson']!.toString()).features).toHaveLength(336);
+    // 2000 × 1500 m at a 100 m grid, edges included: 21 × 16 nodes, about one in ten without a building in any version
+    const buildings = JSON.parse(zip['byggnader.geojson']!.toString()).features;
+    expect(buildings.length).toBeGreaterThan(270);
+    expect(buildings.length).toBeLessThan(336);
+    expect(buildings.every((f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates.every((c) => c % 100 === 0))).toBe(true);
 
     const part = await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}`, range: 'bytes=0-3' } });
     expect(part.status).toBe(206);
@@ -259,7 +262,9 @@ describe('G8, G10: a subscription', () => {
     const [file] = (await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: systemToken })).body;
     const zip = await readZip(Buffer.from(await (await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } })).arrayBuffer()));
     const uttag = JSON.parse(zip['uttag.json']!.toString());
-    expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: 0 }] }]);
+    const changes = JSON.parse(zip['byggnader.geojson']!.toString()).features;
+    expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: changes.length }] }]);
+    expect(changes.every((f: { properties: { andring: string } }) => ['tillkommen', 'andrad', 'borttagen'].includes(f.properties.andring))).toBe(true);
 
     // "My account": the customer starts a full extract; another account cannot.
     await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('delivered');

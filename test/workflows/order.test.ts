@@ -65,7 +65,7 @@ async function placeOrder(openData = false, frameworkAgreementId: string | null 
   };
   await insertOrder(
     database.db,
-    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: frameworkAgreementId, subscription, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
+    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: frameworkAgreementId, subscription, delivery_interval: null, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
     async () => { await env.client.workflow.start('geodataOrder', { workflowId: `order-${id}`, taskQueue, args: [input] }); },
   );
   return { id, placedAt, handle: env.client.workflow.getHandle(`order-${id}`) };
@@ -169,29 +169,15 @@ describe('production', () => {
 });
 
 describe('G8: subscriptions', () => {
-  it('a subscription delivers new extracts on request for a year, one at a time', async () => {
+  it('approval invoices the area fee and hands the subscription to its own workflow, which books the annual fee and delivers BAS', async () => {
     const { id, handle } = await placeOrder(false, null, true);
     await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
+    expect(await handle.result()).toMatchObject({ status: 'approved' });
     await expect.poll(() => status(id)).toBe('delivered');
-    const agreement = await database.db('agreements').where({ order_id: id }).first();
-    expect(agreement.valid_to).not.toBeNull();
-    const invoice = await database.db('invoices').where({ reference: id }).first();
-    expect(await database.db('invoice_lines').where({ invoice_id: invoice.id })).toHaveLength(2);
-
-    const { deliveryId } = await handle.executeUpdate<{ deliveryId: string }, [unknown]>('startDelivery', { args: [{ by: 'c', typ: 'FORANDRING' }] });
-    expect(await refusedWith(handle.executeUpdate('startDelivery', { args: [{ by: 'c', typ: 'BAS' }] }))).toEqual({ code: 'delivery_in_progress', status: 409 });
-    await expect.poll(async () => (await database.db('deliveries').where({ id: deliveryId }).first()).status).toBe('LYCKAD');
-    await expect.poll(() => status(id)).toBe('delivered');
-    expect((await database.db('deliveries').where({ order_id: id }).orderBy('created_at')).map((d) => d.typ)).toEqual(['BAS', 'FORANDRING']);
-
-    await env.sleep('366 days');
-    expect(await handle.result()).toMatchObject({ status: 'delivered', deliveryId });
-  });
-
-  it('an order that is not a subscription takes no new delivery', async () => {
-    const { id, handle } = await placeOrder();
-    await expect.poll(() => status(id)).toBe('awaiting_approval');
-    expect(await refusedWith(handle.executeUpdate('startDelivery', { args: [{ by: 'c', typ: 'BAS' }] }))).toEqual({ code: 'not_a_subscription', status: 409 });
-    await handle.executeUpdate('cancel', { args: [{ by: 'c' }] });
+    const invoices = await database.db('invoices').where({ reference: id }).orderBy('created_at');
+    expect(invoices.map((i) => i.idempotency_key)).toEqual([`${id}:invoice`, `${id}:term-1`]);
+    expect(invoices.map((i) => i.net_minor)).toEqual([25_000, 400_000]);
+    expect((await database.db('deliveries').where({ order_id: id })).map((d) => `${d.typ} ${d.status}`)).toEqual(['BAS LYCKAD']);
+    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
   });
 });

@@ -1,0 +1,22 @@
+import type { Db } from '../db/knex';
+import { getInvoice } from '../db/stores/invoices';
+import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from '../db/stores/subscriptions';
+
+/** The subscription workflow's mirror in PostgreSQL (G8), and what it asks about invoices. */
+export function createSubscriptionActivities(deps: { db: Db }) {
+  return {
+    async recordSubscription(snapshot: SubscriptionSnapshot): Promise<void> {
+      await saveSubscription(deps.db, snapshot);
+    },
+    async recordSubscriptionTerm(term: { orderId: string; term: number; startsAt: number; endsAt: number; invoiceId: string }): Promise<void> {
+      await saveSubscriptionTerm(deps.db, term);
+    },
+    async recordSubscriptionRun(run: SubscriptionRun): Promise<void> {
+      await saveSubscriptionRun(deps.db, run);
+    },
+    /** Dunning asks before it reminds or suspends, in case the payment's signal never arrived. */
+    async invoiceIsPaid(invoiceId: string): Promise<boolean> {
+      return (await getInvoice(deps.db, invoiceId))?.status === 'paid';
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { zonedParts } from '../domain/calendar';
+import type { Area } from '../domain/geometry';
+import { acts } from './activities';
+
+export type DeliveryTyp = 'BAS' | 'FORANDRING';
+
+/** Production may take long; it heartbeats, and gives up after a few attempts so a handler can look. */
+const production = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
+/** Whom an order's e-mails go to, and what every one of them names. */
+export interface OrderParty {
+  orderId: string;
+  accountId: string;
+  customer: { name: string; email: string; language: 'sv' | 'en' };
+  product: { id: string; name: string };
+  publicUrl: string;
+}
+
+export type Mail = (template: string, suffix: string, data?: Record<string, unknown>) => Promise<unknown>;
+
+/** E-mails to the order's customer, each once under `{orderId}:{suffix}`. */
+export function customerMail(party: OrderParty, common: Record<string, unknown> = {}): Mail {
+  const { orderId } = party;
+  return (template, suffix, data = {}) =>
+    acts.sendEmail({
+      key: `${orderId}:${suffix}`,
+      template,
+      locale: party.customer.language,
+      to: party.customer.email,
+      accountId: party.accountId,
+      data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
+    });
+}
+
+/** Runs recordings one after another, in the order they were asked for. */
+export function inSequence() {
+  let last = Promise.resolve();
+  return (record: () => Promise<void>) => (last = last.then(record));
+}
+
+export interface DeliveryContext extends OrderParty {
+  selection: Area;
+  deliveryMethod: 'download' | 'physical_media';
+  /** G7: how long the delivery e-mail's link opens the files. */
+  deliveryLinkTtlHours: number;
+  mail: Mail;
+  setStatus(status: 'in_production' | 'delivered' | 'failed', reason?: string): Promise<void>;
+}
+
+/**
+ * Produces one delivery and tells the customer (G7, G10). Answers the data version it holds,
+ * or null after the final failed attempt: the delivery is MISSLYCKAD, handlers are alerted
+ * and the customer is told. `finished` hears the outcome as soon as the delivery's row has its
+ * final status, before the e-mails.
+ */
+export async function deliverOnce(
+  ctx: DeliveryContext,
+  d: { deliveryId: string; typ: DeliveryTyp; sinceVersion: number | null },
+  finished: (version: number | null) => void = () => {},
+): Promise<number | null> {
+  const { orderId } = ctx;
+  const { deliveryId, typ } = d;
+  await ctx.setStatus('in_production');
+  let version: number;
+  try {
+    ({ version } = await production.produceDelivery({ orderId, deliveryId, productId: ctx.product.id, selection: ctx.selection, typ, asOf: Date.now(), sinceVersion: d.sinceVersion }));
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    await acts.markDeliveryFailed({ orderId, deliveryId, typ });
+    finished(null);
+    await ctx.setStatus('failed', 'production failed');
+    await acts.emailStaff({ key: `${orderId}:production-failed-${deliveryId}`, role: 'handler', template: 'order-production-failed', data: { orderId } });
+    await ctx.mail('order-failed', `failed-${deliveryId}`);
+    return null;
+  }
+  finished(version);
+  await ctx.setStatus('delivered');
+  if (ctx.deliveryMethod === 'physical_media') {
+    await ctx.mail('order-produced', `delivered-${deliveryId}`);
+    return version;
+  }
+  const link = await acts.createDeliveryLink({ orderId, deliveryId, expiresAt: Date.now() + ctx.deliveryLinkTtlHours * 3_600_000 });
+  const expires = zonedParts(new Date(link.expiresAt), 'Europe/Stockholm');
+  await ctx.mail('order-delivered', `delivered-${deliveryId}`, {
+    linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${link.token}`,
+    expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
+    filesUrl: `${ctx.publicUrl}/download/${orderId}/files`,
+  });
+  return version;
+}
