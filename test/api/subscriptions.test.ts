@@ -64,7 +64,7 @@ async function subscribed(body: Record<string, unknown> = {}) {
 describe('G8, G10: change extracts', () => {
   it('G10: BAS, then FORANDRING through the delivery API: the package holds exactly the objects added, changed and removed since the BAS', async () => {
     const id = await subscribed();
-    const bas = JSON.parse((await download(id))['byggnader.geojson']!).features as SampleFeature[];
+    const bas = JSON.parse((await download(id))['byggnader.geojson']!.toString()).features as SampleFeature[];
     await new Promise((r) => setTimeout(r, 1_100)); // the sample source publishes a new version every second
 
     const started = await leverans(id, 'FORANDRING');
