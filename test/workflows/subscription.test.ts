@@ -268,6 +268,18 @@ describe('G8: deliveries', () => {
 });
 
 describe('G8, T5: dunning', () => {
+  it('G8, T5: a scheduled run while the subscription is suspended is skipped and recorded', async () => {
+    const { id, termStart } = await subscribe('quarterly');
+    await expect.poll(() => finished(id)).toBe(1);
+    const second = scheduledRuns('quarterly', 1, termStart)[1]!;
+    await skipTo(second + 60_000);
+    await expect.poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 1 }).first())?.outcome).toBe('skipped');
+    const invoice = await termInvoice(id, 1);
+    expect(await database.db('subscription_runs').where({ order_id: id, run: 1 }).first()).toMatchObject({ delivery_id: null, reason: `suspended: invoice ${invoice.number} is not paid` });
+    expect(await deliveries(id)).toHaveLength(1);
+    await end(id);
+  });
+
   it('an unpaid annual invoice: a reminder 7 days after its due date, new extracts refused after 30, and payment lifts it', async () => {
     const { id } = await subscribe();
     await expect.poll(() => finished(id)).toBe(1);
