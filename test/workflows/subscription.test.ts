@@ -21,6 +21,7 @@ let running: Promise<void>;
 let accountId: string;
 let failProduction = 0;
 const taskQueue = `subscriptions-${crypto.randomUUID()}`;
+const started: string[] = [];
 const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000], [675_000, 6_580_000], [675_000, 6_581_000], [674_000, 6_581_000], [674_000, 6_580_000]]] });
 if (!area.ok) throw new Error('test area');
 const DAY = 86_400_000;
@@ -50,6 +51,8 @@ beforeAll(async () => {
   running = worker.run();
 });
 afterAll(async () => {
+  // Leave no workflow waiting on a timer: the time-skipping server is shared with the next test files.
+  await Promise.all(started.map((id) => env.client.workflow.getHandle(`subscription-${id}`).terminate('test over').catch(() => undefined)));
   worker.shutdown();
   await running;
   await env.teardown();
@@ -59,6 +62,7 @@ afterAll(async () => {
 /** A subscription order's row and its subscription workflow, as the order's approval starts it. */
 async function subscribe(interval: DeliveryInterval | null = null) {
   const id = crypto.randomUUID();
+  started.push(id);
   const fee = orderFee({ productId: 'byggnader', validFrom: '2026-01-01', pricePerKm2: money(4000, 'SEK'), minimumFee: money(25_000, 'SEK'), annualFee: money(400_000, 'SEK') }, area.ok ? area.areaM2 : 0, 'organisation', true);
   const selection = area.ok ? area.geometry : (null as never);
   await insertOrder(
@@ -95,6 +99,12 @@ const refusedWith = async (update: Promise<unknown>) => {
   const err = (await update.then(() => null, (e: unknown) => e)) as { cause?: { type?: string; details?: unknown[]; message?: string } } | null;
   return { code: err?.cause?.type, status: err?.cause?.details?.[0], message: err?.cause?.message };
 };
+/** Ends a test's subscription and waits until its workflow has closed, its last activities included. */
+async function end(id: string) {
+  const handle = env.client.workflow.getHandle(`subscription-${id}`);
+  await handle.executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+  await handle.result();
+}
 const startDelivery = (id: string, typ: 'BAS' | 'FORANDRING') =>
   env.client.workflow.getHandle(`subscription-${id}`).executeUpdate<{ deliveryId: string }, [unknown]>('startDelivery', { args: [{ by: 'c', typ }] });
 
@@ -125,7 +135,7 @@ describe('G8: terms', () => {
     expect((await database.db('subscription_terms').where({ order_id: id }).orderBy('term')).map((t) => t.invoice_id)).toEqual([first.id, second.id]);
     // Each term is a run of its own (continue-as-new).
     expect((await env.client.workflow.getHandle(`subscription-${id}`).describe()).runId).not.toBe(firstRunId);
-    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 
   it('G8: continue-as-new keeps the delivery history and the last successful delivery; the next FORANDRING counts from it', async () => {
@@ -152,7 +162,7 @@ describe('G8: terms', () => {
     for (let i = 1; i < all.length; i++) expect(all[i].since_version).toBe(all[i - 1].data_version);
     expect(after.lastSuccessful).toEqual({ deliveryId: all[4].id, version: all[4].data_version });
     await expect.poll(async () => (await row(id)).last_delivery_id).toBe(all[4].id);
-    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 });
 
@@ -208,7 +218,7 @@ describe('G8: deliveries', () => {
     await expect.poll(async () => (await deliveries(id)).map((d) => d.status)).toEqual(['MISSLYCKAD', 'LYCKAD']);
     await startDelivery(id, 'FORANDRING');
     await expect.poll(() => finished(id)).toBe(3);
-    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 
   it('G8: two requests at the same moment start one delivery; the other is refused with 409 naming it', async () => {
@@ -221,7 +231,7 @@ describe('G8: deliveries', () => {
     expect(refused).toMatchObject({ code: 'delivery_in_progress', status: 409 });
     expect(refused.message).toContain((started[0] as PromiseFulfilledResult<{ deliveryId: string }>).value.deliveryId);
     await expect.poll(() => finished(id)).toBe(2);
-    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 
   it('G8: a monthly subscription over a year delivers 12 times; the run that finds a delivery in progress is skipped and recorded', async () => {
@@ -253,13 +263,25 @@ describe('G8: deliveries', () => {
     expect(recorded.map((r) => r.outcome)).toEqual(['started', 'started', 'started', 'started', 'started', 'started', 'skipped', 'started', 'started', 'started', 'started', 'started']);
     expect(recorded[6].reason).toMatch(/still in progress/);
     expect(recorded.map((r) => r.scheduled_at.getTime())).toEqual(runs);
-    await env.client.workflow.getHandle(`subscription-${id}`).executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 });
 
 describe('G8, T5: dunning', () => {
+  it('G8, T5: a scheduled run while the subscription is suspended is skipped and recorded', async () => {
+    const { id, termStart } = await subscribe('quarterly');
+    await expect.poll(() => finished(id)).toBe(1);
+    const second = scheduledRuns('quarterly', 1, termStart)[1]!;
+    await skipTo(second + 60_000);
+    await expect.poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 1 }).first())?.outcome).toBe('skipped');
+    const invoice = await termInvoice(id, 1);
+    expect(await database.db('subscription_runs').where({ order_id: id, run: 1 }).first()).toMatchObject({ delivery_id: null, reason: `suspended: invoice ${invoice.number} is not paid` });
+    expect(await deliveries(id)).toHaveLength(1);
+    await end(id);
+  });
+
   it('an unpaid annual invoice: a reminder 7 days after its due date, new extracts refused after 30, and payment lifts it', async () => {
-    const { id, handle } = await subscribe();
+    const { id } = await subscribe();
     await expect.poll(() => finished(id)).toBe(1);
     const invoice = await termInvoice(id, 1);
     const dayStart = (days: number) => zonedInstant(addDays(invoice.due_date, days), 0, 0, 'Europe/Stockholm').getTime();
@@ -284,6 +306,6 @@ describe('G8, T5: dunning', () => {
     await expect.poll(async () => (await row(id)).status).toBe('active');
     await startDelivery(id, 'FORANDRING');
     await expect.poll(() => finished(id)).toBe(3);
-    await handle.executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+    await end(id);
   });
 });
