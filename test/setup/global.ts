@@ -3,7 +3,6 @@
  * the Temporal dev server (in memory), the Java time-skipping test server, and an SMTP
  * receiver that keeps every message as an .eml file. Tests find them through `inject`.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,14 +11,15 @@ import { SMTPServer } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres';
 import { createLogger } from '../../lib/logger';
-import { startTemporalDevServer, waitForTemporal } from '../../lib/temporal-dev-server';
+import { startTemporalDevServer } from '../../lib/temporal-dev-server';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/provision';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
-    timeSkippingAddress: string;
+    /** The time-skipping test server's executable: each test file starts its own (test/support/time-skipping.ts). */
+    timeSkippingServer: string;
     smtpPort: number;
     mailDir: string;
   }
@@ -72,24 +72,20 @@ export default async function setup(project: TestProject) {
   fs.mkdirSync(mailDir);
 
   const [cli, testServer] = [await ensureTemporalCli(say), await ensureTestServer(say)];
-  const [pgPort, devPort, tsPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [pgPort, devPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
 
   const [pg, temporal, smtp] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), port: pgPort, log }),
     startTemporalDevServer({ cli, port: devPort, uiPort: null, dbFile: null, namespace: 'default', log }),
     startSmtpReceiver(mailDir, smtpPort),
   ]);
-  const timeSkipping = spawn(testServer, [String(tsPort)], { stdio: 'ignore' });
-  await waitForTemporal(`127.0.0.1:${tsPort}`, 60_000, () => timeSkipping.exitCode !== null);
-
   project.provide('databaseUrl', pg.url);
   project.provide('temporalAddress', temporal.address);
-  project.provide('timeSkippingAddress', `127.0.0.1:${tsPort}`);
+  project.provide('timeSkippingServer', testServer);
   project.provide('smtpPort', smtpPort);
   project.provide('mailDir', mailDir);
 
   return async () => {
-    timeSkipping.kill('SIGTERM');
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await temporal.stop();
     await pg.stop();

@@ -2,16 +2,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
 
 /**
- * A time-skipping environment on the Java test server that the global setup started
- * once for the whole run. The SDK's public factories either spawn their own server or
- * turn time skipping off for an existing one, so this calls its general factory.
+ * A time-skipping environment on a Java test server of its own: one per test file, so no file's
+ * clock or leftover workflows (a timer firing with no worker left for its activities) can hold
+ * time still for another. The server is the one `npm run provision` cached; it starts in seconds.
  */
 export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const create = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
-  return create.call(TestWorkflowEnvironment, {
-    server: { type: 'existing' },
-    address: inject('timeSkippingAddress'),
-    namespace: 'default',
-    supportsTimeSkipping: true,
-  });
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('timeSkippingServer') } } });
 }

@@ -21,7 +21,6 @@ let accountId: string;
 let DEMO_FEES: CaseFees;
 const taskQueue = `cases-${crypto.randomUUID()}`;
 const owners = DEMO_NETWORK_OWNERS.slice(0, 2);
-const started: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -42,8 +41,6 @@ beforeAll(async () => {
   running = worker.run();
 });
 afterAll(async () => {
-  // Leave no case waiting on a timer: the time-skipping server is shared with the next test files.
-  await Promise.all(started.map((lk) => env.client.workflow.getHandle(lk).terminate('test over').catch(() => undefined)));
   worker.shutdown();
   await running;
   await env.teardown();
@@ -74,7 +71,6 @@ async function startCase(opts: { kind?: CaseInput['kind']; digStartDays?: number
       });
     },
   );
-  started.push(lk);
   return { lk, orderTime, deadline, desiredLocateDate, handle: env.client.workflow.getHandle(lk) };
 }
 
