@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger';
 import { createAuth } from './auth';
 import { ApiError, errorBody, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { pagesRouter } from './pages';
 import { mountRoutes, type RouteSpec } from './route';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);
+  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
   mountOAuth2(router, auth);
   mountRoutes(router, routes, { db, authenticate: auth.authenticate });
 
