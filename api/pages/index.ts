@@ -386,7 +386,12 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.get(
     '/settlements/:year',
     page(async (p) => {
-      const statement = await p.api('get', '/api/v1/settlements/:year', { params: p.req.params, query: {} });
+      const year = Number(p.req.params.year);
+      // A run just started has no settlement row for a moment; the inputs can be uploaded meanwhile.
+      const statement = await p.api('get', '/api/v1/settlements/:year', { params: p.req.params, query: {} }).catch((err) => {
+        if (err instanceof ApiError && err.code === 'not_found') return { year, status: null, revenue: [], pools: null, lines: [] };
+        throw err;
+      });
       const row = (await p.api<{ year: number; booksClosedBy: string | null; computedBy: string | null; latestVersion: number | null }[]>('get', '/api/v1/settlements')).find((s) => s.year === statement.year);
       const emails = new Map((await listUsers(deps.db)).map((u) => [u.id, u.email]));
       const finance = p.principal.role === 'finance';
