@@ -232,13 +232,15 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
           canDecide: role === 'handler' && order.status === 'awaiting_approval',
           canCancel: (role === 'customer' || role === 'handler') && open,
           canRetry: role === 'handler' && order.status === 'failed',
+          // G7: a produced hard drive waits as `delivered` until the handler records its shipment.
+          canShip: role === 'handler' && order.deliveryMethod === 'physical_media' && order.status === 'delivered',
           canExtract: role === 'customer' && order.subscription && order.latestDelivery !== null,
         },
         [{ href: '/app/orders', label: p.t('nav.orders') }, { label: order.id.slice(0, 8) }],
       );
     }),
   );
-  for (const action of ['approve', 'reject', 'cancel', 'retry-delivery', 'deliveries']) {
+  for (const action of ['approve', 'reject', 'cancel', 'retry-delivery', 'shipment', 'deliveries']) {
     router.post(
       `/orders/:id/${action}`,
       page(async (p) => {
@@ -432,9 +434,11 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     );
   }
 
-  router.use((req) => {
-    throw new ApiError(404, 'not_found', `No page ${req.originalUrl.split('?')[0]}`);
-  });
+  router.use(
+    page(async ({ req }) => {
+      throw new ApiError(404, 'not_found', `No page ${req.originalUrl.split('?')[0]}`);
+    }),
+  );
   const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
     const state: PageState = res.locals.page ?? { lang: pageLanguage(req).lang, csrf: '' };
     const error = err instanceof ApiError ? err : new ApiError(500, 'internal_error', 'Something went wrong on our side; the request id is in the X-Request-Id header');

@@ -30,6 +30,11 @@ export function createViews(dir: string) {
   );
   hb.registerHelper('st', (value: string, options: Handlebars.HelperOptions) => dict(options)[`status.${value}` as MessageKey] ?? value);
   hb.registerHelper('answer', (value: string, options: Handlebars.HelperOptions) => dict(options)[`answer.${value}` as MessageKey] ?? value);
+  // Order fee lines have a kind, case fee lines a code (T1).
+  hb.registerHelper('feeLine', (line: { kind?: string; code?: string }, options: Handlebars.HelperOptions) => {
+    const name = line.kind ?? line.code ?? '';
+    return dict(options)[`feeLine.${name}` as MessageKey] ?? name;
+  });
   hb.registerHelper('money', (m: { minor: number; currency: string } | undefined, options: Handlebars.HelperOptions) =>
     m ? new Intl.NumberFormat(LOCALES[lang(options)], { style: 'currency', currency: m.currency }).format(m.minor / 100) : '',
   );

@@ -100,7 +100,7 @@ describe('the customer changes a locate and withdraws a planning case', () => {
     await page.getByRole('button', { name: 'Show the fee' }).click();
     await page.waitForURL(/\/move\?/);
     expect(await page.locator('h1').textContent()).toBe('Move the locate');
-    expect(await page.locator('tbody').textContent()).toContain('express');
+    expect(await page.locator('tbody').textContent()).toContain('Express');
     expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,500\.00/);
     expect(await page.locator('dd').first().textContent()).toContain(newDate);
     expect((await caseRow(lks.answered)).locate_date).toEqual(before);
@@ -118,6 +118,19 @@ describe('the customer changes a locate and withdraws a planning case', () => {
     const res = await page.goto(`${office.baseUrl}/app/cases/${lks.answered}/move?date=2001-01-01`);
     expect(res!.status()).toBe(422);
     expect(await page.locator('[role=alert]').textContent()).toContain('2001-01-01 cannot be the locate date');
+  });
+
+  it('cancelling the locate also shows the fee first', async () => {
+    const page = await signedIn('pages-case-customer@test.se');
+    await page.goto(`${office.baseUrl}/app/cases/${lks.answered}`);
+    await page.getByRole('link', { name: 'Cancel the locate' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Cancel the locate');
+    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK/);
+    expect((await caseRow(lks.answered)).status).toBe('locate_scheduled');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Confirm the cancellation and the fee' }).click();
+    await page.waitForURL(/notice=done/);
+    await expect.poll(async () => (await caseRow(lks.answered)).status, { timeout: 15_000 }).toBe('cancelled');
   });
 
   it('withdraws a planning case within 48 hours', async () => {
