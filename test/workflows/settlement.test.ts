@@ -20,10 +20,7 @@ beforeAll(async () => {
     { actorType: 'system' },
   );
 });
-/** Settlement workflows wait for corrections for ever; they are ended so the shared time-skipping server can skip time for the next test files. */
-const started: string[] = [];
 afterAll(async () => {
-  await Promise.all(started.map((id) => env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
   await env.teardown();
   await database.drop();
 });
@@ -49,7 +46,6 @@ it('M5: waits for closed books with weekly reminders to finance, then draft, fou
     const suffix = crypto.randomUUID().slice(0, 8);
     await importInputs(year, suffix);
     const handle = await env.client.workflow.start('settlement', { workflowId: `settlement-${year}`, taskQueue, args: [{ year, by: 'schedule' }] });
-    started.push(handle.workflowId);
     const reminders = () => database.db('outbox').where('idempotency_key', 'like', `settlement-${year}:books-reminder-%`).orderBy('created_at').pluck('idempotency_key');
 
     await env.sleep('6 days');
@@ -91,7 +87,6 @@ it('M5: the January run settles the previous year (Helsinki time), and leaves a 
     const now = new Date(await env.currentTimeMs());
     const previous = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Helsinki', year: 'numeric' }).format(now)) - 1;
     const run = () => env.client.workflow.execute('yearlySettlement', { workflowId: `yearly-${crypto.randomUUID()}`, taskQueue });
-    started.push(`settlement-${previous}`);
     expect(await run()).toBe(previous);
     expect(await run()).toBe(previous);
     const described = await env.client.workflow.getHandle(`settlement-${previous}`).describe();
