@@ -6,7 +6,7 @@ import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
 import type { Principal } from '../../db/stores/credentials';
 import { listUsers } from '../../db/stores/users';
-import { ANSWERS } from '../../domain/cases';
+import { ANSWERS, VECTOR_FORMATS } from '../../domain/cases';
 import { bbox, type Area } from '../../domain/geometry';
 import { INPUT_TYPES } from '../../domain/settlement/csv';
 import { readCookie, SESSION_COOKIE, type Auth } from '../auth';
@@ -26,6 +26,9 @@ const CASE_STATUSES = ['registered', 'answered', 'locate_scheduled', 'delivered'
 const csrfToken = (secret: string) => crypto.createHmac('sha256', secret).update('kartkontor-csrf').digest('base64url');
 const csrfMatches = (sent: unknown, secret: string | undefined) =>
   typeof sent === 'string' && secret !== undefined && crypto.timingSafeEqual(crypto.createHash('sha256').update(sent).digest(), crypto.createHash('sha256').update(csrfToken(secret)).digest());
+
+/** A posted form: a field sent more than once (checkboxes of one name) is a list. */
+type Form = Record<string, string | string[] | undefined>;
 
 interface PageState {
   lang: Language;
@@ -162,8 +165,8 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     };
 
   /** A form's fields without the CSRF token: the body of the API call. */
-  const fields = (req: Request) => {
-    const { _csrf, ...rest } = (req.body ?? {}) as Record<string, string>;
+  const fields = (req: Request): Form => {
+    const { _csrf, ...rest } = (req.body ?? {}) as Form;
     return rest;
   };
 
@@ -182,6 +185,8 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     try {
       const { access_token, expires_in } = await deps.auth.login(String(email ?? ''), String(password ?? ''));
       res.cookie(SESSION_COOKIE, access_token, { ...cookieOptions(req), maxAge: expires_in * 1000 });
+      res.clearCookie(PRE_SESSION_COOKIE, cookieOptions(req));
+      req.log.info('signed in to the pages');
       res.redirect(303, safeNext(req.body?.next));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -294,39 +299,72 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
           canDeliver: handler && c.kind === 'planning' && open,
           canChangeLocate: customer && c.status === 'locate_scheduled',
           canWithdraw: customer && c.kind === 'planning' && open,
+          canAddOns: customer && c.kind === 'planning' && open,
+          vectorFormats: VECTOR_FORMATS,
+          // L14: an owner that only supplies maps and answered "dig according to map" can be asked to locate, for a fee.
+          mapOnlyOwners: customer && c.status === 'answered' ? c.owners.filter((o: { mode: string; answer: string | null }) => o.mode === 'map_only' && o.answer === 'dig_according_to_map') : [],
+          canComplain: customer,
+          canRespond: handler,
           hasPdf: c.kind === 'planning' && c.status === 'delivered',
         },
         caseCrumbs(p, c.lk),
       );
     }),
   );
-  // L15, L16: the fee is quoted first; the confirming form carries it back as expectedFeeMinor.
+  /**
+   * L14–L17: a paid change is quoted first; the confirming form carries the fee back as
+   * expectedFeeMinor, and the API refuses it if the fee has changed meanwhile.
+   */
+  const feeFirst = (p: Page, title: MessageKey, confirm: MessageKey, quote: { fees: unknown; locateDate?: string }, action: string, hidden: [string, string][]) => {
+    const lk = String(p.req.params.lk);
+    p.show('fee-confirm', p.t(title), { lk, quote, action: `/app/cases/${lk}/${action}`, confirm: p.t(confirm), hidden: hidden.map(([name, value]) => ({ name, value })) }, caseCrumbs(p, lk, p.t(title)));
+  };
   router.get(
     '/cases/:lk/move',
     page(async (p) => {
-      const date = queryString(p.req.query.date);
       const express = p.req.query.express === 'true' ? 'true' : 'false';
-      const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', { params: p.req.params, query: { date: date ?? '', express } });
-      p.show('locate-change', p.t('cases.move'), { lk: p.req.params.lk, quote, action: 'move', express }, caseCrumbs(p, String(p.req.params.lk), p.t('cases.move')));
+      const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', { params: p.req.params, query: { date: queryString(p.req.query.date) ?? '', express } });
+      feeFirst(p, 'cases.move', 'cases.confirmMove', quote, 'locate/move', [['date', quote.locateDate], ['express', String(quote.express)]]);
     }),
   );
   router.get(
     '/cases/:lk/cancel',
     page(async (p) => {
       const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', { params: p.req.params, query: {} });
-      p.show('locate-change', p.t('cases.cancelLocate'), { lk: p.req.params.lk, quote, action: 'cancel' }, caseCrumbs(p, String(p.req.params.lk), p.t('cases.cancelLocate')));
+      feeFirst(p, 'cases.cancelLocate', 'cases.confirmCancel', quote, 'locate/cancel', []);
     }),
   );
-  const casePosts: Record<string, (form: Record<string, string>) => unknown> = {
+  // Without expectedFeeMinor these API routes only answer the fee.
+  router.get(
+    '/cases/:lk/map-only-locate',
+    page(async (p) => {
+      const ownerId = queryString(p.req.query.ownerId) ?? '';
+      const quote = await p.api('post', '/api/v1/cases/:lk/map-only-locate', { params: p.req.params, body: { ownerId } });
+      feeFirst(p, 'cases.mapOnlyLocate', 'cases.confirmOrder', quote, 'map-only-locate', [['ownerId', ownerId]]);
+    }),
+  );
+  router.get(
+    '/cases/:lk/add-ons',
+    page(async (p) => {
+      const fasterDelivery = p.req.query.fasterDelivery === 'true';
+      const formats = [p.req.query.formats ?? []].flat().map(String);
+      const quote = await p.api('post', '/api/v1/cases/:lk/add-ons', { params: p.req.params, body: { fasterDelivery, formats } });
+      feeFirst(p, 'cases.addOns', 'cases.confirmOrder', quote, 'add-ons', [['fasterDelivery', String(fasterDelivery)], ...formats.map((f): [string, string] => ['formats', f])]);
+    }),
+  );
+  const casePosts: Record<string, (form: Form) => unknown> = {
     answers: (f) => ({ ownerId: f.ownerId, answer: f.answer, note: f.note || undefined }),
     'locate-done': () => ({}),
     deliver: () => ({}),
     withdraw: () => ({}),
     'locate/move': (f) => ({ date: f.date, express: f.express === 'true', expectedFeeMinor: Number(f.expectedFeeMinor) }),
     'locate/cancel': (f) => ({ expectedFeeMinor: Number(f.expectedFeeMinor) }),
+    'map-only-locate': (f) => ({ ownerId: f.ownerId, expectedFeeMinor: Number(f.expectedFeeMinor) }),
+    'add-ons': (f) => ({ fasterDelivery: f.fasterDelivery === 'true', formats: [f.formats ?? []].flat(), expectedFeeMinor: Number(f.expectedFeeMinor) }),
+    complaints: (f) => ({ text: f.text }),
     split: (f) => {
       try {
-        return { parts: (JSON.parse(f.parts ?? '') as unknown[]).map((workArea) => ({ workArea })) };
+        return { parts: (JSON.parse(String(f.parts ?? '')) as unknown[]).map((workArea) => ({ workArea })) };
       } catch {
         throw new ApiError(400, 'validation_failed', 'The request is not valid: body.parts: must be a JSON list of GeoJSON polygons');
       }
@@ -341,6 +379,14 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       }),
     );
   }
+
+  router.post(
+    '/cases/:lk/complaints/:complaintId/response',
+    page(async (p) => {
+      await p.api('post', '/api/v1/cases/:lk/complaints/:complaintId/response', { params: p.req.params, body: fields(p.req) });
+      p.done(`/app/cases/${encodeURIComponent(String(p.req.params.lk))}`);
+    }),
+  );
 
   // --- E-mail outbox and invoices ---------------------------------------------------------------
   router.get(

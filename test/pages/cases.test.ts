@@ -10,7 +10,7 @@ let office: TestBackOffice & { drop(): Promise<void> };
 let browser: Browser;
 const password = 'pages-case-password-1';
 const orderTime = orderTimeOf(new Date());
-const lks: Record<'answered' | 'split' | 'planning', string> = { answered: '', split: '', planning: '' };
+const lks: Record<'answered' | 'split' | 'planning' | 'mapOnly', string> = { answered: '', split: '', planning: '', mapOnly: '' };
 
 // A 200 m square inside both Stockholm Elnät's and Fiber Öst's coverage.
 const E = 675_000;
@@ -33,6 +33,11 @@ beforeAll(async () => {
   lks.answered = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 10), desiredLocateDate: addWorkingDays(orderTime, 8) });
   lks.split = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 12), desiredLocateDate: addWorkingDays(orderTime, 8) });
   lks.planning = await register({ kind: 'planning', digStart: addWorkingDays(orderTime, 20) });
+  lks.mapOnly = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 15), desiredLocateDate: addWorkingDays(orderTime, 8) });
+  const handler = await login(office.baseUrl, 'pages-case-handler@test.se', password);
+  for (const [ownerId, answer] of [['fiber-ost', 'dig_according_to_map'], ['stockholm-el', 'no_infrastructure']]) {
+    await call(office.baseUrl, 'POST', `/api/v1/cases/${lks.mapOnly}/answers`, { token: handler, body: { ownerId, answer } });
+  }
 });
 afterAll(async () => {
   await browser?.close();
@@ -53,7 +58,7 @@ describe('a handler answers and splits cases', () => {
     await office.db('cases').where({ lk: lks.split }).update({ overdue: true });
     const page = await signedIn('pages-case-handler@test.se');
     await page.getByRole('link', { name: 'Cases' }).click();
-    expect((await page.locator('tbody tr td:first-child').allTextContents()).sort()).toEqual([lks.answered, lks.split, lks.planning].sort());
+    expect((await page.locator('tbody tr td:first-child').allTextContents()).sort()).toEqual(Object.values(lks).sort());
     const deadlines = await page.locator('tbody tr td:nth-child(4)').allTextContents();
     expect(deadlines).toEqual([...deadlines].sort());
     expect(await page.locator('tr.overdue td:first-child').allTextContents()).toEqual([lks.split]);
@@ -88,7 +93,7 @@ describe('a handler answers and splits cases', () => {
   });
 });
 
-describe('the customer changes a locate and withdraws a planning case', () => {
+describe("the customer's case pages: fees first, complaints, withdrawal", () => {
   it('moving the locate shows the fee first, then changes it on confirmation and books the fee', async () => {
     const page = await signedIn('pages-case-customer@test.se');
     await page.goto(`${office.baseUrl}/app/cases/${lks.answered}`);
@@ -131,6 +136,47 @@ describe('the customer changes a locate and withdraws a planning case', () => {
     await page.getByRole('button', { name: 'Confirm the cancellation and the fee' }).click();
     await page.waitForURL(/notice=done/);
     await expect.poll(async () => (await caseRow(lks.answered)).status, { timeout: 15_000 }).toBe('cancelled');
+  });
+
+  it("L14: orders a locate of a map-only owner's lines after seeing its fee", async () => {
+    await expect.poll(async () => (await caseRow(lks.mapOnly)).status, { timeout: 15_000 }).toBe('answered');
+    const page = await signedIn('pages-case-customer@test.se');
+    await page.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
+    await page.getByRole('button', { name: 'Show the fee: Fiber Öst AB' }).click();
+    expect(await page.locator('h1').textContent()).toBe("Order a locate of a map-only owner's lines");
+    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,200\.00/);
+    await page.getByRole('button', { name: 'Confirm the order and the fee' }).click();
+    await page.waitForURL(/notice=done/);
+    await expect.poll(async () => (await caseRow(lks.mapOnly)).status, { timeout: 15_000 }).toBe('locate_scheduled');
+  });
+
+  it('L17: orders add-ons to a planning case after seeing their fee', async () => {
+    const page = await signedIn('pages-case-customer@test.se');
+    await page.goto(`${office.baseUrl}/app/cases/${lks.planning}`);
+    await page.getByLabel('Faster delivery (5 working days)').check();
+    await page.getByLabel('DXF').check();
+    await page.getByRole('button', { name: 'Show the fee' }).click();
+    expect(await page.locator('tbody').textContent()).toMatch(/Faster delivery[\s\S]*Vector format/);
+    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,800\.00/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Confirm the order and the fee' }).click();
+    await page.waitForURL(/notice=done/);
+    await expect.poll(async () => (await caseRow(lks.planning)).add_ons, { timeout: 15_000 }).not.toEqual([]);
+  });
+
+  it('L7: the customer files a complaint and the handler responds on the case page', async () => {
+    const customer = await signedIn('pages-case-customer@test.se');
+    await customer.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
+    await customer.getByLabel('Your complaint').fill('The map was hard to read.');
+    await customer.getByRole('button', { name: 'File the complaint' }).click();
+    await customer.waitForURL(/notice=done/);
+    expect(await customer.locator('main').textContent()).toContain('The map was hard to read.');
+    const handler = await signedIn('pages-case-handler@test.se');
+    await handler.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
+    await handler.getByLabel('Response').fill('A clearer map is on its way.');
+    await handler.getByRole('button', { name: 'Send the response' }).click();
+    await handler.waitForURL(/notice=done/);
+    await expect.poll(async () => (await customer.reload(), await customer.locator('main').textContent()), { timeout: 15_000 }).toContain('A clearer map is on its way.');
   });
 
   it('withdraws a planning case within 48 hours', async () => {
