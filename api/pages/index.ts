@@ -436,7 +436,8 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     page(async (p) => {
       const year = Number(p.req.params.year);
       // A run just started has no settlement row for a moment; the inputs can be uploaded meanwhile.
-      const statement = await p.api('get', '/api/v1/settlements/:year', { params: p.req.params, query: {} }).catch((err) => {
+      const version = queryString(p.req.query.version);
+      const statement = await p.api('get', '/api/v1/settlements/:year', { params: p.req.params, query: { version } }).catch((err) => {
         if (err instanceof ApiError && err.code === 'not_found') return { year, status: null, revenue: [], pools: null, lines: [] };
         throw err;
       });
@@ -458,6 +459,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
           canApprove: finance && statement.status === 'draft' && !ranIt,
           ranIt: finance && statement.status === 'draft' && ranIt,
           approved: row?.latestVersion !== null && row?.latestVersion !== undefined,
+          canCorrect: finance && statement.status === 'approved' && !version,
+          // Every approved version stays readable (M6).
+          versions: Array.from({ length: row?.latestVersion ?? 0 }, (_, i) => i + 1),
+          versionQuery: version ? `?version=${version}` : '',
         },
         [{ href: '/app/settlements', label: p.t('settlements.title') }, { label: String(statement.year) }],
       );
@@ -470,11 +475,11 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       p.done(`/app/settlements/${encodeURIComponent(String(p.req.params.year))}`);
     }),
   );
-  for (const action of ['close-books', 'recompute', 'approve']) {
+  for (const action of ['close-books', 'recompute', 'approve', 'corrections']) {
     router.post(
       `/settlements/:year/${action}`,
       page(async (p) => {
-        await p.api('post', `/api/v1/settlements/:year/${action}`, { params: p.req.params });
+        await p.api('post', `/api/v1/settlements/:year/${action}`, { params: p.req.params, body: fields(p.req) });
         p.done(`/app/settlements/${encodeURIComponent(String(p.req.params.year))}`);
       }),
     );

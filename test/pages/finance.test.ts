@@ -101,6 +101,19 @@ describe('finance settles a year with four eyes', () => {
     expect(await page.locator('h1').textContent()).toBe(`Royalty settlement ${year}`);
   });
 
+  it('a correction drafts the next version with its reason; the approved version stays readable', async () => {
+    const page = await signedIn('fin1');
+    await page.goto(`${office.baseUrl}/app/settlements/${year}`);
+    await page.getByLabel('Reason for the correction').fill('Espoo reported its area wrong');
+    await page.getByRole('button', { name: /^Correct the approved statement/ }).click();
+    await page.waitForURL(/notice=done/);
+    expect(await page.locator('dd').first().textContent()).toContain('Draft');
+    expect(await page.locator('main').textContent()).toContain('Espoo reported its area wrong');
+    await page.getByRole('link', { name: 'v1', exact: true }).click();
+    expect(await page.locator('dd').first().textContent()).toContain('Approved · v1');
+    expect(await page.getByRole('link', { name: 'Payouts (CSV)' }).getAttribute('href')).toBe(`/api/v1/settlements/${year}/payouts.csv?version=1`);
+  });
+
   it('finance marks an unpaid invoice paid', async () => {
     const page = await signedIn('fin1');
     await page.getByRole('link', { name: 'Invoices' }).click();

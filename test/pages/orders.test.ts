@@ -192,6 +192,9 @@ describe('the same rules as the API', () => {
     expect((await office.db('orders').where({ id: otherOrderId }).first()).status).toBe('awaiting_approval');
     const wrong = await page.request.post(`${office.baseUrl}/app/orders/${otherOrderId}/cancel`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
     expect(wrong.status()).toBe(403);
+    // The API takes the session cookie for reads only: a POST with it alone is unauthenticated.
+    expect((await page.request.post(`${office.baseUrl}/api/v1/orders/${otherOrderId}/cancel`)).status()).toBe(401);
+    expect((await page.request.get(`${office.baseUrl}/api/v1/orders/${otherOrderId}`)).status()).toBe(200);
     await context.close();
   });
 
