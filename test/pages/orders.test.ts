@@ -201,6 +201,8 @@ describe('the same rules as the API', () => {
   it('pages speak Swedish by default for a Swedish user and switch with ?lang=; signing out ends the session', async () => {
     const { context, page } = await session('pages-other-user@test.se');
     expect(await page.locator('h1').textContent()).toBe('Mina beställningar');
+    expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+    await screenshot(page, 'customer-orders-sv');
     await page.goto(`${office.baseUrl}/app/orders?lang=en`);
     expect(await page.locator('h1').textContent()).toBe('My orders');
     const cookies = await context.cookies();
