@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { readCookie } from '../auth';
 
-export const LANGUAGES = ['sv', 'en'] as const;
+const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const en = {

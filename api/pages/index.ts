@@ -40,7 +40,6 @@ interface Page {
   req: Request;
   res: Response;
   principal: Principal;
-  lang: Language;
   t(key: MessageKey): string;
   /** Calls an API route as the signed-in user: the same roles, validation, rules and errors. */
   api<T = any>(method: RouteSpec['method'], routePath: string, input?: RouteInput): Promise<T>;
@@ -103,7 +102,7 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     const token = readCookie(req, SESSION_COOKIE);
     const principal = token ? await deps.auth.session(token) : undefined;
     const { lang, remember } = pageLanguage(req, principal?.language);
-    if (remember) res.cookie('lang', lang, { ...cookieOptions(req), httpOnly: false, maxAge: 365 * 86_400_000 });
+    if (remember) res.cookie('lang', lang, { ...cookieOptions(req), maxAge: 365 * 86_400_000 });
     let secret = principal ? token : readCookie(req, PRE_SESSION_COOKIE);
     if (!secret && req.method === 'GET') {
       secret = crypto.randomBytes(32).toString('base64url');
@@ -148,7 +147,6 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
         req,
         res,
         principal,
-        lang: state.lang,
         t: (key) => dictionaries[state.lang][key],
         async api(method, routePath, input = {}) {
           const spec = specs.get(`${method} ${routePath}`);

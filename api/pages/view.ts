@@ -68,5 +68,3 @@ export function createViews(dir: string) {
     },
   };
 }
-
-export type Views = ReturnType<typeof createViews>;
