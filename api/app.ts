@@ -14,6 +14,7 @@ import { createPersonalData } from '../lib/personal-data';
 import { createAuth } from './auth';
 import { ApiError, errorBody, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { pagesRouter } from './pages';
 import { mountRoutes, type RouteSpec } from './route';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);
+  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
   mountOAuth2(router, auth);
   mountRoutes(router, routes, { db, authenticate: auth.authenticate });
 

@@ -1,10 +1,21 @@
 import type { Request } from 'express';
 import type { Db } from '../db/knex';
-import { findSystemAccountByClientId, principalForToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
+import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
 import { findUserByEmail } from '../db/stores/users';
 import type { Account } from '../db/stores/accounts';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from '../lib/secrets';
 import { ApiError } from './errors';
+
+/** The pages' session cookie holds an ordinary access token. */
+export const SESSION_COOKIE = 'kk_session';
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get('Cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return undefined;
+}
 
 export const unauthorized = (message = 'A valid access token is required') => new ApiError(401, 'unauthorized', message);
 
@@ -16,15 +27,25 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
   }
 
   return {
-    /** Bearer token → principal; a missing, unknown or expired token is a 401. */
+    /**
+     * Bearer token → principal; a missing, unknown or expired token is a 401. A GET may also
+     * come with the pages' session cookie, so the pages link to downloads; only reads, because a
+     * cookie is sent along on cross-site requests and POSTs need the pages' CSRF check.
+     */
     async authenticate(req: Request): Promise<Principal> {
       const header = req.get('Authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw unauthorized();
-      const principal = await principalForToken(db, tokenHash(match[1]!), new Date());
+      const token = match?.[1] ?? (req.method === 'GET' || req.method === 'HEAD' ? readCookie(req, SESSION_COOKIE) : undefined);
+      if (!token) throw unauthorized();
+      const principal = await principalForToken(db, tokenHash(token), new Date());
       if (!principal) throw unauthorized('The access token is unknown or has expired');
       return principal;
     },
+
+    /** The principal of a pages session, if the token is still live. */
+    session: (token: string) => principalForToken(db, tokenHash(token), new Date()),
+
+    signOut: (token: string) => revokeAccessToken(db, tokenHash(token)),
 
     /** Users sign in with e-mail and password; a wrong e-mail and a wrong password look alike. */
     async login(email: string, password: string) {

@@ -57,34 +57,48 @@ export const paging = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
+/** The input a route is called with: from the HTTP request for the API, from a form for the pages. */
+export interface RouteInput {
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+}
+
+/** Checks the roles and validates the input; the API and the pages share it, so both apply the same rules. */
+export function prepareRoute(spec: RouteSpec, principal: Principal | undefined, req: Request, res: Response, input: RouteInput): HandlerContext<unknown, unknown, unknown> {
+  if (spec.auth !== 'public') {
+    if (!principal) throw new ApiError(401, 'unauthorized', 'A valid access token is required');
+    if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
+      throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
+    }
+  }
+  const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
+    if (!schema) return value as T;
+    const result = schema.safeParse(value ?? {});
+    if (!result.success) throw validationError(where, result.error);
+    return result.data;
+  };
+  return {
+    req,
+    res,
+    params: parse('params', spec.params, input.params),
+    query: parse('query', spec.query, input.query),
+    body: parse('body', spec.body, input.body),
+    principal: principal as Principal,
+  };
+}
+
+export async function runRoute(spec: RouteSpec, ctx: HandlerContext<unknown, unknown, unknown>): Promise<Required<Answer>> {
+  const answer = (await spec.handler(ctx)) ?? {};
+  return { status: answer.status ?? spec.successStatus ?? 200, body: answer.body ?? null };
+}
+
 export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db; authenticate: (req: Request) => Promise<Principal> }) {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response) => {
-      let principal: Principal | undefined;
-      if (spec.auth !== 'public') {
-        principal = await deps.authenticate(req);
-        if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
-          throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
-        }
-      }
-      const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
-        if (!schema) return value as T;
-        const result = schema.safeParse(value ?? {});
-        if (!result.success) throw validationError(where, result.error);
-        return result.data;
-      };
-      const ctx: HandlerContext<unknown, unknown, unknown> = {
-        req,
-        res,
-        params: parse('params', spec.params, req.params),
-        query: parse('query', spec.query, req.query),
-        body: parse('body', spec.body, req.body),
-        principal: principal as Principal,
-      };
-      const run = async (): Promise<Required<Answer>> => {
-        const answer = (await spec.handler(ctx)) ?? {};
-        return { status: answer.status ?? spec.successStatus ?? 200, body: answer.body ?? null };
-      };
+      const principal = spec.auth === 'public' ? undefined : await deps.authenticate(req);
+      const ctx = prepareRoute(spec, principal, req, res, { body: req.body, query: req.query, params: req.params });
+      const run = () => runRoute(spec, ctx);
       const key = req.get('Idempotency-Key');
       const answer = spec.idempotent && key ? await idempotently(deps.db, principal, req, key, run) : await run();
       // A handler that streams a file has answered already.

@@ -20,7 +20,7 @@ import {
   type CaseFees,
   type FeeLine,
 } from '../../domain/cases';
-import { intersects, validateArea } from '../../domain/geometry';
+import { intersects, toSvgPath, validateArea } from '../../domain/geometry';
 import type { Db } from '../../db/knex';
 import { getAccount } from '../../db/stores/accounts';
 import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
@@ -199,7 +199,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       method: 'get',
       path: '/api/v1/cases/:lk',
       tag: 'cases',
-      summary: 'One case with its network owners and their answers',
+      summary: 'One case with its work area (also as an SVG path in a 240×240 box), its network owners and their answers',
       auth: ['customer', 'handler', 'admin'],
       params: lkParams,
       handler: async ({ params, principal }) => {
@@ -209,6 +209,8 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
         return {
           body: {
             ...present(c),
+            workArea: c.work_area,
+            workAreaSvg: toSvgPath(c.work_area, 240, 240),
             owners: c.owners.map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode, answer: o.answer, note: o.note, answeredAt: o.answered_at })),
             parts,
             complaints: complaints.map((k) => ({ id: k.id, text: k.text, filedAt: k.filed_at, response: k.response, respondedAt: k.responded_at })),

@@ -37,6 +37,11 @@ export async function storeAccessToken(db: Db, hash: string, subject: TokenSubje
   });
 }
 
+/** Signing out of the pages ends the session's token at once. */
+export async function revokeAccessToken(db: Db, hash: string): Promise<void> {
+  await db('access_tokens').where({ token_hash: hash }).delete();
+}
+
 /** The principal behind a live token: a user, or a system account acting for its customer account. */
 export interface Principal {
   kind: 'user' | 'system_account';

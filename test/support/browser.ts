@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const SCREENSHOTS = path.resolve('test-artifacts/screenshots');
+
+/** Debian's chromium, headless, with nothing that reaches out to the network by itself. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Whether the element has the keyboard focus. */
+export const focused = async (locator: Locator) => (await locator.and(locator.page().locator(':focus')).count()) === 1;
+
+/** Signs in through the form and lands on the user's first page. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/app/sign-in`);
+  await page.getByLabel(/E-mail|E-post/).fill(email);
+  await page.getByLabel(/Password|Lösenord/).fill(password);
+  await page.getByRole('button', { name: /Sign in|Logga in/ }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
+}
+
+/**
+ * Basic accessibility: every form control has a label (or aria-label), every action is a real
+ * link with an href or a button, and nothing is clickable that the keyboard cannot reach.
+ */
+export async function expectAccessible(page: Page) {
+  // Runs in the browser, so it is given as JavaScript source (the project is type-checked without DOM types).
+  const problems = await page.evaluate<string[]>(`(() => {
+    const found = [];
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden') continue;
+      if (el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) found.push('unlabelled ' + el.tagName + ' ' + el.name);
+    }
+    for (const a of document.querySelectorAll('a')) if (!a.getAttribute('href')) found.push('link without href: ' + a.textContent);
+    for (const el of document.querySelectorAll('[onclick], [tabindex="-1"]')) if (!['A', 'BUTTON'].includes(el.tagName)) found.push('clickable ' + el.tagName);
+    if (!document.documentElement.lang) found.push('no lang on <html>');
+    if (document.querySelectorAll('h1').length !== 1) found.push('not exactly one h1');
+    return found;
+  })()`);
+  expect(problems).toEqual([]);
+}
