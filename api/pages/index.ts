@@ -94,6 +94,9 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   const router = Router();
   router.use('/assets', express.static(path.join(PAGES_DIR, 'assets'), { index: false, maxAge: '1h' }));
   router.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  // A form with a file (a settlement input) is read whole here: a person's upload from a page.
+  // The API's own import route streams files of any size instead.
+  router.use(express.raw({ type: 'multipart/form-data', limit: '50mb' }));
 
   const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' });
 

@@ -84,10 +84,12 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
       // No Idempotency-Key: a repeated import replaces the rows with the same rows, and hashing a large file for the key would cost more.
       params: yearParams.extend({ type: z.enum(INPUT_TYPES) }),
       upload: CSV_UPLOAD,
-      handler: async ({ params, principal, req }) => {
+      handler: async ({ params, principal, req, body }) => {
+        // The request stream; or the text a page form already read (the pages run this route with it).
+        const text = typeof body === 'string' ? (async function* () { yield body; })() : uploadedText(req, CSV_UPLOAD);
         let imported;
         try {
-          imported = await importInput(deps.db, params.year, params.type, readInput(params.type, uploadedText(req, CSV_UPLOAD)), principal.id);
+          imported = await importInput(deps.db, params.year, params.type, readInput(params.type, text), principal.id);
         } catch (err) {
           if (err instanceof ImportRefused) throw new ApiError(err.code === 'settlement_approved' ? 409 : 422, err.code, err.message, err.errors);
           throw err;
