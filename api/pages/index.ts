@@ -19,6 +19,8 @@ const PAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const PAGE_SIZE = 20;
 /** Before sign-in there is no session to bind the CSRF token to; this random cookie stands in. */
 const PRE_SESSION_COOKIE = 'kk_pre';
+const AGREEMENT_STATUSES = ['valid', 'ended'];
+const SETTLEMENT_STATUSES = ['waiting_for_books', 'draft', 'approved'];
 const ORDER_STATUSES = ['submitted', 'awaiting_approval', 'approved', 'rejected', 'cancelled', 'in_production', 'delivered', 'shipped', 'failed'];
 const CASE_STATUSES = ['registered', 'answered', 'locate_scheduled', 'delivered', 'completed', 'split', 'cancelled', 'withdrawn'];
 
@@ -258,8 +260,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.get(
     '/agreements',
     page(async (p) => {
-      const list = await p.api('get', '/api/v1/agreements');
-      p.show('agreements', p.t('agreements.title'), { items: list.items }, [{ label: p.t('agreements.title') }]);
+      const { limit, offset, pager } = paging(p.req);
+      const status = queryString(p.req.query.status);
+      const list = await p.api('get', '/api/v1/agreements', { query: { status, limit, offset } });
+      p.show('agreements', p.t('agreements.title'), { items: list.items, pager: pager(list.total), statuses: AGREEMENT_STATUSES, status }, [{ label: p.t('agreements.title') }]);
     }),
   );
 
@@ -420,8 +424,16 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.get(
     '/settlements',
     page(async (p) => {
-      const items = await p.api('get', '/api/v1/settlements');
-      p.show('settlements', p.t('settlements.title'), { items, year: new Date().getFullYear() - 1, canRun: p.principal.role === 'finance' }, [{ label: p.t('settlements.title') }]);
+      // One row per year: the API gives them all, and the page shows them a page at a time.
+      const { limit, offset, pager } = paging(p.req);
+      const status = queryString(p.req.query.status);
+      const years = (await p.api<{ status: string }[]>('get', '/api/v1/settlements')).filter((y) => !status || y.status === status);
+      p.show(
+        'settlements',
+        p.t('settlements.title'),
+        { items: years.slice(offset, offset + limit), pager: pager(years.length), statuses: SETTLEMENT_STATUSES, status, year: new Date().getFullYear() - 1, canRun: p.principal.role === 'finance' },
+        [{ label: p.t('settlements.title') }],
+      );
     }),
   );
   router.post(

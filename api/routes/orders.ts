@@ -320,9 +320,10 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
       method: 'get',
       path: '/api/v1/agreements',
       tag: 'orders',
-      summary: "End-use agreements: a customer's own (G4, G9)",
+      summary: "End-use agreements, newest first: a customer's own (G4, G9); ?status=valid|ended, paged",
       auth: ['customer', 'handler', 'admin'],
-      handler: async ({ principal }) => ({ body: { items: await listAgreements(deps.db, accountScope(principal)) } }),
+      query: z.object({ status: z.enum(['valid', 'ended']).optional(), ...paging }),
+      handler: async ({ principal, query }) => ({ body: await listAgreements(deps.db, { accountId: accountScope(principal), today: stockholmDate(new Date()), ...query }) }),
     }),
     defineRoute({
       method: 'get',

@@ -138,8 +138,16 @@ export async function getAgreement(db: Db, id: string) {
   return db('agreements').where({ id }).first();
 }
 
-export async function listAgreements(db: Db, accountId?: string) {
-  return db('agreements').modify((q) => (accountId ? q.where({ account_id: accountId }) : q)).orderBy('created_at', 'desc');
+/** Agreements, newest first; `valid` ones have not ended by `today`, `ended` ones have. */
+export async function listAgreements(db: Db, filter: { accountId?: string; status?: 'valid' | 'ended'; today: string; limit: number; offset: number }) {
+  const base = db('agreements').modify((q) => {
+    if (filter.accountId) q.where({ account_id: filter.accountId });
+    if (filter.status === 'valid') q.where((w) => w.whereNull('valid_to').orWhere('valid_to', '>=', filter.today));
+    if (filter.status === 'ended') q.where('valid_to', '<', filter.today);
+  });
+  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const items = await base.clone().orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset);
+  return { items, total: Number(count) };
 }
 
 /**

@@ -77,8 +77,12 @@ describe('a fee-based order from quote to delivery', () => {
     expect(twice.status).toBe(409);
 
     const agreements = await call(office.baseUrl, 'GET', '/api/v1/agreements', { token: token.customer });
-    expect(agreements.body.items).toHaveLength(1);
-    expect(agreements.body.items[0]).toMatchObject({ order_id: orderId, product_id: 'fastighetskartan-vektor', area_m2: 3_000_000 });
+    expect(agreements.body).toMatchObject({ total: 1, items: [{ order_id: orderId, product_id: 'fastighetskartan-vektor', area_m2: 3_000_000 }] });
+    // G4: the agreement is in force; none has ended; a page past the end is empty.
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=valid', { token: token.customer })).body.total).toBe(1);
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=ended', { token: token.customer })).body).toEqual({ items: [], total: 0 });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?offset=1', { token: token.customer })).body).toEqual({ items: [], total: 1 });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=old', { token: token.customer })).status).toBe(400);
     const doc = await fetch(`${office.baseUrl}/api/v1/agreements/${agreements.body.items[0].id}/document`, { headers: { authorization: `Bearer ${token.customer}` } });
     expect(await doc.text()).toContain('Karta AB');
     const invoices = await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: token.customer });

@@ -114,6 +114,18 @@ describe('finance settles a year with four eyes', () => {
     expect(await page.getByRole('link', { name: 'Payouts (CSV)' }).getAttribute('href')).toBe(`/api/v1/settlements/${year}/payouts.csv?version=1`);
   });
 
+  it('the settlements list filters by status and pages', async () => {
+    const page = await signedIn('fin1');
+    await page.getByLabel('Status').selectOption('draft');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining(String(year))]);
+    expect(await page.locator('nav.pager').textContent()).toContain('1');
+    await page.getByLabel('Status').selectOption('approved');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    await expectAccessible(page);
+  });
+
   it('finance marks an unpaid invoice paid', async () => {
     const page = await signedIn('fin1');
     await page.getByRole('link', { name: 'Invoices' }).click();
