@@ -5,14 +5,12 @@
  * per second end to end (until every case is answered), p50/p99 of registering a case, and the
  * working-day calendar's operations per second (add n working days).
  */
-import path from 'node:path';
 import { seedNetworkOwners } from '../cli/demo-network-owners';
 import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
 import { loadConfig } from '../lib/config';
 import { createDirectory } from '../lib/directory';
 import { connectRuntime } from '../lib/runtime';
-import { buildWorkflowBundle } from './build-workflows';
-import { arg, check, runBenchmark, say, startChild } from './bench-support';
+import { arg, check, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
 
 const N = arg('cases', 1000);
 const CONCURRENCY = arg('concurrency', 8);
@@ -37,15 +35,7 @@ function calendarOpsPerSecond(): number {
 await runBenchmark('bench-cases', async ({ env, stops }) => {
   const config = loadConfig(env);
   say(`Benchmark: ${N} locate cases, ${CONCURRENCY} at a time; servers in ${env.DATA_DIR}`);
-  const bundle = await buildWorkflowBundle(path.join(env.DATA_DIR!, 'workflows.js'));
-  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress, WORKFLOW_BUNDLE: bundle };
-  const processes = [startChild(['api/server.ts'], childEnv), startChild(['worker.ts'], childEnv)];
-  stops.unshift(async () => processes.forEach((p) => p.kill('SIGTERM')));
-  const base = `http://127.0.0.1:${config.PORT}`;
-  for (let ready = false; !ready; ) {
-    ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (!ready) await new Promise((r) => setTimeout(r, 200));
-  }
+  const { base } = await startBackOfficeProcesses(env, config, stops);
 
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
@@ -55,11 +45,7 @@ await runBenchmark('bench-cases', async ({ env, stops }) => {
   const account = await directory.createAccount({ kind: 'organisation', name: 'Bench Gräv AB', email: 'dig@bench.test', organisationNumber: '556000-0001', language: 'sv' }, actor);
   await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
   await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
-  const login = async (email: string) => {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) });
-    return ((await res.json()) as { access_token: string }).access_token;
-  };
-  const [customer, handler] = [await login('customer@bench.test'), await login('handler@bench.test')];
+  const [customer, handler] = [await signIn(base, 'customer@bench.test', 'bench-password-1'), await signIn(base, 'handler@bench.test', 'bench-password-1')];
   const post = async (token: string, url: string, body: unknown) => {
     const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);

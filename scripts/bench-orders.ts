@@ -17,7 +17,7 @@ import { createDirectory } from '../lib/directory';
 import { createLogger } from '../lib/logger';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
-import { arg, check, peakMemoryMiB, ROOT, runBenchmark, say, startChild } from './bench-support';
+import { arg, check, peakMemoryMiB, ROOT, runBenchmark, say, signIn, startChild } from './bench-support';
 
 const log = createLogger('warn', 'bench');
 
@@ -68,11 +68,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const account = await directory.createAccount({ kind: 'organisation', name: 'Bench AB', email: 'bench@bench.test', organisationNumber: '556000-0000', language: 'en' }, actor);
   await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
   await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
-  const login = async (email: string) => {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) });
-    return ((await res.json()) as { access_token: string }).access_token;
-  };
-  const [customer, handler] = [await login('customer@bench.test'), await login('handler@bench.test')];
+  const [customer, handler] = [await signIn(base, 'customer@bench.test', 'bench-password-1'), await signIn(base, 'handler@bench.test', 'bench-password-1')];
   const post = (token: string, url: string, body?: unknown) =>
     fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 

@@ -5,12 +5,10 @@
  * then runs the year, closes its books and recomputes the draft. Prints import time,
  * calculation time and each process's memory against the targets of issue 6.
  */
-import path from 'node:path';
 import { createDirectory } from '../lib/directory';
 import { loadConfig } from '../lib/config';
 import { connectRuntime } from '../lib/runtime';
-import { buildWorkflowBundle } from './build-workflows';
-import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, startChild } from './bench-support';
+import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
 
 const PROVIDERS = arg('providers', 10_000);
 const DATASETS = arg('datasets', 1_000_000);
@@ -41,18 +39,9 @@ const pid = (i: number) => `p${String(i).padStart(5, '0')}`;
 await runBenchmark('bench-settlement', async ({ env, stops }) => {
   const config = loadConfig(env);
   say(`Benchmark: ${PROVIDERS} providers, ${DATASETS} map-material rows; servers in ${env.DATA_DIR}`);
-  // As in production (README): the API and a worker as processes of their own, the worker on a
-  // workflow bundle built ahead, both with a capped heap, so V8 collects the import's garbage
+  // As in production (README), both with a capped heap, so V8 collects the import's garbage
   // instead of growing into the machine's free memory.
-  const bundle = await buildWorkflowBundle(path.join(env.DATA_DIR!, 'workflows.js'));
-  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress, WORKFLOW_BUNDLE: bundle, NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` };
-  const processes = { api: startChild(['api/server.ts'], childEnv), worker: startChild(['worker.ts'], childEnv) };
-  stops.unshift(async () => Object.values(processes).forEach((p) => p.kill('SIGTERM')));
-  const base = `http://127.0.0.1:${config.PORT}`;
-  for (let ready = false; !ready; ) {
-    ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (!ready) await new Promise((r) => setTimeout(r, 200));
-  }
+  const { processes, base } = await startBackOfficeProcesses(env, config, stops, { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` });
   await new Promise((r) => setTimeout(r, 2000)); // the worker's start-up
 
   // Each process's resident memory, sampled per phase (start-up, importing, calculating).
@@ -73,8 +62,7 @@ await runBenchmark('bench-settlement', async ({ env, stops }) => {
   const tokens: string[] = [];
   for (const who of ['fin1', 'fin2']) {
     await directory.createUser({ email: `${who}@bench.test`, name: who, password: 'bench-password-1', role: 'finance' }, { actorType: 'system' });
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${who}@bench.test`, password: 'bench-password-1' }) });
-    tokens.push(((await res.json()) as { access_token: string }).access_token);
+    tokens.push(await signIn(base, `${who}@bench.test`, 'bench-password-1'));
   }
   const [fin1, fin2] = tokens as [string, string];
   const post = async (path: string, token: string, body?: ReadableStream<Uint8Array>) => {

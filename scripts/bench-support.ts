@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { createLogger } from '../lib/logger';
 import { startTemporalDevServer } from '../lib/temporal-dev-server';
+import { buildWorkflowBundle } from './build-workflows';
 import { ensureTemporalCli } from './provision';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,4 +80,28 @@ export async function runBenchmark(name: string, body: (servers: { env: NodeJS.P
   for (const stop of stops) await stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
+}
+
+/**
+ * The back office as production runs it: the API and a worker as child processes of their own,
+ * the worker on a workflow bundle built ahead. Resolves once the API answers /readyz.
+ */
+export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: { databaseUrl: string; temporalAddress: string; PORT: number }, stops: (() => Promise<unknown>)[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const bundle = await buildWorkflowBundle(path.join(env.DATA_DIR!, 'workflows.js'));
+  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress, WORKFLOW_BUNDLE: bundle, ...extraEnv };
+  const processes = { api: startChild(['api/server.ts'], childEnv), worker: startChild(['worker.ts'], childEnv) };
+  stops.unshift(async () => Object.values(processes).forEach((p) => p.kill('SIGTERM')));
+  const base = `http://127.0.0.1:${config.PORT}`;
+  for (let ready = false; !ready; ) {
+    ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((r) => setTimeout(r, 200));
+  }
+  return { processes, base };
+}
+
+/** A user's bearer token from the sign-in API. */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`signing in ${email} answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }

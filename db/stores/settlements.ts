@@ -157,33 +157,31 @@ export async function ledgerRevenue(db: Db, year: number): Promise<RevenueEntry[
  * never holds the datasets.
  */
 async function summedInput(db: Db, year: number, version: number, ledger: RevenueEntry[]): Promise<SettlementInput> {
-  return db.transaction(async (trx) => {
-    const at = { year, version };
-    // One connection: one query at a time.
-    const providers = await trx('settlement_providers').where(at).orderBy('provider_id').select('provider_id');
-    const address = await trx('settlement_address_material').where(at).orderBy('provider_id');
-    const revenue = await trx('settlement_revenue').where(at).orderBy('line');
-    // M5's days in service, clipped to the year, as date arithmetic in SQL: the database sums
-    // area × days per provider and scale exactly (numeric), the same sums mapMaterialSums makes
-    // of datasets one by one (test/db/settlement-sums.test.ts holds the two together).
-    const { rows } = await trx.raw(
-      `SELECT provider_id, scale_denominator, sum(area_km2::numeric * days)::text AS area_days, count(*)::int AS datasets
-       FROM (SELECT provider_id, scale_denominator, area_km2,
-               LEAST(COALESCE(in_service_to, :last::date), :last::date) - GREATEST(in_service_from, :first::date) + 1 AS days
-             FROM settlement_map_material WHERE year = :year AND version = :version) d
-       WHERE days > 0 GROUP BY provider_id, scale_denominator`,
-      { first: `${year}-01-01`, last: `${year}-12-31`, year, version },
-    );
-    const sums = mapMaterialSums(year);
-    for (const r of rows) sums.addSum({ providerId: r.provider_id, scaleDenominator: r.scale_denominator, datasets: r.datasets, areaKm2Days: r.area_days });
-    return {
-      year,
-      providerIds: providers.map((p) => p.provider_id),
-      mapMaterial: sums.sums(),
-      addressMaterial: address.map((a) => ({ providerId: a.provider_id, addresses: a.addresses })),
-      revenue: [...revenue.map((r) => ({ category: r.category, amountCents: r.amount_cents, source: 'import' as const })), ...ledger],
-    };
-  });
+  const at = { year, version };
+  // One query at a time: `db` may be a transaction, which is one connection.
+  const providers = await db('settlement_providers').where(at).orderBy('provider_id').select('provider_id');
+  const address = await db('settlement_address_material').where(at).orderBy('provider_id');
+  const revenue = await db('settlement_revenue').where(at).orderBy('line');
+  // M5's days in service, clipped to the year, as date arithmetic in SQL: the database sums
+  // area × days per provider and scale exactly (numeric), the same sums mapMaterialSums makes
+  // of datasets one by one (test/db/settlement-sums.test.ts holds the two together).
+  const { rows } = await db.raw(
+    `SELECT provider_id, scale_denominator, sum(area_km2::numeric * days)::text AS area_days, count(*)::int AS datasets
+     FROM (SELECT provider_id, scale_denominator, area_km2,
+             LEAST(COALESCE(in_service_to, :last::date), :last::date) - GREATEST(in_service_from, :first::date) + 1 AS days
+           FROM settlement_map_material WHERE year = :year AND version = :version) d
+     WHERE days > 0 GROUP BY provider_id, scale_denominator`,
+    { first: `${year}-01-01`, last: `${year}-12-31`, year, version },
+  );
+  const sums = mapMaterialSums(year);
+  for (const r of rows) sums.addSum({ providerId: r.provider_id, scaleDenominator: r.scale_denominator, datasets: r.datasets, areaKm2Days: r.area_days });
+  return {
+    year,
+    providerIds: providers.map((p) => p.provider_id),
+    mapMaterial: sums.sums(),
+    addressMaterial: address.map((a) => ({ providerId: a.provider_id, addresses: a.addresses })),
+    revenue: [...revenue.map((r) => ({ category: r.category, amountCents: r.amount_cents, source: 'import' as const })), ...ledger],
+  };
 }
 
 /** SHA-256 of an input table's rows of a version, in key order (byte order, whatever the database's collation). */
