@@ -25,6 +25,17 @@ function migrationSource(): Knex.MigrationSource<string> {
   };
 }
 
+/** Any fixed number: the advisory lock under which one process at a time migrates. */
+const MIGRATION_LOCK = 4_711_001;
+
+/**
+ * The API and the workers may start together on a fresh database. The first to come migrates
+ * while the others wait on a PostgreSQL advisory lock (knex's own lock would make them fail),
+ * then find nothing left to do. Needs a pool of at least two connections.
+ */
 export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest();
+  await db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+    await db.migrate.latest();
+  });
 }

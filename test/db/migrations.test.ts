@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Db } from '../../db/knex';
+import { createDb, migrateLatest, type Db } from '../../db/knex';
 import { migrations } from '../../db/migrations';
 import { createTestDatabase } from '../support/env';
 
@@ -36,4 +36,19 @@ it('keeps the audit log append-only', async () => {
   await expect(db('audit_log').update({ action: 'rewritten' })).rejects.toThrow(/append-only/);
   await expect(db('audit_log').delete()).rejects.toThrow(/append-only/);
   expect(await db('audit_log').where({ action: 'test' })).toHaveLength(1);
+});
+
+it('processes starting together on a fresh database: one migrates, the others wait and none fails', async () => {
+  const fresh = await createTestDatabase({ migrate: false });
+  // Each a process of its own as far as PostgreSQL can tell: its own pool of connections.
+  const processes = Array.from({ length: 4 }, () => createDb(fresh.url));
+  try {
+    await Promise.all(processes.map((db) => migrateLatest(db)));
+    const [done, pending] = await fresh.db.migrate.list();
+    expect(done).toHaveLength(Object.keys(migrations).length);
+    expect(pending).toEqual([]);
+  } finally {
+    await Promise.all(processes.map((db) => db.destroy()));
+    await fresh.drop();
+  }
 });
