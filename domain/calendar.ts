@@ -190,41 +190,55 @@ export function dayInfo(date: IsoDate): DayInfo {
 }
 
 /**
- * Every day of the calendar's years, built on first use: whether it is a working day, how many
- * working days there are up to and including it, and the working days in order. So a working
- * day is found by index instead of day by day. A pure function of the rules, so the table is
- * safe inside workflows (about 1.3 MB).
+ * One year of the calendar, built on first use: whether each day is a working day, how many
+ * working days the year has up to and including it, and its working days in order. So a
+ * working day is found by index instead of day by day. Built per year, not for all of
+ * 1900–2200 at once, because workflows start with fresh module state and mostly need one year.
+ * A pure function of the rules, so safe inside workflows.
  */
-interface WorkingDayTable {
+interface YearTable {
+  firstDay: number;
   working: Uint8Array;
-  /** upTo[i]: working days in [FIRST_DAY, FIRST_DAY + i]. */
+  /** upTo[i]: working days in [firstDay, firstDay + i]. */
   upTo: Int32Array;
-  /** The day numbers of the working days, ascending. */
+  /** The day numbers of the year's working days, ascending. */
   list: Int32Array;
 }
-let table: WorkingDayTable | null = null;
-function workingDayTable(): WorkingDayTable {
-  if (table) return table;
-  const days = LAST_DAY - FIRST_DAY + 1;
+const yearTables: (YearTable | undefined)[] = [];
+function yearTable(year: number): YearTable {
+  const cached = yearTables[year - FIRST_YEAR];
+  if (cached) return cached;
+  const firstDay = dayNumberOf(year, 1, 1);
+  const days = dayNumberOf(year, 12, 31) - firstDay + 1;
+  const holidays = new Set(holidaysOfYear(year).map((h) => parseIsoDate(h.date)));
   const working = new Uint8Array(days);
   const upTo = new Int32Array(days);
   const list: number[] = [];
-  for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) {
-    const holidays = new Set(holidaysOfYear(year).map((h) => parseIsoDate(h.date)));
-    for (let day = dayNumberOf(year, 1, 1), end = dayNumberOf(year, 12, 31); day <= end; day++) {
-      const weekdayNumber = weekdayOf(day);
-      if (weekdayNumber !== 0 && weekdayNumber !== 6 && !holidays.has(day)) {
-        working[day - FIRST_DAY] = 1;
-        list.push(day);
-      }
-      upTo[day - FIRST_DAY] = list.length;
+  for (let i = 0; i < days; i++) {
+    const weekdayNumber = weekdayOf(firstDay + i);
+    if (weekdayNumber !== 0 && weekdayNumber !== 6 && !holidays.has(firstDay + i)) {
+      working[i] = 1;
+      list.push(firstDay + i);
     }
+    upTo[i] = list.length;
   }
-  table = { working, upTo, list: Int32Array.from(list) };
+  const table = { firstDay, working, upTo, list: Int32Array.from(list) };
+  yearTables[year - FIRST_YEAR] = table;
   return table;
 }
 
-export const isWorkingDay = (date: IsoDate): boolean => workingDayTable().working[parseIsoDate(date) - FIRST_DAY] === 1;
+/** A checked date's year, its table and its index in it. */
+function located(date: IsoDate) {
+  const day = parseIsoDate(date);
+  const year = Number(date.slice(0, 4));
+  const table = yearTable(year);
+  return { year, table, i: day - table.firstDay };
+}
+
+export const isWorkingDay = (date: IsoDate): boolean => {
+  const { table, i } = located(date);
+  return table.working[i] === 1;
+};
 
 /**
  * The n-th working day after `date` (n > 0) or before it (n < 0); n = 0 returns `date`
@@ -233,13 +247,22 @@ export const isWorkingDay = (date: IsoDate): boolean => workingDayTable().workin
  */
 export function addWorkingDays(date: IsoDate, n: number): IsoDate {
   if (!Number.isInteger(n)) throw new RangeError(`working days must be a whole number, got ${n}`);
-  const i = parseIsoDate(date) - FIRST_DAY;
+  let { year, table, i } = located(date);
   if (n === 0) return date;
-  const { working, upTo, list } = workingDayTable();
+  const outside = () => new RangeError(`${Math.abs(n)} working days ${n > 0 ? 'after' : 'before'} ${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
   // Working days strictly before the date are upTo − working; the next one after it is list[upTo].
-  const index = n > 0 ? upTo[i]! + n - 1 : upTo[i]! - working[i]! + n;
-  if (index < 0 || index >= list.length) throw new RangeError(`${Math.abs(n)} working days ${n > 0 ? 'after' : 'before'} ${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
-  return isoOf(list[index]!);
+  let index = n > 0 ? table.upTo[i]! + n - 1 : table.upTo[i]! - table.working[i]! + n;
+  while (index >= table.list.length) {
+    index -= table.list.length;
+    if (++year > LAST_YEAR) throw outside();
+    table = yearTable(year);
+  }
+  while (index < 0) {
+    if (--year < FIRST_YEAR) throw outside();
+    table = yearTable(year);
+    index += table.list.length;
+  }
+  return isoOf(table.list[index]!);
 }
 
 /** The first working day strictly after `date`. */
@@ -252,10 +275,18 @@ export const nextWorkingDay = (date: IsoDate): IsoDate => addWorkingDays(date, 1
  * date and every n, working day or not.
  */
 export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
-  const [a, b] = [parseIsoDate(from) - FIRST_DAY, parseIsoDate(to) - FIRST_DAY];
-  const { working, upTo } = workingDayTable();
+  const [a, b] = [located(from), located(to)];
+  // Working days from the first of the two years' 1 January up to and including the date.
+  const since = Math.min(a.year, b.year);
+  const upTo = ({ year, table, i }: ReturnType<typeof located>) => {
+    let count = table.upTo[i]!;
+    for (let y = since; y < year; y++) count += yearTable(y).list.length;
+    return count;
+  };
+  const [upToA, upToB] = [upTo(a), upTo(b)];
+  const [workingA, workingB] = [a.table.working[a.i]!, b.table.working[b.i]!];
   // Forwards: working days in (from, to]. Backwards: those in [to, from), negated.
-  return b >= a ? upTo[b]! - upTo[a]! : upTo[b]! - working[b]! - (upTo[a]! - working[a]!);
+  return to >= from ? upToB - upToA : upToB - workingB - (upToA - workingA);
 }
 
 /** Every day of an inclusive range, for customers' date pickers (at most 400 days). */
