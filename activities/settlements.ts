@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/knex';
 import { appendAudit } from '../db/stores/audit';
@@ -56,13 +57,18 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
       return version.version;
     },
 
-    /** Each provider gets its own lines and the pool totals, in its language. */
+    /**
+     * Each provider gets its own lines and the pool totals, in its language. Heartbeats its
+     * progress; a retry resends nothing, as each e-mail is sent once under its key.
+     */
     async sendProviderStatements(year: number, version: number): Promise<number> {
       const frozen = (await getVersion(deps.db, year, version))!;
       const providers = await listProviders(deps.db, year, version);
+      const linesOf = new Map<string, typeof frozen.statement.lines>();
+      for (const l of frozen.statement.lines) linesOf.set(l.providerId, [...(linesOf.get(l.providerId) ?? []), l]);
       let sent = 0;
       for (const p of providers) {
-        const lines = frozen.statement.lines.filter((l) => l.providerId === p.provider_id);
+        const lines = linesOf.get(p.provider_id) ?? [];
         if (lines.length === 0) continue;
         await deps.sendEmail({
           key: `settlement-${year}-v${version}:${p.provider_id}`,
@@ -77,6 +83,7 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
           },
         });
         sent += 1;
+        Context.current().heartbeat(sent);
       }
       return sent;
     },

@@ -21,7 +21,7 @@ import {
 } from '../domain/cases';
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts } from './activities';
+import { acts, longActs } from './activities';
 import { refusal } from './refusal';
 
 export interface CaseInput {
@@ -230,7 +230,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     deliverCaseUpdate,
     async ({ surveyFile }) => {
       state.status = 'delivered';
-      state.files = surveyFile ? [surveyFile] : await acts.producePlanningFiles(lk);
+      state.files = surveyFile ? [surveyFile] : await longActs.producePlanningFiles(lk);
       await acts.recordCaseState(lk, { status: state.status, files: state.files });
       const files = state.files.map((f) => ({ name: f.name, url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}` }));
       await mail(input.kind === 'survey' ? 'case-survey-delivered' : 'case-planning-delivered', 'delivered', { files });

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
-import { acts } from './activities';
+import { acts, longActs } from './activities';
 import { workflowIds } from './ids';
 import { refusal } from './refusal';
 
@@ -62,7 +62,7 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
     if (state.status !== status) throw refusal(409, `not_${status}`, `The ${year} statement is ${state.status.replace(/_/g, ' ')}; ${what}`);
   };
   const compute = async (who: string, cause: 'books_closed' | 'recompute' | 'correction') => {
-    await acts.computeSettlementDraft(year, who, cause);
+    await longActs.computeSettlementDraft(year, who, cause);
     state.status = 'draft';
     state.computedBy = who;
     // The run's starter counts as an author of the first draft too (not the schedule).
@@ -95,7 +95,7 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
     change(async ({ by: who }) => {
       state.version = await acts.approveSettlement(year, who);
       state.status = 'approved';
-      await acts.sendProviderStatements(year, state.version);
+      await longActs.sendProviderStatements(year, state.version);
     }),
     {
       validator: ({ by: who }) => {
