@@ -28,7 +28,8 @@ export function createEmailActivities(deps: EmailDeps) {
   const render = createEmailRenderer(deps.templatesDir);
   return {
     /**
-     * Renders and records the message under its key, then sends it at most once.
+     * Renders and records the message under its key, then sends it at most once; without an
+     * SMTP server it is recorded as held.
      * An SMTP error fails the activity, and Temporal retries it with backoff.
      */
     async sendEmail(input: SendEmail): Promise<{ messageId: string; status: string }> {
@@ -45,19 +46,14 @@ export function createEmailActivities(deps: EmailDeps) {
         // A stable Message-ID lets a receiver recognise the rare resend after a crash mid-send.
         message_id: `<${digest}@kartkontor>`,
         account_id: input.accountId ?? null,
+        status: deps.transport ? 'pending' : 'held',
       });
-      const result = await sendOnce(deps.db, recorded.id, async (m) => {
-        if (!deps.transport) return 'held';
-        await deps.transport.sendMail({
-          from: deps.from,
-          to: m.to_address,
-          subject: m.subject,
-          text: m.text,
-          html: m.html,
-          messageId: m.message_id,
-        });
-        return 'sent';
-      });
+      const result =
+        recorded.status === 'sent' || recorded.status === 'held'
+          ? recorded
+          : await sendOnce(deps.db, recorded.id, async (m) => {
+              await deps.transport!.sendMail({ from: deps.from, to: m.to_address, subject: m.subject, text: m.text, html: m.html, messageId: m.message_id });
+            });
       deps.log.info({ key: input.key, template: input.template, status: result.status }, 'e-mail');
       return { messageId: result.id, status: result.status };
     },

@@ -109,12 +109,15 @@ export async function listOrders(db: Db, filter: { accountId?: string; status?: 
 
 /** Every transition is stored, so lists and reports read the database, not the workflows (G6). */
 export async function setOrderStatus(db: Db, id: string, status: string, reason: string | null, by: string | null): Promise<void> {
-  await db.transaction(async (trx) => {
-    const current = await trx('orders').where({ id }).forUpdate().first();
-    if (current.status === status) return; // a retried activity records a transition once
-    await trx('orders').where({ id }).update({ status, status_reason: reason, updated_at: trx.fn.now() });
-    await trx('order_events').insert({ order_id: id, status, reason, by });
-  });
+  // One statement, so atomic without a transaction of its own. A retried activity records a
+  // transition once: an order already in the status is not updated, so no event is added.
+  await db.raw(
+    `WITH changed AS (
+       UPDATE orders SET status = :status, status_reason = :reason, updated_at = now() WHERE id = :id AND status <> :status RETURNING id
+     )
+     INSERT INTO order_events (order_id, status, reason, "by") SELECT id, :status, :reason, :by FROM changed`,
+    { id, status, reason, by },
+  );
 }
 
 /** G7: the handler's record of a shipped hard drive. */

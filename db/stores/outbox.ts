@@ -23,12 +23,15 @@ export interface OutboxMessage {
 export type NewOutboxMessage = Pick<
   OutboxMessage,
   'idempotency_key' | 'template' | 'locale' | 'to_address' | 'subject' | 'html' | 'text' | 'message_id' | 'account_id'
->;
+> & {
+  /** held: there is no SMTP server to send it to; it stays in the outbox. */
+  status: 'pending' | 'held';
+};
 
 /** Records the message once per key; a repeated call returns the row already there. */
 export async function recordMessage(db: Db, message: NewOutboxMessage): Promise<OutboxMessage> {
-  await db('outbox').insert(message).onConflict('idempotency_key').ignore();
-  return db('outbox').where({ idempotency_key: message.idempotency_key }).first();
+  const [inserted] = await db('outbox').insert(message).onConflict('idempotency_key').ignore().returning('*');
+  return inserted ?? db('outbox').where({ idempotency_key: message.idempotency_key }).first();
 }
 
 /**
@@ -38,16 +41,16 @@ export async function recordMessage(db: Db, message: NewOutboxMessage): Promise<
 export async function sendOnce(
   db: Db,
   id: string,
-  send: (m: OutboxMessage) => Promise<'sent' | 'held'>,
+  send: (m: OutboxMessage) => Promise<void>,
 ): Promise<OutboxMessage> {
   try {
     return await db.transaction(async (trx) => {
       const message: OutboxMessage = await trx('outbox').where({ id }).forUpdate().first();
       if (message.status === 'sent' || message.status === 'held') return message;
-      const outcome = await send(message);
+      await send(message);
       const [row] = await trx('outbox')
         .where({ id })
-        .update({ status: outcome, attempts: message.attempts + 1, last_error: null, sent_at: outcome === 'sent' ? trx.fn.now() : null })
+        .update({ status: 'sent', attempts: message.attempts + 1, last_error: null, sent_at: trx.fn.now() })
         .returning('*');
       return row as OutboxMessage;
     });
