@@ -10,15 +10,13 @@ import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
 import { loadConfig } from '../lib/config';
 import { createDirectory } from '../lib/directory';
 import { connectRuntime } from '../lib/runtime';
-import { arg, check, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
+import { arg, check, percentile, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
 
 const N = arg('cases', 1000);
 const CONCURRENCY = arg('concurrency', 8);
 // A 200 m square inside two demo owners' coverage (Stockholm Elnät, Fiber Öst).
 const E = 675_000;
 const NORTH = 6_580_000;
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** The calendar alone, in this process: adding 0–20 working days to dates spread over 1900–2200. */
 function calendarOpsPerSecond(): number {

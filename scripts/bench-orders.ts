@@ -1,25 +1,21 @@
 /**
  * `npm run bench:orders [-- --orders N --concurrency C]`: places N geodata orders through the HTTP
- * API while a scripted handler approves them, waits until every delivery is LYCKAD, then pushes N
- * baseline workflows (as many no-op activities as an order ran, nothing else) through the same
- * Temporal server. Prints orders/s end to end, p50/p99 of placing an order, each worker's peak
- * memory, and the ratio of the baseline's rate to the orders' rate.
+ * API of a back office running as child processes (the API and a worker on a prebuilt workflow
+ * bundle), while a scripted handler approves them; waits until every delivery is LYCKAD, then
+ * pushes N baseline workflows (as many regular and local no-op activities as an order ran,
+ * nothing else) through the same Temporal server. Prints orders/s end to end, p50/p99 of placing
+ * an order, each worker's peak memory, and the ratio of the baseline's rate to the orders' rate.
  *
- * Everything runs on embedded defaults in a temporary folder; each worker is a child process of
- * its own, so its peak memory (VmHWM) is its own.
+ * Everything runs on embedded defaults in a temporary folder; each worker is a process of its
+ * own, so its peak memory (VmHWM) is its own.
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createApp } from '../api/app';
 import { loadConfig } from '../lib/config';
 import { createDirectory } from '../lib/directory';
-import { createLogger } from '../lib/logger';
 import { connectRuntime } from '../lib/runtime';
-import { createServices } from '../lib/services';
-import { arg, check, peakMemoryMiB, ROOT, runBenchmark, say, signIn, startChild } from './bench-support';
-
-const log = createLogger('warn', 'bench');
+import { arg, check, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, signIn, startBackOfficeProcesses, startChild } from './bench-support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -35,33 +31,15 @@ if (process.argv.includes('--baseline-worker')) {
   process.exit(0);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-/** Runs `task(i)` for i < n with at most `limit` at a time. */
-async function pool(n: number, limit: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
-}
-
 const N = arg('orders', 1000);
 const CONCURRENCY = arg('concurrency', 8);
 
 await runBenchmark('bench-orders', async ({ env, stops }) => {
   const config = loadConfig(env);
   say(`Benchmark: ${N} orders, ${CONCURRENCY} at a time; servers in ${env.DATA_DIR}`);
+  const { base, processes } = await startBackOfficeProcesses(env, config, stops);
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
-  const apiPort = config.PORT;
-
-  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress };
-  const orderWorker = startChild(['worker.ts'], childEnv);
-  stops.unshift(async () => orderWorker.kill('SIGTERM'));
-  const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...createServices({ db: runtime.db, temporal: runtime.temporal, config }), log });
-  const server = app.listen(apiPort, '127.0.0.1');
-  stops.unshift(() => new Promise((resolve) => server.close(resolve)));
-  const base = `http://127.0.0.1:${apiPort}`;
 
   const directory = createDirectory({ db: runtime.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
@@ -111,21 +89,24 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   await untilDelivered(N);
   const orderSeconds = (performance.now() - started) / 1000;
   await approving;
-  const orderWorkerMiB = peakMemoryMiB(orderWorker.pid!);
+  const orderWorkerMiB = peakMemoryMiB(processes.worker.pid!);
 
-  // As many activities as one order ran, counted from its history.
+  // As many activities as one order ran, counted from its history: regular ones are scheduled, local ones leave a marker.
   const anyOrder = (await runtime.db('orders').first('id')) as { id: string };
   const history = await runtime.temporal.workflow.getHandle(`order-${anyOrder.id}`).fetchHistory();
-  const activities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).length;
+  const steps = {
+    regular: history.events!.filter((e) => e.activityTaskScheduledEventAttributes).length,
+    local: history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+  };
 
-  const baselineWorker = startChild(['scripts/bench-orders.ts', '--baseline-worker'], childEnv);
+  const baselineWorker = startChild(['scripts/bench-orders.ts', '--baseline-worker'], { ...env, TEMPORAL_ADDRESS: config.temporalAddress });
   stops.unshift(async () => baselineWorker.kill('SIGTERM'));
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
   const baselineStarted = performance.now();
   await pool(N, CONCURRENCY * 4, async (i) => {
-    await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [activities] });
+    await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [steps] });
   });
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
   const baselineWorkerMiB = peakMemoryMiB(baselineWorker.pid!);
@@ -138,6 +119,6 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   say(`orders end to end        ${orderRate.toFixed(1)} orders/s (${N} in ${orderSeconds.toFixed(1)} s)   target ≥ 25: ${check(orderRate >= 25)}`);
   say(`placing an order         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms   target p99 < 150: ${check(percentile(latencies, 99) < 150)}`);
   say(`order worker peak memory ${orderWorkerMiB ?? '?'} MiB`);
-  say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${activities} activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
+  say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${steps.regular} regular and ${steps.local} local activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
   say(`ratio baseline / orders  ${ratio.toFixed(2)}   target ≤ 1.5: ${check(ratio <= 1.5)}`);
 });

@@ -23,6 +23,17 @@ export const arg = (name: string, fallback: number) => {
 };
 export const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
+/** The p-th percentile of ascending figures. */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Runs `task(i)` for every i < n, at most `limit` at a time. */
+export async function pool(n: number, limit: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
 export const freePort = () =>
   new Promise<number>((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -45,9 +56,15 @@ export const peakMemoryMiB = (pid: number) => memoryMiB(pid, 'VmHWM');
 /** Resident memory of a process now. */
 export const residentMemoryMiB = (pid: number) => memoryMiB(pid, 'VmRSS');
 
+/** `--profile DIR` on a benchmark's command line: its child processes write V8 CPU profiles there. */
+const profileArgs = () => {
+  const i = process.argv.indexOf('--profile');
+  return i > 0 ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.argv[i + 1]!)}`] : [];
+};
+
 /** A TypeScript entry point of this repository as a child process of its own (its memory is its own). */
 export function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('exit', (code) => code && code !== 0 && say(`${args.join(' ')} exited with ${code}`));
   return child;
 }
@@ -93,6 +110,8 @@ export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: {
   stops.unshift(async () => Object.values(processes).forEach((p) => p.kill('SIGTERM')));
   const base = `http://127.0.0.1:${config.PORT}`;
   for (let ready = false; !ready; ) {
+    const dead = Object.entries(processes).find(([, p]) => p.exitCode !== null);
+    if (dead) throw new Error(`the ${dead[0]} process exited with ${dead[1].exitCode} while starting`);
     ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
     if (!ready) await new Promise((r) => setTimeout(r, 200));
   }
