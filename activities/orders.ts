@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/knex';
+import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
 import { addDeliveryFiles, createAgreement, deliveryInProgress, deliveryLink, getOrder, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
 import { subscriptionEnd } from '../domain/orders';
@@ -25,16 +26,31 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       await setOrderShipment(deps.db, orderId, shipment);
     },
 
-    /** G4: approval concludes the end-use agreement; once per order. A subscription's ends after a year (G8). */
-    async concludeAgreement(orderId: string, approvedBy: string): Promise<string> {
-      const order = (await getOrder(deps.db, orderId))!;
-      const validFrom = stockholmDate(new Date());
-      const agreement = await createAgreement(deps.db, order, approvedBy, { validFrom, validTo: order.subscription ? subscriptionEnd(validFrom) : null }, TERMS_VERSION);
-      return agreement.id;
+    /**
+     * G4: approval concludes the end-use agreement (none where G1 or G5 say so; a subscription's
+     * ends after a year, G8), books the order's invoice and records the status, all or nothing.
+     * Once per order: a retry finds the agreement, the invoice and the status already there.
+     */
+    async recordApproval(input: { orderId: string; by: string; concludeAgreement: boolean; invoice: Omit<BookInvoice, 'date'> | null }): Promise<string | null> {
+      return deps.db.transaction(async (trx) => {
+        const today = stockholmDate(new Date());
+        let agreementId: string | null = null;
+        if (input.concludeAgreement) {
+          const order = (await getOrder(trx, input.orderId))!;
+          agreementId = (await createAgreement(trx, order, input.by, { validFrom: today, validTo: order.subscription ? subscriptionEnd(today) : null }, TERMS_VERSION)).id;
+        }
+        if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
+        await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
+        return agreementId;
+      });
     },
 
-    /** Produces and stores a delivery package (G7, G10) and records its data version; heartbeats so a stuck production is noticed. */
-    async produceDelivery(request: ProductionRequest): Promise<{ files: number; bytes: number; version: number }> {
+    /**
+     * Produces and stores a delivery package (G7, G10) and records its data version; heartbeats
+     * so a stuck production is noticed. A download delivery gets its expiring link (G7) here,
+     * once per delivery, for the e-mail that follows.
+     */
+    async produceDelivery(request: ProductionRequest & { linkExpiresAt: number | null }): Promise<{ files: number; bytes: number; version: number; link: { token: string; expiresAt: number } | null }> {
       const running = await open(request);
       if (running) throw ApplicationFailure.nonRetryable(`Delivery ${running} on order ${request.orderId} is still in progress`, 'delivery_in_progress');
       const { files, version } = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
@@ -47,13 +63,8 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
       }
       await addDeliveryFiles(deps.db, stored);
       await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'LYCKAD', data_version: version });
-      return { files: files.length, bytes, version };
-    },
-
-    /** G7: the expiring link of a download delivery's e-mail; once per delivery. */
-    async createDeliveryLink(request: { orderId: string; deliveryId: string; expiresAt: number }): Promise<{ token: string; expiresAt: number }> {
-      const link = await deliveryLink(deps.db, { token: crypto.randomBytes(24).toString('base64url'), deliveryId: request.deliveryId, orderId: request.orderId, expiresAt: new Date(request.expiresAt) });
-      return { token: link.token, expiresAt: new Date(link.expires_at).getTime() };
+      const link = request.linkExpiresAt === null ? null : await deliveryLink(deps.db, { token: crypto.randomBytes(24).toString('base64url'), deliveryId: request.deliveryId, orderId: request.orderId, expiresAt: new Date(request.linkExpiresAt) });
+      return { files: files.length, bytes, version, link: link && { token: link.token, expiresAt: new Date(link.expires_at).getTime() } };
     },
 
     /**

@@ -99,7 +99,7 @@ export async function startDelivery(deps: { db: Db; workflows: WorkflowGateway }
 export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
   /** G2, G3: the fee of a request, computed the same way for the quote and the order. */
   async function price(principal: Principal, body: z.infer<typeof orderRequest>) {
-    const products = await listProducts(deps.db);
+    const [products, account, frameworks] = await Promise.all([listProducts(deps.db), getAccount(deps.db, principal.accountId!), listFrameworkAgreements(deps.db, principal.accountId!)]);
     const product = products.find((p) => p.id === body.productId);
     if (!product) throw new ApiError(422, 'unknown_product', `There is no product ${body.productId}; see GET /api/v1/products`);
     if (!product.formats.includes(body.format)) throw new ApiError(422, 'unknown_format', `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`);
@@ -111,10 +111,9 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
     if (body.subscription && !version.annualFee) throw new ApiError(422, 'not_subscribable', `${product.name_en} cannot be subscribed to`);
     if (body.deliveryInterval && !body.subscription) throw new ApiError(422, 'interval_needs_subscription', 'Deliveries at a fixed interval come with a subscription (G8)');
     if (body.subscription && body.deliveryMethod !== 'download') throw new ApiError(422, 'subscription_needs_download', 'A subscription delivers its extracts for download (G8), not on physical media');
-    const account = (await getAccount(deps.db, principal.accountId!))!;
-    const fee = orderFee(version, area.areaM2, account.kind, body.subscription);
-    const framework = (await listFrameworkAgreements(deps.db, account.id)).find((f) => frameworkCovers(f, product.id, today)) ?? null;
-    return { product, area, fee, account, framework };
+    const fee = orderFee(version, area.areaM2, account!.kind, body.subscription);
+    const framework = frameworks.find((f) => frameworkCovers(f, product.id, today)) ?? null;
+    return { product, area, fee, account: account!, framework };
   }
 
   const update = (id: string, name: string, arg: unknown) => deps.workflows.update(workflowIds.geodataOrder(id), name, arg);
@@ -178,7 +177,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
         assertMayDoBusiness(account);
         const id = crypto.randomUUID();
         const placedAt = new Date();
-        await insertOrder(
+        const order = await insertOrder(
           deps.db,
           {
             id, account_id: account.id, user_id: principal.kind === 'user' ? principal.id : null, product_id: product.id, format: body.format,
@@ -195,7 +194,7 @@ export function orderRoutes(deps: { db: Db; workflows: WorkflowGateway; config: 
               },
             ]),
         );
-        return { body: presentOrder((await getOrder(deps.db, id))!) };
+        return { body: presentOrder(order) };
       },
     }),
     defineRoute({

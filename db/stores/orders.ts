@@ -85,11 +85,13 @@ export async function createFrameworkAgreement(db: Db, input: { accountId: strin
 }
 
 /** Stores the order and runs `start` (its workflow) before committing: no order without its workflow. */
-export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<void>): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) });
+/** Stores the order and its first event, and keeps them only if `start` (its workflow) succeeds. */
+export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<void>): Promise<OrderRow> {
+  return db.transaction(async (trx) => {
+    const [row] = await trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) }).returning('*');
     await trx('order_events').insert({ order_id: order.id, status: order.status, by: order.user_id });
     await start();
+    return row as OrderRow;
   });
 }
 
