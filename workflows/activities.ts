@@ -4,16 +4,24 @@ import type { Activities } from '../activities';
 const retry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
 
 /**
- * Database records and single e-mails, the short steps of every workflow. They run as local
- * activities: in the worker, inside the workflow task, with no round trip of their own through
- * the Temporal server, whose task rate is what limits an order's throughput. Each is idempotent
- * under a key the workflow derives from its own id, so the rerun after a worker crash (a local
- * activity may run again then) or a retry never doubles.
+ * The activities as workflows see them. Side effects retry with backoff; each is idempotent
+ * under a key the workflow derives from its own id, so a retry never doubles.
  */
-export const acts = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+export const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
 
 /**
- * Work that takes long (files, a whole settlement's calculation or e-mails): regular activities
- * on the task queue, which any worker may take; they heartbeat, so a lost worker is noticed.
+ * Work that takes long (files, a whole settlement's calculation or e-mails): heartbeating, so a
+ * lost worker is noticed, with time to finish.
  */
 export const longActs = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry });
+
+/**
+ * The same short steps (database records, single e-mails) as local activities: they run in the
+ * worker inside the workflow task, without a round trip of their own through the Temporal
+ * server, whose task rate is what limits an order's throughput. Only for a workflow's main flow,
+ * one step after another: replay meets local activities by their results' markers, and steps
+ * taken side by side or from an update handler while the main flow goes on can come back in
+ * another order than they ran (a nondeterminism error). A rerun after a worker crash is
+ * harmless, as each step is idempotent under its key.
+ */
+export const steps = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry });

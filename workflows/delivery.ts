@@ -24,24 +24,35 @@ export interface OrderParty {
 
 export type Mail = (template: string, suffix: string, data?: Record<string, unknown>) => Promise<unknown>;
 
-/** E-mails to the order's customer, each once under `{orderId}:{suffix}`. */
-export function customerMail(party: OrderParty, common: Record<string, unknown> = {}): Mail {
+/**
+ * E-mails to the order's customer, each once under `{orderId}:{suffix}`, sent one after another
+ * in the order they were asked for. `send` is the activity to send with (a local one from an
+ * order's main flow).
+ */
+export function customerMail(party: OrderParty, common: Record<string, unknown> = {}, send = acts.sendEmail): Mail {
   const { orderId } = party;
+  const inOrder = inSequence();
   return (template, suffix, data = {}) =>
-    acts.sendEmail({
-      key: `${orderId}:${suffix}`,
-      template,
-      locale: party.customer.language,
-      to: party.customer.email,
-      accountId: party.accountId,
-      data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
-    });
+    inOrder(() =>
+      send({
+        key: `${orderId}:${suffix}`,
+        template,
+        locale: party.customer.language,
+        to: party.customer.email,
+        accountId: party.accountId,
+        data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
+      }),
+    );
 }
 
 /** Runs recordings one after another, in the order they were asked for. */
 export function inSequence() {
-  let last = Promise.resolve();
-  return (record: () => Promise<void>) => (last = last.then(record));
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(record: () => Promise<T>): Promise<T> => {
+    const next = last.then(record);
+    last = next;
+    return next;
+  };
 }
 
 export interface DeliveryContext extends OrderParty {
@@ -67,9 +78,13 @@ export async function deliverOnce(
   const { orderId } = ctx;
   const { deliveryId, typ } = d;
   await ctx.setStatus('in_production');
-  let version: number;
+  const download = ctx.deliveryMethod === 'download';
+  let produced: Awaited<ReturnType<Activities['produceDelivery']>>;
   try {
-    ({ version } = await production.produceDelivery({ orderId, deliveryId, productId: ctx.product.id, selection: ctx.selection, typ, asOf: Date.now(), sinceVersion: d.sinceVersion }));
+    produced = await production.produceDelivery({
+      orderId, deliveryId, productId: ctx.product.id, selection: ctx.selection, typ, asOf: Date.now(), sinceVersion: d.sinceVersion,
+      linkExpiresAt: download ? Date.now() + ctx.deliveryLinkTtlHours * 3_600_000 : null,
+    });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     await acts.markDeliveryFailed({ orderId, deliveryId, typ });
@@ -79,18 +94,18 @@ export async function deliverOnce(
     await ctx.mail('order-failed', `failed-${deliveryId}`);
     return null;
   }
-  finished(version);
+  finished(produced.version);
   await ctx.setStatus('delivered');
-  if (ctx.deliveryMethod === 'physical_media') {
+  // Physical media get no link: the handler ships the produced drive (G7).
+  if (!produced.link) {
     await ctx.mail('order-produced', `delivered-${deliveryId}`);
-    return version;
+    return produced.version;
   }
-  const link = await acts.createDeliveryLink({ orderId, deliveryId, expiresAt: Date.now() + ctx.deliveryLinkTtlHours * 3_600_000 });
-  const expires = zonedParts(new Date(link.expiresAt), 'Europe/Stockholm');
+  const expires = zonedParts(new Date(produced.link.expiresAt), 'Europe/Stockholm');
   await ctx.mail('order-delivered', `delivered-${deliveryId}`, {
-    linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${link.token}`,
+    linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${produced.link.token}`,
     expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
     filesUrl: `${ctx.publicUrl}/download/${orderId}/files`,
   });
-  return version;
+  return produced.version;
 }

@@ -3,8 +3,8 @@ import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { OrderFee } from '../domain/orders';
 import type { DeliveryInterval } from '../domain/subscriptions';
-import { acts } from './activities';
-import { customerMail, deliverOnce, inSequence, type DeliveryContext } from './delivery';
+import { steps } from './activities';
+import { customerMail, deliverOnce, type DeliveryContext } from './delivery';
 import { workflowIds } from './ids';
 import { refusal } from './refusal';
 import type { subscription } from './subscription';
@@ -64,84 +64,76 @@ function workingDaysAfter(instant: number, days: number): number {
 export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   const { orderId } = input;
   const state: OrderState = { status: 'submitted', agreementId: null, deliveryId: null, reason: null };
-  // The decision is taken the moment an update is accepted, before its activities run, so a
-  // second decision arriving meanwhile is refused by the validators; the order goes on once
-  // the decision's effects (agreement, invoice, status, e-mail) are done.
-  let decision = null as 'approved' | 'rejected' | 'cancelled' | null;
+  const needsApproval = !input.product.openData && !input.frameworkAgreementId;
+  // Update handlers only take decisions; the main flow carries them out, step by step, as local
+  // activities (workflows/activities.ts says why not side by side), and each update answers once
+  // its decision is carried out. A second decision is refused by the validators from the moment
+  // the first is taken.
+  let decision: { status: 'approved' | 'rejected' | 'cancelled'; by: string; reason: string | null } | null = null;
   let decisionDone = false;
+  let shipment: { by: string; carrier: string; trackingNumber: string } | null = null;
+  let shipped = false;
+  let retryRequested = false;
   const decided = () => decision !== null;
-  const mail = customerMail(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
-  // Transitions are recorded one after another, in the order they happen.
-  const record = inSequence();
-  const setStatus = (status: OrderStatus, by: string | null, reason: string | null = null) => {
+  const mail = customerMail(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat }, steps.sendEmail);
+  const setStatus = async (status: OrderStatus, by: string | null, reason: string | null = null) => {
     state.status = status;
     state.reason = reason;
-    return record(() => acts.recordOrderStatus(orderId, status, reason, by));
+    await steps.recordOrderStatus(orderId, status, reason, by);
   };
-  const decide = async (status: NonNullable<typeof decision>, effects: () => Promise<void>): Promise<OrderState> => {
-    decision = status;
-    await effects();
-    decisionDone = true;
+  const decide = (status: NonNullable<typeof decision>['status']) => async (request: { by: string; reason?: string }): Promise<OrderState> => {
+    decision = { status, by: request.by, reason: request.reason ?? null };
+    await condition(() => decisionDone);
     // The answer is the decision; production may already have moved the status on.
     return { ...state, status };
   };
-  const approve = (by: string) => decide('approved', async () => {
-    // G4 (G5: not under a framework agreement; G1: open data needs no end-use agreement).
-    if (!input.product.openData && !input.frameworkAgreementId) state.agreementId = await acts.concludeAgreement(orderId, by);
-    // G8: a subscription's annual fee is invoiced by its own workflow at the start of each term.
-    const area = input.fee.lines.find((l) => l.kind === 'area' && l.net.minor > 0);
-    if (area) {
-      await acts.bookInvoice({
-        idempotencyKey: `${orderId}:invoice`,
-        accountId: input.accountId,
-        currency: 'SEK',
-        reference: orderId,
-        lines: [{ description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`, quantity: 1, unitPrice: area.net }],
-      });
-    }
-    await setStatus('approved', by);
-    await mail('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null });
-  });
 
   setHandler(orderStateQuery, () => state);
-  const needsApproval = !input.product.openData && !input.frameworkAgreementId;
-  // A handler may decide as soon as the order exists, even before the confirmation is out.
   const awaiting = (what: string) => (_request: unknown) => {
     if (!needsApproval || decided()) throw refusal(409, 'not_awaiting_approval', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it cannot be ${what} now`);
   };
-  setHandler(approveOrderUpdate, ({ by }) => approve(by), { validator: awaiting('approved') });
-  setHandler(
-    rejectOrderUpdate,
-    ({ by, reason }) =>
-      decide('rejected', async () => {
-        await setStatus('rejected', by, reason);
-        await mail('order-rejected', 'rejected', { reason });
-      }),
-    { validator: awaiting('rejected') },
-  );
-  setHandler(
-    cancelOrderUpdate,
-    ({ by }) =>
-      decide('cancelled', async () => {
-        await setStatus('cancelled', by);
-        await mail('order-cancelled', 'cancelled');
-      }),
-    { validator: (_cancel: { by: string }) => { if (decided()) throw refusal(409, 'not_cancellable', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it can only be cancelled before approval`); } },
-  );
-  let retryRequested = false;
+  // A handler may decide as soon as the order exists, even before the confirmation is out.
+  setHandler(approveOrderUpdate, decide('approved'), { validator: awaiting('approved') });
+  setHandler(rejectOrderUpdate, decide('rejected'), { validator: awaiting('rejected') });
+  setHandler(cancelOrderUpdate, decide('cancelled'), {
+    validator: (_cancel: { by: string }) => { if (decided()) throw refusal(409, 'not_cancellable', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it can only be cancelled before approval`); },
+  });
   setHandler(retryDeliveryUpdate, async (_retry: { by: string }) => { retryRequested = true; return state; }, {
     validator: (_retry: { by: string }) => { if (state.status !== 'failed') throw refusal(409, 'not_failed', `Order ${orderId} has no failed delivery to retry`); },
   });
   setHandler(
     recordShipmentUpdate,
-    async ({ by, carrier, trackingNumber }) => {
-      await acts.recordShipment(orderId, { carrier, trackingNumber });
-      await setStatus('shipped', by);
-      await mail('order-shipped', 'shipped', { carrier, trackingNumber });
+    async (request) => {
+      shipment = request;
+      await condition(() => shipped);
       return state;
     },
-    { validator: (_shipment: unknown) => { if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered') throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`); } },
+    { validator: (_shipment: unknown) => { if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered' || shipment) throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`); } },
   );
+
+  /** G4 (G5: none under a framework agreement; G1: open data needs none): agreement, invoice and status at once. */
+  const recordApproval = async (by: string) => {
+    state.status = 'approved';
+    state.reason = null;
+    // G8: a subscription's annual fee is invoiced by its own workflow at the start of each term.
+    const area = input.fee.lines.find((l) => l.kind === 'area' && l.net.minor > 0);
+    const invoice = area
+      ? {
+          idempotencyKey: `${orderId}:invoice`, accountId: input.accountId, currency: 'SEK' as const, reference: orderId,
+          lines: [{ description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`, quantity: 1, unitPrice: area.net }],
+        }
+      : null;
+    state.agreementId = await steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, invoice });
+    await mail('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null });
+  };
+  const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>) => {
+    if (status === 'approved') await recordApproval(by);
+    else {
+      await setStatus(status, by, reason);
+      await mail(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason });
+    }
+    decisionDone = true;
+  };
 
   const delivery: DeliveryContext = { ...input, mail, setStatus: (status, reason) => setStatus(status, 'system', reason) };
   /** Produces the order's delivery; after a final failure it waits for a handler's retry under a new delivery id. */
@@ -157,7 +149,7 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
 
   await mail('order-confirmation', 'confirmation', { needsApproval });
   if (!needsApproval) {
-    if (!decided()) await approve('system');
+    decision ??= { status: 'approved', by: 'system', reason: null };
   } else {
     if (!decided()) await setStatus('awaiting_approval', null);
     const reminders: [number, 'reminder' | 'alert'][] = [
@@ -166,12 +158,13 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     ];
     for (const [at, kind] of reminders) {
       if (await condition(decided, Math.max(1, at - Date.now()))) break;
-      await acts.emailStaff({ key: `${orderId}:approval-${kind}`, role: kind === 'reminder' ? 'handler' : 'admin', template: 'order-waiting', data: { orderId, alert: kind === 'alert', product: input.product.name } });
+      await steps.emailStaff({ key: `${orderId}:approval-${kind}`, role: kind === 'reminder' ? 'handler' : 'admin', template: 'order-waiting', data: { orderId, alert: kind === 'alert', product: input.product.name } });
     }
+    await condition(decided);
   }
-  await condition(() => decisionDone);
+  await carryOut(decision!);
 
-  if (decision === 'approved' && input.subscription) {
+  if (decision!.status === 'approved' && input.subscription) {
     // G8: the subscription lives on in its own workflow (terms, invoices, deliveries) after this one ends.
     await startChild<typeof subscription>('subscription', {
       workflowId: workflowIds.subscription(orderId),
@@ -182,9 +175,16 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
         annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net, state: null,
       }],
     });
-  } else if (decision === 'approved') {
+  } else if (decision!.status === 'approved') {
     await deliver();
-    if (input.deliveryMethod === 'physical_media') await condition(() => state.status === 'shipped');
+    if (input.deliveryMethod === 'physical_media') {
+      await condition(() => shipment !== null);
+      const { by, carrier, trackingNumber } = shipment!;
+      await steps.recordShipment(orderId, { carrier, trackingNumber });
+      await setStatus('shipped', by);
+      await mail('order-shipped', 'shipped', { carrier, trackingNumber });
+      shipped = true;
+    }
   }
   await condition(allHandlersFinished);
   return state;

@@ -171,3 +171,13 @@ describe('production', () => {
     expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual(['submitted', 'approved', 'in_production', 'delivered']);
   });
 });
+
+describe('replay', () => {
+  it('every order of this file replays from its history with today’s code: local activities and updates meet in the order they ran', async () => {
+    expect(started.length).toBeGreaterThan(5);
+    const histories = await Promise.all(started.map((id) => env.client.workflow.getHandle(`order-${id}`).fetchHistory()));
+    for (const [i, history] of histories.entries()) {
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `order-${started[i]}`);
+    }
+  });
+});
