@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/knex';
 import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
-import { addDeliveryFiles, createAgreement, deliveryInProgress, deliveryLink, getOrder, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
+import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
 import { subscriptionEnd } from '../domain/orders';
 import type { DeliveryStore } from '../lib/delivery-store';
@@ -34,11 +34,7 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
     async recordApproval(input: { orderId: string; by: string; concludeAgreement: boolean; invoice: Omit<BookInvoice, 'date'> | null }): Promise<string | null> {
       return deps.db.transaction(async (trx) => {
         const today = stockholmDate(new Date());
-        let agreementId: string | null = null;
-        if (input.concludeAgreement) {
-          const order = (await getOrder(trx, input.orderId))!;
-          agreementId = (await createAgreement(trx, order, input.by, { validFrom: today, validTo: order.subscription ? subscriptionEnd(today) : null }, TERMS_VERSION)).id;
-        }
+        const agreementId = input.concludeAgreement ? await concludeAgreement(trx, input.orderId, input.by, { validFrom: today, subscriptionValidTo: subscriptionEnd(today) }, TERMS_VERSION) : null;
         if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
         await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
         return agreementId;

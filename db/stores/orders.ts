@@ -131,12 +131,19 @@ export async function orderEvents(db: Db, id: string) {
   return db('order_events').where({ order_id: id }).orderBy('id').select('status', 'reason', 'by', 'at');
 }
 
-export async function createAgreement(db: Db, order: OrderRow, approvedBy: string, period: { validFrom: string; validTo: string | null }, termsVersion: string) {
-  await db('agreements')
-    .insert({ order_id: order.id, account_id: order.account_id, product_id: order.product_id, selection: JSON.stringify(order.selection), area_m2: order.area_m2, permitted_use: order.permitted_use, terms_version: termsVersion, valid_from: period.validFrom, valid_to: period.validTo, approved_by: approvedBy })
-    .onConflict('order_id')
-    .ignore();
-  return db('agreements').where({ order_id: order.id }).first();
+/**
+ * G4: the order's end-use agreement, once per order, copied from the order in one statement; a
+ * subscription's ends on `subscriptionValidTo` (G8). Answers the agreement's id.
+ */
+export async function concludeAgreement(db: Db, orderId: string, approvedBy: string, period: { validFrom: string; subscriptionValidTo: string }, termsVersion: string): Promise<string> {
+  const { rows } = await db.raw(
+    `INSERT INTO agreements (order_id, account_id, product_id, selection, area_m2, permitted_use, terms_version, valid_from, valid_to, approved_by)
+     SELECT id, account_id, product_id, selection, area_m2, permitted_use, :termsVersion, CAST(:validFrom AS date), CASE WHEN subscription THEN CAST(:subscriptionValidTo AS date) END, :approvedBy
+     FROM orders WHERE id = :orderId
+     ON CONFLICT (order_id) DO NOTHING RETURNING id`,
+    { orderId, approvedBy, termsVersion, ...period },
+  );
+  return (rows[0] ?? (await db('agreements').where({ order_id: orderId }).first('id'))).id;
 }
 
 export async function getAgreement(db: Db, id: string) {
@@ -200,8 +207,8 @@ export async function listDeliveries(db: Db, orderId: string): Promise<DeliveryR
 
 /** The delivery's link; a retried activity finds the one made before instead of making another. */
 export async function deliveryLink(db: Db, link: { token: string; deliveryId: string; orderId: string; expiresAt: Date }): Promise<{ token: string; expires_at: Date }> {
-  await db('delivery_links').insert({ token: link.token, delivery_id: link.deliveryId, order_id: link.orderId, expires_at: link.expiresAt }).onConflict('delivery_id').ignore();
-  return db('delivery_links').where({ delivery_id: link.deliveryId }).first('token', 'expires_at');
+  const [created] = await db('delivery_links').insert({ token: link.token, delivery_id: link.deliveryId, order_id: link.orderId, expires_at: link.expiresAt }).onConflict('delivery_id').ignore().returning(['token', 'expires_at']);
+  return created ?? db('delivery_links').where({ delivery_id: link.deliveryId }).first('token', 'expires_at');
 }
 
 export async function findDeliveryLink(db: Db, token: string): Promise<{ token: string; delivery_id: string; order_id: string; expires_at: Date } | undefined> {

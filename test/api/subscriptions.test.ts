@@ -135,6 +135,9 @@ describe('G8: the subscription through the API', () => {
     expect(invoices.map((i: { net: { minor: number } }) => i.net.minor).sort()).toEqual([25_000, 400_000]);
     const annual = invoices.find((i: { net: { minor: number } }) => i.net.minor === 400_000);
     expect((await order(id)).subscriptionState).toMatchObject({ status: 'active', term: 1, unpaidInvoices: [expect.objectContaining({ invoiceId: annual.id, number: annual.number, dueDate: annual.dueDate })] });
+    // G4, G8: the agreement that approval concluded runs as long as the subscription's paid term.
+    const { termEnd } = (await order(id)).subscriptionState;
+    await expect.poll(async () => (await office.db('agreements').where({ order_id: id }).first()).valid_to).toBe(stockholmDate(new Date(new Date(termEnd).getTime() - 1)));
     expect((await call(office.baseUrl, 'POST', `/api/v1/invoices/${annual.id}/paid`, { token: token.finance })).status).toBe(200);
     await expect.poll(async () => (await order(id)).subscriptionState.unpaidInvoices).toEqual([]);
   });
