@@ -33,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...email,
     ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail, store: localDeliveryStore(deps.deliveryDir) }),
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
-    ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir) }),
+    ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir), sendEmail: email.sendEmail }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
     ...createSubscriptionActivities({ db: deps.db }),

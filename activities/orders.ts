@@ -6,20 +6,26 @@ import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, 
 import { stockholmDate } from '../domain/calendar';
 import { subscriptionEnd } from '../domain/orders';
 import type { DeliveryStore } from '../lib/delivery-store';
+import type { SendEmail } from './email';
 import type { Producer, ProductionRequest } from './production';
 
 /** The end-use terms an agreement concluded today refers to (G4). */
 export const TERMS_VERSION = 'Kartkontor slutanvändarvillkor 2026:1';
 
-export function createOrderActivities(deps: { db: Db; producer: Producer; store: DeliveryStore }) {
+export function createOrderActivities(deps: { db: Db; producer: Producer; store: DeliveryStore; sendEmail: (m: SendEmail) => Promise<unknown> }) {
   const open = async (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>): Promise<string | null> => {
     const delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status' | 'since_version'> = { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE', since_version: request.sinceVersion };
     if (await upsertDelivery(deps.db, delivery)) return null;
     return (await deliveryInProgress(deps.db, request.orderId))?.id ?? request.deliveryId;
   };
   return {
-    async recordOrderStatus(orderId: string, status: string, reason: string | null, by: string | null): Promise<void> {
+    /**
+     * Records a transition and, when given, sends the customer's e-mail about it: one step, so a
+     * workflow pays one activity for both. Both are once only, so a retry repeats neither.
+     */
+    async recordOrderStatus(orderId: string, status: string, reason: string | null, by: string | null, notify: SendEmail | null = null): Promise<void> {
       await setOrderStatus(deps.db, orderId, status, reason, by);
+      if (notify) await deps.sendEmail(notify);
     },
 
     async recordShipment(orderId: string, shipment: { carrier: string; trackingNumber: string }): Promise<void> {

@@ -1,5 +1,6 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { SendEmail } from '../activities/email';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import { acts } from './activities';
@@ -23,26 +24,26 @@ export interface OrderParty {
 }
 
 export type Mail = (template: string, suffix: string, data?: Record<string, unknown>) => Promise<unknown>;
+/** A message to the order's customer, sent once under `{orderId}:{suffix}`. */
+export type CustomerMessage = (template: string, suffix: string, data?: Record<string, unknown>) => SendEmail;
 
-/**
- * E-mails to the order's customer, each once under `{orderId}:{suffix}`, sent one after another
- * in the order they were asked for. `send` is the activity to send with (a local one from an
- * order's main flow).
- */
-export function customerMail(party: OrderParty, common: Record<string, unknown> = {}, send = acts.sendEmail): Mail {
+export function customerMessage(party: OrderParty, common: Record<string, unknown> = {}): CustomerMessage {
   const { orderId } = party;
+  return (template, suffix, data = {}) => ({
+    key: `${orderId}:${suffix}`,
+    template,
+    locale: party.customer.language,
+    to: party.customer.email,
+    accountId: party.accountId,
+    data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
+  });
+}
+
+/** E-mails to the order's customer, sent one after another in the order they were asked for. */
+export function customerMail(party: OrderParty, common: Record<string, unknown> = {}): Mail {
+  const message = customerMessage(party, common);
   const inOrder = inSequence();
-  return (template, suffix, data = {}) =>
-    inOrder(() =>
-      send({
-        key: `${orderId}:${suffix}`,
-        template,
-        locale: party.customer.language,
-        to: party.customer.email,
-        accountId: party.accountId,
-        data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
-      }),
-    );
+  return (template, suffix, data) => inOrder(() => acts.sendEmail(message(template, suffix, data)));
 }
 
 /** Runs recordings one after another, in the order they were asked for. */
@@ -60,8 +61,9 @@ export interface DeliveryContext extends OrderParty {
   deliveryMethod: 'download' | 'physical_media';
   /** G7: how long the delivery e-mail's link opens the files. */
   deliveryLinkTtlHours: number;
-  mail: Mail;
-  setStatus(status: 'in_production' | 'delivered' | 'failed', reason?: string): Promise<void>;
+  message: CustomerMessage;
+  /** Records the transition and sends the customer's e-mail about it, if any, in one step. */
+  setStatus(status: 'in_production' | 'delivered' | 'failed', reason: string | null, notify: SendEmail | null): Promise<void>;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function deliverOnce(
 ): Promise<number | null> {
   const { orderId } = ctx;
   const { deliveryId, typ } = d;
-  await ctx.setStatus('in_production');
+  await ctx.setStatus('in_production', null, null);
   const download = ctx.deliveryMethod === 'download';
   let produced: Awaited<ReturnType<Activities['produceDelivery']>>;
   try {
@@ -89,23 +91,25 @@ export async function deliverOnce(
     if (!(err instanceof ActivityFailure)) throw err;
     await acts.markDeliveryFailed({ orderId, deliveryId, typ });
     finished(null);
-    await ctx.setStatus('failed', 'production failed');
+    await ctx.setStatus('failed', 'production failed', ctx.message('order-failed', `failed-${deliveryId}`));
     await acts.emailStaff({ key: `${orderId}:production-failed-${deliveryId}`, role: 'handler', template: 'order-production-failed', data: { orderId } });
-    await ctx.mail('order-failed', `failed-${deliveryId}`);
     return null;
   }
   finished(produced.version);
-  await ctx.setStatus('delivered');
   // Physical media get no link: the handler ships the produced drive (G7).
   if (!produced.link) {
-    await ctx.mail('order-produced', `delivered-${deliveryId}`);
+    await ctx.setStatus('delivered', null, ctx.message('order-produced', `delivered-${deliveryId}`));
     return produced.version;
   }
   const expires = zonedParts(new Date(produced.link.expiresAt), 'Europe/Stockholm');
-  await ctx.mail('order-delivered', `delivered-${deliveryId}`, {
-    linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${produced.link.token}`,
-    expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
-    filesUrl: `${ctx.publicUrl}/download/${orderId}/files`,
-  });
+  await ctx.setStatus(
+    'delivered',
+    null,
+    ctx.message('order-delivered', `delivered-${deliveryId}`, {
+      linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${produced.link.token}`,
+      expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
+      filesUrl: `${ctx.publicUrl}/download/${orderId}/files`,
+    }),
+  );
   return produced.version;
 }

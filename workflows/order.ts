@@ -4,7 +4,8 @@ import type { Area } from '../domain/geometry';
 import type { OrderFee } from '../domain/orders';
 import type { DeliveryInterval } from '../domain/subscriptions';
 import { steps } from './activities';
-import { customerMail, deliverOnce, type DeliveryContext } from './delivery';
+import type { SendEmail } from '../activities/email';
+import { customerMessage, deliverOnce, type DeliveryContext } from './delivery';
 import { workflowIds } from './ids';
 import { refusal } from './refusal';
 import type { subscription } from './subscription';
@@ -75,11 +76,12 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   let shipped = false;
   let retryRequested = false;
   const decided = () => decision !== null;
-  const mail = customerMail(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat }, steps.sendEmail);
-  const setStatus = async (status: OrderStatus, by: string | null, reason: string | null = null) => {
+  const message = customerMessage(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
+  /** Records a transition and sends the customer's e-mail about it, if any, in one step. */
+  const setStatus = (status: OrderStatus, by: string | null, reason: string | null = null, notify: SendEmail | null = null) => {
     state.status = status;
     state.reason = reason;
-    await steps.recordOrderStatus(orderId, status, reason, by);
+    return steps.recordOrderStatus(orderId, status, reason, by, notify);
   };
   const decide = (status: NonNullable<typeof decision>['status']) => async (request: { by: string; reason?: string }): Promise<OrderState> => {
     decision = { status, by: request.by, reason: request.reason ?? null };
@@ -124,18 +126,15 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
         }
       : null;
     state.agreementId = await steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, invoice });
-    await mail('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null });
+    await steps.sendEmail(message('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null }));
   };
   const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>) => {
     if (status === 'approved') await recordApproval(by);
-    else {
-      await setStatus(status, by, reason);
-      await mail(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason });
-    }
+    else await setStatus(status, by, reason, message(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason }));
     decisionDone = true;
   };
 
-  const delivery: DeliveryContext = { ...input, mail, setStatus: (status, reason) => setStatus(status, 'system', reason) };
+  const delivery: DeliveryContext = { ...input, message, setStatus: (status, reason, notify) => setStatus(status, 'system', reason, notify) };
   /** Produces the order's delivery; after a final failure it waits for a handler's retry under a new delivery id. */
   const deliver = async () => {
     for (;;) {
@@ -147,11 +146,12 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     }
   };
 
-  await mail('order-confirmation', 'confirmation', { needsApproval });
+  const confirmation = message('order-confirmation', 'confirmation', { needsApproval });
+  if (!needsApproval || decided()) await steps.sendEmail(confirmation);
   if (!needsApproval) {
     decision ??= { status: 'approved', by: 'system', reason: null };
   } else {
-    if (!decided()) await setStatus('awaiting_approval', null);
+    if (!decided()) await setStatus('awaiting_approval', null, null, confirmation);
     const reminders: [number, 'reminder' | 'alert'][] = [
       [workingDaysAfter(input.placedAt, APPROVAL_REMINDER_WORKING_DAYS), 'reminder'],
       [workingDaysAfter(input.placedAt, APPROVAL_ALERT_WORKING_DAYS), 'alert'],
@@ -181,8 +181,7 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
       await condition(() => shipment !== null);
       const { by, carrier, trackingNumber } = shipment!;
       await steps.recordShipment(orderId, { carrier, trackingNumber });
-      await setStatus('shipped', by);
-      await mail('order-shipped', 'shipped', { carrier, trackingNumber });
+      await setStatus('shipped', by, null, message('order-shipped', 'shipped', { carrier, trackingNumber }));
       shipped = true;
     }
   }

@@ -6,7 +6,7 @@ import {
   addMonths, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
 } from '../domain/subscriptions';
 import { acts } from './activities';
-import { customerMail, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery';
+import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery';
 import { refusal } from './refusal';
 
 /** Everything a term hands to the next (continue-as-new): nothing is lost between runs. */
@@ -91,8 +91,8 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   const delivery: DeliveryContext = {
     ...input,
     deliveryMethod: 'download',
-    mail,
-    setStatus: (status, reason) => record(() => acts.recordOrderStatus(orderId, status, reason ?? null, 'system')),
+    message: customerMessage(input),
+    setStatus: (status, reason, notify) => record(() => acts.recordOrderStatus(orderId, status, reason, 'system', notify)),
   };
   /** Claims the one delivery slot (G8) and opens the delivery's row; the database may still know of another one running. */
   const open = async (typ: DeliveryTyp): Promise<{ deliveryId: string; sinceVersion: number | null } | { running: string }> => {
