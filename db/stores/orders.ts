@@ -84,12 +84,15 @@ export async function createFrameworkAgreement(db: Db, input: { accountId: strin
   return row;
 }
 
-/** Stores the order and runs `start` (its workflow) before committing: no order without its workflow. */
-/** Stores the order and its first event, and keeps them only if `start` (its workflow) succeeds. */
+/** Stores the order and its first event, and runs `start` (its workflow) before committing: no order without its workflow. */
 export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<void>): Promise<OrderRow> {
   return db.transaction(async (trx) => {
-    const [row] = await trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) }).returning('*');
-    await trx('order_events').insert({ order_id: order.id, status: order.status, by: order.user_id });
+    // The order and its first event in one statement.
+    const insert = trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) }).returning('*').toSQL();
+    const { rows: [row] } = await trx.raw(
+      `WITH inserted AS (${insert.sql}), event AS (INSERT INTO order_events (order_id, status, "by") SELECT id, status, user_id FROM inserted) SELECT * FROM inserted`,
+      insert.bindings,
+    );
     await start();
     return row as OrderRow;
   });
