@@ -8,9 +8,8 @@
 import { seedNetworkOwners } from '../cli/demo-network-owners';
 import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
 import { loadConfig } from '../lib/config';
-import { createDirectory } from '../lib/directory';
 import { connectRuntime } from '../lib/runtime';
-import { arg, check, percentile, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
+import { arg, check, customerAndHandler, percentile, runBenchmark, say, startBackOfficeProcesses } from './bench-support';
 
 const N = arg('cases', 1000);
 const CONCURRENCY = arg('concurrency', 8);
@@ -38,12 +37,7 @@ await runBenchmark('bench-cases', async ({ env, stops }) => {
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
   await seedNetworkOwners(runtime.db);
-  const directory = createDirectory({ db: runtime.db, welcome: async () => {} });
-  const actor = { actorType: 'system' as const };
-  const account = await directory.createAccount({ kind: 'organisation', name: 'Bench Gräv AB', email: 'dig@bench.test', organisationNumber: '556000-0001', language: 'sv' }, actor);
-  await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
-  await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
-  const [customer, handler] = [await signIn(base, 'customer@bench.test', 'bench-password-1'), await signIn(base, 'handler@bench.test', 'bench-password-1')];
+  const { customer, handler } = await customerAndHandler(runtime.db, base, { name: 'Bench Gräv AB', organisationNumber: '556000-0001', language: 'sv' });
   const post = async (token: string, url: string, body: unknown) => {
     const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);

@@ -13,9 +13,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
-import { createDirectory } from '../lib/directory';
 import { connectRuntime } from '../lib/runtime';
-import { arg, check, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, signIn, startBackOfficeProcesses, startChild } from './bench-support';
+import { arg, check, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild } from './bench-support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -50,12 +49,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
 
-  const directory = createDirectory({ db: runtime.db, welcome: async () => {} });
-  const actor = { actorType: 'system' as const };
-  const account = await directory.createAccount({ kind: 'organisation', name: 'Bench AB', email: 'bench@bench.test', organisationNumber: '556000-0000', language: 'en' }, actor);
-  await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
-  await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
-  const [customer, handler] = [await signIn(base, 'customer@bench.test', 'bench-password-1'), await signIn(base, 'handler@bench.test', 'bench-password-1')];
+  const { customer, handler } = await customerAndHandler(runtime.db, base, { name: 'Bench AB', organisationNumber: '556000-0000', language: 'en' });
   const post = (token: string, url: string, body?: unknown) =>
     fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 

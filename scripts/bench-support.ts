@@ -9,6 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Db } from '../db/knex';
+import { createDirectory } from '../lib/directory';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { createLogger } from '../lib/logger';
 import { startTemporalDevServer } from '../lib/temporal-dev-server';
@@ -116,6 +118,19 @@ export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: {
     if (!ready) await new Promise((r) => setTimeout(r, 200));
   }
   return { processes, base };
+}
+
+/**
+ * The organisation a benchmark orders for, with one customer user, and one handler: their
+ * bearer tokens from the sign-in API.
+ */
+export async function customerAndHandler(db: Db, base: string, organisation: { name: string; organisationNumber: string; language: 'sv' | 'en' }) {
+  const directory = createDirectory({ db, welcome: async () => {} });
+  const actor = { actorType: 'system' as const };
+  const account = await directory.createAccount({ kind: 'organisation', email: 'organisation@bench.test', ...organisation }, actor);
+  await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
+  await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
+  return { customer: await signIn(base, 'customer@bench.test', 'bench-password-1'), handler: await signIn(base, 'handler@bench.test', 'bench-password-1') };
 }
 
 /** A user's bearer token from the sign-in API. */
