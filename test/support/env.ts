@@ -100,6 +100,28 @@ export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
   });
 }
 
+/**
+ * The test activities with a production system that can be made to fail: set `production.failures`
+ * and the next that many production attempts throw.
+ */
+export function activitiesWithFailingProduction(db: Db) {
+  const activities = testActivities(db, { smtp: false });
+  const production = { failures: 0 };
+  return {
+    production,
+    activities: {
+      ...activities,
+      async produceDelivery(request: Parameters<typeof activities.produceDelivery>[0]) {
+        if (production.failures > 0) {
+          production.failures -= 1;
+          throw new Error('the production system is down');
+        }
+        return activities.produceDelivery(request);
+      },
+    },
+  };
+}
+
 const parsedMail = new Map<string, ParsedMail>();
 
 /** Every message the SMTP receiver got for `to`, parsed (each file once); waits until `count` have arrived. */

@@ -9,7 +9,7 @@ import { money } from '../../domain/money';
 import { insertOrder } from '../../db/stores/orders';
 import { createDirectory } from '../../lib/directory';
 import type { OrderInput } from '../../workflows/order';
-import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
+import { activitiesWithFailingProduction, createTestDatabase, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -17,7 +17,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let accountId: string;
-let failProduction = 0;
+let production: { failures: number };
 const taskQueue = `orders-${crypto.randomUUID()}`;
 const started: string[] = [];
 const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000], [675_000, 6_580_000], [675_000, 6_581_000], [674_000, 6_581_000], [674_000, 6_580_000]]] });
@@ -31,26 +31,18 @@ beforeAll(async () => {
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Vänta AB', email: 'wait@test.se', organisationNumber: '556444-5555', language: 'en' }, actor)).id;
   await directory.createUser({ email: 'o-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
   await directory.createUser({ email: 'o-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
-  const activities = testActivities(database.db, { smtp: false });
+  const failing = activitiesWithFailingProduction(database.db);
+  production = failing.production;
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: {
-      ...activities,
-      async produceDelivery(request: Parameters<typeof activities.produceDelivery>[0]) {
-        if (failProduction > 0) {
-          failProduction -= 1;
-          throw new Error('the production system is down');
-        }
-        return activities.produceDelivery(request);
-      },
-    },
+    activities: failing.activities,
   });
   running = worker.run();
 });
 afterAll(async () => {
-  // Leave no workflow waiting on a timer: the time-skipping server is shared with the next test files.
+  // Leave no workflow waiting on a timer while the file's test server stops.
   await Promise.all(started.map((id) => env.client.workflow.getHandle(`order-${id}`).terminate('test over').catch(() => undefined)));
   worker.shutdown();
   await running;
@@ -148,7 +140,7 @@ describe('deciding', () => {
 
 describe('production', () => {
   it('a final production failure sets MISSLYCKAD and alerts handlers; a handler retry delivers', async () => {
-    failProduction = 3; // every attempt of the first delivery fails
+    production.failures = 3; // every attempt of the first delivery fails
     const { id, handle } = await placeOrder();
     await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
     await env.sleep('5 minutes');

@@ -11,7 +11,7 @@ import { markInvoicePaid } from '../../db/stores/invoices';
 import { insertOrder } from '../../db/stores/orders';
 import { createDirectory } from '../../lib/directory';
 import type { SubscriptionInput, SubscriptionState } from '../../workflows/subscription';
-import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
+import { activitiesWithFailingProduction, createTestDatabase, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -19,7 +19,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let accountId: string;
-let failProduction = 0;
+let production: { failures: number };
 const taskQueue = `subscriptions-${crypto.randomUUID()}`;
 const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000], [675_000, 6_580_000], [675_000, 6_581_000], [674_000, 6_581_000], [674_000, 6_580_000]]] });
 if (!area.ok) throw new Error('test area');
@@ -31,26 +31,18 @@ beforeAll(async () => {
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Abonnent AB', email: 'subscriber@test.se', organisationNumber: '556777-8888', language: 'sv' }, { actorType: 'system' })).id;
   await directory.createUser({ email: 's-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, { actorType: 'system' });
-  const activities = testActivities(database.db, { smtp: false });
+  const failing = activitiesWithFailingProduction(database.db);
+  production = failing.production;
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: {
-      ...activities,
-      async produceDelivery(request: Parameters<typeof activities.produceDelivery>[0]) {
-        if (failProduction > 0) {
-          failProduction -= 1;
-          throw new Error('the production system is down');
-        }
-        return activities.produceDelivery(request);
-      },
-    },
+    activities: failing.activities,
   });
   running = worker.run();
 });
 afterAll(async () => {
-  // Leave no workflow waiting on a timer: the time-skipping server is shared with the next test files.
+  // Leave no workflow waiting on a timer while the file's test server stops.
   worker.shutdown();
   await running;
   await env.teardown();
@@ -203,7 +195,7 @@ describe('G8: cancellation and termination', () => {
 
 describe('G8: deliveries', () => {
   it('G8, G10: FORANDRING with no earlier successful delivery is refused: order BAS first', async () => {
-    failProduction = 3; // the first BAS fails every attempt
+    production.failures = 3; // the first BAS fails every attempt
     const { id } = await subscribe();
     await env.sleep('5 minutes'); // the retries' backoff
     await expect.poll(async () => (await deliveries(id)).map((d) => d.status)).toEqual(['MISSLYCKAD']);
@@ -243,9 +235,9 @@ describe('G8: deliveries', () => {
       if (k === 6) {
         // A customer's extract is still in production (its first attempt failed, the retry is 5 s away) when the sixth run comes.
         await skipTo(runs[k]! - 2_000);
-        failProduction = 1;
+        production.failures = 1;
         const { deliveryId } = await startDelivery(id, 'FORANDRING');
-        await expect.poll(() => failProduction).toBe(0);
+        await expect.poll(() => production.failures).toBe(0);
         await skipTo(runs[k]! + 1_000);
         await expect.poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: k }).first())?.outcome).toBe('skipped');
         expect((await database.db('subscription_runs').where({ order_id: id, run: k }).first()).delivery_id).toBe(deliveryId);
