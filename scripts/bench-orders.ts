@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { connectRuntime } from '../lib/runtime';
-import { arg, check, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild } from './bench-support';
+import { arg, check, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './bench-support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -38,7 +38,7 @@ const N = arg('orders', 1000);
  */
 const CONCURRENCY = arg('concurrency', 2);
 /** Baseline workflows at once: enough to keep the server busy, whatever the customers' concurrency. */
-const BASELINE_CONCURRENCY = 32;
+const BASELINE_CONCURRENCY = arg('baseline-concurrency', 32);
 /** The scripted handlers: how many approvals are on their way at once. */
 const APPROVERS = arg('approvers', 16);
 
@@ -73,6 +73,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
     while ((await lyckad()) < n) await new Promise((r) => setTimeout(r, 100));
   };
 
+  await untilPolled(runtime.temporal, config.TEMPORAL_TASK_QUEUE);
   const latencies: number[] = [];
   const started = performance.now();
   await pool(N, CONCURRENCY, async (i) => {
@@ -107,6 +108,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
+  await untilPolled(client, 'bench-baseline');
   const baselineStarted = performance.now();
   await pool(N, BASELINE_CONCURRENCY, async (i) => {
     await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [steps] });

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/knex';
 import { createDirectory } from '../lib/directory';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres';
@@ -138,4 +139,16 @@ export async function signIn(base: string, email: string, password: string): Pro
   const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (!res.ok) throw new Error(`signing in ${email} answered ${res.status}`);
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * Resolves once a worker polls the task queue for workflow tasks, so that a timed phase does
+ * not count a worker's start-up.
+ */
+export async function untilPolled(client: Client, taskQueue: string) {
+  for (;;) {
+    const { pollers } = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    if (pollers.length > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
