@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { connectRuntime } from '../lib/runtime';
-import { arg, check, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './bench-support';
+import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './bench-support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -75,6 +75,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
 
   await untilPolled(runtime.temporal, config.TEMPORAL_TASK_QUEUE);
   const latencies: number[] = [];
+  const cpuAtStart = cpuSeconds(processes);
   const started = performance.now();
   await pool(N, CONCURRENCY, async (i) => {
     // 1–2 km² squares spread over Stockholm; fee-based, so every order waits for the handler.
@@ -93,6 +94,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   await untilDelivered(N);
   const orderSeconds = (performance.now() - started) / 1000;
   await approving;
+  const orderCpu = cpuPerItem(cpuAtStart, cpuSeconds(processes), N);
   const orderWorkerMiB = peakMemoryMiB(processes.worker.pid!);
 
   // As many activities as one order ran, counted from its history: regular ones are scheduled, local ones leave a marker.
@@ -109,11 +111,14 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
   await untilPolled(client, 'bench-baseline');
+  const baselineProcesses = { 'baseline worker': baselineWorker };
+  const baselineCpuAtStart = cpuSeconds(baselineProcesses);
   const baselineStarted = performance.now();
   await pool(N, BASELINE_CONCURRENCY, async (i) => {
     await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [steps] });
   });
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+  const baselineCpu = cpuPerItem(baselineCpuAtStart, cpuSeconds(baselineProcesses), N);
   const baselineWorkerMiB = peakMemoryMiB(baselineWorker.pid!);
 
   latencies.sort((a, b) => a - b);
@@ -126,4 +131,6 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   say(`order worker peak memory ${orderWorkerMiB ?? '?'} MiB`);
   say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${steps.regular} regular and ${steps.local} local activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
   say(`ratio baseline / orders  ${ratio.toFixed(2)}   target ≤ 1.5: ${check(ratio <= 1.5)}`);
+  say(`CPU per order            ${orderCpu}`);
+  say(`CPU per baseline         ${baselineCpu}`);
 });

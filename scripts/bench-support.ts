@@ -54,6 +54,46 @@ const memoryMiB = (pid: number, field: 'VmHWM' | 'VmRSS') => {
     return null;
   }
 };
+/**
+ * CPU seconds this benchmark's processes have used so far, by role: the given child processes
+ * by name, the Temporal dev server, PostgreSQL (with its ended backends) and the benchmark
+ * itself. Read from Linux's /proc; only the benchmark's own figure elsewhere.
+ */
+export function cpuSeconds(named: Record<string, ChildProcess>): Record<string, number> {
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node runs on
+  const processes = new Map<number, { comm: string; ppid: number; own: number; reaped: number }>();
+  for (const entry of fs.existsSync('/proc') ? fs.readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 of proc(5)
+      processes.set(Number(entry), { comm, ppid: f[1]!, own: (f[11]! + f[12]!) / ticksPerSecond, reaped: (f[13]! + f[14]!) / ticksPerSecond });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const roleOf = new Map(Object.entries(named).map(([name, child]) => [child.pid, name]));
+  const usage = process.cpuUsage();
+  const totals: Record<string, number> = { benchmark: (usage.user + usage.system) / 1e6 };
+  const descends = (pid: number): boolean => pid === process.pid || (pid > 1 && processes.has(pid) && descends(processes.get(pid)!.ppid));
+  for (const [pid, p] of processes) {
+    if (pid === process.pid || !descends(p.ppid)) continue;
+    const role = roleOf.get(pid) ?? (p.comm === 'temporal' ? 'temporal' : p.comm === 'postgres' ? 'postgres' : 'other');
+    // The postmaster's reaped children are the backends of connections already closed.
+    const reaped = p.comm === 'postgres' && processes.get(p.ppid)?.comm !== 'postgres' ? p.reaped : 0;
+    totals[role] = (totals[role] ?? 0) + p.own + reaped;
+  }
+  return totals;
+}
+
+/** Milliseconds of CPU per item between two `cpuSeconds` readings, by role, most first, and their sum. */
+export function cpuPerItem(before: Record<string, number>, after: Record<string, number>, items: number) {
+  const ms = Object.entries(after).map(([role, s]) => [role, ((s - (before[role] ?? 0)) * 1000) / items] as const).filter(([, v]) => v >= 0.05);
+  ms.sort((a, b) => b[1] - a[1]);
+  return `${ms.map(([role, v]) => `${role} ${v.toFixed(1)}`).join(', ')}; total ${ms.reduce((sum, [, v]) => sum + v, 0).toFixed(1)} ms`;
+}
+
 /** Peak resident memory of a process over its life. */
 export const peakMemoryMiB = (pid: number) => memoryMiB(pid, 'VmHWM');
 /** Resident memory of a process now. */
