@@ -4,7 +4,6 @@ import type { Db } from '../db/knex';
 import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
 import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
-import { subscriptionEnd } from '../domain/orders';
 import type { DeliveryStore } from '../lib/delivery-store';
 import type { SendEmail } from './email';
 import type { Producer, ProductionRequest } from './production';
@@ -34,13 +33,13 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
 
     /**
      * G4: approval concludes the end-use agreement (none where G1 or G5 say so; a subscription's
-     * ends after a year, G8), books the order's invoice and records the status, all or nothing.
+     * ends on `agreementValidTo`, the last day of its first term, G8), books the order's invoice and records the status, all or nothing.
      * Once per order: a retry finds the agreement, the invoice and the status already there.
      */
-    async recordApproval(input: { orderId: string; by: string; concludeAgreement: boolean; invoice: Omit<BookInvoice, 'date'> | null }): Promise<string | null> {
+    async recordApproval(input: { orderId: string; by: string; concludeAgreement: boolean; agreementValidTo: string | null; invoice: Omit<BookInvoice, 'date'> | null }): Promise<string | null> {
       return deps.db.transaction(async (trx) => {
         const today = stockholmDate(new Date());
-        const agreementId = input.concludeAgreement ? await concludeAgreement(trx, input.orderId, input.by, { validFrom: today, subscriptionValidTo: subscriptionEnd(today) }, TERMS_VERSION) : null;
+        const agreementId = input.concludeAgreement ? await concludeAgreement(trx, input.orderId, input.by, { validFrom: today, validTo: input.agreementValidTo }, TERMS_VERSION) : null;
         if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
         await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
         return agreementId;

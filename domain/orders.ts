@@ -64,11 +64,3 @@ export function orderFee(price: PriceVersion, areaM2: number, customer: Customer
 export function frameworkCovers(agreement: { productIds: string[]; validFrom: string; validTo: string | null }, productId: string, date: string): boolean {
   return agreement.productIds.includes(productId) && agreement.validFrom <= date && (agreement.validTo === null || date <= agreement.validTo);
 }
-
-/** G8: a subscription runs one year from its start; the agreement's last day is the day before. */
-export function subscriptionEnd(startDate: string): string {
-  const d = new Date(`${startDate}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + 1);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}

@@ -1,4 +1,5 @@
 /** G8: subscription terms, fixed-interval deliveries and dunning of the annual invoice. */
+import { stockholmDate } from './calendar';
 
 export type DeliveryInterval = 'monthly' | 'quarterly' | 'yearly';
 export const DELIVERY_INTERVALS: DeliveryInterval[] = ['monthly', 'quarterly', 'yearly'];
@@ -30,6 +31,12 @@ export function addMonths(instant: number, months: number): number {
   d.setUTCDate(Math.min(day, new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()));
   return d.getTime();
 }
+
+/** When a term that starts at `termStart` ends: twelve calendar months later. */
+export const termEndAfter = (termStart: number) => addMonths(termStart, 12);
+
+/** The last Stockholm day of a term that ends at `termEnd`: the day the subscription's agreement runs to (G4, G8). */
+export const lastDayOfTerm = (termEnd: number) => stockholmDate(termEnd - 1);
 
 /** The instants of a term's scheduled deliveries; a subscription on request only gets its first BAS. */
 export function scheduledRuns(interval: DeliveryInterval | null, term: number, termStart: number): number[] {

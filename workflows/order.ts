@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, defineQuery, defineUpdate, ParentCloseP
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { OrderFee } from '../domain/orders';
-import type { DeliveryInterval } from '../domain/subscriptions';
+import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from '../domain/subscriptions';
 import { steps } from './activities';
 import type { SendEmail } from '../activities/email';
 import { customerMessage, deliverOnce, type DeliveryContext } from './delivery';
@@ -75,6 +75,8 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   let shipment: { by: string; carrier: string; trackingNumber: string } | null = null;
   let shipped = false;
   let retryRequested = false;
+  /** G8: a subscription's first term starts at its approval. */
+  let firstTermStart: number | null = null;
   const decided = () => decision !== null;
   const message = customerMessage(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
   /** Records a transition and sends the customer's e-mail about it, if any, in one step. */
@@ -125,7 +127,10 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
           lines: [{ description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`, quantity: 1, unitPrice: area.net }],
         }
       : null;
-    state.agreementId = await steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, invoice });
+    // G4, G8: a subscription's agreement runs to the last day of the term its approval starts.
+    firstTermStart = input.subscription ? Date.now() : null;
+    const agreementValidTo = firstTermStart === null ? null : lastDayOfTerm(termEndAfter(firstTermStart));
+    state.agreementId = await steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, agreementValidTo, invoice });
     await steps.sendEmail(message('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null }));
   };
   const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>) => {
@@ -172,7 +177,7 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
       args: [{
         orderId, accountId: input.accountId, customer: input.customer, product: input.product, selection: input.selection, publicUrl: input.publicUrl,
         deliveryLinkTtlHours: input.deliveryLinkTtlHours, interval: input.deliveryInterval ?? null,
-        annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net, state: null,
+        annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net, firstTermStart: firstTermStart ?? undefined, state: null,
       }],
     });
   } else if (decision!.status === 'approved') {

@@ -3,7 +3,7 @@ import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import { money, type Money } from '../domain/money';
 import {
-  addMonths, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
+  lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
 } from '../domain/subscriptions';
 import { acts } from './activities';
 import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery';
@@ -37,6 +37,8 @@ export interface SubscriptionInput extends OrderParty {
   interval: DeliveryInterval | null;
   /** T3: the annual fee locked into the order; every term is invoiced at it. */
   annualFee: Money;
+  /** When the first term starts: the order's approval, whose agreement ends with the term (G4). Now, if not given. */
+  firstTermStart?: number;
   /** null on the first run; the previous run's state after continue-as-new. */
   state: SubscriptionState | null;
 }
@@ -64,9 +66,9 @@ const dayAfterDue = (dueDate: string, days: number) => zonedInstant(addDays(dueD
  */
 export async function subscription(input: SubscriptionInput): Promise<SubscriptionState> {
   const { orderId } = input;
-  const start = Date.now();
+  const start = input.firstTermStart ?? Date.now();
   const state: SubscriptionState = input.state ?? {
-    status: 'active', term: 1, termStart: start, termEnd: addMonths(start, 12), invoiceId: null, renewalNoticeSent: false, nextRun: 0,
+    status: 'active', term: 1, termStart: start, termEnd: termEndAfter(start), invoiceId: null, renewalNoticeSent: false, nextRun: 0,
     lastSuccessful: null, current: null, deliveries: 0, cancelledBy: null, terminated: null, unpaid: [],
   };
   const sv = input.customer.language === 'sv';
@@ -84,7 +86,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     };
     return record(() => acts.recordSubscription(snapshot));
   };
-  const endDate = () => stockholmDate(state.termEnd - 1);
+  const endDate = () => lastDayOfTerm(state.termEnd);
   let changed = 0;
   const wake = () => void (changed += 1);
 
@@ -224,7 +226,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     if (state.status === 'active' && !state.renewalNoticeSent) {
       due.push([state.termEnd - RENEWAL_NOTICE_DAYS * DAY, async () => {
         state.renewalNoticeSent = true;
-        await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, { endDate: endDate(), nextEndDate: stockholmDate(addMonths(state.termEnd, 12) - 1), fee: input.annualFee });
+        await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, { endDate: endDate(), nextEndDate: lastDayOfTerm(termEndAfter(state.termEnd)), fee: input.annualFee });
       }]);
     }
     for (const invoice of state.unpaid) {
@@ -260,7 +262,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   await settled();
   if (state.status === 'active') {
     // G8: renewal; the next run books the next term's invoice.
-    Object.assign(state, { term: state.term + 1, termStart: state.termEnd, termEnd: addMonths(state.termEnd, 12), invoiceId: null, renewalNoticeSent: false, nextRun: 0 });
+    Object.assign(state, { term: state.term + 1, termStart: state.termEnd, termEnd: termEndAfter(state.termEnd), invoiceId: null, renewalNoticeSent: false, nextRun: 0 });
     await continueAsNew<typeof subscription>({ ...input, state });
   }
   if (state.status === 'cancelled') state.status = 'ended';

@@ -135,13 +135,13 @@ export async function orderEvents(db: Db, id: string) {
 }
 
 /**
- * G4: the order's end-use agreement, once per order, copied from the order in one statement; a
- * subscription's ends on `subscriptionValidTo` (G8). Answers the agreement's id.
+ * G4: the order's end-use agreement, once per order, copied from the order in one statement; it
+ * ends on `validTo` (a subscription's, G8) or runs on (null). Answers the agreement's id.
  */
-export async function concludeAgreement(db: Db, orderId: string, approvedBy: string, period: { validFrom: string; subscriptionValidTo: string }, termsVersion: string): Promise<string> {
+export async function concludeAgreement(db: Db, orderId: string, approvedBy: string, period: { validFrom: string; validTo: string | null }, termsVersion: string): Promise<string> {
   const { rows } = await db.raw(
     `INSERT INTO agreements (order_id, account_id, product_id, selection, area_m2, permitted_use, terms_version, valid_from, valid_to, approved_by)
-     SELECT id, account_id, product_id, selection, area_m2, permitted_use, :termsVersion, CAST(:validFrom AS date), CASE WHEN subscription THEN CAST(:subscriptionValidTo AS date) END, :approvedBy
+     SELECT id, account_id, product_id, selection, area_m2, permitted_use, :termsVersion, CAST(:validFrom AS date), CAST(:validTo AS date), :approvedBy
      FROM orders WHERE id = :orderId
      ON CONFLICT (order_id) DO NOTHING RETURNING id`,
     { orderId, approvedBy, termsVersion, ...period },

@@ -142,6 +142,19 @@ describe('G8: the subscription through the API', () => {
     await expect.poll(async () => (await order(id)).subscriptionState.unpaidInvoices).toEqual([]);
   });
 
+  it('G4, G8: the agreement approval concludes already runs to the last day of the subscription’s first term', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: subscriptionOrder });
+    const id: string = placed.body.id;
+    await expect.poll(async () => (await order(id)).status).toBe('awaiting_approval');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(200);
+    // Read at once: before the subscription's workflow has mirrored its term to the database.
+    const concluded = (await office.db('agreements').where({ order_id: id }).first()).valid_to;
+    await expect.poll(async () => (await order(id)).subscriptionState?.termEnd).toBeTruthy();
+    const { termEnd } = (await order(id)).subscriptionState;
+    expect(concluded).toBe(stockholmDate(new Date(new Date(termEnd).getTime() - 1)));
+    await expect.poll(() => latest(id), { timeout: 15_000 }).toMatchObject({ status: 'LYCKAD', typ: 'BAS' });
+  });
+
   it('G8: cancelled, the subscription takes extracts until the paid term ends; an admin’s termination ends it at once', async () => {
     const id = await subscribed();
     const cancelled = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/cancel-subscription`, { token: token.customer });

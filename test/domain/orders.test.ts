@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../domain/money';
-import { frameworkCovers, orderFee, priceOn, subscriptionEnd, type PriceVersion } from '../../domain/orders';
+import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../domain/orders';
 
 const versions: PriceVersion[] = [
   { productId: 'p', validFrom: '2025-01-01', pricePerKm2: money(10_000, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },
@@ -68,9 +68,5 @@ describe('G8: subscriptions', () => {
   });
   it('G8: a product without an annual fee cannot be subscribed to', () => {
     expect(() => orderFee(versions[1]!, 1_000_000, 'organisation', true)).toThrow(/cannot be subscribed/);
-  });
-  it('G8: a subscription runs a year; its last day is the day before the anniversary', () => {
-    expect(subscriptionEnd('2026-03-15')).toBe('2027-03-14');
-    expect(subscriptionEnd('2028-02-29')).toBe('2029-02-28');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, scheduledRuns } from '../../domain/subscriptions';
+import { addMonths, lastDayOfTerm, scheduledRuns, termEndAfter } from '../../domain/subscriptions';
 
 describe('G8: scheduled deliveries of a term', () => {
   const start = Date.UTC(2026, 0, 31, 9, 30);
@@ -16,5 +16,15 @@ describe('G8: scheduled deliveries of a term', () => {
     expect(new Date(addMonths(start, 12)).toISOString()).toBe('2027-01-31T09:30:00.000Z');
     expect(new Date(addMonths(start, 1)).toISOString()).toBe('2026-02-28T09:30:00.000Z');
     expect(new Date(addMonths(Date.UTC(2028, 1, 29), 12)).toISOString()).toBe('2029-02-28T00:00:00.000Z');
+  });
+
+  it('G4, G8: the agreement runs to the term’s last Stockholm day, the day the term ends unless it ends at midnight', () => {
+    // Approved 15 March 2026 at 14:00 in Stockholm: the term ends 15 March 2027 at 14:00.
+    const approved = Date.UTC(2026, 2, 15, 13, 0);
+    expect(lastDayOfTerm(termEndAfter(approved))).toBe('2027-03-15');
+    // Approved at Stockholm midnight: the term ends at midnight, so its last day is the day before.
+    expect(lastDayOfTerm(termEndAfter(Date.UTC(2026, 2, 14, 23, 0)))).toBe('2027-03-14');
+    // Late in the evening in Stockholm is already the next day in UTC's terms, and the other way round.
+    expect(lastDayOfTerm(termEndAfter(Date.UTC(2026, 5, 30, 22, 30)))).toBe('2027-07-01');
   });
 });
