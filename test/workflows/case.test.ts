@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
@@ -9,13 +8,12 @@ import { caseFeesOn, registerCase } from '../../db/stores/cases';
 import type { CaseFees } from '../../domain/cases';
 import { createDirectory } from '../../lib/directory';
 import type { CaseInput } from '../../workflows/case';
-import { createTestDatabase, testActivities, workflowBundle } from '../support/env';
-import { timeSkippingEnvironment } from '../support/time-skipping';
+import { testActivities } from '../support/env';
+import { workflowTestBed } from '../support/time-skipping';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let bed: Awaited<ReturnType<typeof workflowTestBed>>;
+let database: typeof bed.database;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let accountId: string;
 /** The seeded price list (T3): every case here is priced from it. */
 let DEMO_FEES: CaseFees;
@@ -23,8 +21,8 @@ const taskQueue = `cases-${crypto.randomUUID()}`;
 const owners = DEMO_NETWORK_OWNERS.slice(0, 2);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  env = await timeSkippingEnvironment();
+  bed = await workflowTestBed(taskQueue, (db) => testActivities(db));
+  ({ database, env } = bed);
   await seedNetworkOwners(database.db);
   DEMO_FEES = await caseFeesOn(database.db, '2026-01-01');
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
@@ -32,20 +30,8 @@ beforeAll(async () => {
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Tidig AB', email: 'tidig@test.se', organisationNumber: '556222-3333', language: 'en' }, actor)).id;
   await directory.createUser({ email: 'ts-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
   await directory.createUser({ email: 'ts-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: testActivities(database.db),
-  });
-  running = worker.run();
 });
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await env.teardown();
-  await database.drop();
-});
+afterAll(() => bed.stop());
 
 /**
  * Registers a case as the API does, on the test server's clock. Dates are working days

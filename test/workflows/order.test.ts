@@ -9,13 +9,12 @@ import { money } from '../../domain/money';
 import { insertOrder } from '../../db/stores/orders';
 import { createDirectory } from '../../lib/directory';
 import type { OrderInput } from '../../workflows/order';
-import { activitiesWithFailingProduction, createTestDatabase, workflowBundle } from '../support/env';
-import { timeSkippingEnvironment } from '../support/time-skipping';
+import { activitiesWithFailingProduction, workflowBundle } from '../support/env';
+import { workflowTestBed } from '../support/time-skipping';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let bed: Awaited<ReturnType<typeof workflowTestBed>>;
+let database: typeof bed.database;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let accountId: string;
 let production: { failures: number };
 const taskQueue = `orders-${crypto.randomUUID()}`;
@@ -24,30 +23,22 @@ const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000]
 if (!area.ok) throw new Error('test area');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  env = await timeSkippingEnvironment();
+  bed = await workflowTestBed(taskQueue, (db) => {
+    const failing = activitiesWithFailingProduction(db);
+    production = failing.production;
+    return failing.activities;
+  });
+  ({ database, env } = bed);
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Vänta AB', email: 'wait@test.se', organisationNumber: '556444-5555', language: 'en' }, actor)).id;
   await directory.createUser({ email: 'o-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
   await directory.createUser({ email: 'o-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
-  const failing = activitiesWithFailingProduction(database.db);
-  production = failing.production;
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: failing.activities,
-  });
-  running = worker.run();
 });
 afterAll(async () => {
   // Leave no workflow waiting on a timer while the file's test server stops.
   await Promise.all(started.map((id) => env.client.workflow.getHandle(`order-${id}`).terminate('test over').catch(() => undefined)));
-  worker.shutdown();
-  await running;
-  await env.teardown();
-  await database.drop();
+  await bed.stop();
 });
 
 async function placeOrder(openData = false, frameworkAgreementId: string | null = null) {

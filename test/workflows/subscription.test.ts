@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, stockholmDate, zonedInstant } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
@@ -11,13 +10,12 @@ import { markInvoicePaid } from '../../db/stores/invoices';
 import { insertOrder } from '../../db/stores/orders';
 import { createDirectory } from '../../lib/directory';
 import type { SubscriptionInput, SubscriptionState } from '../../workflows/subscription';
-import { activitiesWithFailingProduction, createTestDatabase, workflowBundle } from '../support/env';
-import { timeSkippingEnvironment } from '../support/time-skipping';
+import { activitiesWithFailingProduction } from '../support/env';
+import { workflowTestBed } from '../support/time-skipping';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let bed: Awaited<ReturnType<typeof workflowTestBed>>;
+let database: typeof bed.database;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let accountId: string;
 let production: { failures: number };
 const taskQueue = `subscriptions-${crypto.randomUUID()}`;
@@ -26,28 +24,17 @@ if (!area.ok) throw new Error('test area');
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  env = await timeSkippingEnvironment();
+  bed = await workflowTestBed(taskQueue, (db) => {
+    const failing = activitiesWithFailingProduction(db);
+    production = failing.production;
+    return failing.activities;
+  });
+  ({ database, env } = bed);
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Abonnent AB', email: 'subscriber@test.se', organisationNumber: '556777-8888', language: 'sv' }, { actorType: 'system' })).id;
   await directory.createUser({ email: 's-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, { actorType: 'system' });
-  const failing = activitiesWithFailingProduction(database.db);
-  production = failing.production;
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: failing.activities,
-  });
-  running = worker.run();
 });
-afterAll(async () => {
-  // Leave no workflow waiting on a timer while the file's test server stops.
-  worker.shutdown();
-  await running;
-  await env.teardown();
-  await database.drop();
-});
+afterAll(() => bed.stop());
 
 /** A subscription order's row and its subscription workflow, as the order's approval starts it. */
 async function subscribe(interval: DeliveryInterval | null = null) {
