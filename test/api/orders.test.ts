@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../lib/directory';
-import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+import { call, clientCredentialsToken, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -26,13 +26,7 @@ beforeAll(async () => {
   await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor);
   await directory.createUser({ email: 'order-finance@test.se', name: 'F', password, role: 'finance' }, actor);
   for (const who of ['customer', 'other-user', 'handler', 'finance']) token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
-  const client = await directory.createSystemAccount(mine.id, 'integration', actor);
-  const res = await fetch(`${office.baseUrl}/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  systemToken = ((await res.json()) as { access_token: string }).access_token;
+  systemToken = await clientCredentialsToken(office.baseUrl, await directory.createSystemAccount(mine.id, 'integration', actor));
 });
 afterAll(() => office.drop());
 

@@ -5,7 +5,7 @@ import { upsertDelivery } from '../../db/stores/orders';
 import { stockholmDate } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
 import { createDirectory } from '../../lib/directory';
-import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
+import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -30,13 +30,7 @@ beforeAll(async () => {
   await directory.createUser({ email: 'sub-finance@test.se', name: 'F', password, role: 'finance' }, actor);
   await directory.createUser({ email: 'sub-admin@test.se', name: 'A', password, role: 'admin' }, actor);
   for (const who of ['customer', 'other-user', 'handler', 'finance', 'admin']) token[who] = await login(office.baseUrl, `sub-${who}@test.se`, password);
-  const client = await directory.createSystemAccount(mine.id, 'integration', actor);
-  const res = await fetch(`${office.baseUrl}/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  systemToken = ((await res.json()) as { access_token: string }).access_token;
+  systemToken = await clientCredentialsToken(office.baseUrl, await directory.createSystemAccount(mine.id, 'integration', actor));
 });
 afterAll(() => office.drop());
 

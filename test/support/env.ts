@@ -156,6 +156,17 @@ export async function call(baseUrl: string, method: string, urlPath: string, opt
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
+/** A system account's bearer token for the delivery API (G10), from its OAuth client credentials. */
+export async function clientCredentialsToken(baseUrl: string, client: { clientId: string; clientSecret: string }): Promise<string> {
+  const res = await fetch(`${baseUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  if (!res.ok) throw new Error(`client credentials of ${client.clientId}: ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
 export async function login(baseUrl: string, email: string, password: string): Promise<string> {
   const res = await call(baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
