@@ -2,8 +2,8 @@
  * `npm run worker`: one Temporal worker, configured only through the environment.
  * Run as many as the load needs, on as many machines; they share the task queue.
  */
-import { loadConfigOrExit } from './lib/config';
-import { createLogger } from './lib/logger';
+import { loadConfigOrExit } from './platform/config';
+import { createLogger } from './platform/logger';
 import { connectRuntime } from './lib/runtime';
 import { ensureSettlementSchedule } from './lib/settlement-schedule';
 import { createWorker } from './lib/worker';

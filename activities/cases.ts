@@ -1,11 +1,11 @@
 import { VECTOR_FORMATS, type Answer, type CaseFile, type VectorFormat } from '../domain/cases';
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from '../db/stores/cases';
-import type { DeliveryStore } from '../lib/delivery-store';
+import type { DeliveryStore } from '../platform/file-store';
 import { renderPlanningPdf } from './planning-pdf';
 import { renderVectorFile } from './planning-vector';
 import type { Role } from '../db/stores/users';
-import type { SendEmail } from './email';
+import type { SendEmail } from '../platform/outbox/email.activities';
 
 export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown>; store: DeliveryStore }) {
   return {

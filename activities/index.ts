@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { stockholmDate } from '../domain/calendar';
-import { localDeliveryStore } from '../lib/delivery-store';
-import type { Logger } from '../lib/logger';
-import { createAuditActivities } from './audit';
+import { localDeliveryStore } from '../platform/file-store';
+import type { Logger } from '../platform/logger';
+import { createAuditActivities } from '../platform/audit/audit.activities';
 import { createCaseActivities } from './cases';
-import { createEmailActivities } from './email';
+import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from './invoices';
 import { createOrderActivities } from './orders';
 import { sampleProducer } from './production';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
 
 export function createInvoiceActivities(deps: { db: Db; today: () => string }) {

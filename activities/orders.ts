@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
 import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
-import type { DeliveryStore } from '../lib/delivery-store';
-import type { SendEmail } from './email';
+import type { DeliveryStore } from '../platform/file-store';
+import type { SendEmail } from '../platform/outbox/email.activities';
 import type { Producer, ProductionRequest } from './production';
 
 /** The end-use terms an agreement concluded today refers to (G4). */

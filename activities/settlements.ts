@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Db } from '../db/knex';
-import { appendAudit } from '../db/stores/audit';
+import type { Db } from '../platform/db';
+import { appendAudit } from '../platform/audit/audit.store';
 import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, ledgerRevenue, listProviders, settlementInputs, statementSha256, updateSettlement } from '../db/stores/settlements';
 import { calculateStatement, formatCents, SettlementInputError } from '../domain/settlement/calculate';
-import type { SendEmail } from './email';
+import type { SendEmail } from '../platform/outbox/email.activities';
 
 /** Who acted, for the audit log: a finance user's id, or `schedule` when the yearly run started it. */
 /** A refusal the workflow passes on to the API as it is: the error code and HTTP status (api/temporal.ts). */

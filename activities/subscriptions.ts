@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { getInvoice } from '../db/stores/invoices';
 import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from '../db/stores/subscriptions';
 

@@ -1,10 +1,10 @@
 import type { Request } from 'express';
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
 import { findUserByEmail } from '../db/stores/users';
 import type { Account } from '../db/stores/accounts';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from '../lib/secrets';
-import { ApiError } from './errors';
+import { ApiError } from '../platform/http/errors';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';

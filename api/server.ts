@@ -2,8 +2,8 @@
  * `npm run api`: the HTTP API alone, configured only through the environment.
  * Stateless: run as many behind a load balancer as needed.
  */
-import { loadConfigOrExit } from '../lib/config';
-import { createLogger } from '../lib/logger';
+import { loadConfigOrExit } from '../platform/config';
+import { createLogger } from '../platform/logger';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
 import { createApp } from './app';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { upsertNetworkOwner, type NetworkOwner } from '../db/stores/cases';
 
 const box = (e: number, n: number, width: number, height: number): NetworkOwner['coverage'] => ({

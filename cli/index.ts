@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { listAccounts } from '../db/stores/accounts';
 import { listSystemAccounts } from '../db/stores/credentials';
 import { listUsers } from '../db/stores/users';
-import { loadConfigOrExit } from '../lib/config';
+import { loadConfigOrExit } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
 import { verifySettlement } from '../lib/settlement-verify';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../db/knex';
-import { appendAudit, type AuditEntry } from '../db/stores/audit';
+import type { Db } from '../platform/db';
+import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { createAccount, getAccount } from '../db/stores/accounts';
 import { createSystemAccount } from '../db/stores/credentials';
 import { createFrameworkAgreement, listFrameworkAgreements } from '../db/stores/orders';

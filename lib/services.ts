@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { workflowGateway } from '../api/temporal';
-import type { Db } from '../db/knex';
+import { workflowGateway } from '../platform/temporal/gateway';
+import type { Db } from '../platform/db';
 import { workflowIds } from '../workflows/ids';
 import type { WelcomeUserInput } from '../workflows/welcome-user';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 import { createDirectory } from './directory';
 
 /** What the API, the CLI and the demo seed share: the workflow gateway and the directory. */

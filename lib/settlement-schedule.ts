@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import { workflowIds } from '../workflows/ids';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 
 /**
  * M5: every January (day and time configurable, Helsinki time) a Schedule starts the

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../platform/db';
 import { getSettlement, getVersion, settlementInputs, statementSha256 } from '../db/stores/settlements';
 import { calculateStatement, canonicalJson, formatCents } from '../domain/settlement/calculate';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 
 export interface RunningTemporal {
   address: string;

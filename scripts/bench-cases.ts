@@ -7,7 +7,7 @@
  */
 import { seedNetworkOwners } from '../cli/demo-network-owners';
 import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { arg, check, customerAndHandler, percentile, runBenchmark, say, startBackOfficeProcesses } from './bench-support';
 

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './bench-support';
 

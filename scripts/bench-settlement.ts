@@ -6,7 +6,7 @@
  * calculation time and each process's memory against the targets of issue 6.
  */
 import { createDirectory } from '../lib/directory';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
 

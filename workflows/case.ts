@@ -22,7 +22,7 @@ import {
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import { acts, longActs } from './activities';
-import { refusal } from './refusal';
+import { refusal } from '../platform/temporal/refusal';
 
 export interface CaseInput {
   lk: string;

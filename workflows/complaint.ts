@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { acts } from './activities';
-import { refusal } from './refusal';
+import { refusal } from '../platform/temporal/refusal';
 
 export interface ComplaintInput {
   complaintId: string;

@@ -1,6 +1,6 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { SendEmail } from '../activities/email';
+import type { SendEmail } from '../platform/outbox/email.activities';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import { acts } from './activities';

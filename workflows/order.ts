@@ -4,10 +4,10 @@ import type { Area } from '../domain/geometry';
 import type { OrderFee } from '../domain/orders';
 import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from '../domain/subscriptions';
 import { steps } from './activities';
-import type { SendEmail } from '../activities/email';
+import type { SendEmail } from '../platform/outbox/email.activities';
 import { customerMessage, deliverOnce, type DeliveryContext } from './delivery';
 import { workflowIds } from './ids';
-import { refusal } from './refusal';
+import { refusal } from '../platform/temporal/refusal';
 import type { subscription } from './subscription';
 
 export interface OrderInput {

@@ -3,7 +3,7 @@ import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpda
 import { zonedParts } from '../domain/calendar';
 import { acts, longActs } from './activities';
 import { workflowIds } from './ids';
-import { refusal } from './refusal';
+import { refusal } from '../platform/temporal/refusal';
 
 export interface SettlementState {
   year: number;

@@ -7,7 +7,7 @@ import {
 } from '../domain/subscriptions';
 import { acts } from './activities';
 import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery';
-import { refusal } from './refusal';
+import { refusal } from '../platform/temporal/refusal';
 
 /** Everything a term hands to the next (continue-as-new): nothing is lost between runs. */
 export interface SubscriptionState {

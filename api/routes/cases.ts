@@ -21,19 +21,19 @@ import {
   type FeeLine,
 } from '../../domain/cases';
 import { intersects, toSvgPath, validateArea } from '../../domain/geometry';
-import type { Db } from '../../db/knex';
+import type { Db } from '../../platform/db';
 import { getAccount } from '../../db/stores/accounts';
 import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
-import type { DeliveryStore } from '../../lib/delivery-store';
-import type { Config } from '../../lib/config';
+import type { DeliveryStore } from '../../platform/file-store';
+import type { Config } from '../../platform/config';
 import type { CaseInput, SplitPart } from '../../workflows/case';
 import type { ComplaintInput } from '../../workflows/complaint';
 import { workflowIds } from '../../workflows/ids';
 import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
-import { ApiError } from '../errors';
-import type { WorkflowGateway } from '../temporal';
-import { defineRoute, paging } from '../route';
-import { uploadedFile, type Upload } from '../upload';
+import { ApiError } from '../../platform/http/errors';
+import type { WorkflowGateway } from '../../platform/temporal/gateway';
+import { defineRoute, paging } from '../../platform/http/route';
+import { uploadedFile, type Upload } from '../../platform/http/upload';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 // A split part (L13) is numbered `LK-2026-000123-1`.

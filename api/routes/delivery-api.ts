@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { Db } from '../../db/knex';
+import type { Db } from '../../platform/db';
 import type { Principal } from '../../db/stores/credentials';
 import type { Request, Response } from 'express';
 import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from '../../db/stores/orders';
-import type { Config } from '../../lib/config';
-import type { DeliveryStore } from '../../lib/delivery-store';
+import type { Config } from '../../platform/config';
+import type { DeliveryStore } from '../../platform/file-store';
 import { assertVisible } from '../auth';
-import { ApiError } from '../errors';
-import { defineRoute } from '../route';
-import type { WorkflowGateway } from '../temporal';
+import { ApiError } from '../../platform/http/errors';
+import { defineRoute } from '../../platform/http/route';
+import type { WorkflowGateway } from '../../platform/temporal/gateway';
 import { presentDelivery, presentOrder, startDelivery } from './orders';
 
 const orderParams = z.object({ orderId: z.uuid() });

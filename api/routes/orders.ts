@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import type { Db } from '../../db/knex';
+import type { Db } from '../../platform/db';
 import { getAccount } from '../../db/stores/accounts';
 import type { Principal } from '../../db/stores/credentials';
 import {
@@ -23,14 +23,14 @@ import { toSvgPath, validateArea } from '../../domain/geometry';
 import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
 import { DELIVERY_INTERVALS } from '../../domain/subscriptions';
 import { getSubscription, subscriptionRuns, type SubscriptionRow } from '../../db/stores/subscriptions';
-import type { Config } from '../../lib/config';
+import type { Config } from '../../platform/config';
 import { workflowIds } from '../../workflows/ids';
 import type { DeliveryTyp } from '../../workflows/delivery';
 import type { OrderInput } from '../../workflows/order';
 import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
-import { ApiError, notFound } from '../errors';
-import type { WorkflowGateway } from '../temporal';
-import { defineRoute, paging } from '../route';
+import { ApiError, notFound } from '../../platform/http/errors';
+import type { WorkflowGateway } from '../../platform/temporal/gateway';
+import { defineRoute, paging } from '../../platform/http/route';
 
 const orderRequest = z.object({
   productId: z.string().min(1),

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import type { Db } from '../../db/knex';
-import { appendAudit } from '../../db/stores/audit';
+import type { Db } from '../../platform/db';
+import { appendAudit } from '../../platform/audit/audit.store';
 import { getProvider, getSettlement, getVersion, ImportRefused, importInput, listPayouts, listSettlements, providerInputRows } from '../../db/stores/settlements';
 import type { SettlementInput, Statement } from '../../domain/settlement/calculate';
 import { INPUT_TYPES, readInput } from '../../domain/settlement/csv';
 import { pain001, payoutCsv, type PayoutBatch } from '../../domain/settlement/payout-file';
-import type { Config } from '../../lib/config';
+import type { Config } from '../../platform/config';
 import { workflowIds } from '../../workflows/ids';
-import { ApiError, notFound } from '../errors';
-import type { WorkflowGateway } from '../temporal';
-import { defineRoute } from '../route';
-import { uploadedText, type Upload } from '../upload';
-import { auditActor } from './actor';
+import { ApiError, notFound } from '../../platform/http/errors';
+import type { WorkflowGateway } from '../../platform/temporal/gateway';
+import { defineRoute } from '../../platform/http/route';
+import { uploadedText, type Upload } from '../../platform/http/upload';
+import { auditActor } from '../../platform/audit/actor';
 import { statementCsv, statementHtml } from './settlement-documents';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2200) });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../knex';
+import type { Db } from '../../platform/db';
 import { canonicalJson, mapMaterialSums, type RevenueCategory, type RevenueEntry, type Statement, type SettlementInput } from '../../domain/settlement/calculate';
 import { UNIQUE_KEYS, type InputBatch, type InputError, type InputRows, type InputType } from '../../domain/settlement/csv';
 

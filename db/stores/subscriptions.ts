@@ -1,5 +1,5 @@
 import type { SubscriptionStatus, UnpaidInvoice } from '../../domain/subscriptions';
-import type { Db } from '../knex';
+import type { Db } from '../../platform/db';
 
 export interface SubscriptionRow {
   order_id: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDb, migrateLatest, type Db } from '../../db/knex';
+import { createDb, migrateLatest, type Db } from '../../platform/db';
 import { migrations } from '../../db/migrations';
 import { createTestDatabase } from '../support/env';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres';
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../../platform/logger';
 import { startTemporalDevServer } from '../../lib/temporal-dev-server';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/provision';
 

@@ -9,9 +9,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
-import { createDb, migrateLatest, type Db } from '../../db/knex';
-import { loadConfig, type Config } from '../../lib/config';
-import { createLogger } from '../../lib/logger';
+import { createDb, migrateLatest, type Db } from '../../platform/db';
+import { loadConfig, type Config } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
 import { createServices } from '../../lib/services';
 import { createWorker, WORKFLOWS_PATH } from '../../lib/worker';
 

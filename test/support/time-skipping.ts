@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Db } from '../../db/knex';
+import type { Db } from '../../platform/db';
 import { createTestDatabase, workflowBundle } from './env';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ApiError } from '../../api/errors';
-import { workflowGateway } from '../../api/temporal';
+import { ApiError } from '../../platform/http/errors';
+import { workflowGateway } from '../../platform/temporal/gateway';
 import { workflowIds } from '../../workflows/ids';
 import { startBackOffice, type TestBackOffice } from '../support/env';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import type { Config } from './config';
+import type { Config } from '../config';
 
 /**
  * Connection options shared by the client (API, CLI) and the worker: plain for the dev

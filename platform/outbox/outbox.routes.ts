@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../../db/knex';
-import { getMessage, listMessages } from '../../db/stores/outbox';
-import { notFound } from '../errors';
-import { defineRoute, paging } from '../route';
+import type { Db } from '../db';
+import { getMessage, listMessages } from './outbox.store';
+import { notFound } from '../http/errors';
+import { defineRoute, paging } from '../http/route';
 
 const present = (m: Awaited<ReturnType<typeof getMessage>> & object, withBody: boolean) => ({
   id: m.id,

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Transporter } from 'nodemailer';
-import type { Db } from '../db/knex';
-import { recordMessage, sendOnce } from '../db/stores/outbox';
-import type { Logger } from '../lib/logger';
+import type { Db } from '../db';
+import { recordMessage, sendOnce } from './outbox.store';
+import type { Logger } from '../logger';
 import { createEmailRenderer, type Locale } from './email-render';
 
 export interface SendEmail {

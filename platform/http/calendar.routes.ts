@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarDays, MAX_CALENDAR_RANGE_DAYS } from '../../domain/calendar';
-import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { ApiError } from './errors';
+import { defineRoute } from './route';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 

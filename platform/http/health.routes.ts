@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../db/knex';
+import type { Db } from '../db';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);

@@ -5,7 +5,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ApiError } from './errors';
+import { ApiError } from '../http/errors';
 
 /**
  * The API's way into Temporal: workflow ids are business keys, and Temporal's own errors

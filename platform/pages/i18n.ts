@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readCookie } from '../auth';
+import { readCookie } from '../../api/auth';
 
 const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

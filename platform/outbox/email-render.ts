@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { formatMoney, type Money } from '../domain/money';
+import { formatMoney, type Money } from '../../domain/money';
 
 export type Locale = 'sv' | 'en' | 'fi';
 

@@ -1,5 +1,5 @@
-import type { Db } from '../db/knex';
-import { appendAudit, type AuditEntry } from '../db/stores/audit';
+import type { Db } from '../db';
+import { appendAudit, type AuditEntry } from './audit.store';
 
 export function createAuditActivities(deps: { db: Db }) {
   return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '../../db/knex';
-import { listAudit } from '../../db/stores/audit';
-import { defineRoute, paging } from '../route';
+import type { Db } from '../db';
+import { listAudit } from './audit.store';
+import { defineRoute, paging } from '../http/route';
 
 export function auditRoutes(deps: { db: Db }) {
   return [

@@ -1,4 +1,4 @@
-import type { Db } from '../knex';
+import type { Db } from '../db';
 
 export interface AuditEntry {
   actorType: 'user' | 'system_account' | 'system';

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Principal } from '../db/stores/credentials';
-import type { Role } from '../db/stores/users';
-import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from '../db/stores/idempotency';
-import type { Db } from '../db/knex';
+import type { Principal } from '../../db/stores/credentials';
+import type { Role } from '../../db/stores/users';
+import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
+import type { Db } from '../db';
 import { ApiError, validationError } from './errors';
 import type { Upload } from './upload';
 

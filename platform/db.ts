@@ -1,6 +1,6 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
-import { migrations } from './migrations';
+import { migrations } from '../db/migrations';
 
 // int8 (bigint) columns hold money in minor units and counters, all far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));

@@ -1,4 +1,4 @@
-import type { Db } from '../knex';
+import type { Db } from '../db';
 
 export type IdempotencyClaim =
   | { state: 'new' }
