@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createApp } from './api/app';
 import { seedDemo, type DemoCredentials } from './cli/demo-seed';
 import { seedNetworkOwners } from './cli/demo-network-owners';
-import { listUsers } from './db/stores/users';
+import { listUsers } from './identity/users.store';
 import { loadConfigOrExit } from './platform/config';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { createLogger } from './platform/logger';

@@ -4,7 +4,7 @@ import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, r
 import type { DeliveryStore } from '../platform/file-store';
 import { renderPlanningPdf } from './planning-pdf';
 import { renderVectorFile } from './planning-vector';
-import type { Role } from '../db/stores/users';
+import type { Role } from '../identity/users.store';
 import type { SendEmail } from '../platform/outbox/email.activities';
 
 export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown>; store: DeliveryStore }) {

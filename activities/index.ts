@@ -8,7 +8,7 @@ import type { Logger } from '../platform/logger';
 import { createAuditActivities } from '../platform/audit/audit.activities';
 import { createCaseActivities } from './cases';
 import { createEmailActivities } from '../platform/outbox/email.activities';
-import { createInvoiceActivities } from './invoices';
+import { createInvoiceActivities } from '../invoicing/invoices.activities';
 import { createOrderActivities } from './orders';
 import { sampleProducer } from './production';
 import { createSettlementActivities } from './settlements';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../platform/db';
-import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
+import { bookInvoice, type BookInvoice } from '../invoicing/invoices.store';
 import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
 import { stockholmDate } from '../domain/calendar';
 import type { DeliveryStore } from '../platform/file-store';

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { getInvoice } from '../db/stores/invoices';
+import { getInvoice } from '../invoicing/invoices.store';
 import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from '../db/stores/subscriptions';
 
 /** The subscription workflow's mirror in PostgreSQL (G8), and what it asks about invoices. */

@@ -1,4 +1,4 @@
-import type { Directory } from '../lib/directory';
+import type { Directory } from '../identity/directory.service';
 
 const system = { actorType: 'system' as const, actorId: 'demo-seed' };
 

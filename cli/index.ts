@@ -5,9 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { listAccounts } from '../db/stores/accounts';
-import { listSystemAccounts } from '../db/stores/credentials';
-import { listUsers } from '../db/stores/users';
+import { listAccounts } from '../identity/accounts.store';
+import { listSystemAccounts } from '../identity/credentials.store';
+import { listUsers } from '../identity/users.store';
 import { loadConfigOrExit } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';

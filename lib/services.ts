@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import { workflowGateway } from '../platform/temporal/gateway';
 import type { Db } from '../platform/db';
 import { workflowIds } from '../workflows/ids';
-import type { WelcomeUserInput } from '../workflows/welcome-user';
+import type { WelcomeUserInput } from '../identity/welcome-user.workflow';
 import type { Config } from '../platform/config';
-import { createDirectory } from './directory';
+import { createDirectory } from '../identity/directory.service';
 
 /** What the API, the CLI and the demo seed share: the workflow gateway and the directory. */
 export function createServices(deps: { db: Db; temporal: Client; config: Config }) {

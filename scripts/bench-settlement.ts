@@ -5,7 +5,7 @@
  * then runs the year, closes its books and recomputes the draft. Prints import time,
  * calculation time and each process's memory against the targets of issue 6.
  */
-import { createDirectory } from '../lib/directory';
+import { createDirectory } from '../identity/directory.service';
 import { loadConfig } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/db';
-import { createDirectory } from '../lib/directory';
+import { createDirectory } from '../identity/directory.service';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { startTemporalDevServer } from '../lib/temporal-dev-server';

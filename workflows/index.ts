@@ -5,4 +5,4 @@ export { caseComplaint } from './complaint';
 export { geodataOrder } from './order';
 export { settlement, yearlySettlement } from './settlement';
 export { subscription } from './subscription';
-export { welcomeUser } from './welcome-user';
+export { welcomeUser } from '../identity/welcome-user.workflow';

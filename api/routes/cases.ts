@@ -22,14 +22,14 @@ import {
 } from '../../domain/cases';
 import { intersects, toSvgPath, validateArea } from '../../domain/geometry';
 import type { Db } from '../../platform/db';
-import { getAccount } from '../../db/stores/accounts';
+import { getAccount } from '../../identity/accounts.store';
 import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
 import type { DeliveryStore } from '../../platform/file-store';
 import type { Config } from '../../platform/config';
 import type { CaseInput, SplitPart } from '../../workflows/case';
 import type { ComplaintInput } from '../../workflows/complaint';
 import { workflowIds } from '../../workflows/ids';
-import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../../identity/auth';
 import { ApiError } from '../../platform/http/errors';
 import type { WorkflowGateway } from '../../platform/temporal/gateway';
 import { defineRoute, paging } from '../../platform/http/route';

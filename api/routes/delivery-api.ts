@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db';
-import type { Principal } from '../../db/stores/credentials';
+import type { Principal } from '../../identity/credentials.store';
 import type { Request, Response } from 'express';
 import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from '../../db/stores/orders';
 import type { Config } from '../../platform/config';
 import type { DeliveryStore } from '../../platform/file-store';
-import { assertVisible } from '../auth';
+import { assertVisible } from '../../identity/auth';
 import { ApiError } from '../../platform/http/errors';
 import { defineRoute } from '../../platform/http/route';
 import type { WorkflowGateway } from '../../platform/temporal/gateway';

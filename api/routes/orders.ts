@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import type { Db } from '../../platform/db';
-import { getAccount } from '../../db/stores/accounts';
-import type { Principal } from '../../db/stores/credentials';
+import { getAccount } from '../../identity/accounts.store';
+import type { Principal } from '../../identity/credentials.store';
 import {
   listFrameworkAgreements,
   getAgreement,
@@ -27,7 +27,7 @@ import type { Config } from '../../platform/config';
 import { workflowIds } from '../../workflows/ids';
 import type { DeliveryTyp } from '../../workflows/delivery';
 import type { OrderInput } from '../../workflows/order';
-import { accountScope, assertMayDoBusiness, assertVisible } from '../auth';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../../identity/auth';
 import { ApiError, notFound } from '../../platform/http/errors';
 import type { WorkflowGateway } from '../../platform/temporal/gateway';
 import { defineRoute, paging } from '../../platform/http/route';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readCookie } from '../../api/auth';
+import { readCookie } from '../../identity/auth';
 
 const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

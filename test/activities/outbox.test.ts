@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WelcomeUserInput } from '../../workflows/welcome-user';
+import type { WelcomeUserInput } from '../../identity/welcome-user.workflow';
 import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 

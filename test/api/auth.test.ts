@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookInvoice } from '../../db/stores/invoices';
-import { createDirectory } from '../../lib/directory';
+import { bookInvoice } from '../../invoicing/invoices.store';
+import { createDirectory } from '../../identity/directory.service';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };

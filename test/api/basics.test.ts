@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };

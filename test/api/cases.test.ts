@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addDays, addWorkingDays, orderTime as orderTimeOf, stockholmDate, weekday } from '../../domain/calendar';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../cli/demo-network-owners';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../db/stores/accounts';
-import { bookInvoice } from '../../db/stores/invoices';
-import { createDirectory } from '../../lib/directory';
+import { createAccount } from '../../identity/accounts.store';
+import { bookInvoice } from '../../invoicing/invoices.store';
+import { createDirectory } from '../../identity/directory.service';
 import { ensureSettlementSchedule } from '../../lib/settlement-schedule';
 import { verifySettlement } from '../../lib/settlement-verify';
 import { workflowIds } from '../../workflows/ids';

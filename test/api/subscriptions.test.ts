@@ -4,7 +4,7 @@ import { sampleFeatures, type SampleFeature } from '../../activities/production'
 import { upsertDelivery } from '../../db/stores/orders';
 import { stockholmDate } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../db/stores/accounts';
-import { bookInvoice, getInvoice } from '../../db/stores/invoices';
+import { createAccount } from '../../identity/accounts.store';
+import { bookInvoice, getInvoice } from '../../invoicing/invoices.store';
 import { money } from '../../domain/money';
 import { createTestDatabase } from '../support/env';
 

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../cli/demo-network-owners';
 import { addWorkingDays, orderTime as orderTimeOf } from '../../domain/calendar';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../db/stores/accounts';
-import { bookInvoice } from '../../db/stores/invoices';
-import { createDirectory } from '../../lib/directory';
+import { createAccount } from '../../identity/accounts.store';
+import { bookInvoice } from '../../invoicing/invoices.store';
+import { createDirectory } from '../../identity/directory.service';
 import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
 import { startBackOffice, type TestBackOffice } from '../support/env';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { expectAccessible, focused, launchBrowser, screenshot, signIn } from '../support/browser';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 

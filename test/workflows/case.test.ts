@@ -6,7 +6,7 @@ import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from
 import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../domain/cases';
 import { caseFeesOn, registerCase } from '../../db/stores/cases';
 import type { CaseFees } from '../../domain/cases';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import type { CaseInput } from '../../workflows/case';
 import { testActivities } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';

@@ -7,7 +7,7 @@ import { validateArea } from '../../domain/geometry';
 import { orderFee } from '../../domain/orders';
 import { money } from '../../domain/money';
 import { insertOrder } from '../../db/stores/orders';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import type { OrderInput } from '../../workflows/order';
 import { activitiesWithFailingProduction, workflowBundle } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importInput, listPayouts } from '../../db/stores/settlements';
 import { readInput, type InputType } from '../../domain/settlement/csv';
-import { createDirectory } from '../../lib/directory';
+import { createDirectory } from '../../identity/directory.service';
 import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db';
+import type { Db } from '../platform/db';
 
 /**
  * L8: what is stored about the person behind an account, and its erasure. Cases, orders,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
-import { createAccount, getAccount } from '../db/stores/accounts';
-import { createSystemAccount } from '../db/stores/credentials';
+import { createAccount, getAccount } from './accounts.store';
+import { createSystemAccount } from './credentials.store';
 import { createFrameworkAgreement, listFrameworkAgreements } from '../db/stores/orders';
-import { createUser, findUserByEmail, setPasswordHash, ROLES } from '../db/stores/users';
+import { createUser, findUserByEmail, setPasswordHash, ROLES } from './users.store';
 import { hashSecret, randomToken } from './secrets';
 
 /**

@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import { acts } from './activities';
+import { acts } from '../workflows/activities';
 
 export interface WelcomeUserInput {
   userId: string;

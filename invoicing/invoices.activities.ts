@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { bookInvoice, type BookInvoice } from '../db/stores/invoices';
+import { bookInvoice, type BookInvoice } from './invoices.store';
 
 export function createInvoiceActivities(deps: { db: Db; today: () => string }) {
   return {

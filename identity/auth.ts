@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import type { Db } from '../platform/db';
-import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type Principal, type TokenSubject } from '../db/stores/credentials';
-import { findUserByEmail } from '../db/stores/users';
-import type { Account } from '../db/stores/accounts';
-import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from '../lib/secrets';
+import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type Principal, type TokenSubject } from './credentials.store';
+import { findUserByEmail } from './users.store';
+import type { Account } from './accounts.store';
+import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
 
 /** The pages' session cookie holds an ordinary access token. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db';
-import { listAccounts } from '../../db/stores/accounts';
-import { listUsers } from '../../db/stores/users';
-import { DirectoryError, newAccountSchema, newFrameworkAgreementSchema, newUserSchema, type Directory } from '../../lib/directory';
-import { ApiError } from '../../platform/http/errors';
-import { defineRoute } from '../../platform/http/route';
-import { auditActor } from '../../platform/audit/actor';
+import type { Db } from '../platform/db';
+import { listAccounts } from './accounts.store';
+import { listUsers } from './users.store';
+import { DirectoryError, newAccountSchema, newFrameworkAgreementSchema, newUserSchema, type Directory } from './directory.service';
+import { ApiError } from '../platform/http/errors';
+import { defineRoute } from '../platform/http/route';
+import { auditActor } from '../platform/audit/actor';
 
 /** Directory errors become API errors with the same code. */
 async function directoryCall<T>(call: () => Promise<T>): Promise<T> {

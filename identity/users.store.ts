@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db';
+import type { Db } from '../platform/db';
 
 export type Role = 'customer' | 'handler' | 'finance' | 'admin';
 export const ROLES: readonly Role[] = ['customer', 'handler', 'finance', 'admin'];

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db';
-import { appendAudit } from '../../platform/audit/audit.store';
-import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from '../../db/stores/invoices';
-import { subscriptionOfInvoice } from '../../db/stores/subscriptions';
-import { workflowIds } from '../../workflows/ids';
-import type { WorkflowGateway } from '../../platform/temporal/gateway';
-import { accountScope, assertVisible } from '../auth';
-import { conflict, notFound } from '../../platform/http/errors';
-import { defineRoute, paging } from '../../platform/http/route';
-import { auditActor } from '../../platform/audit/actor';
+import type { Db } from '../platform/db';
+import { appendAudit } from '../platform/audit/audit.store';
+import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
+import { subscriptionOfInvoice } from '../db/stores/subscriptions';
+import { workflowIds } from '../workflows/ids';
+import type { WorkflowGateway } from '../platform/temporal/gateway';
+import { accountScope, assertVisible } from '../identity/auth';
+import { conflict, notFound } from '../platform/http/errors';
+import { defineRoute, paging } from '../platform/http/route';
+import { auditActor } from '../platform/audit/actor';
 
 const money = (minor: number, currency: string) => ({ minor, currency });
 

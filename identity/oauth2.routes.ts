@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Auth } from '../auth';
+import type { Auth } from './auth';
 
 /**
  * `POST /oauth2/token`, client credentials (DOMAIN G10). Customer integrations use stock

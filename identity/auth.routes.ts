@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { getAccount } from '../../db/stores/accounts';
-import type { Db } from '../../platform/db';
-import type { Auth } from '../auth';
-import { defineRoute } from '../../platform/http/route';
+import { getAccount } from './accounts.store';
+import type { Db } from '../platform/db';
+import type { Auth } from './auth';
+import { defineRoute } from '../platform/http/route';
 
 const tokenAnswer = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
 

@@ -1,6 +1,6 @@
-import { dueDate, invoiceNumber, priceInvoice, type InvoiceLineInput } from '../../domain/invoice';
-import type { Currency } from '../../domain/money';
-import { UNIQUE_VIOLATION, type Db } from '../../platform/db';
+import { dueDate, invoiceNumber, priceInvoice, type InvoiceLineInput } from '../domain/invoice';
+import type { Currency } from '../domain/money';
+import { UNIQUE_VIOLATION, type Db } from '../platform/db';
 
 export interface BookInvoice {
   /** The same key always yields the same invoice: a retried booking books once. */

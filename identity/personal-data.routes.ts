@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Principal } from '../../db/stores/credentials';
-import { correctionSchema, PersonalDataRefused, type PersonalData } from '../../lib/personal-data';
-import { ApiError } from '../../platform/http/errors';
-import { defineRoute } from '../../platform/http/route';
-import { auditActor } from '../../platform/audit/actor';
+import type { Principal } from './credentials.store';
+import { correctionSchema, PersonalDataRefused, type PersonalData } from './personal-data.service';
+import { ApiError } from '../platform/http/errors';
+import { defineRoute } from '../platform/http/route';
+import { auditActor } from '../platform/audit/actor';
 
 /** L8 for the signed-in customer's own account. */
 export function personalDataRoutes(deps: { personalData: PersonalData }) {

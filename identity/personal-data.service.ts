@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
-import { anonymiseAccount, businessOf, personalDataOf } from '../db/stores/personal-data';
+import { anonymiseAccount, businessOf, personalDataOf } from './personal-data.store';
 import { workflowIds } from '../workflows/ids';
 import { hashSecret, randomToken } from './secrets';
 
