@@ -9,10 +9,10 @@ import { createAuditActivities } from '../platform/audit/audit.activities';
 import { createCaseActivities } from './cases';
 import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
-import { createOrderActivities } from './orders';
-import { sampleProducer } from './production';
+import { createOrderActivities } from '../orders/orders.activities';
+import { sampleProducer } from '../orders/production';
 import { createSettlementActivities } from './settlements';
-import { createSubscriptionActivities } from './subscriptions';
+import { createSubscriptionActivities } from '../orders/subscriptions.activities';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
 

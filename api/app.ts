@@ -26,8 +26,8 @@ import { invoiceRoutes } from '../invoicing/invoices.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
-import { orderRoutes } from './routes/orders';
-import { deliveryApiRoutes } from './routes/delivery-api';
+import { orderRoutes } from '../orders/orders.routes';
+import { deliveryApiRoutes } from '../orders/delivery-api.routes';
 import { settlementRoutes } from './routes/settlements';
 import type { WorkflowGateway } from '../platform/temporal/gateway';
 

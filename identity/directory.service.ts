@@ -3,7 +3,7 @@ import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { createAccount, getAccount } from './accounts.store';
 import { createSystemAccount } from './credentials.store';
-import { createFrameworkAgreement, listFrameworkAgreements } from '../db/stores/orders';
+import { createFrameworkAgreement, listFrameworkAgreements } from '../orders/orders.store';
 import { createUser, findUserByEmail, setPasswordHash, ROLES } from './users.store';
 import { hashSecret, randomToken } from './secrets';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
 import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
-import { subscriptionOfInvoice } from '../db/stores/subscriptions';
+import { subscriptionOfInvoice } from '../orders/subscriptions.store';
 import { workflowIds } from '../workflows/ids';
 import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { accountScope, assertVisible } from '../identity/auth';

@@ -2,7 +2,7 @@
 // only deterministic code, no Node built-ins (test/workflows/bundle.test.ts proves it).
 export { locateCase } from './case';
 export { caseComplaint } from './complaint';
-export { geodataOrder } from './order';
+export { geodataOrder } from '../orders/order.workflow';
 export { settlement, yearlySettlement } from './settlement';
-export { subscription } from './subscription';
+export { subscription } from '../orders/subscription.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';

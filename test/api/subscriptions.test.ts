@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
-import { sampleFeatures, type SampleFeature } from '../../activities/production';
-import { upsertDelivery } from '../../db/stores/orders';
+import { sampleFeatures, type SampleFeature } from '../../orders/production';
+import { upsertDelivery } from '../../orders/orders.store';
 import { stockholmDate } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
 import { createDirectory } from '../../identity/directory.service';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../domain/money';
-import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../domain/orders';
+import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../orders/orders.rules';
 
 const versions: PriceVersion[] = [
   { productId: 'p', validFrom: '2025-01-01', pricePerKm2: money(10_000, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, lastDayOfTerm, scheduledRuns, termEndAfter } from '../../domain/subscriptions';
+import { addMonths, lastDayOfTerm, scheduledRuns, termEndAfter } from '../../orders/subscriptions.rules';
 
 describe('G8: scheduled deliveries of a term', () => {
   const start = Date.UTC(2026, 0, 31, 9, 30);

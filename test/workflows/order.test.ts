@@ -4,11 +4,11 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, zonedInstant, zonedParts } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
-import { orderFee } from '../../domain/orders';
+import { orderFee } from '../../orders/orders.rules';
 import { money } from '../../domain/money';
-import { insertOrder } from '../../db/stores/orders';
+import { insertOrder } from '../../orders/orders.store';
 import { createDirectory } from '../../identity/directory.service';
-import type { OrderInput } from '../../workflows/order';
+import type { OrderInput } from '../../orders/order.workflow';
 import { activitiesWithFailingProduction, workflowBundle } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
 

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, stockholmDate, zonedInstant } from '../../domain/calendar';
 import { validateArea } from '../../domain/geometry';
 import { money } from '../../domain/money';
-import { orderFee } from '../../domain/orders';
-import { addMonths, scheduledRuns, type DeliveryInterval } from '../../domain/subscriptions';
+import { orderFee } from '../../orders/orders.rules';
+import { addMonths, scheduledRuns, type DeliveryInterval } from '../../orders/subscriptions.rules';
 import { markInvoicePaid } from '../../invoicing/invoices.store';
-import { insertOrder } from '../../db/stores/orders';
+import { insertOrder } from '../../orders/orders.store';
 import { createDirectory } from '../../identity/directory.service';
-import type { SubscriptionInput, SubscriptionState } from '../../workflows/subscription';
+import type { SubscriptionInput, SubscriptionState } from '../../orders/subscription.workflow';
 import { activitiesWithFailingProduction } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
 

@@ -1,14 +1,14 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import type { OrderFee } from '../domain/orders';
-import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from '../domain/subscriptions';
-import { steps } from './activities';
+import type { OrderFee } from './orders.rules';
+import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from './subscriptions.rules';
+import { steps } from '../workflows/activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
-import { customerMessage, deliverOnce, type DeliveryContext } from './delivery';
-import { workflowIds } from './ids';
+import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.workflow';
+import { workflowIds } from '../workflows/ids';
 import { refusal } from '../platform/temporal/refusal';
-import type { subscription } from './subscription';
+import type { subscription } from './subscription.workflow';
 
 export interface OrderInput {
   orderId: string;

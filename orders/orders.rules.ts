@@ -2,8 +2,8 @@
  * Fees of geodata orders (G2, G3, G8, T1–T3). Pure: the API quotes with it, and the same
  * figures are locked into the order.
  */
-import { priceInvoice } from './invoice';
-import { displayPrice, money, mulDivHalfUp, type CustomerKind, type Money } from './money';
+import { priceInvoice } from '../domain/invoice';
+import { displayPrice, money, mulDivHalfUp, type CustomerKind, type Money } from '../domain/money';
 
 export interface PriceVersion {
   productId: string;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../platform/db';
 import { bookInvoice, type BookInvoice } from '../invoicing/invoices.store';
-import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from '../db/stores/orders';
+import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from './orders.store';
 import { stockholmDate } from '../domain/calendar';
 import type { DeliveryStore } from '../platform/file-store';
 import type { SendEmail } from '../platform/outbox/email.activities';

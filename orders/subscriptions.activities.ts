@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db';
 import { getInvoice } from '../invoicing/invoices.store';
-import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from '../db/stores/subscriptions';
+import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from './subscriptions.store';
 
 /** The subscription workflow's mirror in PostgreSQL (G8), and what it asks about invoices. */
 export function createSubscriptionActivities(deps: { db: Db }) {

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import type { Db } from '../../platform/db';
-import { getAccount } from '../../identity/accounts.store';
-import type { Principal } from '../../identity/credentials.store';
+import type { Db } from '../platform/db';
+import { getAccount } from '../identity/accounts.store';
+import type { Principal } from '../identity/credentials.store';
 import {
   listFrameworkAgreements,
   getAgreement,
@@ -17,20 +17,20 @@ import {
   orderEvents,
   type DeliveryRow,
   type OrderRow,
-} from '../../db/stores/orders';
-import { stockholmDate } from '../../domain/calendar';
-import { toSvgPath, validateArea } from '../../domain/geometry';
-import { frameworkCovers, orderFee, priceOn } from '../../domain/orders';
-import { DELIVERY_INTERVALS } from '../../domain/subscriptions';
-import { getSubscription, subscriptionRuns, type SubscriptionRow } from '../../db/stores/subscriptions';
-import type { Config } from '../../platform/config';
-import { workflowIds } from '../../workflows/ids';
-import type { DeliveryTyp } from '../../workflows/delivery';
-import type { OrderInput } from '../../workflows/order';
-import { accountScope, assertMayDoBusiness, assertVisible } from '../../identity/auth';
-import { ApiError, notFound } from '../../platform/http/errors';
-import type { WorkflowGateway } from '../../platform/temporal/gateway';
-import { defineRoute, paging } from '../../platform/http/route';
+} from './orders.store';
+import { stockholmDate } from '../domain/calendar';
+import { toSvgPath, validateArea } from '../domain/geometry';
+import { frameworkCovers, orderFee, priceOn } from './orders.rules';
+import { DELIVERY_INTERVALS } from './subscriptions.rules';
+import { getSubscription, subscriptionRuns, type SubscriptionRow } from './subscriptions.store';
+import type { Config } from '../platform/config';
+import { workflowIds } from '../workflows/ids';
+import type { DeliveryTyp } from './delivery.workflow';
+import type { OrderInput } from './order.workflow';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../identity/auth';
+import { ApiError, notFound } from '../platform/http/errors';
+import type { WorkflowGateway } from '../platform/temporal/gateway';
+import { defineRoute, paging } from '../platform/http/route';
 
 const orderRequest = z.object({
   productId: z.string().min(1),

@@ -4,9 +4,9 @@ import type { Area } from '../domain/geometry';
 import { money, type Money } from '../domain/money';
 import {
   lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
-} from '../domain/subscriptions';
-import { acts } from './activities';
-import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery';
+} from './subscriptions.rules';
+import { acts } from '../workflows/activities';
+import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery.workflow';
 import { refusal } from '../platform/temporal/refusal';
 
 /** Everything a term hands to the next (continue-as-new): nothing is lost between runs. */

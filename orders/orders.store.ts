@@ -1,7 +1,7 @@
-import type { Area } from '../../domain/geometry';
-import type { OrderFee, PriceVersion } from '../../domain/orders';
-import type { DeliveryInterval } from '../../domain/subscriptions';
-import { UNIQUE_VIOLATION, type Db } from '../../platform/db';
+import type { Area } from '../domain/geometry';
+import type { OrderFee, PriceVersion } from './orders.rules';
+import type { DeliveryInterval } from './subscriptions.rules';
+import { UNIQUE_VIOLATION, type Db } from '../platform/db';
 
 export interface Product {
   id: string;

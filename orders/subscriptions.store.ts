@@ -1,5 +1,5 @@
-import type { SubscriptionStatus, UnpaidInvoice } from '../../domain/subscriptions';
-import type { Db } from '../../platform/db';
+import type { SubscriptionStatus, UnpaidInvoice } from './subscriptions.rules';
+import type { Db } from '../platform/db';
 
 export interface SubscriptionRow {
   order_id: string;

@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts } from './activities';
+import { acts } from '../workflows/activities';
 
 export type DeliveryTyp = 'BAS' | 'FORANDRING';
 

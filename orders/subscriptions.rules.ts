@@ -1,5 +1,5 @@
 /** G8: subscription terms, fixed-interval deliveries and dunning of the annual invoice. */
-import { stockholmDate } from './calendar';
+import { stockholmDate } from '../domain/calendar';
 
 export type DeliveryInterval = 'monthly' | 'quarterly' | 'yearly';
 export const DELIVERY_INTERVALS: DeliveryInterval[] = ['monthly', 'quarterly', 'yearly'];

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db';
-import type { Principal } from '../../identity/credentials.store';
+import type { Db } from '../platform/db';
+import type { Principal } from '../identity/credentials.store';
 import type { Request, Response } from 'express';
-import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from '../../db/stores/orders';
-import type { Config } from '../../platform/config';
-import type { DeliveryStore } from '../../platform/file-store';
-import { assertVisible } from '../../identity/auth';
-import { ApiError } from '../../platform/http/errors';
-import { defineRoute } from '../../platform/http/route';
-import type { WorkflowGateway } from '../../platform/temporal/gateway';
-import { presentDelivery, presentOrder, startDelivery } from './orders';
+import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from './orders.store';
+import type { Config } from '../platform/config';
+import type { DeliveryStore } from '../platform/file-store';
+import { assertVisible } from '../identity/auth';
+import { ApiError } from '../platform/http/errors';
+import { defineRoute } from '../platform/http/route';
+import type { WorkflowGateway } from '../platform/temporal/gateway';
+import { presentDelivery, presentOrder, startDelivery } from './orders.routes';
 
 const orderParams = z.object({ orderId: z.uuid() });
 
