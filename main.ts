@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './api/app';
 import { seedDemo, type DemoCredentials } from './cli/demo-seed';
-import { seedNetworkOwners } from './cli/demo-network-owners';
+import { seedNetworkOwners } from './dev/demo-network-owners';
 import { listUsers } from './identity/users.store';
 import { loadConfigOrExit } from './platform/config';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';

@@ -6,7 +6,7 @@ import { stockholmDate } from '../domain/calendar';
 import { localDeliveryStore } from '../platform/file-store';
 import type { Logger } from '../platform/logger';
 import { createAuditActivities } from '../platform/audit/audit.activities';
-import { createCaseActivities } from './cases';
+import { createCaseActivities } from '../cases/cases.activities';
 import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
 import { createOrderActivities } from '../orders/orders.activities';

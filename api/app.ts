@@ -19,7 +19,7 @@ import { mountRoutes, type RouteSpec } from '../platform/http/route';
 import { auditRoutes } from '../platform/audit/audit.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
-import { caseRoutes } from './routes/cases';
+import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
 import { invoiceRoutes } from '../invoicing/invoices.routes';

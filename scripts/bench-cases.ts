@@ -5,7 +5,7 @@
  * per second end to end (until every case is answered), p50/p99 of registering a case, and the
  * working-day calendar's operations per second (add n working days).
  */
-import { seedNetworkOwners } from '../cli/demo-network-owners';
+import { seedNetworkOwners } from '../dev/demo-network-owners';
 import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
 import { loadConfig } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';

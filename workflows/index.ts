@@ -1,7 +1,7 @@
 // Every workflow the worker registers. This file is the workflow bundle's entry:
 // only deterministic code, no Node built-ins (test/workflows/bundle.test.ts proves it).
-export { locateCase } from './case';
-export { caseComplaint } from './complaint';
+export { locateCase } from '../cases/case.workflow';
+export { caseComplaint } from '../cases/complaint.workflow';
 export { geodataOrder } from '../orders/order.workflow';
 export { settlement, yearlySettlement } from './settlement';
 export { subscription } from '../orders/subscription.workflow';

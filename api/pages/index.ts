@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db';
 import { getAccount } from '../../identity/accounts.store';
 import type { Principal } from '../../identity/credentials.store';
 import { listUsers } from '../../identity/users.store';
-import { ANSWERS, VECTOR_FORMATS } from '../../domain/cases';
+import { ANSWERS, VECTOR_FORMATS } from '../../cases/cases.rules';
 import { bbox, type Area } from '../../domain/geometry';
 import { INPUT_TYPES } from '../../domain/settlement/csv';
 import { readCookie, SESSION_COOKIE, type Auth } from '../../identity/auth';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedNetworkOwners } from '../../cli/demo-network-owners';
+import { seedNetworkOwners } from '../../dev/demo-network-owners';
 import { createDirectory } from '../../identity/directory.service';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 

@@ -14,7 +14,7 @@ import {
   planningDueDate,
   scheduleLocate,
   type CaseFees,
-} from '../../domain/cases';
+} from '../../cases/cases.rules';
 
 /** A price-list version as the API hands it to the rules (T3); the amounts are the demo list's. */
 const sek = (minor: number) => ({ minor, currency: 'SEK' as const });

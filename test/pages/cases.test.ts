@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedNetworkOwners } from '../../cli/demo-network-owners';
+import { seedNetworkOwners } from '../../dev/demo-network-owners';
 import { addWorkingDays, orderTime as orderTimeOf } from '../../domain/calendar';
 import { createDirectory } from '../../identity/directory.service';
 import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../cli/demo-network-owners';
+import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
 import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
-import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../domain/cases';
-import { caseFeesOn, registerCase } from '../../db/stores/cases';
-import type { CaseFees } from '../../domain/cases';
+import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../cases/cases.rules';
+import { caseFeesOn, registerCase } from '../../cases/cases.store';
+import type { CaseFees } from '../../cases/cases.rules';
 import { createDirectory } from '../../identity/directory.service';
-import type { CaseInput } from '../../workflows/case';
+import type { CaseInput } from '../../cases/case.workflow';
 import { testActivities } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
 

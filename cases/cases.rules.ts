@@ -2,8 +2,8 @@
  * Rules of locate and planning cases (L3, L5, L10, L12, L14–L18). Pure: the case workflow
  * decides with these, the API quotes with them.
  */
-import { addWorkingDays, isWorkingDay, noonOfWorkingDayBefore, parseIsoDate, zonedInstant, type IsoDate } from './calendar';
-import type { Money } from './money';
+import { addWorkingDays, isWorkingDay, noonOfWorkingDayBefore, parseIsoDate, zonedInstant, type IsoDate } from '../domain/calendar';
+import type { Money } from '../domain/money';
 
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];

@@ -1,7 +1,7 @@
-import type { Area } from '../../domain/geometry';
-import { CASE_FEE_CODES, lkNumber, type Answer, type CaseFees, type CaseFile, type CaseKind } from '../../domain/cases';
-import { money } from '../../domain/money';
-import type { Db } from '../../platform/db';
+import type { Area } from '../domain/geometry';
+import { CASE_FEE_CODES, lkNumber, type Answer, type CaseFees, type CaseFile, type CaseKind } from './cases.rules';
+import { money } from '../domain/money';
+import type { Db } from '../platform/db';
 
 export interface NetworkOwner {
   id: string;

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { upsertNetworkOwner, type NetworkOwner } from '../db/stores/cases';
+import { upsertNetworkOwner, type NetworkOwner } from '../cases/cases.store';
 
 const box = (e: number, n: number, width: number, height: number): NetworkOwner['coverage'] => ({
   type: 'Polygon',

@@ -18,10 +18,10 @@ import {
   type CaseKind,
   type FeeLine,
   type VectorFormat,
-} from '../domain/cases';
+} from './cases.rules';
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts, longActs } from './activities';
+import { acts, longActs } from '../workflows/activities';
 import { refusal } from '../platform/temporal/refusal';
 
 export interface CaseInput {

@@ -1,6 +1,6 @@
-import { VECTOR_FORMATS, type Answer, type CaseFile, type VectorFormat } from '../domain/cases';
+import { VECTOR_FORMATS, type Answer, type CaseFile, type VectorFormat } from './cases.rules';
 import type { Db } from '../platform/db';
-import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from '../db/stores/cases';
+import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
 import { renderPlanningPdf } from './planning-pdf';
 import { renderVectorFile } from './planning-vector';

@@ -1,6 +1,6 @@
 import yazl from 'yazl';
 import { bbox, isClockwise, polygonsOf, type Ring } from '../domain/geometry';
-import type { VectorFormat } from '../domain/cases';
+import type { VectorFormat } from './cases.rules';
 import type { PlanningBasis } from './planning-pdf';
 
 /**

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { orderTime as orderTimeOf, stockholmDate } from '../../domain/calendar';
+import { orderTime as orderTimeOf, stockholmDate } from '../domain/calendar';
 import {
   ANSWERS,
   CASE_KINDS,
@@ -19,21 +19,21 @@ import {
   CASE_FEE_CODES,
   type CaseFees,
   type FeeLine,
-} from '../../domain/cases';
-import { intersects, toSvgPath, validateArea } from '../../domain/geometry';
-import type { Db } from '../../platform/db';
-import { getAccount } from '../../identity/accounts.store';
-import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from '../../db/stores/cases';
-import type { DeliveryStore } from '../../platform/file-store';
-import type { Config } from '../../platform/config';
-import type { CaseInput, SplitPart } from '../../workflows/case';
-import type { ComplaintInput } from '../../workflows/complaint';
-import { workflowIds } from '../../workflows/ids';
-import { accountScope, assertMayDoBusiness, assertVisible } from '../../identity/auth';
-import { ApiError } from '../../platform/http/errors';
-import type { WorkflowGateway } from '../../platform/temporal/gateway';
-import { defineRoute, paging } from '../../platform/http/route';
-import { uploadedFile, type Upload } from '../../platform/http/upload';
+} from './cases.rules';
+import { intersects, toSvgPath, validateArea } from '../domain/geometry';
+import type { Db } from '../platform/db';
+import { getAccount } from '../identity/accounts.store';
+import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from './cases.store';
+import type { DeliveryStore } from '../platform/file-store';
+import type { Config } from '../platform/config';
+import type { CaseInput, SplitPart } from './case.workflow';
+import type { ComplaintInput } from './complaint.workflow';
+import { workflowIds } from '../workflows/ids';
+import { accountScope, assertMayDoBusiness, assertVisible } from '../identity/auth';
+import { ApiError } from '../platform/http/errors';
+import type { WorkflowGateway } from '../platform/temporal/gateway';
+import { defineRoute, paging } from '../platform/http/route';
+import { uploadedFile, type Upload } from '../platform/http/upload';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 // A split part (L13) is numbered `LK-2026-000123-1`.
