@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { createLogger } from './platform/logger';
 import { connectRuntime } from './lib/runtime';
 import { createServices } from './lib/services';
-import { ensureSettlementSchedule } from './lib/settlement-schedule';
+import { ensureSettlementSchedule } from './settlement/schedule';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 import { createWorker } from './lib/worker';
 import { ensureTemporalCli } from './scripts/provision';

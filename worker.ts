@@ -5,7 +5,7 @@
 import { loadConfigOrExit } from './platform/config';
 import { createLogger } from './platform/logger';
 import { connectRuntime } from './lib/runtime';
-import { ensureSettlementSchedule } from './lib/settlement-schedule';
+import { ensureSettlementSchedule } from './settlement/schedule';
 import { createWorker } from './lib/worker';
 
 const config = loadConfigOrExit();

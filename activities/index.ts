@@ -11,7 +11,7 @@ import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
 import { createOrderActivities } from '../orders/orders.activities';
 import { sampleProducer } from '../orders/production';
-import { createSettlementActivities } from './settlements';
+import { createSettlementActivities } from '../settlement/settlement.activities';
 import { createSubscriptionActivities } from '../orders/subscriptions.activities';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');

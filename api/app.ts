@@ -28,7 +28,7 @@ import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
 import { orderRoutes } from '../orders/orders.routes';
 import { deliveryApiRoutes } from '../orders/delivery-api.routes';
-import { settlementRoutes } from './routes/settlements';
+import { settlementRoutes } from '../settlement/settlement.routes';
 import type { WorkflowGateway } from '../platform/temporal/gateway';
 
 export interface AppDeps {

@@ -11,7 +11,7 @@ import { listUsers } from '../identity/users.store';
 import { loadConfigOrExit } from '../platform/config';
 import { connectRuntime } from '../lib/runtime';
 import { createServices } from '../lib/services';
-import { verifySettlement } from '../lib/settlement-verify';
+import { verifySettlement } from '../settlement/verify';
 
 const USAGE = `Usage: npm run cli -- <command> [options] [--json]
 

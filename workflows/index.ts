@@ -3,6 +3,6 @@
 export { locateCase } from '../cases/case.workflow';
 export { caseComplaint } from '../cases/complaint.workflow';
 export { geodataOrder } from '../orders/order.workflow';
-export { settlement, yearlySettlement } from './settlement';
+export { settlement, yearlySettlement } from '../settlement/settlement.workflow';
 export { subscription } from '../orders/subscription.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';

@@ -8,7 +8,7 @@ import type { Principal } from '../../identity/credentials.store';
 import { listUsers } from '../../identity/users.store';
 import { ANSWERS, VECTOR_FORMATS } from '../../cases/cases.rules';
 import { bbox, type Area } from '../../domain/geometry';
-import { INPUT_TYPES } from '../../domain/settlement/csv';
+import { INPUT_TYPES } from '../../settlement/rules/csv';
 import { readCookie, SESSION_COOKIE, type Auth } from '../../identity/auth';
 import { ApiError } from '../../platform/http/errors';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../../platform/http/route';

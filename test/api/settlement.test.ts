@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../identity/accounts.store';
 import { bookInvoice } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
-import { ensureSettlementSchedule } from '../../lib/settlement-schedule';
-import { verifySettlement } from '../../lib/settlement-verify';
+import { ensureSettlementSchedule } from '../../settlement/schedule';
+import { verifySettlement } from '../../settlement/verify';
 import { workflowIds } from '../../workflows/ids';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 

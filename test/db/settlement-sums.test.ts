@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { settlementInputs } from '../../db/stores/settlements';
-import { sumMapMaterial, type MapDataset } from '../../domain/settlement/calculate';
+import { settlementInputs } from '../../settlement/settlement.store';
+import { sumMapMaterial, type MapDataset } from '../../settlement/rules/calculate';
 import { createTestDatabase } from '../support/env';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -21,7 +21,7 @@ import {
   type RevenueEntry,
   type SettlementInput,
   type Statement,
-} from '../../domain/settlement/calculate';
+} from '../../settlement/rules/calculate';
 
 const dataset = (providerId: string, datasetId: string, areaKm2: string, scaleDenominator: number, inServiceFrom = '2000-01-01', inServiceTo: string | null = null): MapDataset => ({
   providerId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parseCsvRecords, readInput, type InputError, type InputRows, type InputType } from '../../domain/settlement/csv';
-import { isBusinessId, isEmail, isIban } from '../../domain/settlement/identifiers';
+import { csvRecords, parseCsvRecords, readInput, type InputError, type InputRows, type InputType } from '../../settlement/rules/csv';
+import { isBusinessId, isEmail, isIban } from '../../settlement/rules/identifiers';
 
 const PROVIDERS = 'provider_id,name,business_id,iban,email,language';
 const MAP = 'provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pain001, payoutCsv, type PayoutBatch } from '../../domain/settlement/payout-file';
+import { pain001, payoutCsv, type PayoutBatch } from '../../settlement/rules/payout-file';
 
 const batch: PayoutBatch = {
   year: 2025,

@@ -2,8 +2,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
-import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, ledgerRevenue, listProviders, settlementInputs, statementSha256, updateSettlement } from '../db/stores/settlements';
-import { calculateStatement, formatCents, SettlementInputError } from '../domain/settlement/calculate';
+import { DraftOutdated, ensureSettlement, freezeVersion, getVersion, ledgerRevenue, listProviders, settlementInputs, statementSha256, updateSettlement } from './settlement.store';
+import { calculateStatement, formatCents, SettlementInputError } from './rules/calculate';
 import type { SendEmail } from '../platform/outbox/email.activities';
 
 /** Who acted, for the audit log: a finance user's id, or `schedule` when the yearly run started it. */

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { formatCents, type Statement } from '../../domain/settlement/calculate';
+import { formatCents, type Statement } from './rules/calculate';
 
 /** The statement as finance downloads it: one row per provider and pool (M6: the rows of a pool add up to it). */
 export function statementCsv(statement: Statement | null): string {

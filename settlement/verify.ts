@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db';
-import { getSettlement, getVersion, settlementInputs, statementSha256 } from '../db/stores/settlements';
-import { calculateStatement, canonicalJson, formatCents } from '../domain/settlement/calculate';
+import { getSettlement, getVersion, settlementInputs, statementSha256 } from './settlement.store';
+import { calculateStatement, canonicalJson, formatCents } from './rules/calculate';
 
 /**
  * M6, for audits: a year's statement (an approved version, else the draft) checked against its

@@ -4,7 +4,7 @@
  * Pure and deterministic: the same inputs always give the same statement (M6), so it may
  * run inside a workflow and be recomputed by an auditor.
  */
-import { addF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../fraction';
+import { addF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../../domain/fraction';
 import { largestRemainder } from './apportion';
 import { daysInServiceDuring, daysInYear } from './days';
 import { compareIds, REVENUE_CATEGORIES, type MapDataset, type MapMaterialSum, type RevenueCategory, type RevenueEntry, type SettlementInput } from './model';

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
-import { acts, longActs } from './activities';
-import { workflowIds } from './ids';
+import { acts, longActs } from '../workflows/activities';
+import { workflowIds } from '../workflows/ids';
 import { refusal } from '../platform/temporal/refusal';
 
 export interface SettlementState {

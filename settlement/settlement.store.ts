@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import type { Db } from '../../platform/db';
-import { canonicalJson, mapMaterialSums, type RevenueCategory, type RevenueEntry, type Statement, type SettlementInput } from '../../domain/settlement/calculate';
-import { UNIQUE_KEYS, type InputBatch, type InputError, type InputRows, type InputType } from '../../domain/settlement/csv';
+import type { Db } from '../platform/db';
+import { canonicalJson, mapMaterialSums, type RevenueCategory, type RevenueEntry, type Statement, type SettlementInput } from './rules/calculate';
+import { UNIQUE_KEYS, type InputBatch, type InputError, type InputRows, type InputType } from './rules/csv';
 
 export interface SettlementRow {
   year: number;

@@ -2,7 +2,7 @@
  * M6: a pool split to the cent so that the parts add up to the pool exactly, by the
  * largest-remainder (Hamilton) method.
  */
-import { addF, compareF, fraction, ZERO, type Fraction } from '../fraction';
+import { addF, compareF, fraction, ZERO, type Fraction } from '../../domain/fraction';
 import { compareIds } from './model';
 
 export interface Claim {
