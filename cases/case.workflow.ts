@@ -21,7 +21,7 @@ import {
 } from './cases.rules';
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts, longActs } from '../workflows/activities';
+import { acts, longActs } from '../platform/temporal/activities';
 import { refusal } from '../platform/temporal/refusal';
 
 export interface CaseInput {

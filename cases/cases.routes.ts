@@ -28,7 +28,7 @@ import type { DeliveryStore } from '../platform/file-store';
 import type { Config } from '../platform/config';
 import type { CaseInput, SplitPart } from './case.workflow';
 import type { ComplaintInput } from './complaint.workflow';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import { accountScope, assertMayDoBusiness, assertVisible } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
 import type { WorkflowGateway } from '../platform/temporal/gateway';

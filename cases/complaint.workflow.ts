@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
-import { acts } from '../workflows/activities';
+import { acts } from '../platform/temporal/activities';
 import { refusal } from '../platform/temporal/refusal';
 
 export interface ComplaintInput {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { anonymiseAccount, businessOf, personalDataOf } from './personal-data.store';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import { hashSecret, randomToken } from './secrets';
 
 /**

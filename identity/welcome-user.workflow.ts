@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import { acts } from '../workflows/activities';
+import { acts } from '../platform/temporal/activities';
 
 export interface WelcomeUserInput {
   userId: string;

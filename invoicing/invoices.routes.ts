@@ -3,7 +3,7 @@ import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
 import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
 import { subscriptionOfInvoice } from '../orders/subscriptions.store';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { accountScope, assertVisible } from '../identity/auth';
 import { conflict, notFound } from '../platform/http/errors';

@@ -1,9 +1,9 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../app/activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts } from '../workflows/activities';
+import { acts } from '../platform/temporal/activities';
 
 export type DeliveryTyp = 'BAS' | 'FORANDRING';
 

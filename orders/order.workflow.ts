@@ -3,10 +3,10 @@ import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { OrderFee } from './orders.rules';
 import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from './subscriptions.rules';
-import { steps } from '../workflows/activities';
+import { steps } from '../platform/temporal/activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.workflow';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import { refusal } from '../platform/temporal/refusal';
 import type { subscription } from './subscription.workflow';
 

@@ -24,7 +24,7 @@ import { frameworkCovers, orderFee, priceOn } from './orders.rules';
 import { DELIVERY_INTERVALS } from './subscriptions.rules';
 import { getSubscription, subscriptionRuns, type SubscriptionRow } from './subscriptions.store';
 import type { Config } from '../platform/config';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import type { DeliveryTyp } from './delivery.workflow';
 import type { OrderInput } from './order.workflow';
 import { accountScope, assertMayDoBusiness, assertVisible } from '../identity/auth';

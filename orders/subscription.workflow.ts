@@ -5,7 +5,7 @@ import { money, type Money } from '../domain/money';
 import {
   lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
 } from './subscriptions.rules';
-import { acts } from '../workflows/activities';
+import { acts } from '../platform/temporal/activities';
 import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery.workflow';
 import { refusal } from '../platform/temporal/refusal';
 

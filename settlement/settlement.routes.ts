@@ -6,7 +6,7 @@ import type { SettlementInput, Statement } from './rules/calculate';
 import { INPUT_TYPES, readInput } from './rules/csv';
 import { pain001, payoutCsv, type PayoutBatch } from './rules/payout-file';
 import type { Config } from '../platform/config';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import { ApiError, notFound } from '../platform/http/errors';
 import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { defineRoute } from '../platform/http/route';

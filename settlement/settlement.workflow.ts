@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
-import { acts, longActs } from '../workflows/activities';
-import { workflowIds } from '../workflows/ids';
+import { acts, longActs } from '../platform/temporal/activities';
+import { workflowIds } from '../platform/temporal/ids';
 import { refusal } from '../platform/temporal/refusal';
 
 export interface SettlementState {

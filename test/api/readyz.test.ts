@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../lib/embedded-postgres';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../dev/embedded-postgres';
 import { freePort } from '../setup/global';
 import { log, startBackOffice, type TestBackOffice } from '../support/env';
 

@@ -5,7 +5,7 @@ import { bookInvoice } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
 import { ensureSettlementSchedule } from '../../settlement/schedule';
 import { verifySettlement } from '../../settlement/verify';
-import { workflowIds } from '../../workflows/ids';
+import { workflowIds } from '../../platform/temporal/ids';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -240,7 +240,7 @@ describe('the settlement of a year', () => {
     for (const version of [1, 2]) {
       expect(await verifySettlement(office.db, year, version)).toMatchObject({ version, verified: true, inputsHashMatches: true, statementHashMatches: true, recomputedIdentical: true });
     }
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'settlements', 'verify', '--year', String(year), '--version', '1', '--json'], {
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'app/cli.ts', 'settlements', 'verify', '--year', String(year), '--version', '1', '--json'], {
       env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATABASE_URL: office.config.databaseUrl, TEMPORAL_ADDRESS: office.config.temporalAddress },
       encoding: 'utf8',
       timeout: 60_000,

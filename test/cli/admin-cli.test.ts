@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => office.drop());
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
     env: {
       PATH: process.env.PATH,
       LOG_LEVEL: 'warn',

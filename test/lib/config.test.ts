@@ -16,7 +16,7 @@ it('lists every configuration problem in one message', () => {
 });
 
 it('stops a process with that message and exit code 78 before it connects to anything', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'app/worker-main.ts'], {
     env: { PATH: process.env.PATH, PORT: '99999', SMTP_URL: 'http://mail' },
     encoding: 'utf8',
     timeout: 30_000,

@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../lib/embedded-postgres';
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres';
 import { createLogger } from '../../platform/logger';
-import { startTemporalDevServer } from '../../lib/temporal-dev-server';
-import { ensureTemporalCli, ensureTestServer } from '../../scripts/provision';
+import { startTemporalDevServer } from '../../dev/temporal-dev-server';
+import { ensureTemporalCli, ensureTestServer } from '../../dev/provision';
 
 declare module 'vitest' {
   export interface ProvidedContext {

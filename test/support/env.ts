@@ -7,13 +7,13 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
-import { createActivities } from '../../activities';
-import { createApp } from '../../api/app';
+import { createActivities } from '../../app/activities';
+import { createApp } from '../../app/api';
 import { createDb, migrateLatest, type Db } from '../../platform/db';
 import { loadConfig, type Config } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
-import { createServices } from '../../lib/services';
-import { createWorker, WORKFLOWS_PATH } from '../../lib/worker';
+import { createServices } from '../../app/services';
+import { createWorker, WORKFLOWS_PATH } from '../../app/worker';
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
 

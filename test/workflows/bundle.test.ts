@@ -1,6 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from '../../lib/worker';
+import { WORKFLOWS_PATH } from '../../app/worker';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 

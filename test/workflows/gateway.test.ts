@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiError } from '../../platform/http/errors';
 import { workflowGateway } from '../../platform/temporal/gateway';
-import { workflowIds } from '../../workflows/ids';
+import { workflowIds } from '../../platform/temporal/ids';
 import { startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };

@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../platform/db';
-import { createDirectory } from '../identity/directory.service';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
-import { createLogger } from '../platform/logger';
-import { startTemporalDevServer } from '../lib/temporal-dev-server';
-import { buildWorkflowBundle } from './build-workflows';
-import { ensureTemporalCli } from './provision';
+import type { Db } from '../../platform/db';
+import { createDirectory } from '../../identity/directory.service';
+import { startEmbeddedPostgres } from '../embedded-postgres';
+import { createLogger } from '../../platform/logger';
+import { startTemporalDevServer } from '../temporal-dev-server';
+import { buildWorkflowBundle } from '../build-workflows';
+import { ensureTemporalCli } from '../provision';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 export const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -149,7 +149,7 @@ export async function runBenchmark(name: string, body: (servers: { env: NodeJS.P
 export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: { databaseUrl: string; temporalAddress: string; PORT: number }, stops: (() => Promise<unknown>)[], extraEnv: NodeJS.ProcessEnv = {}) {
   const bundle = await buildWorkflowBundle(path.join(env.DATA_DIR!, 'workflows.js'));
   const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress, WORKFLOW_BUNDLE: bundle, ...extraEnv };
-  const processes = { api: startChild(['api/server.ts'], childEnv), worker: startChild(['worker.ts'], childEnv) };
+  const processes = { api: startChild(['app/api-main.ts'], childEnv), worker: startChild(['app/worker-main.ts'], childEnv) };
   stops.unshift(async () => Object.values(processes).forEach((p) => p.kill('SIGTERM')));
   const base = `http://127.0.0.1:${config.PORT}`;
   for (let ready = false; !ready; ) {

@@ -2,11 +2,11 @@
  * `npm run worker`: one Temporal worker, configured only through the environment.
  * Run as many as the load needs, on as many machines; they share the task queue.
  */
-import { loadConfigOrExit } from './platform/config';
-import { createLogger } from './platform/logger';
-import { connectRuntime } from './lib/runtime';
-import { ensureSettlementSchedule } from './settlement/schedule';
-import { createWorker } from './lib/worker';
+import { loadConfigOrExit } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { connectRuntime } from './runtime';
+import { ensureSettlementSchedule } from '../settlement/schedule';
+import { createWorker } from './worker';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'worker');

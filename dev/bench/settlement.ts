@@ -5,10 +5,10 @@
  * then runs the year, closes its books and recomputes the draft. Prints import time,
  * calculation time and each process's memory against the targets of issue 6.
  */
-import { createDirectory } from '../identity/directory.service';
-import { loadConfig } from '../platform/config';
-import { connectRuntime } from '../lib/runtime';
-import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, signIn, startBackOfficeProcesses } from './bench-support';
+import { createDirectory } from '../../identity/directory.service';
+import { loadConfig } from '../../platform/config';
+import { connectRuntime } from '../../app/runtime';
+import { arg, check, peakMemoryMiB, residentMemoryMiB, runBenchmark, say, signIn, startBackOfficeProcesses } from './support';
 
 const PROVIDERS = arg('providers', 10_000);
 const DATASETS = arg('datasets', 1_000_000);

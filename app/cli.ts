@@ -9,8 +9,8 @@ import { listAccounts } from '../identity/accounts.store';
 import { listSystemAccounts } from '../identity/credentials.store';
 import { listUsers } from '../identity/users.store';
 import { loadConfigOrExit } from '../platform/config';
-import { connectRuntime } from '../lib/runtime';
-import { createServices } from '../lib/services';
+import { connectRuntime } from './runtime';
+import { createServices } from './services';
 import { verifySettlement } from '../settlement/verify';
 
 const USAGE = `Usage: npm run cli -- <command> [options] [--json]

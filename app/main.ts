@@ -7,19 +7,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createApp } from './api/app';
-import { seedDemo, type DemoCredentials } from './cli/demo-seed';
-import { seedNetworkOwners } from './dev/demo-network-owners';
-import { listUsers } from './identity/users.store';
-import { loadConfigOrExit } from './platform/config';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
-import { createLogger } from './platform/logger';
-import { connectRuntime } from './lib/runtime';
-import { createServices } from './lib/services';
-import { ensureSettlementSchedule } from './settlement/schedule';
-import { startTemporalDevServer } from './lib/temporal-dev-server';
-import { createWorker } from './lib/worker';
-import { ensureTemporalCli } from './scripts/provision';
+import { createApp } from './api';
+import { seedDemo, type DemoCredentials } from '../dev/demo-seed';
+import { seedNetworkOwners } from '../dev/demo-network-owners';
+import { listUsers } from '../identity/users.store';
+import { loadConfigOrExit } from '../platform/config';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres';
+import { createLogger } from '../platform/logger';
+import { connectRuntime } from './runtime';
+import { createServices } from './services';
+import { ensureSettlementSchedule } from '../settlement/schedule';
+import { startTemporalDevServer } from '../dev/temporal-dev-server';
+import { createWorker } from './worker';
+import { ensureTemporalCli } from '../dev/provision';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'main');

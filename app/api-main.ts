@@ -4,9 +4,9 @@
  */
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { connectRuntime } from '../lib/runtime';
-import { createServices } from '../lib/services';
-import { createApp } from './app';
+import { connectRuntime } from './runtime';
+import { createServices } from './services';
+import { createApp } from './api';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'api');

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { workflowGateway } from '../platform/temporal/gateway';
 import type { Db } from '../platform/db';
-import { workflowIds } from '../workflows/ids';
+import { workflowIds } from '../platform/temporal/ids';
 import type { WelcomeUserInput } from '../identity/welcome-user.workflow';
 import type { Config } from '../platform/config';
 import { createDirectory } from '../identity/directory.service';

@@ -12,9 +12,9 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../platform/config';
-import { connectRuntime } from '../lib/runtime';
-import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './bench-support';
+import { loadConfig } from '../../platform/config';
+import { connectRuntime } from '../../app/runtime';
+import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -22,7 +22,7 @@ if (process.argv.includes('--baseline-worker')) {
   const worker = await Worker.create({
     connection,
     taskQueue: 'bench-baseline',
-    workflowsPath: path.join(ROOT, 'scripts/bench-baseline-workflow.ts'),
+    workflowsPath: path.join(ROOT, 'dev/bench/baseline-workflow.ts'),
     activities: { async noop() {} },
   });
   process.on('SIGTERM', () => worker.shutdown());
@@ -105,7 +105,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
     local: history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
   };
 
-  const baselineWorker = startChild(['scripts/bench-orders.ts', '--baseline-worker'], { ...env, TEMPORAL_ADDRESS: config.temporalAddress });
+  const baselineWorker = startChild(['dev/bench/orders.ts', '--baseline-worker'], { ...env, TEMPORAL_ADDRESS: config.temporalAddress });
   stops.unshift(async () => baselineWorker.kill('SIGTERM'));
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.unshift(() => connection.close());

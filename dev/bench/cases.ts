@@ -5,11 +5,11 @@
  * per second end to end (until every case is answered), p50/p99 of registering a case, and the
  * working-day calendar's operations per second (add n working days).
  */
-import { seedNetworkOwners } from '../dev/demo-network-owners';
-import { addDays, addWorkingDays, orderTime } from '../domain/calendar';
-import { loadConfig } from '../platform/config';
-import { connectRuntime } from '../lib/runtime';
-import { arg, check, customerAndHandler, percentile, runBenchmark, say, startBackOfficeProcesses } from './bench-support';
+import { seedNetworkOwners } from '../demo-network-owners';
+import { addDays, addWorkingDays, orderTime } from '../../domain/calendar';
+import { loadConfig } from '../../platform/config';
+import { connectRuntime } from '../../app/runtime';
+import { arg, check, customerAndHandler, percentile, runBenchmark, say, startBackOfficeProcesses } from './support';
 
 const N = arg('cases', 1000);
 const CONCURRENCY = arg('concurrency', 8);
