@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import express, { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
@@ -7,10 +6,7 @@ import swaggerUi from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/db';
 import type { Config } from '../platform/config';
-import { localDeliveryStore } from '../platform/file-store';
-import type { Directory } from '../identity/directory.service';
 import type { Logger } from '../platform/logger';
-import { createPersonalData } from '../identity/personal-data.service';
 import { createAuth } from '../identity/auth';
 import { ApiError, errorBody, errorHandler } from '../platform/http/errors';
 import { openApiDocument } from '../platform/http/openapi';
@@ -29,20 +25,19 @@ import { personalDataRoutes } from '../identity/personal-data.routes';
 import { orderRoutes } from '../orders/orders.routes';
 import { deliveryApiRoutes } from '../orders/delivery-api.routes';
 import { settlementRoutes } from '../settlement/settlement.routes';
-import type { WorkflowGateway } from '../platform/temporal/gateway';
+import type { Services } from './services';
 
 export interface AppDeps {
   config: Config;
   db: Db;
   temporal: Client;
-  directory: Directory;
-  workflows: WorkflowGateway;
+  services: Services;
   log: Logger;
 }
 
 /** The Express app: routers per resource over injected stores and the Temporal client. */
 export function createApp(deps: AppDeps) {
-  const { config, db } = deps;
+  const { config, db, services } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -62,16 +57,16 @@ export function createApp(deps: AppDeps) {
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
-    ...directoryRoutes({ db, directory: deps.directory }),
-    ...personalDataRoutes({ personalData: createPersonalData({ db, isRunning: deps.workflows.isRunning }) }),
-    ...invoiceRoutes({ db, workflows: deps.workflows }),
+    ...directoryRoutes({ db, directory: services.directory }),
+    ...personalDataRoutes({ personalData: services.personalData }),
+    ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),
-    ...caseRoutes({ db, workflows: deps.workflows, config, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')) }),
-    ...settlementRoutes({ db, workflows: deps.workflows, config }),
-    ...orderRoutes({ db, workflows: deps.workflows, config }),
-    ...deliveryApiRoutes({ db, workflows: deps.workflows, store: localDeliveryStore(path.join(config.DATA_DIR, 'deliveries')), config }),
+    ...caseRoutes({ db, cases: services.cases, store: services.store }),
+    ...settlementRoutes({ db, settlements: services.settlements, config }),
+    ...orderRoutes({ db, orders: services.orders }),
+    ...deliveryApiRoutes({ db, orders: services.orders, store: services.store, config }),
   ];
 
   const router = Router();

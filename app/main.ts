@@ -68,7 +68,7 @@ async function start() {
     await seedNetworkOwners(runtime.db);
   }
 
-  const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, ...services, log });
+  const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, services, log });
   const server = app.listen(config.PORT);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));

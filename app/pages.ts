@@ -12,7 +12,8 @@ import { INPUT_TYPES } from '../settlement/rules/csv';
 import { readCookie, SESSION_COOKIE, type Auth } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../platform/http/route';
-import { dictionaries, pageLanguage, type Language, type MessageKey } from '../platform/pages/i18n';
+import type { Language } from '../domain/vocabulary';
+import { dictionaries, pageLanguage, type MessageKey } from '../platform/pages/i18n';
 import { createViews, type Frame } from '../platform/pages/view';
 
 const PAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates/pages');

@@ -1,20 +1,32 @@
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { workflowGateway } from '../platform/temporal/gateway';
-import type { Db } from '../platform/db';
-import { workflowIds } from '../platform/temporal/ids';
-import type { WelcomeUserInput } from '../identity/welcome-user.workflow';
-import type { Config } from '../platform/config';
+import { createCaseService } from '../cases/cases.service';
 import { createDirectory } from '../identity/directory.service';
+import { createPersonalData } from '../identity/personal-data.service';
+import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
+import { createOrderService } from '../orders/orders.service';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
+import { localDeliveryStore } from '../platform/file-store';
+import { workflowGateway } from '../platform/temporal/gateway';
+import { createSettlementService } from '../settlement/settlement.service';
 
-/** What the API, the CLI and the demo seed share: the workflow gateway and the directory. */
+/** Every context's use cases over one database, one Temporal client and one file store: what the API, the pages, the CLI, tests and benchmarks share. */
 export function createServices(deps: { db: Db; temporal: Client; config: Config }) {
-  const workflows = workflowGateway(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
+  const { db, config } = deps;
+  const workflows = workflowGateway(deps.temporal, config.TEMPORAL_TASK_QUEUE);
+  const store = localDeliveryStore(path.join(config.DATA_DIR, 'deliveries'));
   const directory = createDirectory({
-    db: deps.db,
-    welcome: (u) =>
-      workflows.start<[WelcomeUserInput]>('welcomeUser', workflowIds.welcomeUser(u.id), [
-        { userId: u.id, accountId: u.accountId, email: u.email, name: u.name, language: u.language, signInUrl: deps.config.publicUrl },
-      ]),
+    db,
+    welcome: async (u) => {
+      await workflows.start(welcomeUserWorkflow, u.id, { userId: u.id, accountId: u.accountId, email: u.email, name: u.name, language: u.language, signInUrl: config.publicUrl });
+    },
   });
-  return { workflows, directory };
+  const orders = createOrderService({ db, workflows, config });
+  const cases = createCaseService({ db, workflows, config, store });
+  const settlements = createSettlementService({ workflows });
+  const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
+  return { workflows, store, directory, orders, cases, settlements, personalData };
 }
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, executeChild, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, executeChild, setHandler } from '@temporalio/workflow';
 import {
   ANSWERS,
   MAX_LOCATE_MOVES,
@@ -21,73 +21,32 @@ import {
 } from './cases.rules';
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts, longActs } from '../platform/temporal/activities';
+import { activityProxies } from '../platform/temporal/proxies';
 import { refusal } from '../platform/temporal/refusal';
+import type { Contact } from '../domain/vocabulary';
+import {
+  answerUpdate,
+  cancelLocateUpdate,
+  caseStateQuery,
+  deliverCaseUpdate,
+  locateCaseWorkflow,
+  locateDoneUpdate,
+  moveLocateUpdate,
+  orderMapOnlyLocateUpdate,
+  orderPlanningAddOnsUpdate,
+  splitUpdate,
+  withdrawUpdate,
+  type CaseInput,
+  type CaseState,
+  CLOSED_CASE_STATUSES,
+  type SplitPart,
+} from './case.messages';
+import type { CaseActivities } from './cases.activities';
+import type { InvoiceActivities } from '../invoicing/invoices.activities';
+import type { StaffActivities } from '../identity/staff.activities';
+import type { EmailActivities } from '../platform/outbox/email.activities';
 
-export interface CaseInput {
-  lk: string;
-  kind: CaseKind;
-  accountId: string;
-  questioner: { name: string; email: string; language: 'sv' | 'en' };
-  registeredAt: number;
-  orderTime: IsoDate;
-  /** L10 (locate, survey) or L17 (planning): when the case must be handled. */
-  handlingDeadline: IsoDate;
-  digStart: IsoDate;
-  desiredLocateDate: IsoDate | null;
-  express: boolean;
-  owners: CaseOwner[];
-  publicUrl: string;
-  /** A part of a split case (L13): no express through the portal. */
-  part?: boolean;
-  /** T3: the case fees of the price list valid at the order time. */
-  fees: CaseFees;
-}
-
-export interface CaseOwner {
-  id: string;
-  name: string;
-  mode: 'locates' | 'map_only';
-}
-
-/** L13: a part of a split case as the handler drew it; the API found its owners. */
-export interface SplitPart {
-  workArea: Area;
-  areaM2: number;
-  owners: CaseOwner[];
-}
-
-export type CaseStatus = 'registered' | 'answered' | 'locate_scheduled' | 'located' | 'cancelled' | 'delivered' | 'withdrawn' | 'split' | 'completed';
-/** A case in one of these is finished; `answered` may still take a map-only owner's locate (L14) until the dig start. */
-const CLOSED: CaseStatus[] = ['located', 'cancelled', 'delivered', 'withdrawn', 'completed'];
-
-export interface CaseState {
-  status: CaseStatus;
-  handlingDeadline: IsoDate;
-  answers: Record<string, { answer: Answer; note: string | null }>;
-  locateDate: IsoDate | null;
-  express: boolean;
-  overdue: boolean;
-  /** L14, L17: paid add-ons: `map_only_locate:<owner>`, `faster_delivery`, a vector format. */
-  addOns: string[];
-  moves: number;
-  /** L13: the LK numbers of the parts. */
-  parts: string[];
-  /** L17, surveys: the delivered files. */
-  files: CaseFile[];
-}
-
-export const caseStateQuery = defineQuery<CaseState>('state');
-export const answerUpdate = defineUpdate<{ answered: number; of: number }, [{ ownerId: string; answer: Answer; note?: string | null; by: string }]>('answer');
-export const locateDoneUpdate = defineUpdate<CaseState, [{ by: string }]>('locateDone');
-export const moveLocateUpdate = defineUpdate<{ locateDate: IsoDate; express: boolean; fees: FeeLine[] }, [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]>('moveLocate');
-export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
-/** L17: a planning case's files are produced; a survey's file was stored by the handler's upload. */
-export const deliverCaseUpdate = defineUpdate<CaseState, [{ by: string; surveyFile?: CaseFile }]>('deliver');
-export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
-export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>('orderMapOnlyLocate');
-export const orderPlanningAddOnsUpdate = defineUpdate<CaseState, [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]>('orderPlanningAddOns');
-export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
+const { acts, longActs } = activityProxies<CaseActivities & InvoiceActivities & StaffActivities & EmailActivities>();
 
 const confirmFee = (fees: FeeLine[], expectedFeeMinor: number) => {
   if (feeTotal(fees) !== expectedFeeMinor) throw refusal(409, 'fee_changed', `the fee is ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, { fees });
@@ -397,7 +356,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     const digStart = zonedInstant(input.digStart, 0, 0, 'Europe/Stockholm');
     await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
   }
-  if (state.status !== 'answered') await condition(() => CLOSED.includes(state.status));
+  if (state.status !== 'answered') await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
   await condition(allHandlersFinished);
   return state;
 }

@@ -4,7 +4,6 @@ import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, r
 import type { DeliveryStore } from '../platform/file-store';
 import { renderPlanningPdf } from './planning-pdf';
 import { renderVectorFile } from './planning-vector';
-import type { Role } from '../identity/users.store';
 import type { SendEmail } from '../platform/outbox/email.activities';
 
 export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown>; store: DeliveryStore }) {
@@ -40,12 +39,7 @@ export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) =
     },
 
     /** One message per staff member of the role, each under its own key (so a retry sends none twice). */
-    async emailStaff(input: { key: string; role: Role; template: string; data: Record<string, unknown> }): Promise<number> {
-      const staff: { id: string; email: string; language: 'sv' | 'en' }[] = await deps.db('users').where({ role: input.role }).select('id', 'email', 'language');
-      for (const user of staff) {
-        await deps.sendEmail({ key: `${input.key}:${user.id}`, template: input.template, locale: user.language, to: user.email, data: input.data });
-      }
-      return staff.length;
-    },
   };
 }
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>;

@@ -1,57 +1,21 @@
-import crypto from 'node:crypto';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { orderTime as orderTimeOf, stockholmDate } from '../domain/calendar';
-import {
-  ANSWERS,
-  CASE_KINDS,
-  VECTOR_FORMATS,
-  cancellationFees,
-  feeLine,
-  earliestNormalLocateDate,
-  expressWindow,
-  handlingDeadlineDate,
-  isAdult,
-  moveFees,
-  planningAddOnFees,
-  planningDueDate,
-  scheduleLocate,
-  CASE_FEE_CODES,
-  type CaseFees,
-  type FeeLine,
-} from './cases.rules';
-import { intersects, toSvgPath, validateArea } from '../domain/geometry';
+import { ANSWERS, CASE_FEE_CODES, VECTOR_FORMATS, feeLine, planningAddOnFees, type CaseFees, type FeeLine } from './cases.rules';
+import { toSvgPath } from '../domain/geometry';
 import type { Db } from '../platform/db';
-import { getAccount } from '../identity/accounts.store';
-import { addCasePriceVersion, caseFeesOn, caseFileKey, fileComplaint, getCase, getComplaint, listCases, listCasePriceVersions, listComplaints, listNetworkOwners, planningPdfName, registerCase, type CaseRow } from './cases.store';
+import { caseFileKey, casePartsOf, listCases, listCasePriceVersions, listComplaints, planningPdfName, type CaseRow } from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
-import type { Config } from '../platform/config';
-import type { CaseInput, SplitPart } from './case.workflow';
-import type { ComplaintInput } from './complaint.workflow';
-import { workflowIds } from '../platform/temporal/ids';
-import { accountScope, assertMayDoBusiness, assertVisible } from '../identity/auth';
+import { accountScope } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
-import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { defineRoute, paging } from '../platform/http/route';
+import { isoDate } from '../platform/http/schemas';
 import { uploadedFile, type Upload } from '../platform/http/upload';
+import { newCase, type CaseService } from './cases.service';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 // A split part (L13) is numbered `LK-2026-000123-1`.
 const lkParams = z.object({ lk: z.string().regex(/^LK-\d{4}-\d{6}(-\d{1,3})?$/, 'must be an LK number like LK-2026-000123') });
 /** Without expectedFeeMinor a paid order only answers its fee; with it, the fee is confirmed and the order placed. */
 const expectedFeeMinor = z.number().int().min(0).optional();
-
-const newCase = z
-  .object({
-    kind: z.enum(CASE_KINDS),
-    workArea: z.unknown(),
-    digStart: isoDate,
-    desiredLocateDate: isoDate.optional(),
-    express: z.boolean().default(false),
-    // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
-    acceptTerms: z.boolean(),
-  })
-  .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, { message: 'a locate case needs a desired locate date', path: ['desiredLocateDate'] });
 
 const fees = (lines: FeeLine[]) => ({
   lines: lines.map((f) => ({ code: f.code, amount: f.amount })),
@@ -88,8 +52,8 @@ const SURVEY_FILE_MAX_BYTES = 50 * 1_048_576;
 const safeFileName = (name: string) => name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(-100) || 'file';
 
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
-export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config; store: DeliveryStore }) {
-  const visibleCase = async (principal: Parameters<typeof assertVisible>[0], lk: string) => assertVisible(principal, await getCase(deps.db, lk), `Case ${lk}`);
+export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliveryStore }) {
+  const visibleCase = deps.cases.visibleCase;
   /** Streams a delivered file from the store, never whole in memory. */
   const sendCaseFile = async (res: Response, lk: string, name: string) => {
     const key = caseFileKey(lk, name);
@@ -111,76 +75,8 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       idempotent: true,
       successStatus: 201,
       handler: async ({ body, principal }) => {
-        const account = (await getAccount(deps.db, principal.accountId!))!;
-        const now = new Date();
-        const orderTime = orderTimeOf(now);
-        assertMayDoBusiness(account);
-        if (!body.acceptTerms) throw new ApiError(422, 'terms_not_accepted', 'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true');
-        if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
-          throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
-        }
-        const area = validateArea(body.workArea);
-        if (!area.ok) throw new ApiError(422, 'invalid_work_area', `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`, area.problems);
-        if (body.digStart < orderTime) throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
-        if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
-          throw new ApiError(422, 'desired_locate_date_in_past', `The desired locate date must be on or after the order time ${orderTime}`);
-        }
-        if (body.desiredLocateDate) {
-          const check = scheduleLocate(orderTime, body.desiredLocateDate, { express: body.express, split: false });
-          if (!check.ok) throw new ApiError(422, check.reason, `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`);
-        }
-        const owners = (await listNetworkOwners(deps.db)).filter((o) => intersects(o.coverage, area.geometry));
-        const deadline = body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
-        const caseFees = await caseFeesOn(deps.db, orderTime);
-        const lk = await registerCase(
-          deps.db,
-          {
-            kind: body.kind,
-            account_id: account.id,
-            work_area: area.geometry,
-            area_m2: area.areaM2,
-            registered_at: now,
-            order_time: orderTime,
-            handling_deadline: deadline,
-            dig_start: body.digStart,
-            desired_locate_date: body.desiredLocateDate ?? null,
-            express: false,
-            fees: caseFees,
-          },
-          owners.map((o) => o.id),
-          (lk) =>
-            deps.workflows.start<[CaseInput]>('locateCase', workflowIds.locateCase(lk), [
-              {
-                lk,
-                kind: body.kind,
-                accountId: account.id,
-                questioner: { name: account.name, email: account.email, language: account.language },
-                registeredAt: now.getTime(),
-                orderTime,
-                handlingDeadline: deadline,
-                digStart: body.digStart,
-                desiredLocateDate: body.desiredLocateDate ?? null,
-                express: body.express,
-                owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })),
-                publicUrl: deps.config.publicUrl,
-                fees: caseFees,
-              },
-            ]),
-        );
-        return {
-          body: {
-            lk,
-            kind: body.kind,
-            // L1: the agreement is concluded at registration.
-            agreementConcludedAt: now.toISOString(),
-            orderTime,
-            handlingDeadline: deadline,
-            earliestNormalLocateDate: earliestNormalLocateDate(orderTime),
-            expressWindow: expressWindow(orderTime),
-            owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })),
-            fees: presentFees(caseFees),
-          },
-        };
+        const registered = await deps.cases.register(principal, body);
+        return { body: { ...registered, fees: presentFees(registered.fees) } };
       },
     }),
     defineRoute({
@@ -204,7 +100,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       handler: async ({ params, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        const parts = await deps.db('cases').where({ parent_lk: c.lk }).orderBy('lk').select('lk', 'status');
+        const parts = await casePartsOf(deps.db, c.lk);
         const complaints = await listComplaints(deps.db, c.lk);
         return {
           body: {
@@ -227,7 +123,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       body: z.object({ ownerId: z.string().min(1), answer: z.enum(ANSWERS), note: z.string().max(2000).optional() }),
       handler: async ({ params, body, principal }) => ({
-        body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'answer', { ...body, by: principal.id }),
+        body: await deps.cases.answer(principal, params.lk, body),
       }),
     }),
     defineRoute({
@@ -237,7 +133,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       summary: 'The field technician has marked the lines (L12)',
       auth: ['handler'],
       params: lkParams,
-      handler: async ({ params, principal }) => ({ body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'locateDone', { by: principal.id }) }),
+      handler: async ({ params, principal }) => ({ body: await deps.cases.locateDone(principal, params.lk) }),
     }),
     defineRoute({
       method: 'get',
@@ -248,12 +144,8 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       query: z.object({ date: isoDate.optional(), express: z.enum(['true', 'false']).default('false') }),
       handler: async ({ params, query, principal }) => {
-        const c = await visibleCase(principal, params.lk);
-        if (c.status !== 'locate_scheduled' || !c.locate_date) throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
-        if (!query.date) return { body: { action: 'cancel', fees: fees(cancellationFees(c.fees, c.locate_date, new Date())) } };
-        const scheduled = scheduleLocate(c.order_time, query.date, { express: query.express === 'true', split: c.parent_lk !== null, today: stockholmDate(new Date()) });
-        if (!scheduled.ok) throw new ApiError(422, scheduled.reason, `${query.date} cannot be the locate date: ${scheduled.reason.replace(/_/g, ' ')}`);
-        return { body: { action: 'move', locateDate: scheduled.date, express: scheduled.express, fees: fees(moveFees(c.fees, c.locate_date, scheduled.express && !c.express, new Date())) } };
+        const quote = await deps.cases.quoteLocateChange(principal, params.lk, { date: query.date, express: query.express === 'true' });
+        return { body: { ...quote, fees: fees(quote.fees) } };
       },
     }),
     defineRoute({
@@ -265,8 +157,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       body: z.object({ date: isoDate, express: z.boolean().default(false), expectedFeeMinor: z.number().int().min(0) }),
       handler: async ({ params, body, principal }) => {
-        await visibleCase(principal, params.lk);
-        return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'moveLocate', body) };
+        return { body: await deps.cases.moveLocate(principal, params.lk, body) };
       },
     }),
     defineRoute({
@@ -278,8 +169,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       body: z.object({ expectedFeeMinor: z.number().int().min(0) }),
       handler: async ({ params, body, principal }) => {
-        await visibleCase(principal, params.lk);
-        return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'cancelLocate', body) };
+        return { body: await deps.cases.cancelLocate(principal, params.lk, body) };
       },
     }),
     defineRoute({
@@ -292,14 +182,11 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       query: z.object({ filename: z.string().min(1).max(200).optional() }),
       upload: SURVEY_UPLOAD,
       handler: async ({ params, query, principal, req }) => {
-        const c = await visibleCase(principal, params.lk);
-        let surveyFile;
-        if (c.kind === 'survey' && c.status === 'registered') {
+        const surveyUpload = async (lk: string) => {
           const file = await uploadedFile(req, SURVEY_UPLOAD, SURVEY_FILE_MAX_BYTES);
-          const name = safeFileName(query.filename ?? file.filename ?? `inmatning-${c.lk}`);
-          surveyFile = { name, bytes: await deps.store.put(caseFileKey(c.lk, name), file.data) };
-        }
-        return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'deliver', { by: principal.id, surveyFile }) };
+          return deps.cases.storeSurveyFile(lk, safeFileName(query.filename ?? file.filename ?? `inmatning-${lk}`), file.data);
+        };
+        return { body: await deps.cases.deliver(principal, params.lk, surveyUpload) };
       },
     }),
     defineRoute({
@@ -336,8 +223,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       auth: ['customer'],
       params: lkParams,
       handler: async ({ params, principal }) => {
-        await visibleCase(principal, params.lk);
-        return { body: await deps.workflows.update(workflowIds.locateCase(params.lk), 'withdraw', {}) };
+        return { body: await deps.cases.withdraw(principal, params.lk) };
       },
     }),
     defineRoute({
@@ -349,16 +235,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams,
       body: z.object({ parts: z.array(z.object({ workArea: z.unknown() })).min(2).max(20) }),
       handler: async ({ params, body, principal }) => {
-        const c = await visibleCase(principal, params.lk);
-        const coverage = new Map((await listNetworkOwners(deps.db)).map((o) => [o.id, o]));
-        const parts: SplitPart[] = body.parts.map((p, i) => {
-          const area = validateArea(p.workArea);
-          if (!area.ok) throw new ApiError(422, 'invalid_work_area', `Part ${i + 1}'s work area is not valid: ${area.problems.map((x) => x.message).join('; ')}`, area.problems);
-          // A part's owners are the case's owners whose coverage meets the part.
-          const owners = c.owners.filter((o) => intersects(coverage.get(o.owner_id)!.coverage, area.geometry)).map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
-          return { workArea: area.geometry, areaM2: area.areaM2, owners };
-        });
-        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'split', { parts, by: principal.id }) };
+        return { body: await deps.cases.split(principal, params.lk, body.parts.map((p) => p.workArea)) };
       },
     }),
     defineRoute({
@@ -372,7 +249,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
         if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees([feeLine(c.fees, 'mapOnlyOwnerLocate')]) } };
-        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderMapOnlyLocate', body) };
+        return { body: await deps.cases.orderMapOnlyLocate(principal, c.lk, { ...body, expectedFeeMinor: body.expectedFeeMinor }) };
       },
     }),
     defineRoute({
@@ -386,7 +263,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
         if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees(planningAddOnFees(c.fees, body.fasterDelivery, body.formats)) } };
-        return { body: await deps.workflows.update(workflowIds.locateCase(c.lk), 'orderPlanningAddOns', body) };
+        return { body: await deps.cases.orderPlanningAddOns(principal, c.lk, { ...body, expectedFeeMinor: body.expectedFeeMinor }) };
       },
     }),
     defineRoute({
@@ -400,15 +277,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       idempotent: true,
       successStatus: 201,
       handler: async ({ params, body, principal }) => {
-        const c = await visibleCase(principal, params.lk);
-        const account = (await getAccount(deps.db, c.account_id))!;
-        const id = crypto.randomUUID();
-        await fileComplaint(deps.db, { id, lk: c.lk, text: body.text, filed_by: principal.id }, () =>
-          deps.workflows.start<[ComplaintInput]>('caseComplaint', workflowIds.caseComplaint(id), [
-            { complaintId: id, lk: c.lk, accountId: c.account_id, text: body.text, questioner: { name: account.name, email: account.email, language: account.language } },
-          ]),
-        );
-        return { body: { id, lk: c.lk, text: body.text } };
+        return { body: await deps.cases.fileComplaint(principal, params.lk, body.text) };
       },
     }),
     defineRoute({
@@ -420,9 +289,7 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       params: lkParams.extend({ complaintId: z.string().uuid() }),
       body: z.object({ response: z.string().trim().min(1).max(5000) }),
       handler: async ({ params, body, principal }) => {
-        const complaint = await getComplaint(deps.db, params.complaintId);
-        if (!complaint || complaint.lk !== params.lk) throw new ApiError(404, 'not_found', `Complaint ${params.complaintId} on ${params.lk} was not found`);
-        return { body: await deps.workflows.update(workflowIds.caseComplaint(complaint.id), 'respond', { ...body, by: principal.id }) };
+        return { body: await deps.cases.respondToComplaint(principal, params.lk, params.complaintId, body.response) };
       },
     }),
     defineRoute({
@@ -440,21 +307,12 @@ export function caseRoutes(deps: { db: Db; workflows: WorkflowGateway; config: C
       summary: 'An admin adds a price-list version of the case fees from a future date; cases keep the version of their order time (T3)',
       auth: ['admin'],
       body: z.object({
-        validFrom: z.iso.date(),
+        validFrom: isoDate,
         amounts: z.object(Object.fromEntries(CASE_FEE_CODES.map((code) => [code, z.number().int().min(0).max(100_000_000)])) as Record<(typeof CASE_FEE_CODES)[number], z.ZodNumber>),
       }),
       successStatus: 201,
       handler: async ({ body }) => {
-        // T3: a quoted or placed case keeps its prices, so a version can only start after today.
-        if (body.validFrom <= stockholmDate(new Date())) throw new ApiError(422, 'valid_from_not_in_future', `A new price list must start after today; ${body.validFrom} is not`);
-        const fees: CaseFees = { version: body.validFrom, amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, { minor: body.amounts[code], currency: 'SEK' }])) as CaseFees['amounts'] };
-        try {
-          await addCasePriceVersion(deps.db, fees);
-        } catch (err) {
-          if ((err as { code?: string }).code === '23505') throw new ApiError(409, 'version_exists', `A price list starting ${body.validFrom} already exists; its prices do not change`);
-          throw err;
-        }
-        return { body: presentFees(fees) };
+        return { body: presentFees(await deps.cases.addPriceVersion(body.validFrom, body.amounts)) };
       },
     }),
   ];

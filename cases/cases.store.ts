@@ -86,7 +86,7 @@ export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_d
  * the case workflow) before committing: if the start fails, the number goes back to the
  * series, so LK numbers have no gaps within a year.
  */
-export async function registerCase(db: Db, input: NewCase, ownerIds: string[], start: (lk: string) => Promise<void>): Promise<string> {
+export async function registerCase(db: Db, input: NewCase, ownerIds: string[], start: (lk: string) => Promise<unknown>): Promise<string> {
   return db.transaction(async (trx) => {
     const year = Number(input.order_time.slice(0, 4));
     const { rows } = await trx.raw(
@@ -187,7 +187,7 @@ export interface ComplaintRow {
 }
 
 /** L7: records a complaint and runs `start` (its workflow) before committing, so a failed start stores nothing. */
-export async function fileComplaint(db: Db, complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>, start: () => Promise<void>): Promise<void> {
+export async function fileComplaint(db: Db, complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>, start: () => Promise<unknown>): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('case_complaints').insert(complaint);
     await start();
@@ -208,4 +208,14 @@ export async function recordComplaintResponse(db: Db, id: string, response: stri
 
 export async function recordAnswer(db: Db, lk: string, ownerId: string, answer: Answer, note: string | null, by: string, at: Date): Promise<void> {
   await db('case_owners').where({ lk, owner_id: ownerId }).update({ answer, note, answered_by: by, answered_at: at });
+}
+
+/** L8: the account's cases, whose workflows erasure asks about. */
+export async function casesOfAccount(db: Db, accountId: string): Promise<string[]> {
+  return db('cases').where({ account_id: accountId }).pluck('lk');
+}
+
+/** L13: the parts of a split case, by LK number. */
+export async function casePartsOf(db: Db, lk: string): Promise<{ lk: string; status: string }[]> {
+  return db('cases').where({ parent_lk: lk }).orderBy('lk').select('lk', 'status');
 }

@@ -1,16 +1,12 @@
-import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
-import { acts } from '../platform/temporal/activities';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { activityProxies } from '../platform/temporal/proxies';
 import { refusal } from '../platform/temporal/refusal';
+import { respondToComplaintUpdate, type ComplaintInput } from './complaint.messages';
+import type { CaseActivities } from './cases.activities';
+import type { StaffActivities } from '../identity/staff.activities';
+import type { EmailActivities } from '../platform/outbox/email.activities';
 
-export interface ComplaintInput {
-  complaintId: string;
-  lk: string;
-  accountId: string;
-  text: string;
-  questioner: { name: string; email: string; language: 'sv' | 'en' };
-}
-
-export const respondToComplaintUpdate = defineUpdate<{ complaintId: string; response: string }, [{ response: string; by: string }]>('respond');
+const { acts } = activityProxies<CaseActivities & StaffActivities & EmailActivities>();
 
 /**
  * L7: a written complaint on a case. Its own workflow (id `complaint-<id>`), so a complaint

@@ -1,3 +1,4 @@
+import type { Language } from './vocabulary';
 /**
  * Money (T1, T2): integer minor units (öre, cents) with an ISO 4217 currency, never floats.
  * Pure: used by workflows, activities and the API alike.
@@ -61,7 +62,7 @@ export function displayPrice(net: Money, kind: CustomerKind): { amount: Money; i
 }
 
 /** "1 234,50 kr" / "SEK 1,234.50" for e-mails and pages. */
-export function formatMoney(m: Money, locale: 'sv' | 'en'): string {
+export function formatMoney(m: Money, locale: Language): string {
   const negative = m.minor < 0;
   const abs = Math.abs(m.minor);
   const whole = Math.floor(abs / 100).toString();

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import type { Language } from '../domain/vocabulary';
 
 export interface Account {
   id: string;
@@ -7,7 +8,7 @@ export interface Account {
   birth_date: string | null;
   organisation_number: string | null;
   email: string;
-  language: 'sv' | 'en';
+  language: Language;
   blocked_at: Date | null;
   /** L8: the person restricted processing: data kept, no new business. */
   restricted_at: Date | null;
@@ -31,4 +32,8 @@ export async function getAccount(db: Db, id: string): Promise<Account | undefine
 
 export async function listAccounts(db: Db): Promise<Account[]> {
   return db('accounts').orderBy('created_at');
+}
+
+export async function updateAccount(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
+  await db('accounts').where({ id }).update(changes);
 }

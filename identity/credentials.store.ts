@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import type { Language } from '../domain/vocabulary';
 
 export interface SystemAccount {
   id: string;
@@ -49,7 +50,7 @@ export interface Principal {
   role: 'customer' | 'handler' | 'finance' | 'admin';
   accountId: string | null;
   email: string | null;
-  language: 'sv' | 'en';
+  language: Language;
 }
 
 export async function principalForToken(db: Db, hash: string, now: Date): Promise<Principal | undefined> {

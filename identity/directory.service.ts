@@ -6,26 +6,28 @@ import { createSystemAccount } from './credentials.store';
 import { createFrameworkAgreement, listFrameworkAgreements } from '../orders/orders.store';
 import { createUser, findUserByEmail, setPasswordHash, ROLES } from './users.store';
 import { hashSecret, randomToken } from './secrets';
+import { LANGUAGES } from '../domain/vocabulary';
+import type { Language } from '../domain/vocabulary';
+import { isoDate } from '../platform/http/schemas';
 
 /**
  * Accounts, users and system accounts: the one place that creates them, used by the
  * admin CLI, the API and the demo seed alike, each change written to the audit log.
  */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'is not a real date');
 
 export const newAccountSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('private'),
     name: z.string().trim().min(1).max(200),
     email: z.email(),
-    language: z.enum(['sv', 'en']).default('sv'),
+    language: z.enum(LANGUAGES).default('sv'),
     birthDate: isoDate,
   }),
   z.object({
     kind: z.literal('organisation'),
     name: z.string().trim().min(1).max(200),
     email: z.email(),
-    language: z.enum(['sv', 'en']).default('sv'),
+    language: z.enum(LANGUAGES).default('sv'),
     organisationNumber: z.string().regex(/^\d{6}-\d{4}$/, 'must look like 556123-4567'),
   }),
 ]);
@@ -40,7 +42,7 @@ export const newUserSchema = z
     password: passwordSchema,
     role: z.enum(ROLES),
     accountId: z.uuid().optional(),
-    language: z.enum(['sv', 'en']).default('sv'),
+    language: z.enum(LANGUAGES).default('sv'),
   })
   .refine((u) => (u.role === 'customer') === Boolean(u.accountId), {
     message: 'a customer user needs an account, and staff users have none',
@@ -71,7 +73,7 @@ type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 export interface DirectoryDeps {
   db: Db;
   /** Starts the welcome workflow for a new user (idempotent by user id). */
-  welcome: (user: { id: string; accountId: string | null; email: string; name: string; language: 'sv' | 'en' }) => Promise<void>;
+  welcome: (user: { id: string; accountId: string | null; email: string; name: string; language: Language }) => Promise<void>;
 }
 
 export function createDirectory({ db, welcome }: DirectoryDeps) {

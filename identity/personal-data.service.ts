@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
-import { anonymiseAccount, businessOf, personalDataOf } from './personal-data.store';
-import { workflowIds } from '../platform/temporal/ids';
+import { anonymiseAccount, unpaidInvoicesOf, personalDataOf } from './personal-data.store';
+import { getAccount, updateAccount } from './accounts.store';
 import { hashSecret, randomToken } from './secrets';
+import { LANGUAGES } from '../domain/vocabulary';
 
 /**
  * L8: the person behind an account may see, correct, restrict and erase what is stored about
@@ -14,7 +15,7 @@ export const correctionSchema = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     email: z.email().optional(),
-    language: z.enum(['sv', 'en']).optional(),
+    language: z.enum(LANGUAGES).optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'give at least one of name, email, language' });
 
@@ -26,7 +27,8 @@ export class PersonalDataRefused extends Error {
 
 type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 
-export function createPersonalData(deps: { db: Db; isRunning: (workflowId: string) => Promise<boolean> }) {
+/** `openBusiness` names the account's orders and cases that still run: identity knows no workflows of other contexts. */
+export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: string) => Promise<string[]>)[] }) {
   const { db } = deps;
   const audit = (actor: Actor, accountId: string, action: string, details?: Record<string, unknown>) =>
     appendAudit(db, { ...actor, action: `personal_data.${action}`, objectType: 'account', objectId: accountId, details });
@@ -41,20 +43,20 @@ export function createPersonalData(deps: { db: Db; isRunning: (workflowId: strin
 
     async correct(accountId: string, changes: z.infer<typeof correctionSchema>, actor: Actor) {
       const c = correctionSchema.parse(changes);
-      await db('accounts').where({ id: accountId }).update(c);
+      await updateAccount(db, accountId, c);
       await audit(actor, accountId, 'corrected', { fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined) });
-      return db('accounts').where({ id: accountId }).first();
+      return getAccount(db, accountId);
     },
 
     async restrict(accountId: string, reason: string, actor: Actor) {
-      await db('accounts').where({ id: accountId }).update({ restricted_at: db.fn.now(), restriction_reason: reason });
+      await updateAccount(db, accountId, { restricted_at: db.fn.now(), restriction_reason: reason });
       await audit(actor, accountId, 'restricted', { reason });
     },
 
     async liftRestriction(accountId: string, actor: Actor) {
-      const account = await db('accounts').where({ id: accountId }).first();
+      const account = await getAccount(db, accountId);
       if (account?.erased_at) throw new PersonalDataRefused('erased', 'The account was erased; there is nothing to lift');
-      await db('accounts').where({ id: accountId }).update({ restricted_at: null, restriction_reason: null });
+      await updateAccount(db, accountId, { restricted_at: null, restriction_reason: null });
       await audit(actor, accountId, 'restriction_lifted');
     },
 
@@ -63,13 +65,11 @@ export function createPersonalData(deps: { db: Db; isRunning: (workflowId: strin
      * or an invoice is unpaid (a legal claim); the refusal names them.
      */
     async erase(accountId: string, actor: Actor) {
-      const business = await businessOf(db, accountId);
-      const running = [];
-      for (const id of business.orders) if (await deps.isRunning(workflowIds.geodataOrder(id))) running.push(`order ${id}`);
-      for (const lk of business.cases) if (await deps.isRunning(workflowIds.locateCase(lk))) running.push(`case ${lk}`);
+      const running = (await Promise.all(deps.openBusiness.map((open) => open(accountId)))).flat();
       if (running.length > 0) throw new PersonalDataRefused('open_business', `Erasure waits until this business is finished: ${running.join(', ')}`, { open: running });
-      if (business.unpaidInvoices.length > 0) {
-        throw new PersonalDataRefused('debts_unpaid', `Erasure waits until these invoices are paid: ${business.unpaidInvoices.join(', ')}`, { invoices: business.unpaidInvoices });
+      const unpaid = await unpaidInvoicesOf(db, accountId);
+      if (unpaid.length > 0) {
+        throw new PersonalDataRefused('debts_unpaid', `Erasure waits until these invoices are paid: ${unpaid.join(', ')}`, { invoices: unpaid });
       }
       await anonymiseAccount(db, accountId, await hashSecret(randomToken()));
       await audit(actor, accountId, 'erased');

@@ -18,13 +18,9 @@ export async function personalDataOf(db: Db, accountId: string) {
 }
 
 /** The account's open business by id: its orders and cases (their workflows may still run). */
-export async function businessOf(db: Db, accountId: string) {
-  const [orders, cases, unpaid] = await Promise.all([
-    db('orders').where({ account_id: accountId }).pluck('id') as Promise<string[]>,
-    db('cases').where({ account_id: accountId }).pluck('lk') as Promise<string[]>,
-    db('invoices').where({ account_id: accountId, status: 'unpaid' }).pluck('number') as Promise<string[]>,
-  ]);
-  return { orders, cases, unpaidInvoices: unpaid };
+/** L8: the numbers of the account's unpaid invoices (a legal claim keeps the person's data). */
+export async function unpaidInvoicesOf(db: Db, accountId: string): Promise<string[]> {
+  return db('invoices').where({ account_id: accountId, status: 'unpaid' }).pluck('number');
 }
 
 /** Overwrites what identifies or reaches the person, in one transaction. */

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import type { Language } from '../domain/vocabulary';
 
 export type Role = 'customer' | 'handler' | 'finance' | 'admin';
 export const ROLES: readonly Role[] = ['customer', 'handler', 'finance', 'admin'];
@@ -10,7 +11,7 @@ export interface User {
   name: string;
   password_hash: string;
   role: Role;
-  language: 'sv' | 'en';
+  language: Language;
   created_at: Date;
 }
 

@@ -1,16 +1,11 @@
 import { workflowInfo } from '@temporalio/workflow';
-import { acts } from '../platform/temporal/activities';
+import { activityProxies } from '../platform/temporal/proxies';
+import type { WelcomeUserInput } from './welcome-user.messages';
+import type { EmailActivities } from '../platform/outbox/email.activities';
 
-export interface WelcomeUserInput {
-  userId: string;
-  accountId: string | null;
-  email: string;
-  name: string;
-  language: 'sv' | 'en';
-  signInUrl: string;
-}
+const { acts } = activityProxies<EmailActivities>();
 
-/** Id: workflowIds.welcomeUser(userId). Sends a new user their welcome e-mail, once. */
+/** Id: welcomeUserWorkflow.workflowId(userId). Sends a new user their welcome e-mail, once. */
 export async function welcomeUser(input: WelcomeUserInput): Promise<void> {
   await acts.sendEmail({
     key: workflowInfo().workflowId,

@@ -10,3 +10,5 @@ export function createInvoiceActivities(deps: { db: Db; today: () => string }) {
     },
   };
 }
+
+export type InvoiceActivities = ReturnType<typeof createInvoiceActivities>;

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
 import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
-import { subscriptionOfInvoice } from '../orders/subscriptions.store';
-import { workflowIds } from '../platform/temporal/ids';
-import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { accountScope, assertVisible } from '../identity/auth';
 import { conflict, notFound } from '../platform/http/errors';
 import { defineRoute, paging } from '../platform/http/route';
@@ -40,7 +37,8 @@ function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
 
 const idParams = z.object({ id: z.uuid() });
 
-export function invoiceRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
+/** `onPaid` tells whoever waits for a payment (a subscription's dunning, G8): invoicing knows no orders. */
+export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Promise<void> }) {
   return [
     defineRoute({
       method: 'get',
@@ -75,8 +73,7 @@ export function invoiceRoutes(deps: { db: Db; workflows: WorkflowGateway }) {
         if (!invoice) throw notFound('The invoice');
         if (!(await markInvoicePaid(deps.db, params.id, new Date()))) throw conflict('already_paid', `Invoice ${invoice.number} is already paid`);
         await appendAudit(deps.db, { ...auditActor(principal, req), action: 'invoice.paid', objectType: 'invoice', objectId: params.id });
-        const orderId = await subscriptionOfInvoice(deps.db, params.id);
-        if (orderId) await deps.workflows.signal(workflowIds.subscription(orderId), 'invoicePaid', { invoiceId: params.id });
+        await deps.onPaid(params.id);
         return { body: present((await getInvoice(deps.db, params.id))!) };
       },
     }),

@@ -8,8 +8,9 @@ import type { DeliveryStore } from '../platform/file-store';
 import { assertVisible } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';
-import type { WorkflowGateway } from '../platform/temporal/gateway';
-import { presentDelivery, presentOrder, startDelivery } from './orders.routes';
+import { DELIVERY_TYPES } from './orders.rules';
+import type { OrderService } from './orders.service';
+import { presentDelivery, presentOrder } from './present';
 
 const orderParams = z.object({ orderId: z.uuid() });
 
@@ -25,7 +26,7 @@ function displaySize(bytes: number): string {
  * The delivery API that existing customer integrations call (G10). Its paths and field names
  * are fixed by DOMAIN.md; a system account sees only its own account's orders.
  */
-export function deliveryApiRoutes(deps: { db: Db; workflows: WorkflowGateway; store: DeliveryStore; config: Config }) {
+export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: DeliveryStore; config: Config }) {
   const visibleOrder = async (principal: Principal, id: string) => assertVisible(principal, await getOrder(deps.db, id), `Order ${id}`);
   const successfulFiles = async (orderId: string) => {
     const delivery = await latestDelivery(deps.db, orderId);
@@ -130,10 +131,10 @@ export function deliveryApiRoutes(deps: { db: Db; workflows: WorkflowGateway; st
       summary: 'Start a new delivery on a subscription (typ=BAS or FORANDRING)',
       auth: ['customer'],
       params: orderParams,
-      query: z.object({ typ: z.enum(['BAS', 'FORANDRING']) }),
+      query: z.object({ typ: z.enum(DELIVERY_TYPES) }),
       idempotent: true,
       successStatus: 201,
-      handler: async ({ params, query, principal }) => ({ body: await startDelivery(deps, principal, params.orderId, query.typ) }),
+      handler: async ({ params, query, principal }) => ({ body: presentDelivery(await deps.orders.startDelivery(principal, params.orderId, query.typ)) }),
     }),
     defineRoute({
       method: 'get',

@@ -1,27 +1,21 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../app/activities';
-import type { SendEmail } from '../platform/outbox/email.activities';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
-import { acts } from '../platform/temporal/activities';
+import type { StaffActivities } from '../identity/staff.activities';
+import type { EmailActivities, SendEmail } from '../platform/outbox/email.activities';
+import { activityProxies } from '../platform/temporal/proxies';
+import type { OrderParty } from './order.messages';
+import type { OrderActivities } from './orders.activities';
+import type { DeliveryTyp } from './orders.rules';
 
-export type DeliveryTyp = 'BAS' | 'FORANDRING';
+const { acts } = activityProxies<OrderActivities & StaffActivities & EmailActivities>();
 
 /** Production may take long; it heartbeats, and gives up after a few attempts so a handler can look. */
-const production = proxyActivities<Activities>({
+const production = proxyActivities<OrderActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
-
-/** Whom an order's e-mails go to, and what every one of them names. */
-export interface OrderParty {
-  orderId: string;
-  accountId: string;
-  customer: { name: string; email: string; language: 'sv' | 'en' };
-  product: { id: string; name: string };
-  publicUrl: string;
-}
 
 export type Mail = (template: string, suffix: string, data?: Record<string, unknown>) => Promise<unknown>;
 /** A message to the order's customer, sent once under `{orderId}:{suffix}`. */
@@ -81,7 +75,7 @@ export async function deliverOnce(
   const { deliveryId, typ } = d;
   await ctx.setStatus('in_production', null, null);
   const download = ctx.deliveryMethod === 'download';
-  let produced: Awaited<ReturnType<Activities['produceDelivery']>>;
+  let produced: Awaited<ReturnType<OrderActivities['produceDelivery']>>;
   try {
     produced = await production.produceDelivery({
       orderId, deliveryId, productId: ctx.product.id, selection: ctx.selection, typ, asOf: Date.now(), sinceVersion: d.sinceVersion,

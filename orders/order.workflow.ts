@@ -1,51 +1,32 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
+import { allHandlersFinished, condition, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { OrderFee } from './orders.rules';
 import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from './subscriptions.rules';
-import { steps } from '../platform/temporal/activities';
+import { activityProxies } from '../platform/temporal/proxies';
+import type { StaffActivities } from '../identity/staff.activities';
+import type { EmailActivities } from '../platform/outbox/email.activities';
+import type { OrderActivities } from './orders.activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.workflow';
-import { workflowIds } from '../platform/temporal/ids';
 import { refusal } from '../platform/temporal/refusal';
-import type { subscription } from './subscription.workflow';
+import { subscription } from './subscription.workflow';
+import { subscriptionWorkflow } from './subscription.messages';
+import type { Contact } from '../domain/vocabulary';
+import {
+  approveOrderUpdate,
+  cancelOrderUpdate,
+  geodataOrderWorkflow,
+  orderStateQuery,
+  recordShipmentUpdate,
+  rejectOrderUpdate,
+  retryDeliveryUpdate,
+  type OrderInput,
+  type OrderState,
+  type OrderStatus,
+} from './order.messages';
 
-export interface OrderInput {
-  orderId: string;
-  accountId: string;
-  customer: { name: string; email: string; language: 'sv' | 'en' };
-  product: { id: string; name: string; openData: boolean };
-  format: string;
-  selection: Area;
-  fee: OrderFee;
-  deliveryMethod: 'download' | 'physical_media';
-  /** G5: the framework agreement whose scope covers the order, if any. */
-  frameworkAgreementId: string | null;
-  /** G8: approval starts the subscription's own workflow, which takes it from there. */
-  subscription: boolean;
-  /** G8: a fixed-interval subscription's interval, if any. */
-  deliveryInterval?: DeliveryInterval | null;
-  placedAt: number;
-  publicUrl: string;
-  /** G7: how long the delivery e-mail's link opens the files. */
-  deliveryLinkTtlHours: number;
-}
-
-export type OrderStatus = 'submitted' | 'awaiting_approval' | 'approved' | 'rejected' | 'cancelled' | 'in_production' | 'delivered' | 'shipped' | 'failed';
-
-export interface OrderState {
-  status: OrderStatus;
-  agreementId: string | null;
-  deliveryId: string | null;
-  reason: string | null;
-}
-
-export const orderStateQuery = defineQuery<OrderState>('state');
-export const approveOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('approve');
-export const rejectOrderUpdate = defineUpdate<OrderState, [{ by: string; reason: string }]>('reject');
-export const cancelOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('cancel');
-export const retryDeliveryUpdate = defineUpdate<OrderState, [{ by: string }]>('retryDelivery');
-export const recordShipmentUpdate = defineUpdate<OrderState, [{ by: string; carrier: string; trackingNumber: string }]>('recordShipment');
+const { steps } = activityProxies<OrderActivities & StaffActivities & EmailActivities>();
 
 /** A handler is reminded after one working day of waiting, a supervisor alerted after three. */
 export const APPROVAL_REMINDER_WORKING_DAYS = 1;
@@ -171,8 +152,8 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
 
   if (decision!.status === 'approved' && input.subscription) {
     // G8: the subscription lives on in its own workflow (terms, invoices, deliveries) after this one ends.
-    await startChild<typeof subscription>('subscription', {
-      workflowId: workflowIds.subscription(orderId),
+    await startChild(subscription, {
+      workflowId: subscriptionWorkflow.workflowId(orderId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       args: [{
         orderId, accountId: input.accountId, customer: input.customer, product: input.product, selection: input.selection, publicUrl: input.publicUrl,

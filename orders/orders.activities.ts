@@ -79,3 +79,5 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
     },
   };
 }
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -64,3 +64,11 @@ export function orderFee(price: PriceVersion, areaM2: number, customer: Customer
 export function frameworkCovers(agreement: { productIds: string[]; validFrom: string; validTo: string | null }, productId: string, date: string): boolean {
   return agreement.productIds.includes(productId) && agreement.validFrom <= date && (agreement.validTo === null || date <= agreement.validTo);
 }
+
+/** G10: a full extract, or the changes since the previous successful delivery. */
+export const DELIVERY_TYPES = ['BAS', 'FORANDRING'] as const;
+export type DeliveryTyp = (typeof DELIVERY_TYPES)[number];
+
+/** Agreements are valid until their last day, then ended. */
+export const AGREEMENT_STATUSES = ['valid', 'ended'] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];

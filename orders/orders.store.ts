@@ -85,7 +85,7 @@ export async function createFrameworkAgreement(db: Db, input: { accountId: strin
 }
 
 /** Stores the order and its first event, and runs `start` (its workflow) before committing: no order without its workflow. */
-export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<void>): Promise<OrderRow> {
+export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<unknown>): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     // The order and its first event in one statement.
     const insert = trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) }).returning('*').toSQL();
@@ -216,4 +216,9 @@ export async function deliveryLink(db: Db, link: { token: string; deliveryId: st
 
 export async function findDeliveryLink(db: Db, token: string): Promise<{ token: string; delivery_id: string; order_id: string; expires_at: Date } | undefined> {
   return db('delivery_links').where({ token }).first();
+}
+
+/** L8: the account's orders, whose workflows erasure asks about. */
+export async function ordersOfAccount(db: Db, accountId: string): Promise<string[]> {
+  return db('orders').where({ account_id: accountId }).pluck('id');
 }

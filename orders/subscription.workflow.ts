@@ -1,57 +1,29 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import { money, type Money } from '../domain/money';
 import {
   lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
 } from './subscriptions.rules';
-import { acts } from '../platform/temporal/activities';
-import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext, type DeliveryTyp, type OrderParty } from './delivery.workflow';
+import { activityProxies } from '../platform/temporal/proxies';
+import type { InvoiceActivities } from '../invoicing/invoices.activities';
+import type { OrderActivities } from './orders.activities';
+import type { SubscriptionActivities } from './subscriptions.activities';
+import type { DeliveryTyp } from './orders.rules';
+import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext } from './delivery.workflow';
 import { refusal } from '../platform/temporal/refusal';
+import {
+  cancelSubscriptionUpdate,
+  invoicePaidSignal,
+  startDeliveryUpdate,
+  subscriptionStateQuery,
+  subscriptionWorkflow,
+  terminateSubscriptionUpdate,
+  type SubscriptionInput,
+  type SubscriptionState,
+} from './subscription.messages';
 
-/** Everything a term hands to the next (continue-as-new): nothing is lost between runs. */
-export interface SubscriptionState {
-  status: 'active' | 'cancelled' | 'ended' | 'terminated';
-  term: number;
-  termStart: number;
-  termEnd: number;
-  /** This term's annual invoice, once booked. */
-  invoiceId: string | null;
-  renewalNoticeSent: boolean;
-  /** The next scheduled run of this term (fixed-interval subscriptions). */
-  nextRun: number;
-  /** What a FORANDRING is computed against. */
-  lastSuccessful: { deliveryId: string; version: number } | null;
-  current: { deliveryId: string; typ: DeliveryTyp } | null;
-  deliveries: number;
-  cancelledBy: string | null;
-  terminated: { by: string; reason: string; at: number } | null;
-  /** Dunning: annual invoices not paid yet. */
-  unpaid: UnpaidInvoice[];
-}
-
-export interface SubscriptionInput extends OrderParty {
-  selection: Area;
-  deliveryLinkTtlHours: number;
-  /** G8: fixed-interval deliveries, or null for extracts on request only. */
-  interval: DeliveryInterval | null;
-  /** T3: the annual fee locked into the order; every term is invoiced at it. */
-  annualFee: Money;
-  /** When the first term starts: the order's approval, whose agreement ends with the term (G4). Now, if not given. */
-  firstTermStart?: number;
-  /** null on the first run; the previous run's state after continue-as-new. */
-  state: SubscriptionState | null;
-}
-
-export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
-/** G8, G10: a new extract; answers the new delivery's id once its row exists. */
-export const startDeliveryUpdate = defineUpdate<{ deliveryId: string }, [{ by: string; typ: DeliveryTyp }]>('startDelivery');
-/** The customer (or a handler) cancels: the subscription ends when the paid term does, without refund. */
-export const cancelSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string }]>('cancelSubscription');
-/** An admin ends the subscription at once. */
-export const terminateSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string; reason: string }]>('terminateSubscription');
-/** Finance marked an annual invoice paid (POST /api/v1/invoices/{id}/paid). */
-export const invoicePaidSignal = defineSignal<[{ invoiceId: string }]>('invoicePaid');
+const { acts } = activityProxies<SubscriptionActivities & OrderActivities & InvoiceActivities>();
 
 const DAY = 86_400_000;
 

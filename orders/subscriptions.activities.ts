@@ -20,3 +20,5 @@ export function createSubscriptionActivities(deps: { db: Db }) {
     },
   };
 }
+
+export type SubscriptionActivities = ReturnType<typeof createSubscriptionActivities>;

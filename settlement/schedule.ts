@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
-import { workflowIds } from '../platform/temporal/ids';
+import { YEARLY_SETTLEMENT_SCHEDULE_ID, yearlySettlementWorkflow } from './settlement.messages';
 import type { Config } from '../platform/config';
 
 /**
@@ -13,11 +13,11 @@ export async function ensureSettlementSchedule(client: Client, config: Config): 
     calendars: [{ month: 'JANUARY' as const, dayOfMonth: config.SETTLEMENT_SCHEDULE_DAY, hour, minute }],
     timezone: 'Europe/Helsinki',
   };
-  const action = { type: 'startWorkflow' as const, workflowType: 'yearlySettlement', args: [], taskQueue: config.TEMPORAL_TASK_QUEUE };
+  const action = { type: 'startWorkflow' as const, workflowType: yearlySettlementWorkflow.workflowType, args: [], taskQueue: config.TEMPORAL_TASK_QUEUE };
   try {
-    await client.schedule.create({ scheduleId: workflowIds.yearlySettlementSchedule, spec, action });
+    await client.schedule.create({ scheduleId: YEARLY_SETTLEMENT_SCHEDULE_ID, spec, action });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(workflowIds.yearlySettlementSchedule).update((previous) => ({ ...previous, spec, action }));
+    await client.schedule.getHandle(YEARLY_SETTLEMENT_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
   }
 }

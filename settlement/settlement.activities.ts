@@ -89,3 +89,5 @@ export function createSettlementActivities(deps: { db: Db; sendEmail: (m: SendEm
     },
   };
 }
+
+export type SettlementActivities = ReturnType<typeof createSettlementActivities>;

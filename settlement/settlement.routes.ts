@@ -6,13 +6,12 @@ import type { SettlementInput, Statement } from './rules/calculate';
 import { INPUT_TYPES, readInput } from './rules/csv';
 import { pain001, payoutCsv, type PayoutBatch } from './rules/payout-file';
 import type { Config } from '../platform/config';
-import { workflowIds } from '../platform/temporal/ids';
 import { ApiError, notFound } from '../platform/http/errors';
-import type { WorkflowGateway } from '../platform/temporal/gateway';
 import { defineRoute } from '../platform/http/route';
 import { uploadedText, type Upload } from '../platform/http/upload';
 import { auditActor } from '../platform/audit/actor';
 import { statementCsv, statementHtml } from './documents.routes';
+import { SETTLEMENT_ACTIONS, type SettlementService } from './settlement.service';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2200) });
 const eur = (minor: number) => ({ minor, currency: 'EUR' as const });
@@ -48,8 +47,7 @@ function present(year: number, version: number | null, status: string, inputsSha
 }
 
 /** M1–M6: finance imports the inputs, closes the books, recomputes, approves (four eyes) and reads the statement. */
-export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
-  const update = (year: number, name: string, arg: { by: string; reason?: string }) => deps.workflows.update(workflowIds.settlement(year), name, arg);
+export function settlementRoutes(deps: { db: Db; settlements: SettlementService; config: Config }) {
 
   /** The version asked for; without one, the draft while there is one (also a correction's), else the latest version. */
   async function statementOf(year: number, version?: number): Promise<ReturnType<typeof present> & { reason: string | null; statement: Statement | null; inputs: SettlementInput | null }> {
@@ -108,11 +106,10 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
       params: yearParams,
       successStatus: 202,
       handler: async ({ params, principal }) => {
-        await deps.workflows.start('settlement', workflowIds.settlement(params.year), [{ year: params.year, by: principal.id }]);
-        return { body: { workflowId: workflowIds.settlement(params.year) } };
+        return { body: { workflowId: await deps.settlements.start(params.year, principal.id) } };
       },
     }),
-    ...(['close-books', 'recompute', 'approve'] as const).map((action) =>
+    ...(Object.keys(SETTLEMENT_ACTIONS) as (keyof typeof SETTLEMENT_ACTIONS)[]).map((action) =>
       defineRoute({
         method: 'post',
         path: `/api/v1/settlements/:year/${action}`,
@@ -126,7 +123,7 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
       idempotent: true,
         params: yearParams,
         handler: async ({ params, principal }) => ({
-          body: await update(params.year, { 'close-books': 'closeBooks', recompute: 'recompute', approve: 'approve' }[action], { by: principal.id }),
+          body: await deps.settlements.act(params.year, action, principal.id),
         }),
       }),
     ),
@@ -139,7 +136,7 @@ export function settlementRoutes(deps: { db: Db; workflows: WorkflowGateway; con
       idempotent: true,
       params: yearParams,
       body: z.object({ reason: z.string().trim().min(1).max(1000) }),
-      handler: async ({ params, body, principal }) => ({ body: await update(params.year, 'correct', { by: principal.id, reason: body.reason }) }),
+      handler: async ({ params, body, principal }) => ({ body: await deps.settlements.correct(params.year, principal.id, body.reason) }),
     }),
     defineRoute({
       method: 'get',

@@ -1,24 +1,22 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineUpdate, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
-import { acts, longActs } from '../platform/temporal/activities';
-import { workflowIds } from '../platform/temporal/ids';
+import { activityProxies } from '../platform/temporal/proxies';
+import type { StaffActivities } from '../identity/staff.activities';
+import type { SettlementActivities } from './settlement.activities';
 import { refusal } from '../platform/temporal/refusal';
+import {
+  approveUpdate,
+  closeBooksUpdate,
+  correctUpdate,
+  recomputeUpdate,
+  settlementStateQuery,
+  settlementWorkflow,
+  yearlySettlementWorkflow,
+  type SettlementState,
+} from './settlement.messages';
 
-export interface SettlementState {
-  year: number;
-  status: 'waiting_for_books' | 'draft' | 'approved';
-  booksClosedBy: string | null;
-  computedBy: string | null;
-  /** The latest approved version; a correction drafts the next one. */
-  version: number | null;
-}
-
-export const settlementStateQuery = defineQuery<SettlementState>('state');
-export const closeBooksUpdate = defineUpdate<SettlementState, [{ by: string }]>('closeBooks');
-export const recomputeUpdate = defineUpdate<SettlementState, [{ by: string }]>('recompute');
-export const approveUpdate = defineUpdate<SettlementState, [{ by: string }]>('approve');
-export const correctUpdate = defineUpdate<SettlementState, [{ by: string; reason: string }]>('correct');
+const { acts, longActs } = activityProxies<SettlementActivities & StaffActivities>();
 
 /** M5: while the books are open, finance is reminded once a week. */
 export const BOOKS_REMINDER_INTERVAL = '7 days';
@@ -123,7 +121,7 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
   await acts.openSettlement(year, by);
   opened = true;
   for (let week = 1; !(await condition(() => state.booksClosedBy !== null, BOOKS_REMINDER_INTERVAL)); week++) {
-    await acts.emailStaff({ key: `${workflowIds.settlement(year)}:books-reminder-${week}`, role: 'finance', template: 'settlement-books-reminder', data: { year } });
+    await acts.emailStaff({ key: `${settlementWorkflow.workflowId(year)}:books-reminder-${week}`, role: 'finance', template: 'settlement-books-reminder', data: { year } });
   }
   // Waits for corrections for as long as the year may be corrected, i.e. for ever.
   await condition(() => false);
@@ -138,7 +136,7 @@ export async function yearlySettlement(): Promise<number> {
   const year = Number(zonedParts(new Date(), 'Europe/Helsinki').date.slice(0, 4)) - 1;
   try {
     await startChild(settlement, {
-      workflowId: workflowIds.settlement(year),
+      workflowId: settlementWorkflow.workflowId(year),
       args: [{ year, by: 'schedule' }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

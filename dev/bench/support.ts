@@ -17,6 +17,7 @@ import { createLogger } from '../../platform/logger';
 import { startTemporalDevServer } from '../temporal-dev-server';
 import { buildWorkflowBundle } from '../build-workflows';
 import { ensureTemporalCli } from '../provision';
+import type { Language } from '../../domain/vocabulary';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -165,7 +166,7 @@ export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: {
  * The organisation a benchmark orders for, with one customer user, and one handler: their
  * bearer tokens from the sign-in API.
  */
-export async function customerAndHandler(db: Db, base: string, organisation: { name: string; organisationNumber: string; language: 'sv' | 'en' }) {
+export async function customerAndHandler(db: Db, base: string, organisation: { name: string; organisationNumber: string; language: Language }) {
   const directory = createDirectory({ db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   const account = await directory.createAccount({ kind: 'organisation', email: 'organisation@bench.test', ...organisation }, actor);

@@ -8,3 +8,5 @@ export function createAuditActivities(deps: { db: Db }) {
     },
   };
 }
+
+export type AuditActivities = ReturnType<typeof createAuditActivities>;

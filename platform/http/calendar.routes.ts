@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { calendarDays, MAX_CALENDAR_RANGE_DAYS } from '../../domain/calendar';
 import { ApiError } from './errors';
 import { defineRoute } from './route';
+import { isoDate } from './schemas';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 /** W1, W2: the working-day calendar for customers' date pickers (working days, express window). */
 export function calendarRoutes() {

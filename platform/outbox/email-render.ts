@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { formatMoney, type Money } from '../../domain/money';
+import type { Locale } from '../../domain/vocabulary';
 
-export type Locale = 'sv' | 'en' | 'fi';
+
 
 export interface RenderedEmail {
   subject: string;

@@ -3,7 +3,8 @@ import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
 import { recordMessage, sendOnce } from './outbox.store';
 import type { Logger } from '../logger';
-import { createEmailRenderer, type Locale } from './email-render';
+import type { Locale } from '../../domain/vocabulary';
+import { createEmailRenderer } from './email-render';
 
 export interface SendEmail {
   /** One key, one message: a retried activity never sends twice. */
@@ -59,3 +60,5 @@ export function createEmailActivities(deps: EmailDeps) {
     },
   };
 }
+
+export type EmailActivities = ReturnType<typeof createEmailActivities>;

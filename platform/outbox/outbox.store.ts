@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import type { Locale } from '../../domain/vocabulary';
 
 export type OutboxStatus = 'pending' | 'sent' | 'held' | 'failed';
 
@@ -6,7 +7,7 @@ export interface OutboxMessage {
   id: string;
   idempotency_key: string;
   template: string;
-  locale: 'sv' | 'en' | 'fi';
+  locale: Locale;
   to_address: string;
   subject: string;
   html: string;

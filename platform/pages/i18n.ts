@@ -1,8 +1,6 @@
 import type { Request } from 'express';
+import { LANGUAGES, type Language } from '../../domain/vocabulary';
 import { readCookie } from '../../identity/auth';
-
-const LANGUAGES = ['sv', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 const en = {
   'app.name': 'Kartkontor',

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { dictionaries, type Language, type MessageKey } from './i18n';
+import type { Language } from '../../domain/vocabulary';
+import { dictionaries, type MessageKey } from './i18n';
 
 const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
 

@@ -4,14 +4,16 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import { ApiError } from '../http/errors';
+import type { WorkflowContract } from './contract';
 
 /**
  * The API's way into Temporal: workflow ids are business keys, and Temporal's own errors
  * come back as the API's error shape. A workflow refuses an update by throwing an
  * ApplicationFailure whose `type` is the API error code and whose first detail is the
- * HTTP status (workflows/refusal.ts builds it).
+ * HTTP status (platform/temporal/refusal.ts builds it). Workflows are called only through their contracts
+ * and message definitions (`*.messages.ts`), never by name.
  */
 export function workflowGateway(client: Client, taskQueue: string) {
   const isClosed = async (workflowId: string) => {
@@ -32,17 +34,20 @@ export function workflowGateway(client: Client, taskQueue: string) {
         throw err;
       }
     },
-    async start<A extends unknown[]>(workflowType: string, workflowId: string, args: A): Promise<void> {
+    /** Starts the contract's workflow under the id its business key gives; answers that id. */
+    async start<A extends unknown[], K>(workflow: WorkflowContract<string, A, unknown, K>, key: K, ...args: A): Promise<string> {
+      const workflowId = workflow.workflowId(key);
       try {
         // Rejected also after the first run has closed: a business object is started once.
-        await client.workflow.start(workflowType, { workflowId, taskQueue, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await client.workflow.start(workflow.workflowType, { workflowId, taskQueue, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        return workflowId;
       } catch (err) {
         throw toApiError(err, workflowId);
       }
     },
-    async update<R>(workflowId: string, updateName: string, arg: unknown): Promise<R> {
+    async update<R, A extends [unknown, ...unknown[]]>(workflowId: string, update: UpdateDefinition<R, A>, ...args: A): Promise<R> {
       try {
-        return await client.workflow.getHandle(workflowId).executeUpdate<R, [unknown]>(updateName, { args: [arg] });
+        return await client.workflow.getHandle(workflowId).executeUpdate(update, { args });
       } catch (err) {
         // An update to a workflow that has run to its end is refused as a conflict, not "not found".
         if (err instanceof WorkflowNotFoundError && (await isClosed(workflowId))) {
@@ -52,18 +57,18 @@ export function workflowGateway(client: Client, taskQueue: string) {
       }
     },
     /** Signals a running workflow; answers false when it has closed (nothing left to tell). */
-    async signal(workflowId: string, signalName: string, arg: unknown): Promise<boolean> {
+    async signal<A extends unknown[]>(workflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
       try {
-        await client.workflow.getHandle(workflowId).signal(signalName, arg);
+        await client.workflow.getHandle(workflowId).signal(signal, ...args);
         return true;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       }
     },
-    async query<R>(workflowId: string, queryName: string): Promise<R> {
+    async query<R>(workflowId: string, query: QueryDefinition<R, []>): Promise<R> {
       try {
-        return await client.workflow.getHandle(workflowId).query<R>(queryName);
+        return await client.workflow.getHandle(workflowId).query(query);
       } catch (err) {
         throw toApiError(err, workflowId);
       }

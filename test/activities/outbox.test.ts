@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WelcomeUserInput } from '../../identity/welcome-user.workflow';
+import { welcomeUserWorkflow, type WelcomeUserInput } from '../../identity/welcome-user.messages';
 import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
 
@@ -31,7 +31,7 @@ describe('the e-mail outbox', () => {
     });
     const to = 'reject-once+retry@test.se';
     const input = welcome(to);
-    await worker.runUntil(env.client.workflow.execute('welcomeUser', { workflowId: `welcome-user-${input.userId}`, taskQueue, args: [input] }));
+    await worker.runUntil(env.client.workflow.execute(welcomeUserWorkflow.workflowType, { workflowId: welcomeUserWorkflow.workflowId(input.userId), taskQueue, args: [input] }));
 
     const mails = await mailTo(to, 1);
     expect(mails).toHaveLength(1);

@@ -5,7 +5,7 @@ import { bookInvoice } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
 import { ensureSettlementSchedule } from '../../settlement/schedule';
 import { verifySettlement } from '../../settlement/verify';
-import { workflowIds } from '../../platform/temporal/ids';
+import { YEARLY_SETTLEMENT_SCHEDULE_ID } from '../../settlement/settlement.messages';
 import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -261,11 +261,11 @@ it('M5: the January schedule is created once however often the back office start
   await ensureSettlementSchedule(office.temporal, office.config);
   await ensureSettlementSchedule(office.temporal, office.config);
   const schedules = [];
-  for await (const s of office.temporal.schedule.list()) if (s.scheduleId === workflowIds.yearlySettlementSchedule) schedules.push(s);
+  for await (const s of office.temporal.schedule.list()) if (s.scheduleId === YEARLY_SETTLEMENT_SCHEDULE_ID) schedules.push(s);
   expect(schedules).toHaveLength(1);
-  const described = await office.temporal.schedule.getHandle(workflowIds.yearlySettlementSchedule).describe();
+  const described = await office.temporal.schedule.getHandle(YEARLY_SETTLEMENT_SCHEDULE_ID).describe();
   expect(described.spec.timezone).toBe('Europe/Helsinki');
   expect(described.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }], dayOfMonth: [{ start: 15, end: 15, step: 1 }] });
   expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'yearlySettlement' });
-  await office.temporal.schedule.getHandle(workflowIds.yearlySettlementSchedule).delete();
+  await office.temporal.schedule.getHandle(YEARLY_SETTLEMENT_SCHEDULE_ID).delete();
 });

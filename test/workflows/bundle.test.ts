@@ -1,5 +1,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { expect, it } from 'vitest';
+import { WORKFLOW_CONTRACTS } from '../../app/workflow-contracts';
+import * as registered from '../../app/workflows';
 import { WORKFLOWS_PATH } from '../../app/worker';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -19,4 +21,12 @@ it('the bundler refuses a workflow file that imports a Node built-in (so the tes
   fs.writeFileSync(file, "import fs from 'node:fs';\nexport async function bad() { return fs.existsSync('/'); }\n");
   await expect(bundleWorkflowCode({ workflowsPath: file, logger: quiet })).rejects.toThrow();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it('every registered workflow has a contract under its own name, and every contract names a registered workflow', () => {
+  expect(Object.keys(WORKFLOW_CONTRACTS).sort()).toEqual(Object.keys(registered).sort());
+  for (const [name, contract] of Object.entries(WORKFLOW_CONTRACTS)) {
+    expect(contract.workflowType).toBe(name);
+    expect(typeof registered[name as keyof typeof registered]).toBe('function');
+  }
 });

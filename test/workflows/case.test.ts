@@ -1,20 +1,28 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
 import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
 import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../cases/cases.rules';
-import { caseFeesOn, registerCase } from '../../cases/cases.store';
-import type { CaseFees } from '../../cases/cases.rules';
+import { caseFeesOn } from '../../cases/cases.store';
+import type { Answer, CaseFees, CaseKind } from '../../cases/cases.rules';
+import { createCaseService, type CaseService } from '../../cases/cases.service';
+import type { Principal } from '../../identity/credentials.store';
+import { localDeliveryStore } from '../../platform/file-store';
+import { workflowGateway } from '../../platform/temporal/gateway';
 import { createDirectory } from '../../identity/directory.service';
-import type { CaseInput } from '../../cases/case.workflow';
 import { testActivities } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
+import { answerUpdate, cancelLocateUpdate, deliverCaseUpdate, locateDoneUpdate, moveLocateUpdate, orderMapOnlyLocateUpdate, orderPlanningAddOnsUpdate, splitUpdate, withdrawUpdate } from '../../cases/case.messages';
 
 let bed: Awaited<ReturnType<typeof workflowTestBed>>;
 let database: typeof bed.database;
 let env: TestWorkflowEnvironment;
 let accountId: string;
+let cases: CaseService;
+let questioner: Principal;
 /** The seeded price list (T3): every case here is priced from it. */
 let DEMO_FEES: CaseFees;
 const taskQueue = `cases-${crypto.randomUUID()}`;
@@ -28,35 +36,32 @@ beforeAll(async () => {
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   accountId = (await directory.createAccount({ kind: 'organisation', name: 'Tidig AB', email: 'tidig@test.se', organisationNumber: '556222-3333', language: 'en' }, actor)).id;
+  questioner = { kind: 'user', id: crypto.randomUUID(), role: 'customer', accountId, email: 'tidig@test.se', language: 'en' };
+  const store = localDeliveryStore(path.join(os.tmpdir(), `cases-${crypto.randomUUID()}`));
+  cases = createCaseService({ db: database.db, workflows: workflowGateway(env.client, taskQueue), config: { publicUrl: 'http://x' }, store });
   await directory.createUser({ email: 'ts-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
   await directory.createUser({ email: 'ts-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
 });
 afterAll(() => bed.stop());
 
 /**
- * Registers a case as the API does, on the test server's clock. Dates are working days
- * after the order time; a locate case wants its locate 7 working days after it by default.
+ * Registers a case through the case service, as the API does, on the test server's clock. Dates
+ * are working days after the order time; a locate case wants its locate 7 working days after it by default.
  */
-async function startCase(opts: { kind?: CaseInput['kind']; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {}) {
+async function startCase(opts: { kind?: CaseKind; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {}) {
   const kind = opts.kind ?? 'locate';
   const now = new Date(await env.currentTimeMs());
   const orderTime = orderTimeOf(now);
   const digStart = addWorkingDays(orderTime, opts.digStartDays ?? 3);
   const desiredLocateDate = opts.desiredLocateDays === null || kind !== 'locate' ? null : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
   const deadline = kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, digStart);
-  const fees = await caseFeesOn(database.db, orderTime);
-  const lk = await registerCase(
-    database.db,
-    { kind, account_id: accountId, work_area: owners[0]!.coverage, area_m2: 1, registered_at: now, order_time: orderTime, handling_deadline: deadline, dig_start: digStart, desired_locate_date: desiredLocateDate, express: false, fees },
-    owners.map((o) => o.id),
-    async (lk) => {
-      await env.client.workflow.start('locateCase', {
-        workflowId: lk,
-        taskQueue,
-        args: [{ lk, kind, accountId, questioner: { name: 'Q', email: 'tidig@test.se', language: 'en' }, registeredAt: now.getTime(), orderTime, handlingDeadline: deadline, digStart, desiredLocateDate, express: opts.express ?? false, owners: owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode })), publicUrl: 'http://x', fees } satisfies CaseInput],
-      });
-    },
+  const registered = await cases.register(
+    questioner,
+    { kind, workArea: owners[0]!.coverage, digStart, desiredLocateDate: desiredLocateDate ?? undefined, express: opts.express ?? false, acceptTerms: true },
+    now,
   );
+  expect(registered).toMatchObject({ orderTime, handlingDeadline: deadline, owners: owners.map((o) => ({ id: o.id })) });
+  const { lk } = registered;
   return { lk, orderTime, deadline, desiredLocateDate, handle: env.client.workflow.getHandle(lk) };
 }
 
@@ -66,9 +71,9 @@ const refusedWith = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { ca
 const invoice = (key: string) => database.db('invoices').where({ idempotency_key: key }).first();
 const caseRow = (lk: string) => database.db('cases').where({ lk }).first();
 /** Answers every owner; `stockholm-el` (locates) gets `first`, `fiber-ost` (map only) gets `second`. */
-async function answerAll(handle: Awaited<ReturnType<typeof startCase>>['handle'], first: string, second: string) {
-  await handle.executeUpdate('answer', { args: [{ ownerId: 'stockholm-el', answer: first, by: 'h' }] });
-  await handle.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: second, by: 'h' }] });
+async function answerAll(handle: Awaited<ReturnType<typeof startCase>>['handle'], first: Answer, second: Answer) {
+  await handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'stockholm-el', answer: first, by: 'h' }] });
+  await handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: second, by: 'h' }] });
 }
 
 const outboxKeys = async (lk: string) => (await database.db('outbox').where('idempotency_key', 'like', `${lk}:%`).orderBy('created_at')).map((m) => m.idempotency_key.replace(`${lk}:`, '').replace(/:[0-9a-f-]{36}$/, ''));
@@ -96,7 +101,7 @@ describe('L10: handling deadline', () => {
 
   it('L10: a case answered before the deadline gets no reminder and no escalation', async () => {
     const { lk, deadline, handle } = await startCase();
-    for (const o of owners) await handle.executeUpdate('answer', { args: [{ ownerId: o.id, answer: 'no_infrastructure', by: 'h' }] });
+    for (const o of owners) await handle.executeUpdate(answerUpdate, { args: [{ ownerId: o.id, answer: 'no_infrastructure', by: 'h' }] });
     const { due } = handlingSchedule(deadline);
     await env.sleep(due.getTime() + 3_600_000 - (await env.currentTimeMs()));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'answers']);
@@ -120,7 +125,7 @@ describe('L12: physical locate', () => {
     await expect.poll(() => invoice(`${lk}:express`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor, reference: lk });
     const { invoice_date, due_date } = await invoice(`${lk}:express`);
     expect((Date.parse(due_date) - Date.parse(invoice_date)) / 86_400_000).toBe(30);
-    await handle.executeUpdate('locateDone', { args: [{ by: 'technician' }] });
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'technician' }] });
     expect((await handle.result()).status).toBe('located');
     await expect.poll(() => outboxKeys(lk)).toContain('locate-done');
   });
@@ -131,11 +136,11 @@ describe('L15, L16: moving and cancelling the locate', () => {
     const { lk, orderTime, handle } = await startCase();
     await answerAll(handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
-    const free = await handle.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }] });
+    const free = await handle.executeUpdate(moveLocateUpdate, { args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }] });
     expect(free).toMatchObject({ locateDate: addWorkingDays(orderTime, 8), fees: [] });
     const express = addWorkingDays(orderTime, 4);
-    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate('moveLocate', { args: [{ date: express, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] });
+    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] });
     await expect.poll(() => invoice(`${lk}:move-${express}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
     await expect.poll(() => caseRow(lk)).toMatchObject({ locate_date: express, express: true });
   });
@@ -147,27 +152,27 @@ describe('L15, L16: moving and cancelling the locate', () => {
     const cutOff = noonOfWorkingDayBefore(desiredLocateDate!);
     await skipTo(new Date(cutOff.getTime() - 60_000));
     const later = addWorkingDays(orderTime, 9);
-    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] }))).toBe('fee_changed');
+    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] }))).toBe('fee_changed');
     await skipTo(new Date(cutOff.getTime() + 60_000));
-    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate('moveLocate', { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] });
+    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] });
     await expect.poll(() => invoice(`${lk}:move-${later}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.change.minor });
-    expect(await refusedWith(handle.executeUpdate('moveLocate', { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }))).toBe('date_in_past');
+    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }))).toBe('date_in_past');
   });
 
   it('L16: cancelling after 12:00 on the working day before costs the cancellation fee; before, it is free', async () => {
     const early = await startCase();
     await answerAll(early.handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(early.lk)).status).toBe('locate_scheduled');
-    expect(await early.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: 0 }] })).toEqual({ fees: [] });
+    expect(await early.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] })).toEqual({ fees: [] });
     expect((await early.handle.result()).status).toBe('cancelled');
 
     const late = await startCase();
     await answerAll(late.handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(late.lk)).status).toBe('locate_scheduled');
     await skipTo(new Date(noonOfWorkingDayBefore(late.desiredLocateDate!).getTime() + 60_000));
-    expect(await refusedWith(late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await late.handle.executeUpdate('cancelLocate', { args: [{ expectedFeeMinor: DEMO_FEES.amounts.cancellation.minor }] });
+    expect(await refusedWith(late.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await late.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: DEMO_FEES.amounts.cancellation.minor }] });
     await expect.poll(() => invoice(`${late.lk}:cancel`)).toMatchObject({ net_minor: DEMO_FEES.amounts.cancellation.minor });
     await expect.poll(() => caseRow(late.lk)).toMatchObject({ status: 'cancelled' });
   });
@@ -178,8 +183,8 @@ describe('L13: split', () => {
     const { lk, orderTime, handle } = await startCase();
     const [el, fiber] = owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
     const area = owners[0]!.coverage;
-    expect(await refusedWith(handle.executeUpdate('split', { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }] }))).toBe('too_few_parts');
-    const split = await handle.executeUpdate('split', { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }, { workArea: area, areaM2: 1, owners: [fiber] }], by: 'h' }] });
+    expect(await refusedWith(handle.executeUpdate(splitUpdate, { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }] }))).toBe('too_few_parts');
+    const split = await handle.executeUpdate(splitUpdate, { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }, { workArea: area, areaM2: 1, owners: [fiber] }], by: 'h' }] });
     expect(split).toEqual({ parts: [`${lk}-1`, `${lk}-2`] });
     await expect.poll(() => caseRow(`${lk}-2`)).toMatchObject({ parent_lk: lk, status: 'registered' });
     expect((await database.db('case_owners').where({ lk: `${lk}-1` })).map((o) => o.owner_id)).toEqual(['stockholm-el']);
@@ -187,12 +192,12 @@ describe('L13: split', () => {
     const part1 = env.client.workflow.getHandle(`${lk}-1`);
     const part2 = env.client.workflow.getHandle(`${lk}-2`);
     await expect.poll(async () => (await part1.describe()).status.name).toBe('RUNNING');
-    await part1.executeUpdate('answer', { args: [{ ownerId: 'stockholm-el', answer: 'locate_needed', by: 'h' }] });
+    await part1.executeUpdate(answerUpdate, { args: [{ ownerId: 'stockholm-el', answer: 'locate_needed', by: 'h' }] });
     await expect.poll(async () => (await caseRow(`${lk}-1`)).status).toBe('locate_scheduled');
-    expect(await refusedWith(part1.executeUpdate('moveLocate', { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] }))).toBe('express_not_allowed_for_split_case');
-    await part1.executeUpdate('locateDone', { args: [{ by: 't' }] });
+    expect(await refusedWith(part1.executeUpdate(moveLocateUpdate, { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] }))).toBe('express_not_allowed_for_split_case');
+    await part1.executeUpdate(locateDoneUpdate, { args: [{ by: 't' }] });
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    await part2.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
+    await part2.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
     expect((await handle.result()).status).toBe('completed');
     await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'completed' });
   });
@@ -204,11 +209,11 @@ describe("L14: map-only owners' locate", () => {
     await answerAll(handle, 'information', 'dig_according_to_map');
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
-    const ordered = await handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] });
+    expect(await refusedWith(handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
+    const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] });
     expect(ordered).toMatchObject({ status: 'locate_scheduled', addOns: ['map_only_locate:fiber-ost'] });
     await expect.poll(() => invoice(`${lk}:map-only-locate-fiber-ost`)).toMatchObject({ net_minor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor });
-    expect(await refusedWith(handle.executeUpdate('orderMapOnlyLocate', { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
+    expect(await refusedWith(handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
     await expect.poll(() => outboxKeys(lk)).toContain('map-only-locate-fiber-ost');
   });
 
@@ -226,24 +231,24 @@ describe('L17, L18: planning cases', () => {
     const { lk, orderTime, deadline, handle } = await startCase({ kind: 'planning' });
     expect(deadline).toBe(addWorkingDays(orderTime, 10));
     const fee = DEMO_FEES.amounts.planningFasterDelivery.minor + DEMO_FEES.amounts.planningVectorFormat.minor;
-    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }] });
+    expect(await refusedWith(handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }] }))).toBe('fee_changed');
+    await handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }] });
     const faster = addWorkingDays(orderTime, 5);
     await expect.poll(() => caseRow(lk)).toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
     await expect.poll(() => invoice(`${lk}:add-ons-faster_delivery-DXF`)).toMatchObject({ net_minor: fee });
-    expect(await refusedWith(handle.executeUpdate('orderPlanningAddOns', { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: DEMO_FEES.amounts.planningVectorFormat.minor }] }))).toBe('already_ordered');
+    expect(await refusedWith(handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: DEMO_FEES.amounts.planningVectorFormat.minor }] }))).toBe('already_ordered');
 
     await skipTo(new Date(handlingSchedule(faster).due.getTime() + 60_000));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
     await expect.poll(async () => (await caseRow(lk)).overdue).toBe(true);
-    await handle.executeUpdate('deliver', { args: [{ by: 'h' }] });
+    await handle.executeUpdate(deliverCaseUpdate, { args: [{ by: 'h' }] });
     expect((await handle.result()).status).toBe('delivered');
   });
 
   it('L18: withdrawal is refused once 48 hours have passed since ordering', async () => {
     const { handle } = await startCase({ kind: 'planning' });
     await env.sleep(48 * 3_600_000 + 60_000);
-    expect(await refusedWith(handle.executeUpdate('withdraw', { args: [{}] }))).toBe('withdrawal_period_over');
-    expect(await refusedWith(handle.executeUpdate('answer', { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }))).toBe('not_applicable');
+    expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{}] }))).toBe('withdrawal_period_over');
+    expect(await refusedWith(handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }))).toBe('not_applicable');
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiError } from '../../platform/http/errors';
 import { workflowGateway } from '../../platform/temporal/gateway';
-import { workflowIds } from '../../platform/temporal/ids';
+import { approveOrderUpdate, orderStateQuery } from '../../orders/order.messages';
+import { welcomeUserWorkflow } from '../../identity/welcome-user.messages';
 import { startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -12,11 +13,12 @@ afterAll(() => office.drop());
 
 it('a workflow id is a business key: a second start is refused with 409, not doubled', async () => {
   const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
-  const id = workflowIds.welcomeUser('00000000-0000-0000-0000-0000000000aa');
-  const input = { userId: 'x', accountId: null, email: 'dup@test.se', name: 'Dup', language: 'en', signInUrl: 'http://x' };
-  await gateway.start('welcomeUser', id, [input]);
+  const userId = '00000000-0000-0000-0000-0000000000aa';
+  const id = welcomeUserWorkflow.workflowId(userId);
+  const input = { userId: 'x', accountId: null, email: 'dup@test.se', name: 'Dup', language: 'en' as const, signInUrl: 'http://x' };
+  expect(await gateway.start(welcomeUserWorkflow, userId, input)).toBe(id);
   await office.temporal.workflow.getHandle(id).result();
-  const second = await gateway.start('welcomeUser', id, [input]).catch((e: unknown) => e);
+  const second = await gateway.start(welcomeUserWorkflow, userId, input).catch((e: unknown) => e);
   expect(second).toBeInstanceOf(ApiError);
   expect(second).toMatchObject({ status: 409, code: 'already_exists' });
   expect(await office.db('outbox').where({ to_address: 'dup@test.se' })).toHaveLength(1);
@@ -24,6 +26,6 @@ it('a workflow id is a business key: a second start is refused with 409, not dou
 
 it('an update or query on an unknown workflow answers 404', async () => {
   const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
-  await expect(gateway.update('no-such-workflow', 'approve', {})).rejects.toMatchObject({ status: 404, code: 'not_found' });
-  await expect(gateway.query('no-such-workflow', 'status')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(gateway.update('no-such-workflow', approveOrderUpdate, { by: 'h' })).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(gateway.query('no-such-workflow', orderStateQuery)).rejects.toMatchObject({ status: 404, code: 'not_found' });
 });

@@ -8,9 +8,10 @@ import { orderFee } from '../../orders/orders.rules';
 import { money } from '../../domain/money';
 import { insertOrder } from '../../orders/orders.store';
 import { createDirectory } from '../../identity/directory.service';
-import type { OrderInput } from '../../orders/order.workflow';
+import type { OrderInput } from '../../orders/order.messages';
 import { activitiesWithFailingProduction, workflowBundle } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
+import { approveOrderUpdate, cancelOrderUpdate, geodataOrderWorkflow, rejectOrderUpdate, retryDeliveryUpdate } from '../../orders/order.messages';
 
 let bed: Awaited<ReturnType<typeof workflowTestBed>>;
 let database: typeof bed.database;
@@ -53,7 +54,7 @@ async function placeOrder(openData = false, frameworkAgreementId: string | null 
   await insertOrder(
     database.db,
     { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection: input.selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: frameworkAgreementId, subscription: false, delivery_interval: null, permitted_use: 'test', status: 'submitted', placed_at: placedAt },
-    async () => { await env.client.workflow.start('geodataOrder', { workflowId: `order-${id}`, taskQueue, args: [input] }); },
+    async () => { await env.client.workflow.start(geodataOrderWorkflow.workflowType, { workflowId: geodataOrderWorkflow.workflowId(id), taskQueue, args: [input] }); },
   );
   return { id, placedAt, handle: env.client.workflow.getHandle(`order-${id}`) };
 }
@@ -77,7 +78,7 @@ describe('waiting for approval', () => {
     const alert = await database.db('outbox').where('idempotency_key', 'like', `${id}:approval-alert:%`).first();
     expect(alert.to_address).toBe('o-admin@test.se');
 
-    await handle.executeUpdate('reject', { args: [{ by: 'h', reason: 'The area is not covered by the licence' }] });
+    await handle.executeUpdate(rejectOrderUpdate, { args: [{ by: 'h', reason: 'The area is not covered by the licence' }] });
     expect(await handle.result()).toMatchObject({ status: 'rejected', reason: 'The area is not covered by the licence' });
     expect(await status(id)).toBe('rejected');
     const rejection = await database.db('outbox').where({ idempotency_key: `${id}:rejected` }).first();
@@ -95,7 +96,7 @@ describe('deciding', () => {
   it('the customer cancels before approval; afterwards approval and cancelling are refused with 409', async () => {
     const { id, handle } = await placeOrder();
     await expect.poll(() => status(id)).toBe('awaiting_approval');
-    await handle.executeUpdate('cancel', { args: [{ by: 'c' }] });
+    await handle.executeUpdate(cancelOrderUpdate, { args: [{ by: 'c' }] });
     expect(await handle.result()).toMatchObject({ status: 'cancelled' });
     expect(await status(id)).toBe('cancelled');
     await expect.poll(() => keys(id)).toEqual(['confirmation', 'cancelled']);
@@ -104,16 +105,16 @@ describe('deciding', () => {
   it('cancelling is refused once approved, and approving twice is refused', async () => {
     const { id, handle } = await placeOrder();
     await expect.poll(() => status(id)).toBe('awaiting_approval');
-    await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
-    expect(await refusedWith(handle.executeUpdate('cancel', { args: [{ by: 'c' }] }))).toEqual({ code: 'not_cancellable', status: 409 });
-    expect(await refusedWith(handle.executeUpdate('approve', { args: [{ by: 'h' }] }))).toEqual({ code: 'not_awaiting_approval', status: 409 });
+    await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'h' }] });
+    expect(await refusedWith(handle.executeUpdate(cancelOrderUpdate, { args: [{ by: 'c' }] }))).toEqual({ code: 'not_cancellable', status: 409 });
+    expect(await refusedWith(handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'h' }] }))).toEqual({ code: 'not_awaiting_approval', status: 409 });
     expect(await handle.result()).toMatchObject({ status: 'delivered' });
     expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual(['submitted', 'awaiting_approval', 'approved', 'in_production', 'delivered']);
   });
 
   it('a decision racing another is refused: approve and cancel at once leave one decision', async () => {
     const { id, handle } = await placeOrder();
-    const outcomes = await Promise.allSettled([handle.executeUpdate('approve', { args: [{ by: 'h' }] }), handle.executeUpdate('cancel', { args: [{ by: 'c' }] })]);
+    const outcomes = await Promise.allSettled([handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'h' }] }), handle.executeUpdate(cancelOrderUpdate, { args: [{ by: 'c' }] })]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const final = (await handle.result()).status;
     expect(['delivered', 'cancelled']).toContain(final);
@@ -133,7 +134,7 @@ describe('production', () => {
   it('a final production failure sets MISSLYCKAD and alerts handlers; a handler retry delivers', async () => {
     production.failures = 3; // every attempt of the first delivery fails
     const { id, handle } = await placeOrder();
-    await handle.executeUpdate('approve', { args: [{ by: 'h' }] });
+    await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'h' }] });
     await env.sleep('5 minutes');
     await expect.poll(() => status(id)).toBe('failed');
     const failed = await database.db('deliveries').where({ order_id: id });
@@ -141,7 +142,7 @@ describe('production', () => {
     const failedId = failed[0]!.id;
     await expect.poll(() => keys(id)).toEqual(expect.arrayContaining([`production-failed-${failedId}`, `failed-${failedId}`]));
 
-    await handle.executeUpdate('retryDelivery', { args: [{ by: 'h' }] });
+    await handle.executeUpdate(retryDeliveryUpdate, { args: [{ by: 'h' }] });
     await expect.poll(() => status(id)).toBe('delivered');
     const deliveries = await database.db('deliveries').where({ order_id: id }).orderBy('created_at');
     expect(deliveries.map((d) => d.status)).toEqual(['MISSLYCKAD', 'LYCKAD']);

@@ -8,6 +8,7 @@ import { readInput, type InputType } from '../../settlement/rules/csv';
 import { createDirectory } from '../../identity/directory.service';
 import { createTestDatabase, mailTo, testActivities, workflowBundle } from '../support/env';
 import { timeSkippingEnvironment } from '../support/time-skipping';
+import { approveUpdate, closeBooksUpdate, settlementWorkflow, yearlySettlementWorkflow } from '../../settlement/settlement.messages';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let env: TestWorkflowEnvironment;
@@ -45,7 +46,7 @@ it('M5: waits for closed books with weekly reminders to finance, then draft, fou
     const year = 2000 + Math.floor(Math.random() * 100);
     const suffix = crypto.randomUUID().slice(0, 8);
     await importInputs(year, suffix);
-    const handle = await env.client.workflow.start('settlement', { workflowId: `settlement-${year}`, taskQueue, args: [{ year, by: 'schedule' }] });
+    const handle = await env.client.workflow.start(settlementWorkflow.workflowType, { workflowId: settlementWorkflow.workflowId(year), taskQueue, args: [{ year, by: 'schedule' }] });
     const reminders = () => database.db('outbox').where('idempotency_key', 'like', `settlement-${year}:books-reminder-%`).orderBy('created_at').pluck('idempotency_key');
 
     await env.sleep('6 days');
@@ -55,17 +56,17 @@ it('M5: waits for closed books with weekly reminders to finance, then draft, fou
     await env.sleep('14 days');
     await expect.poll(reminders).toHaveLength(3);
 
-    const state = await handle.executeUpdate('closeBooks', { args: [{ by: 'finance-user' }] });
+    const state = await handle.executeUpdate(closeBooksUpdate, { args: [{ by: 'finance-user' }] });
     expect(state).toMatchObject({ status: 'draft', booksClosedBy: 'finance-user', computedBy: 'finance-user' });
     await env.sleep('30 days');
     expect(await reminders()).toHaveLength(3);
     expect(await database.db('settlements').where({ year }).first()).toMatchObject({ status: 'draft', books_closed_by: 'finance-user' });
 
     // Four eyes: whoever computed the draft cannot approve it.
-    const refused = await handle.executeUpdate('approve', { args: [{ by: 'finance-user' }] }).catch((err: unknown) => err);
+    const refused = await handle.executeUpdate(approveUpdate, { args: [{ by: 'finance-user' }] }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'four_eyes' });
-    expect(await handle.executeUpdate('approve', { args: [{ by: 'second-user' }] })).toMatchObject({ status: 'approved', version: 1 });
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'second-user' }] })).toMatchObject({ status: 'approved', version: 1 });
 
     // M2: 20 000 km² at 1:500 weighs 40, at 1:20 000 weighs 1 → 100 EUR splits 40 : 1.
     expect(await listPayouts(database.db, year, 1)).toMatchObject([
@@ -86,7 +87,7 @@ it('M5: the January run settles the previous year (Helsinki time), and leaves a 
     // The time-skipping server's clock, which the earlier test has moved on.
     const now = new Date(await env.currentTimeMs());
     const previous = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Helsinki', year: 'numeric' }).format(now)) - 1;
-    const run = () => env.client.workflow.execute('yearlySettlement', { workflowId: `yearly-${crypto.randomUUID()}`, taskQueue });
+    const run = () => env.client.workflow.execute(yearlySettlementWorkflow.workflowType, { workflowId: `yearly-${crypto.randomUUID()}`, taskQueue });
     expect(await run()).toBe(previous);
     expect(await run()).toBe(previous);
     const described = await env.client.workflow.getHandle(`settlement-${previous}`).describe();

@@ -9,9 +9,10 @@ import { addMonths, scheduledRuns, type DeliveryInterval } from '../../orders/su
 import { markInvoicePaid } from '../../invoicing/invoices.store';
 import { insertOrder } from '../../orders/orders.store';
 import { createDirectory } from '../../identity/directory.service';
-import type { SubscriptionInput, SubscriptionState } from '../../orders/subscription.workflow';
+import type { SubscriptionInput, SubscriptionState } from '../../orders/subscription.messages';
 import { activitiesWithFailingProduction } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
+import { cancelSubscriptionUpdate, invoicePaidSignal, startDeliveryUpdate, subscriptionStateQuery, subscriptionWorkflow, terminateSubscriptionUpdate } from '../../orders/subscription.messages';
 
 let bed: Awaited<ReturnType<typeof workflowTestBed>>;
 let database: typeof bed.database;
@@ -50,13 +51,13 @@ async function subscribe(interval: DeliveryInterval | null = null) {
     orderId: id, accountId, customer: { name: 'A', email: 'subscriber@test.se', language: 'sv' }, product: { id: 'byggnader', name: 'Byggnader' }, publicUrl: 'http://x',
     selection, deliveryLinkTtlHours: 24, interval, annualFee: money(400_000, 'SEK'), state: null,
   };
-  const first = await env.client.workflow.start('subscription', { workflowId: `subscription-${id}`, taskQueue, args: [input] });
+  const first = await env.client.workflow.start(subscriptionWorkflow.workflowType, { workflowId: subscriptionWorkflow.workflowId(id), taskQueue, args: [input] });
   const handle = env.client.workflow.getHandle(`subscription-${id}`);
   await expect.poll(async () => (await state(id)).invoiceId).not.toBeNull();
   return { id, handle, firstRunId: first.firstExecutionRunId, ...(await state(id)) };
 }
 
-const state = (id: string) => env.client.workflow.getHandle(`subscription-${id}`).query<SubscriptionState>('state');
+const state = (id: string) => env.client.workflow.getHandle(`subscription-${id}`).query(subscriptionStateQuery);
 const skipTo = async (at: number) => env.sleep(Math.max(0, at - (await env.currentTimeMs())));
 /** The subscription's e-mails by key, without the order id and with delivery ids shortened to `delivered`. */
 const mails = async (id: string) =>
@@ -69,7 +70,7 @@ const termInvoice = async (id: string, term: number) => database.db('invoices').
 async function pay(id: string, term: number) {
   const invoice = await termInvoice(id, term);
   await markInvoicePaid(database.db, invoice.id, new Date());
-  await env.client.workflow.getHandle(`subscription-${id}`).signal('invoicePaid', { invoiceId: invoice.id });
+  await env.client.workflow.getHandle(`subscription-${id}`).signal(invoicePaidSignal, { invoiceId: invoice.id });
 }
 const refusedWith = async (update: Promise<unknown>) => {
   const err = (await update.then(() => null, (e: unknown) => e)) as { cause?: { type?: string; details?: unknown[]; message?: string } } | null;
@@ -78,11 +79,11 @@ const refusedWith = async (update: Promise<unknown>) => {
 /** Ends a test's subscription and waits until its workflow has closed, its last activities included. */
 async function end(id: string) {
   const handle = env.client.workflow.getHandle(`subscription-${id}`);
-  await handle.executeUpdate('terminateSubscription', { args: [{ by: 'a', reason: 'test over' }] });
+  await handle.executeUpdate(terminateSubscriptionUpdate, { args: [{ by: 'a', reason: 'test over' }] });
   await handle.result();
 }
 const startDelivery = (id: string, typ: 'BAS' | 'FORANDRING') =>
-  env.client.workflow.getHandle(`subscription-${id}`).executeUpdate<{ deliveryId: string }, [unknown]>('startDelivery', { args: [{ by: 'c', typ }] });
+  env.client.workflow.getHandle(`subscription-${id}`).executeUpdate(startDeliveryUpdate, { args: [{ by: 'c', typ }] });
 
 describe('G8: terms', () => {
   it('G8, T5: a full term: the annual invoice at its start, the renewal notice 30 days before its end, then the renewal invoice and a second term', async () => {
@@ -148,9 +149,9 @@ describe('G8: cancellation and termination', () => {
     await pay(id, 1);
     await expect.poll(() => finished(id)).toBe(1);
     await skipTo(addMonths(termStart, 4) + 10 * DAY);
-    const cancelled = await handle.executeUpdate<SubscriptionState, [unknown]>('cancelSubscription', { args: [{ by: 'c' }] });
+    const cancelled = await handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ by: 'c' }] });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'c', termEnd });
-    expect(await refusedWith(handle.executeUpdate('cancelSubscription', { args: [{ by: 'c' }] }))).toMatchObject({ code: 'not_active', status: 409 });
+    expect(await refusedWith(handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ by: 'c' }] }))).toMatchObject({ code: 'not_active', status: 409 });
     await expect.poll(async () => (await row(id)).status).toBe('cancelled');
     const confirmation = await database.db('outbox').where({ idempotency_key: `${id}:cancelled-term-1` }).first();
     expect(confirmation.subject).toBe('Abonnemanget på Byggnader är uppsagt');
@@ -171,7 +172,7 @@ describe('G8: cancellation and termination', () => {
     const { id, handle } = await subscribe();
     await expect.poll(() => finished(id)).toBe(1);
     await skipTo((await env.currentTimeMs()) + 40 * DAY);
-    const terminated = await handle.executeUpdate<SubscriptionState, [unknown]>('terminateSubscription', { args: [{ by: 'admin', reason: 'Breach of the end-use terms' }] });
+    const terminated = await handle.executeUpdate(terminateSubscriptionUpdate, { args: [{ by: 'admin', reason: 'Breach of the end-use terms' }] });
     expect(terminated).toMatchObject({ status: 'terminated', terminated: { by: 'admin', reason: 'Breach of the end-use terms', at: expect.any(Number) } });
     expect(await handle.result()).toMatchObject({ status: 'terminated' });
     expect(await row(id)).toMatchObject({ status: 'terminated', terminated_by: 'admin', terminated_reason: 'Breach of the end-use terms' });

@@ -1,0 +1,75 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import type { Area } from '../domain/geometry';
+import type { Contact } from '../domain/vocabulary';
+import { defineWorkflow } from '../platform/temporal/contract';
+import type { Answer, CaseFees, CaseFile, CaseKind, FeeLine, VectorFormat } from './cases.rules';
+
+export interface CaseInput {
+  lk: string;
+  kind: CaseKind;
+  accountId: string;
+  questioner: Contact;
+  registeredAt: number;
+  orderTime: IsoDate;
+  /** L10 (locate, survey) or L17 (planning): when the case must be handled. */
+  handlingDeadline: IsoDate;
+  digStart: IsoDate;
+  desiredLocateDate: IsoDate | null;
+  express: boolean;
+  owners: CaseOwner[];
+  publicUrl: string;
+  /** A part of a split case (L13): no express through the portal. */
+  part?: boolean;
+  /** T3: the case fees of the price list valid at the order time. */
+  fees: CaseFees;
+}
+
+export interface CaseOwner {
+  id: string;
+  name: string;
+  mode: 'locates' | 'map_only';
+}
+
+/** L13: a part of a split case as the handler drew it; the API found its owners. */
+export interface SplitPart {
+  workArea: Area;
+  areaM2: number;
+  owners: CaseOwner[];
+}
+
+export const CASE_STATUSES = ['registered', 'answered', 'locate_scheduled', 'located', 'cancelled', 'delivered', 'withdrawn', 'split', 'completed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** A case in one of these is finished; `answered` may still take a map-only owner's locate (L14) until the dig start. */
+export const CLOSED_CASE_STATUSES: readonly CaseStatus[] = ['located', 'cancelled', 'delivered', 'withdrawn', 'completed'];
+
+export interface CaseState {
+  status: CaseStatus;
+  handlingDeadline: IsoDate;
+  answers: Record<string, { answer: Answer; note: string | null }>;
+  locateDate: IsoDate | null;
+  express: boolean;
+  overdue: boolean;
+  /** L14, L17: paid add-ons: `map_only_locate:<owner>`, `faster_delivery`, a vector format. */
+  addOns: string[];
+  moves: number;
+  /** L13: the LK numbers of the parts. */
+  parts: string[];
+  /** L17, surveys: the delivered files. */
+  files: CaseFile[];
+}
+
+export const caseStateQuery = defineQuery<CaseState>('state');
+export const answerUpdate = defineUpdate<{ answered: number; of: number }, [{ ownerId: string; answer: Answer; note?: string | null; by: string }]>('answer');
+export const locateDoneUpdate = defineUpdate<CaseState, [{ by: string }]>('locateDone');
+export const moveLocateUpdate = defineUpdate<{ locateDate: IsoDate; express: boolean; fees: FeeLine[] }, [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]>('moveLocate');
+export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
+/** L17: a planning case's files are produced; a survey's file was stored by the handler's upload. */
+export const deliverCaseUpdate = defineUpdate<CaseState, [{ by: string; surveyFile?: CaseFile }]>('deliver');
+export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
+export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>('orderMapOnlyLocate');
+export const orderPlanningAddOnsUpdate = defineUpdate<CaseState, [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]>('orderPlanningAddOns');
+export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
+
+/** One workflow per locate, planning or survey case (and per part of a split case): its id is the LK number. */
+export const locateCaseWorkflow = defineWorkflow<[CaseInput], CaseState>()('locateCase', (lk: string) => lk);
