@@ -5,6 +5,7 @@ import type { Db } from '../platform/db';
 import { stockholmDate } from '../domain/calendar';
 import { localDeliveryStore } from '../platform/file-store';
 import type { Logger } from '../platform/logger';
+import { createStaffActivities } from '../identity/staff.activities';
 import { createAuditActivities } from '../platform/audit/audit.activities';
 import { createCaseActivities } from '../cases/cases.activities';
 import { createEmailActivities } from '../platform/outbox/email.activities';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir), sendEmail: email.sendEmail }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
+    ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSubscriptionActivities({ db: deps.db }),
   };
 }
