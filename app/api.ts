@@ -23,6 +23,7 @@ import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
 import { orderRoutes } from '../orders/orders.routes';
+import { frameworkAgreementRoutes } from '../orders/framework-agreements';
 import { deliveryApiRoutes } from '../orders/delivery-api.routes';
 import { settlementRoutes } from '../settlement/settlement.routes';
 import type { Services } from './services';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
     ...caseRoutes({ db, cases: services.cases, store: services.store }),
     ...settlementRoutes({ db, settlements: services.settlements, config }),
     ...orderRoutes({ db, orders: services.orders }),
+    ...frameworkAgreementRoutes({ frameworkAgreements: services.frameworkAgreements }),
     ...deliveryApiRoutes({ db, orders: services.orders, store: services.store, config }),
   ];
 

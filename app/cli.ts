@@ -68,7 +68,7 @@ function print(result: unknown) {
 
 const config = loadConfigOrExit();
 const runtime = await connectRuntime(config);
-const { directory } = createServices({ db: runtime.db, temporal: runtime.temporal, config });
+const { directory, frameworkAgreements } = createServices({ db: runtime.db, temporal: runtime.temporal, config });
 const actor = { actorType: 'system' as const, actorId: `cli:${process.env.USER ?? 'unknown'}` };
 let exitCode = 0;
 try {
@@ -120,7 +120,7 @@ try {
       break;
     case 'framework-agreements create':
       print(
-        await directory.createFrameworkAgreement(
+        await frameworkAgreements.create(
           {
             accountId: values.account ?? '',
             kind: values.kind as 'reseller',
@@ -133,7 +133,7 @@ try {
       );
       break;
     case 'framework-agreements list':
-      print(await directory.listFrameworkAgreements(values.account));
+      print(await frameworkAgreements.list(values.account));
       break;
     case 'settlements verify': {
       const { lines, ...check } = await verifySettlement(

@@ -4,6 +4,7 @@ import { createCaseService } from '../cases/cases.service';
 import { createDirectory } from '../identity/directory.service';
 import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
+import { createFrameworkAgreements } from '../orders/framework-agreements';
 import { createOrderService } from '../orders/orders.service';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
@@ -23,10 +24,11 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     },
   });
   const orders = createOrderService({ db, workflows, config });
+  const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
   const settlements = createSettlementService({ workflows });
   const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
-  return { workflows, store, directory, orders, cases, settlements, personalData };
+  return { workflows, store, directory, orders, frameworkAgreements, cases, settlements, personalData };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { listAccounts } from './accounts.store';
 import { listUsers } from './users.store';
-import { DirectoryError, newAccountSchema, newFrameworkAgreementSchema, newUserSchema, type Directory } from './directory.service';
+import { DirectoryError, newAccountSchema, newUserSchema, type Directory } from './directory.service';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';
 import { auditActor } from '../platform/audit/actor';
@@ -69,26 +69,6 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       handler: async ({ params, body, principal, req }) => ({
         body: await directoryCall(() => deps.directory.createSystemAccount(params.id, body.description, auditActor(principal, req))),
       }),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/framework-agreements',
-      tag: 'directory',
-      summary: 'Record a reseller, geodata-cooperation or other framework agreement (G5): orders of its products need no approval',
-      auth: ['admin'],
-      body: newFrameworkAgreementSchema,
-      idempotent: true,
-      successStatus: 201,
-      handler: async ({ body, principal, req }) => ({ body: await directoryCall(() => deps.directory.createFrameworkAgreement(body, auditActor(principal, req))) }),
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/v1/framework-agreements',
-      tag: 'directory',
-      summary: 'List framework agreements (G5), optionally of one account',
-      auth: ['admin', 'handler'],
-      query: z.object({ accountId: z.uuid().optional() }),
-      handler: async ({ query }) => ({ body: { items: await deps.directory.listFrameworkAgreements(query.accountId) } }),
     }),
   ];
 }

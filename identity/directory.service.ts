@@ -3,7 +3,6 @@ import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { createAccount, getAccount } from './accounts.store';
 import { createSystemAccount } from './credentials.store';
-import { createFrameworkAgreement, listFrameworkAgreements } from '../orders/orders.store';
 import { createUser, findUserByEmail, setPasswordHash, ROLES } from './users.store';
 import { hashSecret, randomToken } from './secrets';
 import { LANGUAGES } from '../domain/vocabulary';
@@ -49,18 +48,6 @@ export const newUserSchema = z
     path: ['accountId'],
   });
 export type NewUserInput = z.input<typeof newUserSchema>;
-
-/** G5: a reseller, geodata-cooperation or other agreement under which orders of its products need no approval. */
-export const newFrameworkAgreementSchema = z
-  .object({
-    accountId: z.uuid(),
-    kind: z.enum(['reseller', 'geodata_cooperation', 'other']),
-    productIds: z.array(z.string().trim().min(1)).min(1, 'name at least one product'),
-    validFrom: isoDate,
-    validTo: isoDate.nullable().default(null),
-  })
-  .refine((f) => f.validTo === null || f.validTo >= f.validFrom, { message: 'must not be before validFrom', path: ['validTo'] });
-export type NewFrameworkAgreementInput = z.input<typeof newFrameworkAgreementSchema>;
 
 export class DirectoryError extends Error {
   constructor(readonly code: 'not_found' | 'already_exists', message: string) {
@@ -118,19 +105,6 @@ export function createDirectory({ db, welcome }: DirectoryDeps) {
       await appendAudit(db, { ...actor, action: 'system_account.created', objectType: 'system_account', objectId: row.id, details: { accountId } });
       return { id: row.id, accountId, clientId, clientSecret };
     },
-
-    async createFrameworkAgreement(input: NewFrameworkAgreementInput, actor: Actor) {
-      const f = newFrameworkAgreementSchema.parse(input);
-      if (!(await getAccount(db, f.accountId))) throw new DirectoryError('not_found', `account ${f.accountId} was not found`);
-      const known = new Set((await db('products').whereIn('id', f.productIds).select('id')).map((p) => p.id as string));
-      const unknown = f.productIds.filter((id) => !known.has(id));
-      if (unknown.length > 0) throw new DirectoryError('not_found', `no product ${unknown.join(', ')} in the catalogue`);
-      const agreement = await createFrameworkAgreement(db, f);
-      await appendAudit(db, { ...actor, action: 'framework_agreement.created', objectType: 'framework_agreement', objectId: agreement.id, details: { accountId: f.accountId, kind: f.kind, productIds: f.productIds } });
-      return agreement;
-    },
-
-    listFrameworkAgreements: (accountId?: string) => listFrameworkAgreements(db, accountId),
 
     async resetPassword(email: string, password: string, actor: Actor) {
       const user = await findUserByEmail(db, email);

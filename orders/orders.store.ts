@@ -222,3 +222,8 @@ export async function findDeliveryLink(db: Db, token: string): Promise<{ token: 
 export async function ordersOfAccount(db: Db, accountId: string): Promise<string[]> {
   return db('orders').where({ account_id: accountId }).pluck('id');
 }
+
+/** The ids among `ids` that name products in the catalogue. */
+export async function productsExisting(db: Db, ids: string[]): Promise<string[]> {
+  return db('products').whereIn('id', ids).pluck('id');
+}
