@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../platform/config';
 import { connectRuntime } from '../../app/runtime';
+import { baselineWorkflow } from './baseline.messages';
 import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
@@ -22,7 +23,7 @@ if (process.argv.includes('--baseline-worker')) {
   const worker = await Worker.create({
     connection,
     taskQueue: 'bench-baseline',
-    workflowsPath: path.join(ROOT, 'dev/bench/baseline-workflow.ts'),
+    workflowsPath: path.join(ROOT, 'dev/bench/baseline.workflow.ts'),
     activities: { async noop() {} },
   });
   process.on('SIGTERM', () => worker.shutdown());
@@ -115,7 +116,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const baselineCpuAtStart = cpuSeconds(baselineProcesses);
   const baselineStarted = performance.now();
   await pool(N, BASELINE_CONCURRENCY, async (i) => {
-    await client.workflow.execute('baseline', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [steps] });
+    await client.workflow.execute(baselineWorkflow.workflowType, { taskQueue: 'bench-baseline', workflowId: baselineWorkflow.workflowId(i), args: [steps] });
   });
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
   const baselineCpu = cpuPerItem(baselineCpuAtStart, cpuSeconds(baselineProcesses), N);
