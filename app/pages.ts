@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Db } from '../platform/db';
 import { getAccount } from '../identity/accounts.store';
-import type { Principal } from '../identity/credentials.store';
+import type { Principal } from '../platform/http/principal';
 import { listUsers } from '../identity/users.store';
 import { ANSWERS, VECTOR_FORMATS } from '../cases/cases.rules';
 import { bbox, type Area } from '../domain/geometry';

@@ -4,7 +4,7 @@ import { orderTime as orderTimeOf, stockholmDate, type IsoDate } from '../domain
 import { intersects, validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
-import type { Principal } from '../identity/credentials.store';
+import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import type { DeliveryStore } from '../platform/file-store';

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Db } from '../platform/db';
-import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type Principal, type TokenSubject } from './credentials.store';
+import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type TokenSubject } from './credentials.store';
+import type { Principal } from '../platform/http/principal';
 import { findUserByEmail } from './users.store';
 import type { Account } from './accounts.store';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';

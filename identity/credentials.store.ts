@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import type { Principal } from '../platform/http/principal';
 import type { Language } from '../domain/vocabulary';
 
 export interface SystemAccount {
@@ -44,14 +45,6 @@ export async function revokeAccessToken(db: Db, hash: string): Promise<void> {
 }
 
 /** The principal behind a live token: a user, or a system account acting for its customer account. */
-export interface Principal {
-  kind: 'user' | 'system_account';
-  id: string;
-  role: 'customer' | 'handler' | 'finance' | 'admin';
-  accountId: string | null;
-  email: string | null;
-  language: Language;
-}
 
 export async function principalForToken(db: Db, hash: string, now: Date): Promise<Principal | undefined> {
   const row = await db('access_tokens as t')

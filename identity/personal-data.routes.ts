@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from './credentials.store';
+import type { Principal } from '../platform/http/principal';
 import { correctionSchema, PersonalDataRefused, type PersonalData } from './personal-data.service';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';

@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import type { Language } from '../domain/vocabulary';
-import type { Role } from './users.store';
+import type { Role } from '../platform/http/principal';
 
 /** E-mail to every staff user of a role (handlers, finance), each once under `{key}:{user}`. */
 export function createStaffActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown> }) {

@@ -1,8 +1,7 @@
 import type { Db } from '../platform/db';
+import type { Role } from '../platform/http/principal';
 import type { Language } from '../domain/vocabulary';
 
-export type Role = 'customer' | 'handler' | 'finance' | 'admin';
-export const ROLES: readonly Role[] = ['customer', 'handler', 'finance', 'admin'];
 
 export interface User {
   id: string;

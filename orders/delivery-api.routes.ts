@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../platform/db';
-import type { Principal } from '../identity/credentials.store';
+import type { Principal } from '../platform/http/principal';
 import type { Request, Response } from 'express';
 import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from './orders.store';
 import type { Config } from '../platform/config';

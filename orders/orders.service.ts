@@ -5,7 +5,7 @@ import { stockholmDate } from '../domain/calendar';
 import { validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
-import type { Principal } from '../identity/credentials.store';
+import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';

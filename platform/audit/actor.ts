@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Principal } from '../../identity/credentials.store';
+import type { Principal } from '../http/principal';
 
 /** Who did it and in which request, for the audit log. */
 export function auditActor(principal: Principal, req: Request) {

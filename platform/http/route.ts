@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Principal } from '../../identity/credentials.store';
-import type { Role } from '../../identity/users.store';
+import type { Principal } from './principal';
+import type { Role } from './principal';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
 import type { Db } from '../db';
 import { ApiError, validationError } from './errors';

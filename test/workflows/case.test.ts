@@ -9,7 +9,7 @@ import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../c
 import { caseFeesOn } from '../../cases/cases.store';
 import type { Answer, CaseFees, CaseKind } from '../../cases/cases.rules';
 import { createCaseService, type CaseService } from '../../cases/cases.service';
-import type { Principal } from '../../identity/credentials.store';
+import type { Principal } from '../../platform/http/principal';
 import { localDeliveryStore } from '../../platform/file-store';
 import { workflowGateway } from '../../platform/temporal/gateway';
 import { createDirectory } from '../../identity/directory.service';
