@@ -9,7 +9,8 @@ import { listUsers } from '../identity/users.store';
 import { ANSWERS, VECTOR_FORMATS } from '../cases/cases.rules';
 import { bbox, type Area } from '../domain/geometry';
 import { INPUT_TYPES } from '../settlement/rules/csv';
-import { readCookie, SESSION_COOKIE, type Auth } from '../identity/auth';
+import { SESSION_COOKIE, type Auth } from '../identity/auth';
+import { readCookie } from '../platform/http/cookies';
 import { ApiError } from '../platform/http/errors';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../platform/http/route';
 import type { Language } from '../domain/vocabulary';
@@ -45,6 +46,7 @@ interface Page {
   principal: Principal;
   t(key: MessageKey): string;
   /** Calls an API route as the signed-in user: the same roles, validation, rules and errors. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a route's answer is JSON the page hands to its template as it is
   api<T = any>(method: RouteSpec['method'], routePath: string, input?: RouteInput): Promise<T>;
   show(view: string, title: string, data?: object, crumbs?: Frame['crumbs']): void;
   /** After a successful POST: back to a page, with a notice (post/redirect/get). */
@@ -69,7 +71,7 @@ function paging(req: Request) {
       const link = (n: number) => {
         const q = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'page' && k !== 'notice' && typeof v === 'string' && v) as [string, string][]);
         q.set('page', String(n));
-        return `${req.baseUrl}${req.path}?${q}`;
+        return `${req.baseUrl}${req.path}?${q.toString()}`;
       };
       return { page, pages, total, previous: page > 1 ? link(page - 1) : undefined, next: page < pages ? link(page + 1) : undefined };
     },

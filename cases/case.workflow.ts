@@ -12,24 +12,16 @@ import {
   moveFees,
   planningAddOnFees,
   scheduleLocate,
-  type Answer,
-  type CaseFees,
-  type CaseFile,
-  type CaseKind,
   type FeeLine,
-  type VectorFormat,
 } from './cases.rules';
 import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
-import type { Area } from '../domain/geometry';
 import { activityProxies } from '../platform/temporal/proxies';
 import { refusal } from '../platform/temporal/refusal';
-import type { Contact } from '../domain/vocabulary';
 import {
   answerUpdate,
   cancelLocateUpdate,
   caseStateQuery,
   deliverCaseUpdate,
-  locateCaseWorkflow,
   locateDoneUpdate,
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,

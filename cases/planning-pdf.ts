@@ -44,7 +44,7 @@ export function renderPlanningPdf(basis: PlanningBasis): Buffer {
   const polygons = basis.workArea.type === 'Polygon' ? [basis.workArea.coordinates] : basis.workArea.coordinates;
   content += '1 w\n';
   for (const ring of polygons.flat()) {
-    content += ring.map(([e, n], i) => `${(100 + (e! - box.minE) * scale).toFixed(2)} ${(120 + (n! - box.minN) * scale).toFixed(2)} ${i === 0 ? 'm' : 'l'}`).join('\n');
+    content += ring.map(([e, n], i) => `${(100 + (e - box.minE) * scale).toFixed(2)} ${(120 + (n - box.minN) * scale).toFixed(2)} ${i === 0 ? 'm' : 'l'}`).join('\n');
     content += '\nh S\n';
   }
   const objects = [

@@ -1,6 +1,5 @@
 import type { Db } from '../platform/db';
 import type { Principal } from '../platform/http/principal';
-import type { Language } from '../domain/vocabulary';
 
 export interface SystemAccount {
   id: string;

@@ -1,8 +1,6 @@
 import { allHandlersFinished, condition, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
-import type { Area } from '../domain/geometry';
-import type { OrderFee } from './orders.rules';
-import { lastDayOfTerm, termEndAfter, type DeliveryInterval } from './subscriptions.rules';
+import { lastDayOfTerm, termEndAfter } from './subscriptions.rules';
 import { activityProxies } from '../platform/temporal/proxies';
 import type { StaffActivities } from '../identity/staff.activities';
 import type { EmailActivities } from '../platform/outbox/email.activities';
@@ -12,11 +10,9 @@ import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.w
 import { refusal } from '../platform/temporal/refusal';
 import { subscription } from './subscription.workflow';
 import { subscriptionWorkflow } from './subscription.messages';
-import type { Contact } from '../domain/vocabulary';
 import {
   approveOrderUpdate,
   cancelOrderUpdate,
-  geodataOrderWorkflow,
   orderStateQuery,
   recordShipmentUpdate,
   rejectOrderUpdate,

@@ -1,9 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
-import type { Area } from '../domain/geometry';
-import { money, type Money } from '../domain/money';
+import { money } from '../domain/money';
 import {
-  lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type DeliveryInterval, type SubscriptionStatus, type UnpaidInvoice,
+  lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type SubscriptionStatus,
 } from './subscriptions.rules';
 import { activityProxies } from '../platform/temporal/proxies';
 import type { InvoiceActivities } from '../invoicing/invoices.activities';
@@ -17,7 +16,6 @@ import {
   invoicePaidSignal,
   startDeliveryUpdate,
   subscriptionStateQuery,
-  subscriptionWorkflow,
   terminateSubscriptionUpdate,
   type SubscriptionInput,
   type SubscriptionState,

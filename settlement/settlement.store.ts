@@ -147,7 +147,7 @@ export async function importInput<K extends InputType>(db: Db, year: number, typ
 
 /** Revenue booked by our own invoicing in the year (EUR, by category). */
 export async function ledgerRevenue(db: Db, year: number): Promise<RevenueEntry[]> {
-  const ledger = (await db('invoices').where({ year, currency: 'EUR' }).whereNotNull('revenue_category').groupBy('revenue_category').orderBy('revenue_category').select('revenue_category').sum({ cents: 'net_minor' })) as { revenue_category: RevenueCategory; cents: string }[];
+  const ledger = (await db('invoices').where({ year, currency: 'EUR' }).whereNotNull('revenue_category').groupBy('revenue_category').orderBy('revenue_category').select('revenue_category').sum({ cents: 'net_minor' })) as unknown as { revenue_category: RevenueCategory; cents: string }[];
   return ledger.map((l) => ({ category: l.revenue_category, amountCents: Number(l.cents), source: 'ledger' as const }));
 }
 

@@ -12,7 +12,6 @@ import {
   recomputeUpdate,
   settlementStateQuery,
   settlementWorkflow,
-  yearlySettlementWorkflow,
   type SettlementState,
 } from './settlement.messages';
 

@@ -99,7 +99,7 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const orderWorkerMiB = peakMemoryMiB(processes.worker.pid!);
 
   // As many activities as one order ran, counted from its history: regular ones are scheduled, local ones leave a marker.
-  const anyOrder = (await runtime.db('orders').first('id')) as { id: string };
+  const anyOrder = (await runtime.db<{ id: string }>('orders').first('id'))!;
   const history = await runtime.temporal.workflow.getHandle(`order-${anyOrder.id}`).fetchHistory();
   const steps = {
     regular: history.events!.filter((e) => e.activityTaskScheduledEventAttributes).length,

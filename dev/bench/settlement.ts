@@ -71,7 +71,7 @@ await runBenchmark('bench-settlement', async ({ env, stops }) => {
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'text/csv' } : {}) },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
     return res.json();
   };

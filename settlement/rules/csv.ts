@@ -3,7 +3,6 @@
  * is checked as a whole and every bad row is reported with its file line (header = line 1),
  * so finance can fix the file in one round; a file with any error imports nothing.
  */
-import { parseDecimal } from '../../domain/fraction';
 import { dayNumber } from './days';
 import { isBusinessId, isEmail, isIban, normaliseIban } from './identifiers';
 import { REVENUE_CATEGORIES, type AddressMaterial, type MapDataset, type RevenueCategory } from './model';

@@ -9,7 +9,7 @@ import { addMonths, scheduledRuns, type DeliveryInterval } from '../../orders/su
 import { markInvoicePaid } from '../../invoicing/invoices.store';
 import { insertOrder } from '../../orders/orders.store';
 import { createDirectory } from '../../identity/directory.service';
-import type { SubscriptionInput, SubscriptionState } from '../../orders/subscription.messages';
+import type { SubscriptionInput } from '../../orders/subscription.messages';
 import { activitiesWithFailingProduction } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
 import { cancelSubscriptionUpdate, invoicePaidSignal, startDeliveryUpdate, subscriptionStateQuery, subscriptionWorkflow, terminateSubscriptionUpdate } from '../../orders/subscription.messages';
@@ -206,7 +206,7 @@ describe('G8: deliveries', () => {
     const outcomes = await Promise.allSettled([startDelivery(id, 'FORANDRING'), startDelivery(id, 'BAS')]);
     const started = outcomes.filter((o) => o.status === 'fulfilled');
     expect(started).toHaveLength(1);
-    const refused = await refusedWith(Promise.reject(outcomes.find((o) => o.status === 'rejected')!.reason));
+    const refused = await refusedWith(Promise.reject((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as Error));
     expect(refused).toMatchObject({ code: 'delivery_in_progress', status: 409 });
     expect(refused.message).toContain((started[0] as PromiseFulfilledResult<{ deliveryId: string }>).value.deliveryId);
     await expect.poll(() => finished(id)).toBe(2);
