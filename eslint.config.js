@@ -6,19 +6,51 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 /** Code the workflow bundle runs: deterministic, no Node built-ins (as temporalio/samples-typescript lints it). */
-const WORKFLOW_FILES = ['**/*.workflow.ts', '**/*.messages.ts', 'app/workflows.ts', 'platform/temporal/proxies.ts', 'platform/temporal/refusal.ts', 'platform/temporal/contract.ts'];
+const WORKFLOW_FILES = [
+  '**/*.workflow.ts',
+  '**/*.messages.ts',
+  'app/workflows.ts',
+  'platform/temporal/proxies.ts',
+  'platform/temporal/refusal.ts',
+  'platform/temporal/contract.ts',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.build/', 'test-artifacts/', 'dev/complete-lockfile.cjs', '.dependency-cruiser.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      '.build/',
+      'test-artifacts/',
+      'dev/complete-lockfile.cjs',
+      '.dependency-cruiser.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   comments.recommended,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       'prefer-const': ['error', { destructuring: 'all' }],
       // knex answers rows as `any` by design; the stores type them where they return them, so

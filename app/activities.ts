@@ -29,12 +29,23 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built over injected stores and clients. */
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
-  const email = createEmailActivities({ db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log });
+  const email = createEmailActivities({
+    db: deps.db,
+    transport,
+    from: deps.mailFrom,
+    templatesDir: TEMPLATES_DIR,
+    log: deps.log,
+  });
   return {
     ...email,
     ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail, store: localDeliveryStore(deps.deliveryDir) }),
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
-    ...createOrderActivities({ db: deps.db, producer: sampleProducer, store: localDeliveryStore(deps.deliveryDir), sendEmail: email.sendEmail }),
+    ...createOrderActivities({
+      db: deps.db,
+      producer: sampleProducer,
+      store: localDeliveryStore(deps.deliveryDir),
+      sendEmail: email.sendEmail,
+    }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),
     ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),

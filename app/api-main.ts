@@ -11,7 +11,13 @@ import { createApp } from './api';
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, 'api');
 const runtime = await connectRuntime(config);
-const app = createApp({ config, db: runtime.db, temporal: runtime.temporal, services: createServices({ db: runtime.db, temporal: runtime.temporal, config }), log });
+const app = createApp({
+  config,
+  db: runtime.db,
+  temporal: runtime.temporal,
+  services: createServices({ db: runtime.db, temporal: runtime.temporal, config }),
+  log,
+});
 const server = app.listen(config.PORT, () => log.info({ url: config.publicUrl }, 'API listening'));
 const stop = () => server.close(() => void runtime.close());
 process.on('SIGINT', stop);

@@ -79,7 +79,9 @@ export function createApp(deps: AppDeps) {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) => {
-      res.status(429).json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
+      res
+        .status(429)
+        .json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
     },
   });
   router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);

@@ -62,7 +62,8 @@ function print(result: unknown) {
   } else if (Array.isArray(result)) {
     console.table(result);
   } else {
-    for (const [k, v] of Object.entries(result as object)) process.stdout.write(`${k}: ${v instanceof Date ? v.toISOString() : String(v)}\n`);
+    for (const [k, v] of Object.entries(result as object))
+      process.stdout.write(`${k}: ${v instanceof Date ? v.toISOString() : String(v)}\n`);
   }
 }
 
@@ -113,7 +114,13 @@ try {
       print(await listUsers(runtime.db));
       break;
     case 'system-accounts create':
-      print(await directory.createSystemAccount(z.uuid('--account must be an account id').parse(values.account), values.description, actor));
+      print(
+        await directory.createSystemAccount(
+          z.uuid('--account must be an account id').parse(values.account),
+          values.description,
+          actor,
+        ),
+      );
       break;
     case 'system-accounts list':
       print(await listSystemAccounts(runtime.db));
@@ -155,7 +162,9 @@ try {
   }
 } catch (err) {
   const message =
-    err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n') : (err as Error).message;
+    err instanceof z.ZodError
+      ? err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n')
+      : (err as Error).message;
   if (values.json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
   else process.stderr.write(`Error: ${message}\n`);
   exitCode = 1;

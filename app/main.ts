@@ -30,10 +30,14 @@ async function start() {
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   if (config.embeddedPostgres) {
     say(`Starting embedded PostgreSQL (data in ${path.join(config.DATA_DIR, 'postgres')}) …`);
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, log });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(config.DATA_DIR, 'postgres'),
+      port: config.EMBEDDED_POSTGRES_PORT,
+      log,
+    });
     stops.unshift(pg.stop);
   }
-  let temporalUi = 'your Temporal cluster\'s Web UI';
+  let temporalUi = "your Temporal cluster's Web UI";
   if (config.embeddedTemporal) {
     const cli = await ensureTemporalCli((line) => say(`[provision] ${line}`));
     say('Starting the Temporal dev server …');
@@ -78,12 +82,16 @@ async function start() {
   say(`  API            ${config.publicUrl}/api/v1   (ready: ${config.publicUrl}/readyz)`);
   say(`  API docs       ${config.publicUrl}/api/docs`);
   say(`  Temporal UI    ${temporalUi}`);
-  say(`  E-mail outbox  ${config.SMTP_URL ? `sent to ${config.SMTP_URL.replace(/\/\/[^@]*@/, '//')}; every message is also in ` : ''}${config.publicUrl}/api/v1/outbox (handler or admin)`);
+  say(
+    `  E-mail outbox  ${config.SMTP_URL ? `sent to ${config.SMTP_URL.replace(/\/\/[^@]*@/, '//')}; every message is also in ` : ''}${config.publicUrl}/api/v1/outbox (handler or admin)`,
+  );
   if (fs.existsSync(credentialsFile) && config.embeddedPostgres) {
     const demo = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as DemoCredentials;
     say('  Demo users (POST /api/v1/auth/login):');
     for (const u of demo.users) say(`    ${u.role.padEnd(9)} ${u.email} / ${u.password}`);
-    say(`  Demo system account (POST /oauth2/token): ${demo.systemAccount.clientId} / ${demo.systemAccount.clientSecret}`);
+    say(
+      `  Demo system account (POST /oauth2/token): ${demo.systemAccount.clientId} / ${demo.systemAccount.clientSecret}`,
+    );
   }
   say('Press Ctrl-C to stop.');
 }

@@ -23,13 +23,37 @@ const PAGE_SIZE = 20;
 const PRE_SESSION_COOKIE = 'kk_pre';
 const AGREEMENT_STATUSES = ['valid', 'ended'];
 const SETTLEMENT_STATUSES = ['waiting_for_books', 'draft', 'approved'];
-const ORDER_STATUSES = ['submitted', 'awaiting_approval', 'approved', 'rejected', 'cancelled', 'in_production', 'delivered', 'shipped', 'failed'];
-const CASE_STATUSES = ['registered', 'answered', 'locate_scheduled', 'delivered', 'completed', 'split', 'cancelled', 'withdrawn'];
+const ORDER_STATUSES = [
+  'submitted',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'cancelled',
+  'in_production',
+  'delivered',
+  'shipped',
+  'failed',
+];
+const CASE_STATUSES = [
+  'registered',
+  'answered',
+  'locate_scheduled',
+  'delivered',
+  'completed',
+  'split',
+  'cancelled',
+  'withdrawn',
+];
 
 /** The CSRF token of a session: an HMAC keyed by the session's own secret, so nothing else needs storing. */
 const csrfToken = (secret: string) => crypto.createHmac('sha256', secret).update('kartkontor-csrf').digest('base64url');
 const csrfMatches = (sent: unknown, secret: string | undefined) =>
-  typeof sent === 'string' && secret !== undefined && crypto.timingSafeEqual(crypto.createHash('sha256').update(sent).digest(), crypto.createHash('sha256').update(csrfToken(secret)).digest());
+  typeof sent === 'string' &&
+  secret !== undefined &&
+  crypto.timingSafeEqual(
+    crypto.createHash('sha256').update(sent).digest(),
+    crypto.createHash('sha256').update(csrfToken(secret)).digest(),
+  );
 
 /** A posted form: a field sent more than once (checkboxes of one name) is a list. */
 type Form = Record<string, string | string[] | undefined>;
@@ -54,10 +78,32 @@ interface Page {
 }
 
 const navigation: Record<Principal['role'], [string, MessageKey][]> = {
-  customer: [['/app/orders', 'nav.myOrders'], ['/app/cases', 'nav.cases'], ['/app/invoices', 'nav.invoices'], ['/app/agreements', 'nav.agreements']],
-  handler: [['/app/orders?status=awaiting_approval', 'nav.queue'], ['/app/orders', 'nav.orders'], ['/app/cases', 'nav.cases'], ['/app/orders?status=failed', 'nav.failed'], ['/app/outbox', 'nav.outbox']],
-  finance: [['/app/settlements', 'nav.settlements'], ['/app/invoices', 'nav.invoices'], ['/app/orders', 'nav.orders']],
-  admin: [['/app/orders', 'nav.orders'], ['/app/cases', 'nav.cases'], ['/app/outbox', 'nav.outbox'], ['/app/settlements', 'nav.settlements'], ['/app/invoices', 'nav.invoices'], ['/app/agreements', 'nav.agreements']],
+  customer: [
+    ['/app/orders', 'nav.myOrders'],
+    ['/app/cases', 'nav.cases'],
+    ['/app/invoices', 'nav.invoices'],
+    ['/app/agreements', 'nav.agreements'],
+  ],
+  handler: [
+    ['/app/orders?status=awaiting_approval', 'nav.queue'],
+    ['/app/orders', 'nav.orders'],
+    ['/app/cases', 'nav.cases'],
+    ['/app/orders?status=failed', 'nav.failed'],
+    ['/app/outbox', 'nav.outbox'],
+  ],
+  finance: [
+    ['/app/settlements', 'nav.settlements'],
+    ['/app/invoices', 'nav.invoices'],
+    ['/app/orders', 'nav.orders'],
+  ],
+  admin: [
+    ['/app/orders', 'nav.orders'],
+    ['/app/cases', 'nav.cases'],
+    ['/app/outbox', 'nav.outbox'],
+    ['/app/settlements', 'nav.settlements'],
+    ['/app/invoices', 'nav.invoices'],
+    ['/app/agreements', 'nav.agreements'],
+  ],
 };
 
 /** `?page=` of a list, as the API's limit and offset, and the links to the pages around it. */
@@ -69,11 +115,21 @@ function paging(req: Request) {
     pager(total: number) {
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const link = (n: number) => {
-        const q = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'page' && k !== 'notice' && typeof v === 'string' && v) as [string, string][]);
+        const q = new URLSearchParams(
+          Object.entries(req.query).filter(
+            ([k, v]) => k !== 'page' && k !== 'notice' && typeof v === 'string' && v,
+          ) as [string, string][],
+        );
         q.set('page', String(n));
         return `${req.baseUrl}${req.path}?${q.toString()}`;
       };
-      return { page, pages, total, previous: page > 1 ? link(page - 1) : undefined, next: page < pages ? link(page + 1) : undefined };
+      return {
+        page,
+        pages,
+        total,
+        previous: page > 1 ? link(page - 1) : undefined,
+        next: page < pages ? link(page + 1) : undefined,
+      };
     },
   };
 }
@@ -84,7 +140,18 @@ const queryString = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
 function halves(area: Area) {
   const b = bbox(area);
   const mid = Math.round((b.minE + b.maxE) / 2);
-  const box = (w: number, e: number) => ({ type: 'Polygon', coordinates: [[[w, b.minN], [e, b.minN], [e, b.maxN], [w, b.maxN], [w, b.minN]]] });
+  const box = (w: number, e: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, b.minN],
+        [e, b.minN],
+        [e, b.maxN],
+        [w, b.maxN],
+        [w, b.minN],
+      ],
+    ],
+  });
   return [box(b.minE, mid), box(mid, b.maxE)];
 }
 
@@ -117,9 +184,11 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       res.cookie(PRE_SESSION_COOKIE, secret, cookieOptions(req));
     }
     if (Buffer.isBuffer(req.body) && req.is('multipart/form-data')) {
-      const form = await new Response(req.body, { headers: { 'content-type': req.get('content-type')! } }).formData().catch(() => {
-        throw new ApiError(400, 'bad_multipart', 'The multipart body could not be read');
-      });
+      const form = await new Response(req.body, { headers: { 'content-type': req.get('content-type')! } })
+        .formData()
+        .catch(() => {
+          throw new ApiError(400, 'bad_multipart', 'The multipart body could not be read');
+        });
       const fields: Record<string, string> = {};
       for (const [name, value] of form) fields[name] = typeof value === 'string' ? value : await value.text();
       req.body = fields;
@@ -136,7 +205,11 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       lang: state.lang,
       csrf: state.csrf,
       user: state.principal ? { email: state.principal.email, role: state.principal.role } : undefined,
-      nav: (state.principal ? navigation[state.principal.role] : []).map(([href, key]) => ({ href, label: dict[key], current: here === href })),
+      nav: (state.principal ? navigation[state.principal.role] : []).map(([href, key]) => ({
+        href,
+        label: dict[key],
+        current: here === href,
+      })),
       crumbs: crumbs.length ? [{ href: '/app', label: dict['nav.home'] }, ...crumbs] : [],
       title,
       notice: req.query.notice === 'done' ? dict['notice.done'] : undefined,
@@ -148,8 +221,13 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     (handler: (p: Page) => Promise<void>) =>
     async (req: Request, res: Response): Promise<void> => {
       const state = await stateOf(req, res);
-      if (!state.principal) return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/app')}`);
-      if (req.method === 'POST' && !csrfMatches(req.body?._csrf, state.secret)) throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
+      if (!state.principal)
+        return res.redirect(
+          303,
+          `/app/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/app')}`,
+        );
+      if (req.method === 'POST' && !csrfMatches(req.body?._csrf, state.secret))
+        throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
       const principal = state.principal;
       await handler({
         req,
@@ -182,11 +260,18 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.get('/sign-in', async (req, res) => {
     const state = await stateOf(req, res);
     if (state.principal) return res.redirect(303, safeNext(req.query.next));
-    res.type('html').send(views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), { next: safeNext(req.query.next) }));
+    res
+      .type('html')
+      .send(
+        views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), {
+          next: safeNext(req.query.next),
+        }),
+      );
   });
   router.post('/sign-in', deps.signInLimiter, async (req, res) => {
     const state = await stateOf(req, res);
-    if (!csrfMatches(req.body?._csrf, state.secret)) throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
+    if (!csrfMatches(req.body?._csrf, state.secret))
+      throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
     const { email, password } = fields(req);
     try {
       const { access_token, expires_in } = await deps.auth.login(String(email ?? ''), String(password ?? ''));
@@ -196,7 +281,16 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       res.redirect(303, safeNext(req.body?.next));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      res.status(err.status).type('html').send(views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), { next: safeNext(req.body?.next), error: err, email }));
+      res
+        .status(err.status)
+        .type('html')
+        .send(
+          views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), {
+            next: safeNext(req.body?.next),
+            error: err,
+            email,
+          }),
+        );
     }
   });
   router.post(
@@ -221,8 +315,24 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const { limit, offset, pager } = paging(p.req);
       const status = queryString(p.req.query.status);
       const list = await p.api('get', '/api/v1/orders', { query: { status, limit, offset } });
-      const title = status === 'awaiting_approval' && p.principal.role === 'handler' ? p.t('orders.queueTitle') : status === 'failed' ? p.t('nav.failed') : p.t(p.principal.role === 'customer' ? 'nav.myOrders' : 'orders.title');
-      p.show('orders', title, { items: list.items, pager: pager(list.total), statuses: ORDER_STATUSES, status, queue: status === 'awaiting_approval' }, [{ label: title }]);
+      const title =
+        status === 'awaiting_approval' && p.principal.role === 'handler'
+          ? p.t('orders.queueTitle')
+          : status === 'failed'
+            ? p.t('nav.failed')
+            : p.t(p.principal.role === 'customer' ? 'nav.myOrders' : 'orders.title');
+      p.show(
+        'orders',
+        title,
+        {
+          items: list.items,
+          pager: pager(list.total),
+          statuses: ORDER_STATUSES,
+          status,
+          queue: status === 'awaiting_approval',
+        },
+        [{ label: title }],
+      );
     }),
   );
   router.get(
@@ -230,7 +340,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     page(async (p) => {
       const order = await p.api('get', '/api/v1/orders/:id', { params: p.req.params });
       const account = await getAccount(deps.db, order.accountId);
-      const files = order.latestDelivery?.status === 'LYCKAD' ? await p.api('get', '/download/:orderId/files', { params: { orderId: order.id } }) : [];
+      const files =
+        order.latestDelivery?.status === 'LYCKAD'
+          ? await p.api('get', '/download/:orderId/files', { params: { orderId: order.id } })
+          : [];
       const role = p.principal.role;
       const open = ['submitted', 'awaiting_approval'].includes(order.status);
       p.show(
@@ -266,7 +379,12 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const { limit, offset, pager } = paging(p.req);
       const status = queryString(p.req.query.status);
       const list = await p.api('get', '/api/v1/agreements', { query: { status, limit, offset } });
-      p.show('agreements', p.t('agreements.title'), { items: list.items, pager: pager(list.total), statuses: AGREEMENT_STATUSES, status }, [{ label: p.t('agreements.title') }]);
+      p.show(
+        'agreements',
+        p.t('agreements.title'),
+        { items: list.items, pager: pager(list.total), statuses: AGREEMENT_STATUSES, status },
+        [{ label: p.t('agreements.title') }],
+      );
     }),
   );
 
@@ -278,7 +396,12 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const status = queryString(p.req.query.status);
       const overdue = p.req.query.overdue === 'true' ? 'true' : undefined;
       const list = await p.api('get', '/api/v1/cases', { query: { status, overdue, limit, offset } });
-      p.show('cases', p.t('cases.title'), { items: list.items, pager: pager(list.total), statuses: CASE_STATUSES, status, overdue, overdueFilter: true }, [{ label: p.t('cases.title') }]);
+      p.show(
+        'cases',
+        p.t('cases.title'),
+        { items: list.items, pager: pager(list.total), statuses: CASE_STATUSES, status, overdue, overdueFilter: true },
+        [{ label: p.t('cases.title') }],
+      );
     }),
   );
   const caseCrumbs = (p: Page, lk: string, last?: string): Frame['crumbs'] => [
@@ -310,7 +433,13 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
           canAddOns: customer && c.kind === 'planning' && open,
           vectorFormats: VECTOR_FORMATS,
           // L14: an owner that only supplies maps and answered "dig according to map" can be asked to locate, for a fee.
-          mapOnlyOwners: customer && c.status === 'answered' ? c.owners.filter((o: { mode: string; answer: string | null }) => o.mode === 'map_only' && o.answer === 'dig_according_to_map') : [],
+          mapOnlyOwners:
+            customer && c.status === 'answered'
+              ? c.owners.filter(
+                  (o: { mode: string; answer: string | null }) =>
+                    o.mode === 'map_only' && o.answer === 'dig_according_to_map',
+                )
+              : [],
           canComplain: customer,
           canRespond: handler,
           hasPdf: c.kind === 'planning' && c.status === 'delivered',
@@ -323,16 +452,40 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
    * L14–L17: a paid change is quoted first; the confirming form carries the fee back as
    * expectedFeeMinor, and the API refuses it if the fee has changed meanwhile.
    */
-  const feeFirst = (p: Page, title: MessageKey, confirm: MessageKey, quote: { fees: unknown; locateDate?: string }, action: string, hidden: [string, string][]) => {
+  const feeFirst = (
+    p: Page,
+    title: MessageKey,
+    confirm: MessageKey,
+    quote: { fees: unknown; locateDate?: string },
+    action: string,
+    hidden: [string, string][],
+  ) => {
     const lk = String(p.req.params.lk);
-    p.show('fee-confirm', p.t(title), { lk, quote, action: `/app/cases/${lk}/${action}`, confirm: p.t(confirm), hidden: hidden.map(([name, value]) => ({ name, value })) }, caseCrumbs(p, lk, p.t(title)));
+    p.show(
+      'fee-confirm',
+      p.t(title),
+      {
+        lk,
+        quote,
+        action: `/app/cases/${lk}/${action}`,
+        confirm: p.t(confirm),
+        hidden: hidden.map(([name, value]) => ({ name, value })),
+      },
+      caseCrumbs(p, lk, p.t(title)),
+    );
   };
   router.get(
     '/cases/:lk/move',
     page(async (p) => {
       const express = p.req.query.express === 'true' ? 'true' : 'false';
-      const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', { params: p.req.params, query: { date: queryString(p.req.query.date) ?? '', express } });
-      feeFirst(p, 'cases.move', 'cases.confirmMove', quote, 'locate/move', [['date', quote.locateDate], ['express', String(quote.express)]]);
+      const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', {
+        params: p.req.params,
+        query: { date: queryString(p.req.query.date) ?? '', express },
+      });
+      feeFirst(p, 'cases.move', 'cases.confirmMove', quote, 'locate/move', [
+        ['date', quote.locateDate],
+        ['express', String(quote.express)],
+      ]);
     }),
   );
   router.get(
@@ -347,7 +500,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     '/cases/:lk/map-only-locate',
     page(async (p) => {
       const ownerId = queryString(p.req.query.ownerId) ?? '';
-      const quote = await p.api('post', '/api/v1/cases/:lk/map-only-locate', { params: p.req.params, body: { ownerId } });
+      const quote = await p.api('post', '/api/v1/cases/:lk/map-only-locate', {
+        params: p.req.params,
+        body: { ownerId },
+      });
       feeFirst(p, 'cases.mapOnlyLocate', 'cases.confirmOrder', quote, 'map-only-locate', [['ownerId', ownerId]]);
     }),
   );
@@ -356,8 +512,14 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     page(async (p) => {
       const fasterDelivery = p.req.query.fasterDelivery === 'true';
       const formats = [p.req.query.formats ?? []].flat().map(String);
-      const quote = await p.api('post', '/api/v1/cases/:lk/add-ons', { params: p.req.params, body: { fasterDelivery, formats } });
-      feeFirst(p, 'cases.addOns', 'cases.confirmOrder', quote, 'add-ons', [['fasterDelivery', String(fasterDelivery)], ...formats.map((f): [string, string] => ['formats', f])]);
+      const quote = await p.api('post', '/api/v1/cases/:lk/add-ons', {
+        params: p.req.params,
+        body: { fasterDelivery, formats },
+      });
+      feeFirst(p, 'cases.addOns', 'cases.confirmOrder', quote, 'add-ons', [
+        ['fasterDelivery', String(fasterDelivery)],
+        ...formats.map((f): [string, string] => ['formats', f]),
+      ]);
     }),
   );
   const casePosts: Record<string, (form: Form) => unknown> = {
@@ -365,16 +527,28 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     'locate-done': () => ({}),
     deliver: () => ({}),
     withdraw: () => ({}),
-    'locate/move': (f) => ({ date: f.date, express: f.express === 'true', expectedFeeMinor: Number(f.expectedFeeMinor) }),
+    'locate/move': (f) => ({
+      date: f.date,
+      express: f.express === 'true',
+      expectedFeeMinor: Number(f.expectedFeeMinor),
+    }),
     'locate/cancel': (f) => ({ expectedFeeMinor: Number(f.expectedFeeMinor) }),
     'map-only-locate': (f) => ({ ownerId: f.ownerId, expectedFeeMinor: Number(f.expectedFeeMinor) }),
-    'add-ons': (f) => ({ fasterDelivery: f.fasterDelivery === 'true', formats: [f.formats ?? []].flat(), expectedFeeMinor: Number(f.expectedFeeMinor) }),
+    'add-ons': (f) => ({
+      fasterDelivery: f.fasterDelivery === 'true',
+      formats: [f.formats ?? []].flat(),
+      expectedFeeMinor: Number(f.expectedFeeMinor),
+    }),
     complaints: (f) => ({ text: f.text }),
     split: (f) => {
       try {
         return { parts: (JSON.parse(String(f.parts ?? '')) as unknown[]).map((workArea) => ({ workArea })) };
       } catch {
-        throw new ApiError(400, 'validation_failed', 'The request is not valid: body.parts: must be a JSON list of GeoJSON polygons');
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'The request is not valid: body.parts: must be a JSON list of GeoJSON polygons',
+        );
       }
     },
   };
@@ -391,7 +565,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.post(
     '/cases/:lk/complaints/:complaintId/response',
     page(async (p) => {
-      await p.api('post', '/api/v1/cases/:lk/complaints/:complaintId/response', { params: p.req.params, body: fields(p.req) });
+      await p.api('post', '/api/v1/cases/:lk/complaints/:complaintId/response', {
+        params: p.req.params,
+        body: fields(p.req),
+      });
       p.done(`/app/cases/${encodeURIComponent(String(p.req.params.lk))}`);
     }),
   );
@@ -403,7 +580,12 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const { limit, offset, pager } = paging(p.req);
       const status = queryString(p.req.query.status);
       const list = await p.api('get', '/api/v1/outbox', { query: { status, limit, offset } });
-      p.show('outbox', p.t('outbox.title'), { items: list.items, pager: pager(list.total), statuses: ['pending', 'sent', 'held', 'failed'], status }, [{ label: p.t('outbox.title') }]);
+      p.show(
+        'outbox',
+        p.t('outbox.title'),
+        { items: list.items, pager: pager(list.total), statuses: ['pending', 'sent', 'held', 'failed'], status },
+        [{ label: p.t('outbox.title') }],
+      );
     }),
   );
   router.get(
@@ -412,7 +594,18 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const { limit, offset, pager } = paging(p.req);
       const status = queryString(p.req.query.status);
       const list = await p.api('get', '/api/v1/invoices', { query: { status, limit, offset } });
-      p.show('invoices', p.t('invoices.title'), { items: list.items, pager: pager(list.total), statuses: ['unpaid', 'paid'], status, canMarkPaid: p.principal.role === 'finance' }, [{ label: p.t('invoices.title') }]);
+      p.show(
+        'invoices',
+        p.t('invoices.title'),
+        {
+          items: list.items,
+          pager: pager(list.total),
+          statuses: ['unpaid', 'paid'],
+          status,
+          canMarkPaid: p.principal.role === 'finance',
+        },
+        [{ label: p.t('invoices.title') }],
+      );
     }),
   );
   router.post(
@@ -430,11 +623,20 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       // One row per year: the API gives them all, and the page shows them a page at a time.
       const { limit, offset, pager } = paging(p.req);
       const status = queryString(p.req.query.status);
-      const years = (await p.api<{ status: string }[]>('get', '/api/v1/settlements')).filter((y) => !status || y.status === status);
+      const years = (await p.api<{ status: string }[]>('get', '/api/v1/settlements')).filter(
+        (y) => !status || y.status === status,
+      );
       p.show(
         'settlements',
         p.t('settlements.title'),
-        { items: years.slice(offset, offset + limit), pager: pager(years.length), statuses: SETTLEMENT_STATUSES, status, year: new Date().getFullYear() - 1, canRun: p.principal.role === 'finance' },
+        {
+          items: years.slice(offset, offset + limit),
+          pager: pager(years.length),
+          statuses: SETTLEMENT_STATUSES,
+          status,
+          year: new Date().getFullYear() - 1,
+          canRun: p.principal.role === 'finance',
+        },
         [{ label: p.t('settlements.title') }],
       );
     }),
@@ -453,11 +655,18 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
       const year = Number(p.req.params.year);
       // A run just started has no settlement row for a moment; the inputs can be uploaded meanwhile.
       const version = queryString(p.req.query.version);
-      const statement = await p.api('get', '/api/v1/settlements/:year', { params: p.req.params, query: { version } }).catch((err) => {
-        if (err instanceof ApiError && err.code === 'not_found') return { year, status: null, revenue: [], pools: null, lines: [] };
-        throw err;
-      });
-      const row = (await p.api<{ year: number; booksClosedBy: string | null; computedBy: string | null; latestVersion: number | null }[]>('get', '/api/v1/settlements')).find((s) => s.year === statement.year);
+      const statement = await p
+        .api('get', '/api/v1/settlements/:year', { params: p.req.params, query: { version } })
+        .catch((err) => {
+          if (err instanceof ApiError && err.code === 'not_found')
+            return { year, status: null, revenue: [], pools: null, lines: [] };
+          throw err;
+        });
+      const row = (
+        await p.api<
+          { year: number; booksClosedBy: string | null; computedBy: string | null; latestVersion: number | null }[]
+        >('get', '/api/v1/settlements')
+      ).find((s) => s.year === statement.year);
       const emails = new Map((await listUsers(deps.db)).map((u) => [u.id, u.email]));
       const finance = p.principal.role === 'finance';
       const ranIt = row?.computedBy === p.principal.id;
@@ -467,8 +676,8 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
         {
           s: statement,
           inputTypes: INPUT_TYPES,
-          booksClosedBy: row?.booksClosedBy ? emails.get(row.booksClosedBy) ?? row.booksClosedBy : null,
-          computedBy: row?.computedBy ? emails.get(row.computedBy) ?? row.computedBy : null,
+          booksClosedBy: row?.booksClosedBy ? (emails.get(row.booksClosedBy) ?? row.booksClosedBy) : null,
+          computedBy: row?.computedBy ? (emails.get(row.computedBy) ?? row.computedBy) : null,
           canImport: finance && statement.status !== 'approved',
           canCloseBooks: finance && !row?.booksClosedBy,
           canRecompute: finance && statement.status === 'draft',
@@ -487,7 +696,10 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.post(
     '/settlements/:year/imports/:type',
     page(async (p) => {
-      await p.api('post', '/api/v1/settlements/:year/imports/:type', { params: p.req.params, body: fields(p.req).file ?? '' });
+      await p.api('post', '/api/v1/settlements/:year/imports/:type', {
+        params: p.req.params,
+        body: fields(p.req).file ?? '',
+      });
       p.done(`/app/settlements/${encodeURIComponent(String(p.req.params.year))}`);
     }),
   );
@@ -508,13 +720,29 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   );
   const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
     const state: PageState = res.locals.page ?? { lang: pageLanguage(req).lang, csrf: '' };
-    const error = err instanceof ApiError ? err : new ApiError(500, 'internal_error', 'Something went wrong on our side; the request id is in the X-Request-Id header');
+    const error =
+      err instanceof ApiError
+        ? err
+        : new ApiError(
+            500,
+            'internal_error',
+            'Something went wrong on our side; the request id is in the X-Request-Id header',
+          );
     if (!(err instanceof ApiError)) req.log.error({ err }, 'page failed');
     const details = Array.isArray(error.details) ? error.details : [];
     // Back to the page the form was on, when it was one of ours.
     const referer = req.get('Referer') ?? '';
     const back = referer.startsWith(`${req.protocol}://${req.get('host')}/app`) ? referer : undefined;
-    res.status(error.status).type('html').send(views.render('error', frame(req, state, dictionaries[state.lang]['error.title'], [{ label: String(error.status) }]), { error, details, back }));
+    res
+      .status(error.status)
+      .type('html')
+      .send(
+        views.render(
+          'error',
+          frame(req, state, dictionaries[state.lang]['error.title'], [{ label: String(error.status) }]),
+          { error, details, back },
+        ),
+      );
   };
   router.use(errorPage);
   return router;

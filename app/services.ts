@@ -20,7 +20,14 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const directory = createDirectory({
     db,
     welcome: async (u) => {
-      await workflows.start(welcomeUserWorkflow, u.id, { userId: u.id, accountId: u.accountId, email: u.email, name: u.name, language: u.language, signInUrl: config.publicUrl });
+      await workflows.start(welcomeUserWorkflow, u.id, {
+        userId: u.id,
+        accountId: u.accountId,
+        email: u.email,
+        name: u.name,
+        language: u.language,
+        signInUrl: config.publicUrl,
+      });
     },
   });
   const orders = createOrderService({ db, workflows, config });

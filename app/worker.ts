@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Db } from '../platform/db';
 import type { Config } from '../platform/config';
@@ -18,7 +25,13 @@ let runtimeInstalled = false;
 function installRuntime(log: Logger) {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
   const sdkLog = log.child({ component: 'temporal-sdk' });
   Runtime.install({
     shutdownSignals: [],
@@ -28,7 +41,13 @@ function installRuntime(log: Logger) {
 
 /** The activities' dependencies as the configuration names them. */
 export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps {
-  return { db, smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, deliveryDir: path.join(config.DATA_DIR, 'deliveries'), log };
+  return {
+    db,
+    smtpUrl: config.SMTP_URL,
+    mailFrom: config.MAIL_FROM,
+    deliveryDir: path.join(config.DATA_DIR, 'deliveries'),
+    log,
+  };
 }
 
 /**
@@ -36,14 +55,22 @@ export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps 
  * workflow code is the given bundle, else WORKFLOW_BUNDLE, else bundled now (webpack, in this
  * process: slower to start and a larger process for good).
  */
-export async function createWorker(config: Config, deps: { db: Db; log: Logger }, bundle?: WorkflowBundleOption): Promise<Worker> {
+export async function createWorker(
+  config: Config,
+  deps: { db: Db; log: Logger },
+  bundle?: WorkflowBundleOption,
+): Promise<Worker> {
   installRuntime(deps.log);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(bundle ? { workflowBundle: bundle } : config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(bundle
+      ? { workflowBundle: bundle }
+      : config.WORKFLOW_BUNDLE
+        ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } }
+        : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(activityDeps(config, deps.db, deps.log)),
   });
 }

@@ -38,10 +38,26 @@ export interface SplitPart {
   owners: CaseOwner[];
 }
 
-export const CASE_STATUSES = ['registered', 'answered', 'locate_scheduled', 'located', 'cancelled', 'delivered', 'withdrawn', 'split', 'completed'] as const;
+export const CASE_STATUSES = [
+  'registered',
+  'answered',
+  'locate_scheduled',
+  'located',
+  'cancelled',
+  'delivered',
+  'withdrawn',
+  'split',
+  'completed',
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** A case in one of these is finished; `answered` may still take a map-only owner's locate (L14) until the dig start. */
-export const CLOSED_CASE_STATUSES: readonly CaseStatus[] = ['located', 'cancelled', 'delivered', 'withdrawn', 'completed'];
+export const CLOSED_CASE_STATUSES: readonly CaseStatus[] = [
+  'located',
+  'cancelled',
+  'delivered',
+  'withdrawn',
+  'completed',
+];
 
 export interface CaseState {
   status: CaseStatus;
@@ -60,15 +76,26 @@ export interface CaseState {
 }
 
 export const caseStateQuery = defineQuery<CaseState>('state');
-export const answerUpdate = defineUpdate<{ answered: number; of: number }, [{ ownerId: string; answer: Answer; note?: string | null; by: string }]>('answer');
+export const answerUpdate = defineUpdate<
+  { answered: number; of: number },
+  [{ ownerId: string; answer: Answer; note?: string | null; by: string }]
+>('answer');
 export const locateDoneUpdate = defineUpdate<CaseState, [{ by: string }]>('locateDone');
-export const moveLocateUpdate = defineUpdate<{ locateDate: IsoDate; express: boolean; fees: FeeLine[] }, [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]>('moveLocate');
+export const moveLocateUpdate = defineUpdate<
+  { locateDate: IsoDate; express: boolean; fees: FeeLine[] },
+  [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]
+>('moveLocate');
 export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
 /** L17: a planning case's files are produced; a survey's file was stored by the handler's upload. */
 export const deliverCaseUpdate = defineUpdate<CaseState, [{ by: string; surveyFile?: CaseFile }]>('deliver');
 export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
-export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>('orderMapOnlyLocate');
-export const orderPlanningAddOnsUpdate = defineUpdate<CaseState, [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]>('orderPlanningAddOns');
+export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>(
+  'orderMapOnlyLocate',
+);
+export const orderPlanningAddOnsUpdate = defineUpdate<
+  CaseState,
+  [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]
+>('orderPlanningAddOns');
 export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
 
 /** One workflow per locate, planning or survey case (and per part of a split case): its id is the LK number. */

@@ -14,7 +14,13 @@ import {
   scheduleLocate,
   type FeeLine,
 } from './cases.rules';
-import { addWorkingDays, orderTime as orderTimeOf, stockholmDate, zonedInstant, type IsoDate } from '../domain/calendar';
+import {
+  addWorkingDays,
+  orderTime as orderTimeOf,
+  stockholmDate,
+  zonedInstant,
+  type IsoDate,
+} from '../domain/calendar';
 import { activityProxies } from '../platform/temporal/proxies';
 import { refusal } from '../platform/temporal/refusal';
 import {
@@ -41,7 +47,10 @@ import type { EmailActivities } from '../platform/outbox/email.activities';
 const { acts, longActs } = activityProxies<CaseActivities & InvoiceActivities & StaffActivities & EmailActivities>();
 
 const confirmFee = (fees: FeeLine[], expectedFeeMinor: number) => {
-  if (feeTotal(fees) !== expectedFeeMinor) throw refusal(409, 'fee_changed', `the fee is ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, { fees });
+  if (feeTotal(fees) !== expectedFeeMinor)
+    throw refusal(409, 'fee_changed', `the fee is ${feeTotal(fees)} öre, not ${expectedFeeMinor}; confirm again`, {
+      fees,
+    });
 };
 
 /**
@@ -99,7 +108,12 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       handling_deadline: state.handlingDeadline,
       add_ons: state.addOns,
     });
-  const expressRefusal = () => refusal(422, 'express_not_allowed_for_split_case', `${lk} is part of a split case: express locate cannot be ordered through the portal; contact a handler (L13)`);
+  const expressRefusal = () =>
+    refusal(
+      422,
+      'express_not_allowed_for_split_case',
+      `${lk} is part of a split case: express locate cannot be ordered through the portal; contact a handler (L13)`,
+    );
 
   setHandler(caseStateQuery, () => state);
 
@@ -112,11 +126,16 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
     {
       validator: ({ ownerId, answer }) => {
-        if (input.kind === 'planning') throw refusal(409, 'not_applicable', `${lk} is a planning case; it is delivered, not answered per owner`);
-        if (state.status !== 'registered') throw refusal(409, 'case_not_open', `${lk} is ${state.status}; answers can no longer be given`);
-        if (!input.owners.some((o) => o.id === ownerId)) throw refusal(422, 'unknown_owner', `network owner ${ownerId} is not in the work area of ${lk}`);
-        if (!ANSWERS.includes(answer)) throw refusal(422, 'unknown_answer', `the answer must be one of ${ANSWERS.join(', ')}`);
-        if (state.answers[ownerId]) throw refusal(409, 'already_answered', `network owner ${ownerId} has already been answered on ${lk}`);
+        if (input.kind === 'planning')
+          throw refusal(409, 'not_applicable', `${lk} is a planning case; it is delivered, not answered per owner`);
+        if (state.status !== 'registered')
+          throw refusal(409, 'case_not_open', `${lk} is ${state.status}; answers can no longer be given`);
+        if (!input.owners.some((o) => o.id === ownerId))
+          throw refusal(422, 'unknown_owner', `network owner ${ownerId} is not in the work area of ${lk}`);
+        if (!ANSWERS.includes(answer))
+          throw refusal(422, 'unknown_answer', `the answer must be one of ${ANSWERS.join(', ')}`);
+        if (state.answers[ownerId])
+          throw refusal(409, 'already_answered', `network owner ${ownerId} has already been answered on ${lk}`);
       },
     },
   );
@@ -129,14 +148,27 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       await mail('case-locate-done', 'locate-done', { locateDate: state.locateDate });
       return state;
     },
-    { validator: (_done: { by: string }) => { if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate`); } },
+    {
+      validator: (_done: { by: string }) => {
+        if (state.status !== 'locate_scheduled')
+          throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate`);
+      },
+    },
   );
 
   const quoteMove = (date: IsoDate, express: boolean) => {
     const scheduled = scheduleLocate(input.orderTime, date, { express, split, today: stockholmDate(new Date()) });
     if (!scheduled.ok && scheduled.reason === 'express_not_allowed_for_split_case') throw expressRefusal();
-    if (!scheduled.ok) throw refusal(422, scheduled.reason, `${date} cannot be the locate date of ${lk}: ${scheduled.reason.replace(/_/g, ' ')}`);
-    return { scheduled, fees: moveFees(input.fees, state.locateDate!, scheduled.express && !state.express, new Date()) };
+    if (!scheduled.ok)
+      throw refusal(
+        422,
+        scheduled.reason,
+        `${date} cannot be the locate date of ${lk}: ${scheduled.reason.replace(/_/g, ' ')}`,
+      );
+    return {
+      scheduled,
+      fees: moveFees(input.fees, state.locateDate!, scheduled.express && !state.express, new Date()),
+    };
   };
   setHandler(
     moveLocateUpdate,
@@ -152,8 +184,14 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
     {
       validator: ({ date, express, expectedFeeMinor }) => {
-        if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to move`);
-        if (state.moves >= MAX_LOCATE_MOVES) throw refusal(409, 'too_many_moves', `the locate of ${lk} has been moved ${MAX_LOCATE_MOVES} times; contact a handler`);
+        if (state.status !== 'locate_scheduled')
+          throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to move`);
+        if (state.moves >= MAX_LOCATE_MOVES)
+          throw refusal(
+            409,
+            'too_many_moves',
+            `the locate of ${lk} has been moved ${MAX_LOCATE_MOVES} times; contact a handler`,
+          );
         confirmFee(quoteMove(date, express).fees, expectedFeeMinor);
       },
     },
@@ -171,7 +209,8 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
     {
       validator: ({ expectedFeeMinor }) => {
-        if (state.status !== 'locate_scheduled') throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to cancel`);
+        if (state.status !== 'locate_scheduled')
+          throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to cancel`);
         confirmFee(cancellationFees(input.fees, state.locateDate!, new Date()), expectedFeeMinor);
       },
     },
@@ -183,15 +222,25 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       state.status = 'delivered';
       state.files = surveyFile ? [surveyFile] : await longActs.producePlanningFiles(lk);
       await acts.recordCaseState(lk, { status: state.status, files: state.files });
-      const files = state.files.map((f) => ({ name: f.name, url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}` }));
+      const files = state.files.map((f) => ({
+        name: f.name,
+        url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}`,
+      }));
       await mail(input.kind === 'survey' ? 'case-survey-delivered' : 'case-planning-delivered', 'delivered', { files });
       return state;
     },
     {
       validator: ({ surveyFile }) => {
-        if (input.kind === 'locate' || state.status !== 'registered') throw refusal(409, 'not_deliverable', `${lk} is not a planning case or survey awaiting delivery`);
+        if (input.kind === 'locate' || state.status !== 'registered')
+          throw refusal(409, 'not_deliverable', `${lk} is not a planning case or survey awaiting delivery`);
         if ((input.kind === 'survey') !== Boolean(surveyFile)) {
-          throw refusal(422, input.kind === 'survey' ? 'file_missing' : 'unexpected_file', input.kind === 'survey' ? `${lk} is a survey: deliver it with its file` : `${lk} is a planning case: its files are produced, not uploaded`);
+          throw refusal(
+            422,
+            input.kind === 'survey' ? 'file_missing' : 'unexpected_file',
+            input.kind === 'survey'
+              ? `${lk} is a survey: deliver it with its file`
+              : `${lk} is a planning case: its files are produced, not uploaded`,
+          );
         }
       },
     },
@@ -209,14 +258,19 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       validator: (_withdraw: Record<string, never>) => {
         if (input.kind !== 'planning') throw refusal(409, 'not_withdrawable', `${lk} is not a planning case`);
         if (state.status !== 'registered' || !canWithdraw(new Date(input.registeredAt), new Date(), false)) {
-          throw refusal(409, 'withdrawal_period_over', `${lk} can only be withdrawn within 48 hours of ordering and before delivery (L18)`);
+          throw refusal(
+            409,
+            'withdrawal_period_over',
+            `${lk} can only be withdrawn within 48 hours of ordering and before delivery (L18)`,
+          );
         }
       },
     },
   );
 
   const mapOnlyLocateOffered = (ownerId: string) =>
-    input.owners.some((o) => o.id === ownerId && o.mode === 'map_only') && state.answers[ownerId]?.answer === 'dig_according_to_map';
+    input.owners.some((o) => o.id === ownerId && o.mode === 'map_only') &&
+    state.answers[ownerId]?.answer === 'dig_according_to_map';
   setHandler(
     orderMapOnlyLocateUpdate,
     async ({ ownerId }) => {
@@ -231,14 +285,28 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         state.status = 'locate_scheduled';
       }
       await mirror();
-      await mail('case-locate-ordered', `map-only-locate-${ownerId}`, { owner: input.owners.find((o) => o.id === ownerId)!.name, locateDate: state.locateDate });
+      await mail('case-locate-ordered', `map-only-locate-${ownerId}`, {
+        owner: input.owners.find((o) => o.id === ownerId)!.name,
+        locateDate: state.locateDate,
+      });
       return state;
     },
     {
       validator: ({ ownerId, expectedFeeMinor }) => {
-        if (state.status !== 'answered' && state.status !== 'locate_scheduled') throw refusal(409, 'case_not_answered', `${lk} is ${state.status}; a locate can be ordered once the owners have answered`);
-        if (!mapOnlyLocateOffered(ownerId)) throw refusal(422, 'not_a_map_only_owner', `${ownerId} is not a map-only network owner answered "dig according to map" on ${lk} (L14)`);
-        if (state.addOns.includes(`map_only_locate:${ownerId}`)) throw refusal(409, 'already_ordered', `a locate of ${ownerId}'s lines is already ordered on ${lk}`);
+        if (state.status !== 'answered' && state.status !== 'locate_scheduled')
+          throw refusal(
+            409,
+            'case_not_answered',
+            `${lk} is ${state.status}; a locate can be ordered once the owners have answered`,
+          );
+        if (!mapOnlyLocateOffered(ownerId))
+          throw refusal(
+            422,
+            'not_a_map_only_owner',
+            `${ownerId} is not a map-only network owner answered "dig according to map" on ${lk} (L14)`,
+          );
+        if (state.addOns.includes(`map_only_locate:${ownerId}`))
+          throw refusal(409, 'already_ordered', `a locate of ${ownerId}'s lines is already ordered on ${lk}`);
         confirmFee([feeLine(input.fees, 'mapOnlyOwnerLocate')], expectedFeeMinor);
       },
     },
@@ -257,11 +325,20 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
     {
       validator: ({ fasterDelivery, formats, expectedFeeMinor }) => {
-        if (input.kind !== 'planning' || state.status !== 'registered') throw refusal(409, 'not_a_planning_case_in_progress', `${lk} is not a planning case awaiting delivery (L17)`);
-        if (!fasterDelivery && formats.length === 0) throw refusal(422, 'nothing_ordered', 'order faster delivery, a vector format or both');
-        const again = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats].filter((a, i, all) => state.addOns.includes(a) || all.indexOf(a) !== i);
+        if (input.kind !== 'planning' || state.status !== 'registered')
+          throw refusal(409, 'not_a_planning_case_in_progress', `${lk} is not a planning case awaiting delivery (L17)`);
+        if (!fasterDelivery && formats.length === 0)
+          throw refusal(422, 'nothing_ordered', 'order faster delivery, a vector format or both');
+        const again = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats].filter(
+          (a, i, all) => state.addOns.includes(a) || all.indexOf(a) !== i,
+        );
         if (again.length > 0) throw refusal(409, 'already_ordered', `already ordered on ${lk}: ${again.join(', ')}`);
-        if (fasterDelivery && fasterDeadline <= orderTimeOf(new Date())) throw refusal(409, 'too_late_for_faster_delivery', `faster delivery of ${lk} would be due ${fasterDeadline}, which has passed`);
+        if (fasterDelivery && fasterDeadline <= orderTimeOf(new Date()))
+          throw refusal(
+            409,
+            'too_late_for_faster_delivery',
+            `faster delivery of ${lk} would be due ${fasterDeadline}, which has passed`,
+          );
         confirmFee(planningAddOnFees(input.fees, fasterDelivery, formats), expectedFeeMinor);
       },
     },
@@ -272,22 +349,36 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     async ({ parts }) => {
       splitParts = parts;
       state.parts = parts.map((_, i) => `${lk}-${i + 1}`);
-      await acts.recordCaseParts(lk, parts.map((p, i) => ({ lk: state.parts[i]!, workArea: p.workArea, areaM2: p.areaM2, ownerIds: p.owners.map((o) => o.id) })));
+      await acts.recordCaseParts(
+        lk,
+        parts.map((p, i) => ({
+          lk: state.parts[i]!,
+          workArea: p.workArea,
+          areaM2: p.areaM2,
+          ownerIds: p.owners.map((o) => o.id),
+        })),
+      );
       state.status = 'split';
       await mirror();
       return { parts: state.parts };
     },
     {
       validator: ({ parts }) => {
-        if (input.kind !== 'locate' || input.part) throw refusal(409, 'not_splittable', `${lk} is not a locate case that can be split`);
-        if (state.status !== 'registered' || Object.keys(state.answers).length > 0) throw refusal(409, 'case_not_open', `${lk} can only be split before it is answered`);
+        if (input.kind !== 'locate' || input.part)
+          throw refusal(409, 'not_splittable', `${lk} is not a locate case that can be split`);
+        if (state.status !== 'registered' || Object.keys(state.answers).length > 0)
+          throw refusal(409, 'case_not_open', `${lk} can only be split before it is answered`);
         if (parts.length < 2) throw refusal(422, 'too_few_parts', 'a case is split into at least two parts');
       },
     },
   );
 
   // L4: the confirmation goes out at once.
-  await mail('case-confirmation', 'confirmation', { kind: input.kind, orderTime: input.orderTime, deadline: input.handlingDeadline });
+  await mail('case-confirmation', 'confirmation', {
+    kind: input.kind,
+    orderTime: input.orderTime,
+    deadline: input.handlingDeadline,
+  });
 
   // L10 (L17 for planning): reminders on the deadline morning and two hours before, escalation
   // when missed. A paid faster delivery moves the deadline, and the watch starts over.
@@ -297,15 +388,40 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     const schedule = handlingSchedule(deadline);
     // [when, skipped when its time passed before the deadline moved (a reminder is not sent late), what]
     const steps = [
-      [schedule.morningReminder, true, () => acts.emailStaff({ key: `${lk}:reminder-morning-${deadline}`, role: 'handler', template: 'case-reminder', data: { lk, deadline, which: 'morning' } })],
-      [schedule.lastReminder, true, () => acts.emailStaff({ key: `${lk}:reminder-two-hours-${deadline}`, role: 'handler', template: 'case-reminder', data: { lk, deadline, which: 'two-hours' } })],
+      [
+        schedule.morningReminder,
+        true,
+        () =>
+          acts.emailStaff({
+            key: `${lk}:reminder-morning-${deadline}`,
+            role: 'handler',
+            template: 'case-reminder',
+            data: { lk, deadline, which: 'morning' },
+          }),
+      ],
+      [
+        schedule.lastReminder,
+        true,
+        () =>
+          acts.emailStaff({
+            key: `${lk}:reminder-two-hours-${deadline}`,
+            role: 'handler',
+            template: 'case-reminder',
+            data: { lk, deadline, which: 'two-hours' },
+          }),
+      ],
       [
         schedule.due,
         false,
         async () => {
           state.overdue = true;
           await mirror();
-          await acts.emailStaff({ key: `${lk}:escalation-${deadline}`, role: 'admin', template: 'case-escalation', data: { lk, deadline } });
+          await acts.emailStaff({
+            key: `${lk}:escalation-${deadline}`,
+            role: 'admin',
+            template: 'case-escalation',
+            data: { lk, deadline },
+          });
         },
       ],
     ] as const;
@@ -319,9 +435,12 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
 
   if (state.status === 'registered') {
     // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
-    const needsLocate = input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
+    const needsLocate =
+      input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
     if (needsLocate) {
-      const scheduled = input.desiredLocateDate ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split }) : null;
+      const scheduled = input.desiredLocateDate
+        ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split })
+        : null;
       state.locateDate = scheduled?.ok ? scheduled.date : earliestNormalLocateDate(input.orderTime);
       state.express = Boolean(scheduled?.ok && scheduled.express);
       if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
@@ -329,7 +448,11 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     state.status = needsLocate ? 'locate_scheduled' : 'answered';
     await mirror();
     await mail('case-answers', 'answers', {
-      answers: input.owners.map((o) => ({ owner: o.name, answer: state.answers[o.id]!.answer, note: state.answers[o.id]!.note })),
+      answers: input.owners.map((o) => ({
+        owner: o.name,
+        answer: state.answers[o.id]!.answer,
+        note: state.answers[o.id]!.note,
+      })),
       locateDate: state.locateDate,
     });
   }
@@ -337,7 +460,10 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     // L13: each part is a case of its own; the split case is done when every part is.
     await Promise.all(
       splitParts.map((p, i) =>
-        executeChild(locateCase, { workflowId: state.parts[i]!, args: [{ ...input, lk: state.parts[i]!, owners: p.owners, express: false, part: true }] }),
+        executeChild(locateCase, {
+          workflowId: state.parts[i]!,
+          args: [{ ...input, lk: state.parts[i]!, owners: p.owners, express: false, part: true }],
+        }),
       ),
     );
     state.status = 'completed';

@@ -1,12 +1,26 @@
 import { VECTOR_FORMATS, type Answer, type CaseFile, type VectorFormat } from './cases.rules';
 import type { Db } from '../platform/db';
-import { caseFileKey, getCase, insertCaseParts, planningPdfName, recordAnswer, recordComplaintResponse, updateCase, type CaseChanges, type CasePart } from './cases.store';
+import {
+  caseFileKey,
+  getCase,
+  insertCaseParts,
+  planningPdfName,
+  recordAnswer,
+  recordComplaintResponse,
+  updateCase,
+  type CaseChanges,
+  type CasePart,
+} from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
 import { renderPlanningPdf } from './planning-pdf';
 import { renderVectorFile } from './planning-vector';
 import type { SendEmail } from '../platform/outbox/email.activities';
 
-export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) => Promise<unknown>; store: DeliveryStore }) {
+export function createCaseActivities(deps: {
+  db: Db;
+  sendEmail: (m: SendEmail) => Promise<unknown>;
+  store: DeliveryStore;
+}) {
   return {
     async recordCaseState(lk: string, changes: CaseChanges): Promise<void> {
       await updateCase(deps.db, lk, changes);
@@ -25,16 +39,33 @@ export function createCaseActivities(deps: { db: Db; sendEmail: (m: SendEmail) =
       const c = (await getCase(deps.db, lk))!;
       const basis = { lk, orderTime: c.order_time, areaM2: c.area_m2, workArea: c.work_area, owners: c.owners };
       const formats = VECTOR_FORMATS.filter((f: VectorFormat) => c.add_ons.includes(f));
-      const files = [{ name: planningPdfName(lk), data: renderPlanningPdf(basis) }, ...(await Promise.all(formats.map((f) => renderVectorFile(basis, f))))];
-      return Promise.all(files.map(async (f) => ({ name: f.name, bytes: await deps.store.put(caseFileKey(lk, f.name), f.data) })));
+      const files = [
+        { name: planningPdfName(lk), data: renderPlanningPdf(basis) },
+        ...(await Promise.all(formats.map((f) => renderVectorFile(basis, f)))),
+      ];
+      return Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: await deps.store.put(caseFileKey(lk, f.name), f.data) })),
+      );
     },
 
     /** L7: the handler's response to a complaint. */
-    async recordComplaintResponse(input: { complaintId: string; response: string; by: string; at: number }): Promise<void> {
+    async recordComplaintResponse(input: {
+      complaintId: string;
+      response: string;
+      by: string;
+      at: number;
+    }): Promise<void> {
       await recordComplaintResponse(deps.db, input.complaintId, input.response, input.by, new Date(input.at));
     },
 
-    async recordCaseAnswer(input: { lk: string; ownerId: string; answer: Answer; note: string | null; by: string; at: number }): Promise<void> {
+    async recordCaseAnswer(input: {
+      lk: string;
+      ownerId: string;
+      answer: Answer;
+      note: string | null;
+      by: string;
+      at: number;
+    }): Promise<void> {
       await recordAnswer(deps.db, input.lk, input.ownerId, input.answer, input.note, input.by, new Date(input.at));
     },
 

@@ -1,9 +1,25 @@
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ANSWERS, CASE_FEE_CODES, VECTOR_FORMATS, feeLine, planningAddOnFees, type CaseFees, type FeeLine } from './cases.rules';
+import {
+  ANSWERS,
+  CASE_FEE_CODES,
+  VECTOR_FORMATS,
+  feeLine,
+  planningAddOnFees,
+  type CaseFees,
+  type FeeLine,
+} from './cases.rules';
 import { toSvgPath } from '../domain/geometry';
 import type { Db } from '../platform/db';
-import { caseFileKey, casePartsOf, listCases, listCasePriceVersions, listComplaints, planningPdfName, type CaseRow } from './cases.store';
+import {
+  caseFileKey,
+  casePartsOf,
+  listCases,
+  listCasePriceVersions,
+  listComplaints,
+  planningPdfName,
+  type CaseRow,
+} from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
 import { accountScope } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
@@ -13,7 +29,9 @@ import { uploadedFile, type Upload } from '../platform/http/upload';
 import { newCase, type CaseService } from './cases.service';
 
 // A split part (L13) is numbered `LK-2026-000123-1`.
-const lkParams = z.object({ lk: z.string().regex(/^LK-\d{4}-\d{6}(-\d{1,3})?$/, 'must be an LK number like LK-2026-000123') });
+const lkParams = z.object({
+  lk: z.string().regex(/^LK-\d{4}-\d{6}(-\d{1,3})?$/, 'must be an LK number like LK-2026-000123'),
+});
 /** Without expectedFeeMinor a paid order only answers its fee; with it, the fee is confirmed and the order placed. */
 const expectedFeeMinor = z.number().int().min(0).optional();
 
@@ -49,7 +67,13 @@ const presentFees = (f: CaseFees) => ({ priceListVersion: f.version, ...f.amount
 const SURVEY_UPLOAD: Upload = { mediaType: 'application/octet-stream', multipartField: 'file' };
 const SURVEY_FILE_MAX_BYTES = 50 * 1_048_576;
 /** A file name the delivery store and a Content-Disposition header both take as it is. */
-const safeFileName = (name: string) => name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(-100) || 'file';
+const safeFileName = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(-100) || 'file';
 
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
 export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliveryStore }) {
@@ -57,8 +81,18 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
   /** Streams a delivered file from the store, never whole in memory. */
   const sendCaseFile = async (res: Response, lk: string, name: string) => {
     const key = caseFileKey(lk, name);
-    const type = name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.zip') ? 'application/zip' : name.endsWith('.dxf') ? 'image/vnd.dxf' : 'application/octet-stream';
-    res.set({ 'Content-Type': type, 'Content-Length': String(await deps.store.size(key)), 'Content-Disposition': `attachment; filename="${name}"` });
+    const type = name.endsWith('.pdf')
+      ? 'application/pdf'
+      : name.endsWith('.zip')
+        ? 'application/zip'
+        : name.endsWith('.dxf')
+          ? 'image/vnd.dxf'
+          : 'application/octet-stream';
+    res.set({
+      'Content-Type': type,
+      'Content-Length': String(await deps.store.size(key)),
+      'Content-Disposition': `attachment; filename="${name}"`,
+    });
     await new Promise<void>((resolve, reject) => {
       deps.store.read(key).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
     });
@@ -69,7 +103,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/cases',
       tag: 'cases',
-      summary: 'Register a locate, planning or survey case; answers the LK number, order time and deadlines (L1–L4, L10, L12)',
+      summary:
+        'Register a locate, planning or survey case; answers the LK number, order time and deadlines (L1–L4, L10, L12)',
       auth: ['customer'],
       body: newCase,
       idempotent: true,
@@ -85,9 +120,17 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'List cases by handling deadline: customers their own, handlers all',
       auth: ['customer', 'handler', 'admin'],
-      query: z.object({ status: z.string().max(40).optional(), overdue: z.enum(['true', 'false']).optional(), ...paging }),
+      query: z.object({
+        status: z.string().max(40).optional(),
+        overdue: z.enum(['true', 'false']).optional(),
+        ...paging,
+      }),
       handler: async ({ query, principal }) => {
-        const { items, total } = await listCases(deps.db, { ...query, overdue: query.overdue === undefined ? undefined : query.overdue === 'true', accountId: accountScope(principal) });
+        const { items, total } = await listCases(deps.db, {
+          ...query,
+          overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+          accountId: accountScope(principal),
+        });
         return { body: { items: items.map(present), total, limit: query.limit, offset: query.offset } };
       },
     }),
@@ -95,7 +138,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'get',
       path: '/api/v1/cases/:lk',
       tag: 'cases',
-      summary: 'One case with its work area (also as an SVG path in a 240×240 box), its network owners and their answers',
+      summary:
+        'One case with its work area (also as an SVG path in a 240×240 box), its network owners and their answers',
       auth: ['customer', 'handler', 'admin'],
       params: lkParams,
       handler: async ({ params, principal }) => {
@@ -107,9 +151,22 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
             ...present(c),
             workArea: c.work_area,
             workAreaSvg: toSvgPath(c.work_area, 240, 240),
-            owners: c.owners.map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode, answer: o.answer, note: o.note, answeredAt: o.answered_at })),
+            owners: c.owners.map((o) => ({
+              id: o.owner_id,
+              name: o.name,
+              mode: o.mode,
+              answer: o.answer,
+              note: o.note,
+              answeredAt: o.answered_at,
+            })),
             parts,
-            complaints: complaints.map((k) => ({ id: k.id, text: k.text, filedAt: k.filed_at, response: k.response, respondedAt: k.responded_at })),
+            complaints: complaints.map((k) => ({
+              id: k.id,
+              text: k.text,
+              filedAt: k.filed_at,
+              response: k.response,
+              respondedAt: k.responded_at,
+            })),
           },
         };
       },
@@ -144,7 +201,10 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       params: lkParams,
       query: z.object({ date: isoDate.optional(), express: z.enum(['true', 'false']).default('false') }),
       handler: async ({ params, query, principal }) => {
-        const quote = await deps.cases.quoteLocateChange(principal, params.lk, { date: query.date, express: query.express === 'true' });
+        const quote = await deps.cases.quoteLocateChange(principal, params.lk, {
+          date: query.date,
+          express: query.express === 'true',
+        });
         return { body: { ...quote, fees: fees(quote.fees) } };
       },
     }),
@@ -176,7 +236,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/cases/:lk/deliver',
       tag: 'cases',
-      summary: 'A handler delivers a planning case (its PDF and ordered vector formats are produced, L17) or a survey with its file (body or multipart field `file`, ?filename=)',
+      summary:
+        'A handler delivers a planning case (its PDF and ordered vector formats are produced, L17) or a survey with its file (body or multipart field `file`, ?filename=)',
       auth: ['handler'],
       params: lkParams,
       query: z.object({ filename: z.string().min(1).max(200).optional() }),
@@ -184,7 +245,11 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       handler: async ({ params, query, principal, req }) => {
         const surveyUpload = async (lk: string) => {
           const file = await uploadedFile(req, SURVEY_UPLOAD, SURVEY_FILE_MAX_BYTES);
-          return deps.cases.storeSurveyFile(lk, safeFileName(query.filename ?? file.filename ?? `inmatning-${lk}`), file.data);
+          return deps.cases.storeSurveyFile(
+            lk,
+            safeFileName(query.filename ?? file.filename ?? `inmatning-${lk}`),
+            file.data,
+          );
         };
         return { body: await deps.cases.deliver(principal, params.lk, surveyUpload) };
       },
@@ -198,7 +263,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       params: lkParams,
       handler: async ({ params, principal, res }) => {
         const c = await visibleCase(principal, params.lk);
-        if (c.kind !== 'planning' || c.status !== 'delivered') throw new ApiError(404, 'not_found', `${c.lk} has no delivered planning basis`);
+        if (c.kind !== 'planning' || c.status !== 'delivered')
+          throw new ApiError(404, 'not_found', `${c.lk} has no delivered planning basis`);
         await sendCaseFile(res, c.lk, planningPdfName(c.lk));
       },
     }),
@@ -211,7 +277,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       params: lkParams.extend({ name: z.string().min(1).max(200) }),
       handler: async ({ params, principal, res }) => {
         const c = await visibleCase(principal, params.lk);
-        if (!c.files.some((f) => f.name === params.name)) throw new ApiError(404, 'not_found', `${c.lk} has no delivered file ${params.name}`);
+        if (!c.files.some((f) => f.name === params.name))
+          throw new ApiError(404, 'not_found', `${c.lk} has no delivered file ${params.name}`);
         await sendCaseFile(res, c.lk, params.name);
       },
     }),
@@ -230,40 +297,72 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/cases/:lk/split',
       tag: 'cases',
-      summary: 'A handler splits a large or complex locate case into parts, each with its own sub-area and owners (L13)',
+      summary:
+        'A handler splits a large or complex locate case into parts, each with its own sub-area and owners (L13)',
       auth: ['handler'],
       params: lkParams,
-      body: z.object({ parts: z.array(z.object({ workArea: z.unknown() })).min(2).max(20) }),
+      body: z.object({
+        parts: z
+          .array(z.object({ workArea: z.unknown() }))
+          .min(2)
+          .max(20),
+      }),
       handler: async ({ params, body, principal }) => {
-        return { body: await deps.cases.split(principal, params.lk, body.parts.map((p) => p.workArea)) };
+        return {
+          body: await deps.cases.split(
+            principal,
+            params.lk,
+            body.parts.map((p) => p.workArea),
+          ),
+        };
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/cases/:lk/map-only-locate',
       tag: 'cases',
-      summary: 'Order a physical locate of a map-only network owner\'s lines, for a fee (L14); without expectedFeeMinor answers the fee only',
+      summary:
+        "Order a physical locate of a map-only network owner's lines, for a fee (L14); without expectedFeeMinor answers the fee only",
       auth: ['customer'],
       params: lkParams,
       body: z.object({ ownerId: z.string().min(1), expectedFeeMinor }),
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees([feeLine(c.fees, 'mapOnlyOwnerLocate')]) } };
-        return { body: await deps.cases.orderMapOnlyLocate(principal, c.lk, { ...body, expectedFeeMinor: body.expectedFeeMinor }) };
+        if (body.expectedFeeMinor === undefined)
+          return { body: { confirmed: false, fees: fees([feeLine(c.fees, 'mapOnlyOwnerLocate')]) } };
+        return {
+          body: await deps.cases.orderMapOnlyLocate(principal, c.lk, {
+            ...body,
+            expectedFeeMinor: body.expectedFeeMinor,
+          }),
+        };
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/cases/:lk/add-ons',
       tag: 'cases',
-      summary: 'Order planning add-ons: faster delivery and vector formats (L17); without expectedFeeMinor answers the fee only',
+      summary:
+        'Order planning add-ons: faster delivery and vector formats (L17); without expectedFeeMinor answers the fee only',
       auth: ['customer'],
       params: lkParams,
-      body: z.object({ fasterDelivery: z.boolean().default(false), formats: z.array(z.enum(VECTOR_FORMATS)).max(VECTOR_FORMATS.length).default([]), expectedFeeMinor }),
+      body: z.object({
+        fasterDelivery: z.boolean().default(false),
+        formats: z.array(z.enum(VECTOR_FORMATS)).max(VECTOR_FORMATS.length).default([]),
+        expectedFeeMinor,
+      }),
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
-        if (body.expectedFeeMinor === undefined) return { body: { confirmed: false, fees: fees(planningAddOnFees(c.fees, body.fasterDelivery, body.formats)) } };
-        return { body: await deps.cases.orderPlanningAddOns(principal, c.lk, { ...body, expectedFeeMinor: body.expectedFeeMinor }) };
+        if (body.expectedFeeMinor === undefined)
+          return {
+            body: { confirmed: false, fees: fees(planningAddOnFees(c.fees, body.fasterDelivery, body.formats)) },
+          };
+        return {
+          body: await deps.cases.orderPlanningAddOns(principal, c.lk, {
+            ...body,
+            expectedFeeMinor: body.expectedFeeMinor,
+          }),
+        };
       },
     }),
     defineRoute({
@@ -304,11 +403,17 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/case-prices',
       tag: 'cases',
-      summary: 'An admin adds a price-list version of the case fees from a future date; cases keep the version of their order time (T3)',
+      summary:
+        'An admin adds a price-list version of the case fees from a future date; cases keep the version of their order time (T3)',
       auth: ['admin'],
       body: z.object({
         validFrom: isoDate,
-        amounts: z.object(Object.fromEntries(CASE_FEE_CODES.map((code) => [code, z.number().int().min(0).max(100_000_000)])) as Record<(typeof CASE_FEE_CODES)[number], z.ZodNumber>),
+        amounts: z.object(
+          Object.fromEntries(CASE_FEE_CODES.map((code) => [code, z.number().int().min(0).max(100_000_000)])) as Record<
+            (typeof CASE_FEE_CODES)[number],
+            z.ZodNumber
+          >,
+        ),
       }),
       successStatus: 201,
       handler: async ({ body }) => {

@@ -2,7 +2,14 @@
  * Rules of locate and planning cases (L3, L5, L10, L12, L14–L18). Pure: the case workflow
  * decides with these, the API quotes with them.
  */
-import { addWorkingDays, isWorkingDay, noonOfWorkingDayBefore, parseIsoDate, zonedInstant, type IsoDate } from '../domain/calendar';
+import {
+  addWorkingDays,
+  isWorkingDay,
+  noonOfWorkingDayBefore,
+  parseIsoDate,
+  zonedInstant,
+  type IsoDate,
+} from '../domain/calendar';
 import type { Money } from '../domain/money';
 
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
@@ -23,7 +30,14 @@ export type Answer = (typeof ANSWERS)[number];
  * L17 faster planning delivery and each vector format), in öre excluding VAT (T1, T2). Their
  * amounts are in the versioned price list (`case_price_list`).
  */
-export const CASE_FEE_CODES = ['express', 'change', 'cancellation', 'mapOnlyOwnerLocate', 'planningFasterDelivery', 'planningVectorFormat'] as const;
+export const CASE_FEE_CODES = [
+  'express',
+  'change',
+  'cancellation',
+  'mapOnlyOwnerLocate',
+  'planningFasterDelivery',
+  'planningVectorFormat',
+] as const;
 export type CaseFeeCode = (typeof CASE_FEE_CODES)[number];
 
 /** T3: the price-list version valid at a case's order time; it stays the case's for good. */
@@ -87,16 +101,19 @@ export const expressWindow = (orderTime: IsoDate) => ({
   last: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.last),
 });
 
-export type LocateDateRefusal = 'not_a_working_day' | 'before_order_time' | 'date_in_past' | 'express_not_allowed_for_split_case';
+export type LocateDateRefusal =
+  'not_a_working_day' | 'before_order_time' | 'date_in_past' | 'express_not_allowed_for_split_case';
 
 /**
  * L12, L13: the locate date for a requested date. A date at least 5 working days after the
  * order time is kept; an earlier date inside the express window is express (for a fee) —
  * except for split cases (L13) — and anything earlier still moves to the earliest normal date.
  */
-export function scheduleLocate(orderTime: IsoDate, requested: IsoDate, opts: { express: boolean; split: boolean; today?: IsoDate }):
-  | { ok: true; date: IsoDate; express: boolean }
-  | { ok: false; reason: LocateDateRefusal } {
+export function scheduleLocate(
+  orderTime: IsoDate,
+  requested: IsoDate,
+  opts: { express: boolean; split: boolean; today?: IsoDate },
+): { ok: true; date: IsoDate; express: boolean } | { ok: false; reason: LocateDateRefusal } {
   parseIsoDate(requested);
   if (!isWorkingDay(requested)) return { ok: false, reason: 'not_a_working_day' };
   // A locate that is moved later can only go to a day after today.
@@ -132,8 +149,15 @@ export function cancellationFees(fees: CaseFees, locateDate: IsoDate, now: Date)
 export const planningDueDate = (orderTime: IsoDate) => addWorkingDays(orderTime, PLANNING_DELIVERY_WORKING_DAYS);
 
 /** L17: the fees of planning add-ons: faster delivery once, each vector format once. */
-export function planningAddOnFees(fees: CaseFees, fasterDelivery: boolean, formats: readonly VectorFormat[]): FeeLine[] {
-  return [...(fasterDelivery ? [feeLine(fees, 'planningFasterDelivery')] : []), ...formats.map(() => feeLine(fees, 'planningVectorFormat'))];
+export function planningAddOnFees(
+  fees: CaseFees,
+  fasterDelivery: boolean,
+  formats: readonly VectorFormat[],
+): FeeLine[] {
+  return [
+    ...(fasterDelivery ? [feeLine(fees, 'planningFasterDelivery')] : []),
+    ...formats.map(() => feeLine(fees, 'planningVectorFormat')),
+  ];
 }
 
 export const feeTotal = (fees: FeeLine[]): number => fees.reduce((sum, f) => sum + f.amount.minor, 0);

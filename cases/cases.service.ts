@@ -65,15 +65,24 @@ export const newCase = z
     // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
     acceptTerms: z.boolean(),
   })
-  .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, { message: 'a locate case needs a desired locate date', path: ['desiredLocateDate'] });
+  .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, {
+    message: 'a locate case needs a desired locate date',
+    path: ['desiredLocateDate'],
+  });
 export type NewCase = z.infer<typeof newCase>;
 
 export type CaseService = ReturnType<typeof createCaseService>;
 
 /** The locate, planning and survey use cases (L1–L18): what routes, pages, tests and benchmarks call. */
-export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; config: Pick<Config, 'publicUrl'>; store: DeliveryStore }) {
+export function createCaseService(deps: {
+  db: Db;
+  workflows: WorkflowGateway;
+  config: Pick<Config, 'publicUrl'>;
+  store: DeliveryStore;
+}) {
   const { db, workflows } = deps;
-  const visibleCase = async (principal: Principal, lk: string) => assertVisible(principal, await getCase(db, lk), `Case ${lk}`);
+  const visibleCase = async (principal: Principal, lk: string) =>
+    assertVisible(principal, await getCase(db, lk), `Case ${lk}`);
   const caseId = locateCaseWorkflow.workflowId;
 
   return {
@@ -88,22 +97,46 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
       const account = (await getAccount(db, principal.accountId!))!;
       const orderTime = orderTimeOf(now);
       assertMayDoBusiness(account);
-      if (!body.acceptTerms) throw new ApiError(422, 'terms_not_accepted', 'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true');
+      if (!body.acceptTerms)
+        throw new ApiError(
+          422,
+          'terms_not_accepted',
+          'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true',
+        );
       if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
         throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
       }
       const area = validateArea(body.workArea);
-      if (!area.ok) throw new ApiError(422, 'invalid_work_area', `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`, area.problems);
-      if (body.digStart < orderTime) throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
+      if (!area.ok)
+        throw new ApiError(
+          422,
+          'invalid_work_area',
+          `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
+          area.problems,
+        );
+      if (body.digStart < orderTime)
+        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
       if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
-        throw new ApiError(422, 'desired_locate_date_in_past', `The desired locate date must be on or after the order time ${orderTime}`);
+        throw new ApiError(
+          422,
+          'desired_locate_date_in_past',
+          `The desired locate date must be on or after the order time ${orderTime}`,
+        );
       }
       if (body.desiredLocateDate) {
         const check = scheduleLocate(orderTime, body.desiredLocateDate, { express: body.express, split: false });
-        if (!check.ok) throw new ApiError(422, check.reason, `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`);
+        if (!check.ok)
+          throw new ApiError(
+            422,
+            check.reason,
+            `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`,
+          );
       }
-      const owners = (await listNetworkOwners(db)).filter((o) => intersects(o.coverage, area.geometry)).map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
-      const deadline = body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
+      const owners = (await listNetworkOwners(db))
+        .filter((o) => intersects(o.coverage, area.geometry))
+        .map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
+      const deadline =
+        body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
       const fees = await caseFeesOn(db, orderTime);
       const lk = await registerCase(
         db,
@@ -163,17 +196,42 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
     },
 
     /** L15, L16: the fee of moving (with a date) or cancelling (without) the locate, before confirming. */
-    async quoteLocateChange(principal: Principal, lk: string, change: { date?: IsoDate; express: boolean }): Promise<{ action: 'cancel'; fees: FeeLine[] } | { action: 'move'; locateDate: IsoDate; express: boolean; fees: FeeLine[] }> {
+    async quoteLocateChange(
+      principal: Principal,
+      lk: string,
+      change: { date?: IsoDate; express: boolean },
+    ): Promise<
+      { action: 'cancel'; fees: FeeLine[] } | { action: 'move'; locateDate: IsoDate; express: boolean; fees: FeeLine[] }
+    > {
       const c = await visibleCase(principal, lk);
-      if (c.status !== 'locate_scheduled' || !c.locate_date) throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
+      if (c.status !== 'locate_scheduled' || !c.locate_date)
+        throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
       if (!change.date) return { action: 'cancel', fees: cancellationFees(c.fees, c.locate_date, new Date()) };
-      const scheduled = scheduleLocate(c.order_time, change.date, { express: change.express, split: c.parent_lk !== null, today: stockholmDate(new Date()) });
-      if (!scheduled.ok) throw new ApiError(422, scheduled.reason, `${change.date} cannot be the locate date: ${scheduled.reason.replace(/_/g, ' ')}`);
-      return { action: 'move', locateDate: scheduled.date, express: scheduled.express, fees: moveFees(c.fees, c.locate_date, scheduled.express && !c.express, new Date()) };
+      const scheduled = scheduleLocate(c.order_time, change.date, {
+        express: change.express,
+        split: c.parent_lk !== null,
+        today: stockholmDate(new Date()),
+      });
+      if (!scheduled.ok)
+        throw new ApiError(
+          422,
+          scheduled.reason,
+          `${change.date} cannot be the locate date: ${scheduled.reason.replace(/_/g, ' ')}`,
+        );
+      return {
+        action: 'move',
+        locateDate: scheduled.date,
+        express: scheduled.express,
+        fees: moveFees(c.fees, c.locate_date, scheduled.express && !c.express, new Date()),
+      };
     },
 
     /** L15: moves the locate at the fee the questioner confirmed (409 if it has changed). */
-    async moveLocate(principal: Principal, lk: string, body: { date: IsoDate; express: boolean; expectedFeeMinor: number }) {
+    async moveLocate(
+      principal: Principal,
+      lk: string,
+      body: { date: IsoDate; express: boolean; expectedFeeMinor: number },
+    ) {
       await visibleCase(principal, lk);
       return workflows.update(caseId(lk), moveLocateUpdate, body);
     },
@@ -187,7 +245,8 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
     /** L17: delivers a planning case (its files are produced) or a survey with the handler's file. */
     async deliver(principal: Principal, lk: string, surveyUpload?: (lk: string) => Promise<CaseFile>) {
       const c = await visibleCase(principal, lk);
-      const surveyFile = c.kind === 'survey' && c.status === 'registered' && surveyUpload ? await surveyUpload(c.lk) : undefined;
+      const surveyFile =
+        c.kind === 'survey' && c.status === 'registered' && surveyUpload ? await surveyUpload(c.lk) : undefined;
       return workflows.update(caseId(lk), deliverCaseUpdate, { by: principal.id, surveyFile });
     },
 
@@ -208,8 +267,16 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
       const coverage = new Map((await listNetworkOwners(db)).map((o) => [o.id, o]));
       const parts: SplitPart[] = workAreas.map((workArea, i) => {
         const area = validateArea(workArea);
-        if (!area.ok) throw new ApiError(422, 'invalid_work_area', `Part ${i + 1}'s work area is not valid: ${area.problems.map((x) => x.message).join('; ')}`, area.problems);
-        const owners = c.owners.filter((o) => intersects(coverage.get(o.owner_id)!.coverage, area.geometry)).map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
+        if (!area.ok)
+          throw new ApiError(
+            422,
+            'invalid_work_area',
+            `Part ${i + 1}'s work area is not valid: ${area.problems.map((x) => x.message).join('; ')}`,
+            area.problems,
+          );
+        const owners = c.owners
+          .filter((o) => intersects(coverage.get(o.owner_id)!.coverage, area.geometry))
+          .map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
         return { workArea: area.geometry, areaM2: area.areaM2, owners };
       });
       return workflows.update(caseId(c.lk), splitUpdate, { parts, by: principal.id });
@@ -222,7 +289,11 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
     },
 
     /** L17: orders planning add-ons at the confirmed fee. */
-    async orderPlanningAddOns(principal: Principal, lk: string, body: { fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }) {
+    async orderPlanningAddOns(
+      principal: Principal,
+      lk: string,
+      body: { fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number },
+    ) {
       await visibleCase(principal, lk);
       return workflows.update(caseId(lk), orderPlanningAddOnsUpdate, body);
     },
@@ -247,19 +318,41 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
     /** L7: a handler's response, recorded and sent to the questioner. */
     async respondToComplaint(principal: Principal, lk: string, complaintId: string, response: string) {
       const complaint = await getComplaint(db, complaintId);
-      if (!complaint || complaint.lk !== lk) throw new ApiError(404, 'not_found', `Complaint ${complaintId} on ${lk} was not found`);
-      return workflows.update(complaintWorkflow.workflowId(complaint.id), respondToComplaintUpdate, { response, by: principal.id });
+      if (!complaint || complaint.lk !== lk)
+        throw new ApiError(404, 'not_found', `Complaint ${complaintId} on ${lk} was not found`);
+      return workflows.update(complaintWorkflow.workflowId(complaint.id), respondToComplaintUpdate, {
+        response,
+        by: principal.id,
+      });
     },
 
     /** T3: a new version of the case fees from a future date; a stored version never changes. */
-    async addPriceVersion(validFrom: IsoDate, amounts: Record<(typeof CASE_FEE_CODES)[number], number>): Promise<CaseFees> {
+    async addPriceVersion(
+      validFrom: IsoDate,
+      amounts: Record<(typeof CASE_FEE_CODES)[number], number>,
+    ): Promise<CaseFees> {
       // T3: a quoted or placed case keeps its prices, so a version can only start after today.
-      if (validFrom <= stockholmDate(new Date())) throw new ApiError(422, 'valid_from_not_in_future', `A new price list must start after today; ${validFrom} is not`);
-      const fees: CaseFees = { version: validFrom, amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, { minor: amounts[code], currency: 'SEK' }])) as CaseFees['amounts'] };
+      if (validFrom <= stockholmDate(new Date()))
+        throw new ApiError(
+          422,
+          'valid_from_not_in_future',
+          `A new price list must start after today; ${validFrom} is not`,
+        );
+      const fees: CaseFees = {
+        version: validFrom,
+        amounts: Object.fromEntries(
+          CASE_FEE_CODES.map((code) => [code, { minor: amounts[code], currency: 'SEK' }]),
+        ) as CaseFees['amounts'],
+      };
       try {
         await addCasePriceVersion(db, fees);
       } catch (err) {
-        if ((err as { code?: string }).code === '23505') throw new ApiError(409, 'version_exists', `A price list starting ${validFrom} already exists; its prices do not change`);
+        if ((err as { code?: string }).code === '23505')
+          throw new ApiError(
+            409,
+            'version_exists',
+            `A price list starting ${validFrom} already exists; its prices do not change`,
+          );
         throw err;
       }
       return fees;
@@ -268,7 +361,8 @@ export function createCaseService(deps: { db: Db; workflows: WorkflowGateway; co
     /** L8: the account's cases whose workflows still run (erasure waits for them). */
     async openBusiness(accountId: string) {
       const running: string[] = [];
-      for (const lk of await casesOfAccount(db, accountId)) if (await workflows.isRunning(caseId(lk))) running.push(`case ${lk}`);
+      for (const lk of await casesOfAccount(db, accountId))
+        if (await workflows.isRunning(caseId(lk))) running.push(`case ${lk}`);
       return running;
     },
   };

@@ -51,10 +51,16 @@ export async function listNetworkOwners(db: Db): Promise<NetworkOwner[]> {
 }
 
 export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<void> {
-  await db('network_owners').insert({ ...owner, coverage: JSON.stringify(owner.coverage) }).onConflict('id').merge();
+  await db('network_owners')
+    .insert({ ...owner, coverage: JSON.stringify(owner.coverage) })
+    .onConflict('id')
+    .merge();
 }
 
-export type NewCase = Omit<CaseRow, 'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons' | 'files'>;
+export type NewCase = Omit<
+  CaseRow,
+  'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons' | 'files'
+>;
 
 /** T3: the case fees of the price-list version valid on `date`. */
 export async function caseFeesOn(db: Db, date: string): Promise<CaseFees> {
@@ -66,27 +72,41 @@ export async function caseFeesOn(db: Db, date: string): Promise<CaseFees> {
     if (!row) throw new Error(`the case price list of ${version.v} has no ${code} fee`);
     return money(row.amount_minor, 'SEK');
   };
-  return { version: version.v, amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, amount(code)])) as CaseFees['amounts'] };
+  return {
+    version: version.v,
+    amounts: Object.fromEntries(CASE_FEE_CODES.map((code) => [code, amount(code)])) as CaseFees['amounts'],
+  };
 }
 
 /** Every version of the case price list, newest first. */
 export async function listCasePriceVersions(db: Db): Promise<CaseFees[]> {
-  const versions: { valid_from: string }[] = await db('case_price_list').distinct('valid_from').orderBy('valid_from', 'desc');
+  const versions: { valid_from: string }[] = await db('case_price_list')
+    .distinct('valid_from')
+    .orderBy('valid_from', 'desc');
   return Promise.all(versions.map((v) => caseFeesOn(db, v.valid_from)));
 }
 
 /** A new version of the case price list, every fee given; a version's prices never change once stored. */
 export async function addCasePriceVersion(db: Db, fees: CaseFees): Promise<void> {
-  await db('case_price_list').insert(CASE_FEE_CODES.map((code) => ({ valid_from: fees.version, code, amount_minor: fees.amounts[code].minor })));
+  await db('case_price_list').insert(
+    CASE_FEE_CODES.map((code) => ({ valid_from: fees.version, code, amount_minor: fees.amounts[code].minor })),
+  );
 }
-export type CaseChanges = Partial<Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons' | 'files'>>;
+export type CaseChanges = Partial<
+  Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons' | 'files'>
+>;
 
 /**
  * Registers a case under the next LK number of its year (L4) and runs `start` (which starts
  * the case workflow) before committing: if the start fails, the number goes back to the
  * series, so LK numbers have no gaps within a year.
  */
-export async function registerCase(db: Db, input: NewCase, ownerIds: string[], start: (lk: string) => Promise<unknown>): Promise<string> {
+export async function registerCase(
+  db: Db,
+  input: NewCase,
+  ownerIds: string[],
+  start: (lk: string) => Promise<unknown>,
+): Promise<string> {
   return db.transaction(async (trx) => {
     const year = Number(input.order_time.slice(0, 4));
     const { rows } = await trx.raw(
@@ -96,7 +116,15 @@ export async function registerCase(db: Db, input: NewCase, ownerIds: string[], s
     );
     const sequence: number = rows[0].last_sequence;
     const lk = lkNumber(year, sequence);
-    await trx('cases').insert({ ...input, lk, year, sequence, work_area: JSON.stringify(input.work_area), fees: JSON.stringify(input.fees), status: 'registered' });
+    await trx('cases').insert({
+      ...input,
+      lk,
+      year,
+      sequence,
+      work_area: JSON.stringify(input.work_area),
+      fees: JSON.stringify(input.fees),
+      status: 'registered',
+    });
     if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
     await start(lk);
     return lk;
@@ -125,14 +153,20 @@ export async function listCases(
   });
   const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
   // Handlers work by deadline: the most urgent first.
-  const items = await base.clone().orderBy([{ column: 'handling_deadline' }, { column: 'lk' }]).limit(filter.limit).offset(filter.offset);
+  const items = await base
+    .clone()
+    .orderBy([{ column: 'handling_deadline' }, { column: 'lk' }])
+    .limit(filter.limit)
+    .offset(filter.offset);
   return { items, total: Number(count) };
 }
 
 /** Mirrors the workflow's state into the row the lists read. */
 export async function updateCase(db: Db, lk: string, changes: CaseChanges): Promise<void> {
   const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v));
-  await db('cases').where({ lk }).update({ ...changes, add_ons: json(changes.add_ons), files: json(changes.files), updated_at: db.fn.now() });
+  await db('cases')
+    .where({ lk })
+    .update({ ...changes, add_ons: json(changes.add_ons), files: json(changes.files), updated_at: db.fn.now() });
 }
 
 export interface CasePart {
@@ -166,7 +200,8 @@ export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[
         .onConflict('lk')
         .ignore()
         .returning('lk');
-      if (inserted.length > 0 && part.ownerIds.length > 0) await trx('case_owners').insert(part.ownerIds.map((owner_id) => ({ lk: part.lk, owner_id })));
+      if (inserted.length > 0 && part.ownerIds.length > 0)
+        await trx('case_owners').insert(part.ownerIds.map((owner_id) => ({ lk: part.lk, owner_id })));
     }
   });
 }
@@ -187,7 +222,11 @@ export interface ComplaintRow {
 }
 
 /** L7: records a complaint and runs `start` (its workflow) before committing, so a failed start stores nothing. */
-export async function fileComplaint(db: Db, complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>, start: () => Promise<unknown>): Promise<void> {
+export async function fileComplaint(
+  db: Db,
+  complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>,
+  start: () => Promise<unknown>,
+): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('case_complaints').insert(complaint);
     await start();
@@ -202,11 +241,25 @@ export async function getComplaint(db: Db, id: string): Promise<ComplaintRow | u
   return db('case_complaints').where({ id }).first();
 }
 
-export async function recordComplaintResponse(db: Db, id: string, response: string, by: string, at: Date): Promise<void> {
+export async function recordComplaintResponse(
+  db: Db,
+  id: string,
+  response: string,
+  by: string,
+  at: Date,
+): Promise<void> {
   await db('case_complaints').where({ id }).update({ response, responded_by: by, responded_at: at });
 }
 
-export async function recordAnswer(db: Db, lk: string, ownerId: string, answer: Answer, note: string | null, by: string, at: Date): Promise<void> {
+export async function recordAnswer(
+  db: Db,
+  lk: string,
+  ownerId: string,
+  answer: Answer,
+  note: string | null,
+  by: string,
+  at: Date,
+): Promise<void> {
   await db('case_owners').where({ lk, owner_id: ownerId }).update({ answer, note, answered_by: by, answered_at: at });
 }
 

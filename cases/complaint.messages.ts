@@ -10,7 +10,13 @@ export interface ComplaintInput {
   questioner: Contact;
 }
 
-export const respondToComplaintUpdate = defineUpdate<{ complaintId: string; response: string }, [{ response: string; by: string }]>('respond');
+export const respondToComplaintUpdate = defineUpdate<
+  { complaintId: string; response: string },
+  [{ response: string; by: string }]
+>('respond');
 
 /** L7: one workflow per complaint. */
-export const complaintWorkflow = defineWorkflow<[ComplaintInput], void>()('caseComplaint', (complaintId: string) => `complaint-${complaintId}`);
+export const complaintWorkflow = defineWorkflow<[ComplaintInput], void>()(
+  'caseComplaint',
+  (complaintId: string) => `complaint-${complaintId}`,
+);

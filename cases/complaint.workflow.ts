@@ -31,9 +31,19 @@ export async function caseComplaint(input: ComplaintInput): Promise<void> {
       });
       return { complaintId: input.complaintId, response: text };
     },
-    { validator: (_respond: { response: string; by: string }) => { if (response !== null) throw refusal(409, 'already_responded', `the complaint on ${input.lk} has already been answered`); } },
+    {
+      validator: (_respond: { response: string; by: string }) => {
+        if (response !== null)
+          throw refusal(409, 'already_responded', `the complaint on ${input.lk} has already been answered`);
+      },
+    },
   );
-  await acts.emailStaff({ key: `${key}:filed`, role: 'handler', template: 'case-complaint', data: { lk: input.lk, text: input.text } });
+  await acts.emailStaff({
+    key: `${key}:filed`,
+    role: 'handler',
+    template: 'case-complaint',
+    data: { lk: input.lk, text: input.text },
+  });
   await condition(() => response !== null);
   await condition(allHandlersFinished);
 }

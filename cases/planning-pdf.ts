@@ -32,7 +32,9 @@ export function renderPlanningPdf(basis: PlanningBasis): Buffer {
     `Arbetsområde ${basis.areaM2} m² (SWEREF 99 TM, EPSG:3006)`,
     '',
     'Nätägare i arbetsområdet:',
-    ...(basis.owners.length > 0 ? basis.owners.map((o) => `- ${o.name} (${o.mode === 'map_only' ? 'endast kartor' : 'utför utsättning'})`) : ['- inga']),
+    ...(basis.owners.length > 0
+      ? basis.owners.map((o) => `- ${o.name} (${o.mode === 'map_only' ? 'endast kartor' : 'utför utsättning'})`)
+      : ['- inga']),
     '',
     'OBS! Projekteringsunderlaget får inte användas som underlag för markarbeten.',
     'Beställ en ledningsanvisning innan grävning påbörjas.',
@@ -44,7 +46,12 @@ export function renderPlanningPdf(basis: PlanningBasis): Buffer {
   const polygons = basis.workArea.type === 'Polygon' ? [basis.workArea.coordinates] : basis.workArea.coordinates;
   content += '1 w\n';
   for (const ring of polygons.flat()) {
-    content += ring.map(([e, n], i) => `${(100 + (e - box.minE) * scale).toFixed(2)} ${(120 + (n - box.minN) * scale).toFixed(2)} ${i === 0 ? 'm' : 'l'}`).join('\n');
+    content += ring
+      .map(
+        ([e, n], i) =>
+          `${(100 + (e - box.minE) * scale).toFixed(2)} ${(120 + (n - box.minN) * scale).toFixed(2)} ${i === 0 ? 'm' : 'l'}`,
+      )
+      .join('\n');
     content += '\nh S\n';
   }
   const objects = [

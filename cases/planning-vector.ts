@@ -14,11 +14,25 @@ export function renderDxf(basis: PlanningBasis): Buffer {
   for (const ring of polygonsOf(basis.workArea).flat()) {
     out.push(0, 'POLYLINE', 8, 'ARBETSOMRADE', 66, 1, 70, 1);
     // A closed polyline: the repeated last position is left out.
-    for (const [e, n] of ring.slice(0, -1)) out.push(0, 'VERTEX', 8, 'ARBETSOMRADE', 10, e.toFixed(3), 20, n.toFixed(3));
+    for (const [e, n] of ring.slice(0, -1))
+      out.push(0, 'VERTEX', 8, 'ARBETSOMRADE', 10, e.toFixed(3), 20, n.toFixed(3));
     out.push(0, 'SEQEND');
   }
   const box = bbox(basis.workArea);
-  out.push(0, 'TEXT', 8, 'TEXT', 10, box.minE.toFixed(3), 20, (box.maxN + 5).toFixed(3), 40, 2.5, 1, `Projekteringsunderlag ${basis.lk} - far inte anvandas for markarbeten`);
+  out.push(
+    0,
+    'TEXT',
+    8,
+    'TEXT',
+    10,
+    box.minE.toFixed(3),
+    20,
+    (box.maxN + 5).toFixed(3),
+    40,
+    2.5,
+    1,
+    `Projekteringsunderlag ${basis.lk} - far inte anvandas for markarbeten`,
+  );
   out.push(0, 'ENDSEC', 0, 'EOF');
   return Buffer.from(`${out.join('\r\n')}\r\n`, 'latin1');
 }
@@ -43,7 +57,10 @@ const orient = (ring: Ring, clockwise: boolean): Ring => (isClockwise(ring) === 
 /** An ESRI shapefile (.shp, .shx, .dbf, .prj) of the work area as one polygon record, zipped. */
 export async function renderShapefileZip(basis: PlanningBasis): Promise<Buffer> {
   const box = bbox(basis.workArea);
-  const rings = polygonsOf(basis.workArea).flatMap(([outer, ...holes]) => [orient(outer!, true), ...holes.map((h) => orient(h, false))]);
+  const rings = polygonsOf(basis.workArea).flatMap(([outer, ...holes]) => [
+    orient(outer!, true),
+    ...holes.map((h) => orient(h, false)),
+  ]);
   const points = rings.flat();
   const content = Buffer.alloc(44 + 4 * rings.length + 16 * points.length);
   content.writeInt32LE(5, 0);
@@ -88,7 +105,13 @@ export async function renderShapefileZip(basis: PlanningBasis): Promise<Buffer> 
 
   const name = `projekteringsunderlag-${basis.lk}`;
   const zip = new yazl.ZipFile();
-  for (const [ext, data] of [['shp', shp], ['shx', shx], ['dbf', dbf], ['prj', Buffer.from(PRJ_SWEREF99TM)]] as const) zip.addBuffer(data, `${name}.${ext}`, { mtime: new Date(0) });
+  for (const [ext, data] of [
+    ['shp', shp],
+    ['shx', shx],
+    ['dbf', dbf],
+    ['prj', Buffer.from(PRJ_SWEREF99TM)],
+  ] as const)
+    zip.addBuffer(data, `${name}.${ext}`, { mtime: new Date(0) });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
@@ -100,9 +123,11 @@ export async function renderShapefileZip(basis: PlanningBasis): Promise<Buffer> 
  * the built-in producer delivers the drawing as DXF, which every DWG program opens, and says
  * so in the file name; a production system behind the producer writes real DWG (README).
  */
-export async function renderVectorFile(basis: PlanningBasis, format: VectorFormat): Promise<{ name: string; data: Buffer }> {
+export async function renderVectorFile(
+  basis: PlanningBasis,
+  format: VectorFormat,
+): Promise<{ name: string; data: Buffer }> {
   const name = `projekteringsunderlag-${basis.lk}`;
   if (format === 'Shape') return { name: `${name}-shape.zip`, data: await renderShapefileZip(basis) };
   return { name: format === 'DXF' ? `${name}.dxf` : `${name}-dwg.dxf`, data: renderDxf(basis) };
 }
-

@@ -19,7 +19,13 @@ export async function seedDemo(directory: Directory): Promise<DemoCredentials> {
     system,
   );
   const organisation = await directory.createAccount(
-    { kind: 'organisation', name: 'Bygg & Mark AB', email: 'info@byggmark.example.se', language: 'sv', organisationNumber: '556123-4567' },
+    {
+      kind: 'organisation',
+      name: 'Bygg & Mark AB',
+      email: 'info@byggmark.example.se',
+      language: 'sv',
+      organisationNumber: '556123-4567',
+    },
     system,
   );
   const users = [
@@ -28,7 +34,13 @@ export async function seedDemo(directory: Directory): Promise<DemoCredentials> {
     { email: 'finance@kartkontor.example', name: 'Fia Finans', role: 'finance' as const },
     { email: 'finance2@kartkontor.example', name: 'Frans Finans', role: 'finance' as const },
     { email: 'anna@example.se', name: 'Anna Andersson', role: 'customer' as const, accountId: privatePerson.id },
-    { email: 'bo@byggmark.example.se', name: 'Bo Byggare', role: 'customer' as const, accountId: organisation.id, language: 'en' as const },
+    {
+      email: 'bo@byggmark.example.se',
+      name: 'Bo Byggare',
+      role: 'customer' as const,
+      accountId: organisation.id,
+      language: 'en' as const,
+    },
   ];
   for (const u of users) await directory.createUser({ ...u, password }, system);
   const systemAccount = await directory.createSystemAccount(organisation.id, 'Demo integration', system);

@@ -84,8 +84,11 @@ export async function ensureTemporalCli(say: Say = defaultSay): Promise<string> 
     say(`Temporal CLI: downloaded to ${cached}`);
     return cached;
   }
-  if (!onPath('go')) throw new Error('Temporal CLI not found: set TEMPORAL_CLI, put `temporal` on PATH, or install Go to build it');
-  say(`Temporal CLI: building v${TEMPORAL_CLI_VERSION} from the Go module proxy (several minutes the first time; cached afterwards)`);
+  if (!onPath('go'))
+    throw new Error('Temporal CLI not found: set TEMPORAL_CLI, put `temporal` on PATH, or install Go to build it');
+  say(
+    `Temporal CLI: building v${TEMPORAL_CLI_VERSION} from the Go module proxy (several minutes the first time; cached afterwards)`,
+  );
   const env = {
     ...process.env,
     GOBIN: binDir,
@@ -109,7 +112,8 @@ export async function ensureTestServer(say: Say = defaultSay): Promise<string> {
     say(`time-skipping test server: using cached ${wrapper}`);
     return wrapper;
   }
-  if (!onPath('mvn') || !onPath('java')) throw new Error('time-skipping test server needs Java and Maven (or set TEMPORAL_TEST_SERVER)');
+  if (!onPath('mvn') || !onPath('java'))
+    throw new Error('time-skipping test server needs Java and Maven (or set TEMPORAL_TEST_SERVER)');
   say(`time-skipping test server: resolving io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with Maven`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -119,7 +123,13 @@ export async function ensureTestServer(say: Say = defaultSay): Promise<string> {
 <dependencies><dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId><version>${TEST_SERVER_VERSION}</version></dependency></dependencies>
 </project>\n`,
   );
-  await run('mvn', ['-B', '-ntp', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'], process.env, say, dir);
+  await run(
+    'mvn',
+    ['-B', '-ntp', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'],
+    process.env,
+    say,
+    dir,
+  );
   // @temporalio/testing runs this with the port as its first argument.
   fs.writeFileSync(
     wrapper,

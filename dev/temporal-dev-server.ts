@@ -58,12 +58,17 @@ export async function startTemporalDevServer(opts: {
   log: Logger;
 }): Promise<RunningTemporal> {
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
     ...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
-    '--namespace', opts.namespace,
-    '--log-level', 'warn',
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
   ];
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });

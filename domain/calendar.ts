@@ -89,13 +89,15 @@ export function parseIsoDate(date: string): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`"${date}" is not a date of the form YYYY-MM-DD`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < FIRST_YEAR || y > LAST_YEAR) throw new RangeError(`${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
+  if (y < FIRST_YEAR || y > LAST_YEAR)
+    throw new RangeError(`${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new RangeError(`"${date}" is not a real date`);
   return dayNumberOf(y, mo, d);
 }
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const daysInMonth = (y: number, m: number) => (m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+const daysInMonth = (y: number, m: number) =>
+  m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 
 /** `date` moved by a whole number of calendar days; the result must stay inside 1900–2200. */
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -249,7 +251,10 @@ export function addWorkingDays(date: IsoDate, n: number): IsoDate {
   if (!Number.isInteger(n)) throw new RangeError(`working days must be a whole number, got ${n}`);
   let { year, table, i } = located(date);
   if (n === 0) return date;
-  const outside = () => new RangeError(`${Math.abs(n)} working days ${n > 0 ? 'after' : 'before'} ${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`);
+  const outside = () =>
+    new RangeError(
+      `${Math.abs(n)} working days ${n > 0 ? 'after' : 'before'} ${date} is outside the calendar's years ${FIRST_YEAR}–${LAST_YEAR}`,
+    );
   // Working days strictly before the date are upTo − working; the next one after it is list[upTo].
   let index = n > 0 ? table.upTo[i]! + n - 1 : table.upTo[i]! - table.working[i]! + n;
   while (index >= table.list.length) {
@@ -293,7 +298,8 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
 export function calendarDays(from: IsoDate, to: IsoDate): DayInfo[] {
   const span = parseIsoDate(to) - parseIsoDate(from) + 1;
   if (span < 1) throw new RangeError(`"to" (${to}) is before "from" (${from})`);
-  if (span > MAX_CALENDAR_RANGE_DAYS) throw new RangeError(`at most ${MAX_CALENDAR_RANGE_DAYS} days at once, asked for ${span}`);
+  if (span > MAX_CALENDAR_RANGE_DAYS)
+    throw new RangeError(`at most ${MAX_CALENDAR_RANGE_DAYS} days at once, asked for ${span}`);
   return Array.from({ length: span }, (_, i) => dayInfo(addDays(from, i)));
 }
 

@@ -42,8 +42,7 @@ export interface GeometryProblem {
 }
 
 export type AreaValidation =
-  | { ok: true; geometry: Area; areaM2: number; areaKm2: number }
-  | { ok: false; problems: GeometryProblem[] };
+  { ok: true; geometry: Area; areaM2: number; areaKm2: number } | { ok: false; problems: GeometryProblem[] };
 
 export interface BBox {
   minE: number;
@@ -58,7 +57,12 @@ export interface BBox {
  * a selection along the border or coast is never refused; degrees (WGS 84) and other grids
  * such as SWEREF 99 dd mm (E around 150 000) still fall outside.
  */
-export const SWEREF99TM_BOUNDS = { minE: 180_000, maxE: 1_090_000, minN: 6_090_000, maxN: 7_700_000 } as const satisfies BBox;
+export const SWEREF99TM_BOUNDS = {
+  minE: 180_000,
+  maxE: 1_090_000,
+  minN: 6_090_000,
+  maxN: 7_700_000,
+} as const satisfies BBox;
 /**
  * Largest area accepted, km². Sweden is about 450 000 km²; no real selection or work area comes
  * near 50 000 km² (larger than any county but Norrbotten and Västerbotten), so one that does is a
@@ -99,14 +103,18 @@ export function areaOf(g: Area): number {
 
 /** km² from whole m², rounded half up to `decimals` (0–6), for display and fee lines (G2, G3). */
 export function areaKm2Rounded(areaM2: number, decimals = 3): number {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6) throw new RangeError(`decimals must be 0–6, not ${decimals}`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6)
+    throw new RangeError(`decimals must be 0–6, not ${decimals}`);
   return Math.round(areaM2 / 10 ** (6 - decimals)) / 10 ** decimals;
 }
 
 const cross = (a: Position, b: Position, c: Position) => (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
 /** Whether p, known to be on the line through a and b, lies within the segment. */
 const withinBox = (a: Position, b: Position, p: Position) =>
-  Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+  Math.min(a[0], b[0]) <= p[0] &&
+  p[0] <= Math.max(a[0], b[0]) &&
+  Math.min(a[1], b[1]) <= p[1] &&
+  p[1] <= Math.max(a[1], b[1]);
 const onSegment = (a: Position, b: Position, p: Position) => cross(a, b, p) === 0 && withinBox(a, b, p);
 
 /** Whether segments ab and cd share any point, crossing or touching. */
@@ -116,7 +124,12 @@ function segmentsMeet(a: Position, b: Position, c: Position, d: Position): boole
   const o3 = Math.sign(cross(c, d, a));
   const o4 = Math.sign(cross(c, d, b));
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && withinBox(a, b, c)) || (o2 === 0 && withinBox(a, b, d)) || (o3 === 0 && withinBox(c, d, a)) || (o4 === 0 && withinBox(c, d, b));
+  return (
+    (o1 === 0 && withinBox(a, b, c)) ||
+    (o2 === 0 && withinBox(a, b, d)) ||
+    (o3 === 0 && withinBox(c, d, a)) ||
+    (o4 === 0 && withinBox(c, d, b))
+  );
 }
 
 interface Segment {
@@ -168,7 +181,8 @@ function selfClash(ring: Ring): [Segment, Segment] | undefined {
 }
 
 /** Segments a→b and b→c overlap beyond b: c is on the line and turns back towards a. */
-const spike = (a: Position, b: Position, c: Position) => cross(a, b, c) === 0 && (c[0] - b[0]) * (a[0] - b[0]) + (c[1] - b[1]) * (a[1] - b[1]) > 0;
+const spike = (a: Position, b: Position, c: Position) =>
+  cross(a, b, c) === 0 && (c[0] - b[0]) * (a[0] - b[0]) + (c[1] - b[1]) * (a[1] - b[1]) > 0;
 
 /** The first pair of rings (by index) whose boundaries meet or of which one lies inside the other. */
 function firstOverlap(rings: Ring[]): [number, number] | undefined {
@@ -188,7 +202,15 @@ function ringsMeet(rings: Ring[], others: Ring[]): boolean {
   // Only segments within the other side's bounds can meet it: a small work area against a large
   // coverage area then tests a handful of segments, not all of them.
   const near = (group: number, own: Ring[], box: BBox) =>
-    own.flatMap((r) => segmentsOf(r, group)).filter((s) => s.minE <= box.maxE && s.maxE >= box.minE && Math.max(s.a[1], s.b[1]) >= box.minN && Math.min(s.a[1], s.b[1]) <= box.maxN);
+    own
+      .flatMap((r) => segmentsOf(r, group))
+      .filter(
+        (s) =>
+          s.minE <= box.maxE &&
+          s.maxE >= box.minE &&
+          Math.max(s.a[1], s.b[1]) >= box.minN &&
+          Math.min(s.a[1], s.b[1]) <= box.maxN,
+      );
   const segments = [...near(0, rings, ringsBBox(others)), ...near(1, others, ringsBBox(rings))];
   return findClash(segments, (s, t) => s.group !== t.group && segmentsMeet(s.a, s.b, t.a, t.b)) !== undefined;
 }
@@ -266,7 +288,8 @@ export function toSvgPath(g: Area, width: number, height: number, padding = 8): 
   const scale = Math.min((width - 2 * padding) / spanE, (height - 2 * padding) / spanN);
   const left = (width - spanE * scale) / 2;
   const bottom = height - (height - spanN * scale) / 2;
-  const point = ([e, n]: Position) => `${(left + (e - box.minE) * scale).toFixed(1)},${(bottom - (n - box.minN) * scale).toFixed(1)}`;
+  const point = ([e, n]: Position) =>
+    `${(left + (e - box.minE) * scale).toFixed(1)},${(bottom - (n - box.minN) * scale).toFixed(1)}`;
   return polygonsOf(g)
     .flat()
     .map((ring) => `M${ring.slice(0, -1).map(point).join('L')}Z`)
@@ -276,23 +299,39 @@ export function toSvgPath(g: Area, width: number, height: number, padding = 8): 
 const isPosition = (v: unknown): v is Position | [number, number, number] =>
   Array.isArray(v) && (v.length === 2 || v.length === 3) && v.every((n) => typeof n === 'number' && Number.isFinite(n));
 
-const inSweden = ([e, n]: Position) => e >= SWEREF99TM_BOUNDS.minE && e <= SWEREF99TM_BOUNDS.maxE && n >= SWEREF99TM_BOUNDS.minN && n <= SWEREF99TM_BOUNDS.maxN;
+const inSweden = ([e, n]: Position) =>
+  e >= SWEREF99TM_BOUNDS.minE &&
+  e <= SWEREF99TM_BOUNDS.maxE &&
+  n >= SWEREF99TM_BOUNDS.minN &&
+  n <= SWEREF99TM_BOUNDS.maxN;
 
 /** The usual mistakes behind a position outside Sweden, so the message can name them. */
 function outsideHint([e, n]: Position): string {
-  if (Math.abs(e) <= 180 && Math.abs(n) <= 90) return '; it looks like longitude/latitude in degrees, but SWEREF 99 TM metres are expected';
+  if (Math.abs(e) <= 180 && Math.abs(n) <= 90)
+    return '; it looks like longitude/latitude in degrees, but SWEREF 99 TM metres are expected';
   if (inSweden([n, e])) return '; easting and northing look swapped (GeoJSON order is [easting, northing])';
   return '';
 }
 
 const countPositions = (v: unknown, depth: number): number =>
-  !Array.isArray(v) ? 0 : depth === 0 ? v.length : v.reduce((sum: number, item: unknown) => sum + countPositions(item, depth - 1), 0);
+  !Array.isArray(v)
+    ? 0
+    : depth === 0
+      ? v.length
+      : v.reduce((sum: number, item: unknown) => sum + countPositions(item, depth - 1), 0);
 
 /** Checks a selection (G2) or a work area (L2) and measures it; areaM2 is whole m². */
 export function validateArea(input: unknown): AreaValidation {
-  const refuse = (path: string, code: GeometryProblemCode, message: string): AreaValidation => ({ ok: false, problems: [{ path, code, message }] });
+  const refuse = (path: string, code: GeometryProblemCode, message: string): AreaValidation => ({
+    ok: false,
+    problems: [{ path, code, message }],
+  });
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return refuse('', 'not_geometry', 'the area must be a GeoJSON object with "type" Polygon or MultiPolygon and "coordinates"');
+    return refuse(
+      '',
+      'not_geometry',
+      'the area must be a GeoJSON object with "type" Polygon or MultiPolygon and "coordinates"',
+    );
   }
   const g = input as { type?: unknown; coordinates?: unknown };
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
@@ -301,15 +340,25 @@ export function validateArea(input: unknown): AreaValidation {
     return refuse('type', 'unsupported_type', `the type must be "Polygon" or "MultiPolygon"; it is ${got}${hint}`);
   }
   const multi = g.type === 'MultiPolygon';
-  if (!Array.isArray(g.coordinates)) return refuse('coordinates', 'bad_coordinates', `the coordinates of a ${g.type} must be an array of ${multi ? 'polygons' : 'rings'}`);
+  if (!Array.isArray(g.coordinates))
+    return refuse(
+      'coordinates',
+      'bad_coordinates',
+      `the coordinates of a ${g.type} must be an array of ${multi ? 'polygons' : 'rings'}`,
+    );
   if (g.coordinates.length === 0) return refuse('coordinates', 'empty', `the ${g.type} has no coordinates`);
   const vertices = countPositions(g.coordinates, multi ? 2 : 1);
   if (vertices > MAX_VERTICES) {
-    return refuse('coordinates', 'too_many_vertices', `the area has ${vertices} positions; at most ${MAX_VERTICES} are accepted, so simplify the outline`);
+    return refuse(
+      'coordinates',
+      'too_many_vertices',
+      `the area has ${vertices} positions; at most ${MAX_VERTICES} are accepted, so simplify the outline`,
+    );
   }
 
   const problems: GeometryProblem[] = [];
-  const fail = (path: string, code: GeometryProblemCode, message: string) => void problems.push({ path, code, message });
+  const fail = (path: string, code: GeometryProblemCode, message: string) =>
+    void problems.push({ path, code, message });
   const polygons: unknown[] = multi ? g.coordinates : [g.coordinates];
   const prefix = (p: number) => (multi ? `coordinates[${p}]` : 'coordinates');
   const clean: Ring[][] = [];
@@ -322,26 +371,47 @@ export function validateArea(input: unknown): AreaValidation {
     const [outer, ...holes] = checked as [Ring, ...Ring[]];
     holes.forEach((hole, h) => {
       if (ringsMeet([outer], [hole]) || locate(hole[0]!, outer) !== 'inside') {
-        fail(`${prefix(p)}[${h + 1}]`, 'hole_outside', `hole ${h + 1} must lie inside the outer ring (ring 0) without crossing or touching it`);
+        fail(
+          `${prefix(p)}[${h + 1}]`,
+          'hole_outside',
+          `hole ${h + 1} must lie inside the outer ring (ring 0) without crossing or touching it`,
+        );
       }
     });
     const pair = firstOverlap(holes);
-    if (pair) fail(`${prefix(p)}[${pair[0] + 1}]`, 'holes_overlap', `holes ${pair[0] + 1} and ${pair[1] + 1} overlap or touch; holes must be separate`);
+    if (pair)
+      fail(
+        `${prefix(p)}[${pair[0] + 1}]`,
+        'holes_overlap',
+        `holes ${pair[0] + 1} and ${pair[1] + 1} overlap or touch; holes must be separate`,
+      );
     clean.push(checked);
   });
   if (problems.length === 0) {
     const boxes = clean.map((part) => ringsBBox(part.slice(0, 1)));
-    const meeting = (i: number) => clean.findIndex((other, k) => k > i && boxesMeet(boxes[i]!, boxes[k]!) && polygonsMeet(clean[i]!, other));
+    const meeting = (i: number) =>
+      clean.findIndex((other, k) => k > i && boxesMeet(boxes[i]!, boxes[k]!) && polygonsMeet(clean[i]!, other));
     const p = clean.findIndex((_, i) => meeting(i) >= 0);
-    if (p >= 0) fail(prefix(p), 'parts_overlap', `parts ${p} and ${meeting(p)} of the MultiPolygon overlap or touch; merge them into one polygon`);
+    if (p >= 0)
+      fail(
+        prefix(p),
+        'parts_overlap',
+        `parts ${p} and ${meeting(p)} of the MultiPolygon overlap or touch; merge them into one polygon`,
+      );
   }
   if (problems.length > 0) return { ok: false, problems };
 
-  const geometry: Area = multi ? { type: 'MultiPolygon', coordinates: clean } : { type: 'Polygon', coordinates: clean[0]! };
+  const geometry: Area = multi
+    ? { type: 'MultiPolygon', coordinates: clean }
+    : { type: 'Polygon', coordinates: clean[0]! };
   const areaM2 = Math.round(areaOf(geometry));
   if (areaM2 === 0) return refuse('coordinates', 'zero_area', 'the area is smaller than 1 m²');
   if (areaM2 > MAX_AREA_KM2 * 1e6) {
-    return refuse('coordinates', 'area_too_large', `the area is ${Math.round(areaM2 / 1e6)} km²; at most ${MAX_AREA_KM2} km² is accepted at once`);
+    return refuse(
+      'coordinates',
+      'area_too_large',
+      `the area is ${Math.round(areaM2 / 1e6)} km²; at most ${MAX_AREA_KM2} km² is accepted at once`,
+    );
   }
   return { ok: true, geometry, areaM2, areaKm2: areaM2 / 1e6 };
 }
@@ -350,22 +420,43 @@ export function validateArea(input: unknown): AreaValidation {
  * One ring's own checks, in the order a person would fix them. Returns the ring as 2D positions
  * with consecutive repeats (double clicks when drawing) dropped, or undefined after a problem.
  */
-function checkRing(ring: unknown, path: string, fail: (path: string, code: GeometryProblemCode, message: string) => undefined): Ring | undefined {
+function checkRing(
+  ring: unknown,
+  path: string,
+  fail: (path: string, code: GeometryProblemCode, message: string) => undefined,
+): Ring | undefined {
   if (!Array.isArray(ring)) return fail(path, 'not_ring', 'a ring must be an array of positions');
   const bad = ring.findIndex((pos) => !isPosition(pos));
-  if (bad >= 0) return fail(`${path}[${bad}]`, 'bad_position', 'a position must be [easting, northing] in metres, two finite numbers (an optional third, the height, is ignored)');
+  if (bad >= 0)
+    return fail(
+      `${path}[${bad}]`,
+      'bad_position',
+      'a position must be [easting, northing] in metres, two finite numbers (an optional third, the height, is ignored)',
+    );
   const positions = (ring as Position[]).map(([e, n]): Position => [e, n]);
-  if (positions.length < 4) return fail(path, 'ring_too_short', `a ring needs at least 4 positions (3 corners and the first one again to close it); it has ${positions.length}`);
+  if (positions.length < 4)
+    return fail(
+      path,
+      'ring_too_short',
+      `a ring needs at least 4 positions (3 corners and the first one again to close it); it has ${positions.length}`,
+    );
   const first = positions[0]!;
   const last = positions[positions.length - 1]!;
-  if (first[0] !== last[0] || first[1] !== last[1]) return fail(path, 'ring_not_closed', 'the ring is not closed: its last position must equal its first');
+  if (first[0] !== last[0] || first[1] !== last[1])
+    return fail(path, 'ring_not_closed', 'the ring is not closed: its last position must equal its first');
   const outside = positions.findIndex((pos) => !inSweden(pos));
   if (outside >= 0) {
     const pos = positions[outside]!;
-    return fail(`${path}[${outside}]`, 'outside_sweden', `(${pos[0]}, ${pos[1]}) is outside Sweden in SWEREF 99 TM (EPSG:3006)${outsideHint(pos)}`);
+    return fail(
+      `${path}[${outside}]`,
+      'outside_sweden',
+      `(${pos[0]}, ${pos[1]}) is outside Sweden in SWEREF 99 TM (EPSG:3006)${outsideHint(pos)}`,
+    );
   }
   // Original indexes, so messages point at the positions the sender sent.
-  const kept = positions.map((_, i) => i).filter((i) => i === 0 || positions[i]![0] !== positions[i - 1]![0] || positions[i]![1] !== positions[i - 1]![1]);
+  const kept = positions
+    .map((_, i) => i)
+    .filter((i) => i === 0 || positions[i]![0] !== positions[i - 1]![0] || positions[i]![1] !== positions[i - 1]![1]);
   const cleaned = kept.map((i) => positions[i]!);
   if (cleaned.length < 4 || cleaned.every((pos) => cross(cleaned[0]!, cleaned[1]!, pos) === 0)) {
     return fail(path, 'zero_area', 'the ring encloses no area: all its positions lie on one line');
@@ -373,7 +464,11 @@ function checkRing(ring: unknown, path: string, fail: (path: string, code: Geome
   const clash = selfClash(cleaned);
   if (clash) {
     const edge = (s: Segment) => `${kept[s.index]!}–${kept[s.index + 1]!}`;
-    return fail(path, 'self_intersection', `the ring crosses or touches itself: the edge between positions ${edge(clash[0])} meets the edge ${edge(clash[1])}`);
+    return fail(
+      path,
+      'self_intersection',
+      `the ring crosses or touches itself: the edge between positions ${edge(clash[0])} meets the edge ${edge(clash[1])}`,
+    );
   }
   return cleaned;
 }

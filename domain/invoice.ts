@@ -32,12 +32,22 @@ export interface PricedInvoice {
 export function priceInvoice(currency: Currency, lines: InvoiceLineInput[]): PricedInvoice {
   if (lines.length === 0) throw new RangeError('an invoice needs at least one line');
   const priced = lines.map((line) => {
-    if (line.unitPrice.currency !== currency) throw new RangeError(`line "${line.description}" is in ${line.unitPrice.currency}, the invoice in ${currency}`);
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw new RangeError(`line "${line.description}": quantity must be a positive whole number`);
+    if (line.unitPrice.currency !== currency)
+      throw new RangeError(`line "${line.description}" is in ${line.unitPrice.currency}, the invoice in ${currency}`);
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1)
+      throw new RangeError(`line "${line.description}": quantity must be a positive whole number`);
     const net = multiply(line.unitPrice, line.quantity);
     const vatPercent = line.vatPercent ?? VAT_PERCENT;
     const vat = vatOn(net, vatPercent);
-    return { description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, net, vatPercent, vat, total: add(net, vat) };
+    return {
+      description: line.description,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      net,
+      vatPercent,
+      vat,
+      total: add(net, vat),
+    };
   });
   const zero = money(0, currency);
   const net = priced.reduce((a, l) => add(a, l.net), zero);

@@ -4,7 +4,11 @@ import type { Db } from '../platform/db';
 import type { Auth } from './auth';
 import { defineRoute } from '../platform/http/route';
 
-const tokenAnswer = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
+const tokenAnswer = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+});
 
 export function authRoutes(deps: { db: Db; auth: Auth }) {
   return [

@@ -1,6 +1,12 @@
 import type { Request } from 'express';
 import type { Db } from '../platform/db';
-import { findSystemAccountByClientId, principalForToken, revokeAccessToken, storeAccessToken, type TokenSubject } from './credentials.store';
+import {
+  findSystemAccountByClientId,
+  principalForToken,
+  revokeAccessToken,
+  storeAccessToken,
+  type TokenSubject,
+} from './credentials.store';
 import type { Principal } from '../platform/http/principal';
 import { findUserByEmail } from './users.store';
 import type { Account } from './accounts.store';
@@ -11,7 +17,8 @@ import { readCookie } from '../platform/http/cookies';
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
 
-export const unauthorized = (message = 'A valid access token is required') => new ApiError(401, 'unauthorized', message);
+export const unauthorized = (message = 'A valid access token is required') =>
+  new ApiError(401, 'unauthorized', message);
 
 export function createAuth(db: Db, tokenTtlSeconds: number) {
   async function issue(subject: TokenSubject) {
@@ -29,7 +36,8 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
     async authenticate(req: Request): Promise<Principal> {
       const header = req.get('Authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const token = match?.[1] ?? (req.method === 'GET' || req.method === 'HEAD' ? readCookie(req, SESSION_COOKIE) : undefined);
+      const token =
+        match?.[1] ?? (req.method === 'GET' || req.method === 'HEAD' ? readCookie(req, SESSION_COOKIE) : undefined);
       if (!token) throw unauthorized();
       const principal = await principalForToken(db, tokenHash(token), new Date());
       if (!principal) throw unauthorized('The access token is unknown or has expired');
@@ -67,7 +75,11 @@ export function accountScope(principal: Principal): string | undefined {
 }
 
 /** Another account's object answers 404, as if it did not exist. */
-export function assertVisible<T extends { account_id: string | null }>(principal: Principal, row: T | undefined, what: string): T {
+export function assertVisible<T extends { account_id: string | null }>(
+  principal: Principal,
+  row: T | undefined,
+  what: string,
+): T {
   const scope = accountScope(principal);
   if (!row || (scope && row.account_id !== scope)) throw new ApiError(404, 'not_found', `${what} was not found`);
   return row;
@@ -75,6 +87,12 @@ export function assertVisible<T extends { account_id: string | null }>(principal
 
 /** New business (an order, a case) needs an account that is neither blocked (L9) nor restricted or erased (L8). */
 export function assertMayDoBusiness(account: Pick<Account, 'blocked_at' | 'restricted_at'>): void {
-  if (account.blocked_at) throw new ApiError(403, 'account_blocked', 'This account is blocked (L9); contact customer service');
-  if (account.restricted_at) throw new ApiError(409, 'processing_restricted', 'Processing of this account’s data is restricted (L8); lift the restriction to order again');
+  if (account.blocked_at)
+    throw new ApiError(403, 'account_blocked', 'This account is blocked (L9); contact customer service');
+  if (account.restricted_at)
+    throw new ApiError(
+      409,
+      'processing_restricted',
+      'Processing of this account’s data is restricted (L8); lift the restriction to order again',
+    );
 }

@@ -24,7 +24,9 @@ export async function findSystemAccountByClientId(db: Db, clientId: string): Pro
 }
 
 export async function listSystemAccounts(db: Db): Promise<Omit<SystemAccount, 'secret_hash'>[]> {
-  return db('system_accounts').select('id', 'account_id', 'client_id', 'description', 'created_at', 'revoked_at').orderBy('created_at');
+  return db('system_accounts')
+    .select('id', 'account_id', 'client_id', 'description', 'created_at', 'revoked_at')
+    .orderBy('created_at');
 }
 
 export type TokenSubject = { userId: string } | { systemAccountId: string };
@@ -54,12 +56,25 @@ export async function principalForToken(db: Db, hash: string, now: Date): Promis
     .where('t.expires_at', '>', now)
     .whereNull('s.revoked_at')
     .first(
-      't.user_id', 't.system_account_id', 'u.role', 'u.account_id as user_account_id', 'u.email', 'u.language as user_language',
-      's.account_id as system_account_account_id', 'a.language as account_language',
+      't.user_id',
+      't.system_account_id',
+      'u.role',
+      'u.account_id as user_account_id',
+      'u.email',
+      'u.language as user_language',
+      's.account_id as system_account_account_id',
+      'a.language as account_language',
     );
   if (!row) return undefined;
   if (row.user_id) {
-    return { kind: 'user', id: row.user_id, role: row.role, accountId: row.user_account_id, email: row.email, language: row.user_language };
+    return {
+      kind: 'user',
+      id: row.user_id,
+      role: row.role,
+      accountId: row.user_account_id,
+      email: row.email,
+      language: row.user_language,
+    };
   }
   return {
     kind: 'system_account',

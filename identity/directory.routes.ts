@@ -36,7 +36,9 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       body: newAccountSchema,
       idempotent: true,
       successStatus: 201,
-      handler: async ({ body, principal, req }) => ({ body: await deps.directory.createAccount(body, auditActor(principal, req)) }),
+      handler: async ({ body, principal, req }) => ({
+        body: await deps.directory.createAccount(body, auditActor(principal, req)),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -55,7 +57,9 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       body: newUserSchema,
       idempotent: true,
       successStatus: 201,
-      handler: async ({ body, principal, req }) => ({ body: await directoryCall(() => deps.directory.createUser(body, auditActor(principal, req))) }),
+      handler: async ({ body, principal, req }) => ({
+        body: await directoryCall(() => deps.directory.createUser(body, auditActor(principal, req))),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -67,7 +71,9 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       body: z.object({ description: z.string().max(200).optional() }),
       successStatus: 201,
       handler: async ({ params, body, principal, req }) => ({
-        body: await directoryCall(() => deps.directory.createSystemAccount(params.id, body.description, auditActor(principal, req))),
+        body: await directoryCall(() =>
+          deps.directory.createSystemAccount(params.id, body.description, auditActor(principal, req)),
+        ),
       }),
     }),
   ];

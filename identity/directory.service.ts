@@ -51,7 +51,10 @@ export const newUserSchema = z
 export type NewUserInput = z.input<typeof newUserSchema>;
 
 export class DirectoryError extends Error {
-  constructor(readonly code: 'not_found' | 'already_exists', message: string) {
+  constructor(
+    readonly code: 'not_found' | 'already_exists',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -61,7 +64,13 @@ type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 export interface DirectoryDeps {
   db: Db;
   /** Starts the welcome workflow for a new user (idempotent by user id). */
-  welcome: (user: { id: string; accountId: string | null; email: string; name: string; language: Language }) => Promise<void>;
+  welcome: (user: {
+    id: string;
+    accountId: string | null;
+    email: string;
+    name: string;
+    language: Language;
+  }) => Promise<void>;
 }
 
 export function createDirectory({ db, welcome }: DirectoryDeps) {
@@ -76,14 +85,22 @@ export function createDirectory({ db, welcome }: DirectoryDeps) {
         birth_date: a.kind === 'private' ? a.birthDate : null,
         organisation_number: a.kind === 'organisation' ? a.organisationNumber : null,
       });
-      await appendAudit(db, { ...actor, action: 'account.created', objectType: 'account', objectId: account.id, details: { kind: a.kind } });
+      await appendAudit(db, {
+        ...actor,
+        action: 'account.created',
+        objectType: 'account',
+        objectId: account.id,
+        details: { kind: a.kind },
+      });
       return account;
     },
 
     async createUser(input: NewUserInput, actor: Actor) {
       const u = newUserSchema.parse(input);
-      if (u.accountId && !(await getAccount(db, u.accountId))) throw new DirectoryError('not_found', `account ${u.accountId} was not found`);
-      if (await findUserByEmail(db, u.email)) throw new DirectoryError('already_exists', `a user with the e-mail ${u.email} already exists`);
+      if (u.accountId && !(await getAccount(db, u.accountId)))
+        throw new DirectoryError('not_found', `account ${u.accountId} was not found`);
+      if (await findUserByEmail(db, u.email))
+        throw new DirectoryError('already_exists', `a user with the e-mail ${u.email} already exists`);
       const user = await createUser(db, {
         email: u.email,
         name: u.name,
@@ -92,18 +109,42 @@ export function createDirectory({ db, welcome }: DirectoryDeps) {
         account_id: u.accountId ?? null,
         language: u.language,
       });
-      await appendAudit(db, { ...actor, action: 'user.created', objectType: 'user', objectId: user.id, details: { role: user.role } });
-      await welcome({ id: user.id, accountId: user.account_id, email: user.email, name: user.name, language: user.language });
+      await appendAudit(db, {
+        ...actor,
+        action: 'user.created',
+        objectType: 'user',
+        objectId: user.id,
+        details: { role: user.role },
+      });
+      await welcome({
+        id: user.id,
+        accountId: user.account_id,
+        email: user.email,
+        name: user.name,
+        language: user.language,
+      });
       return user;
     },
 
     /** Prints-once credentials: the secret is never stored in clear and cannot be shown again. */
     async createSystemAccount(accountId: string, description: string | undefined, actor: Actor) {
-      if (!(await getAccount(db, accountId))) throw new DirectoryError('not_found', `account ${accountId} was not found`);
+      if (!(await getAccount(db, accountId)))
+        throw new DirectoryError('not_found', `account ${accountId} was not found`);
       const clientId = `kk_${randomToken(12)}`;
       const clientSecret = randomToken(32);
-      const row = await createSystemAccount(db, { account_id: accountId, client_id: clientId, secret_hash: await hashSecret(clientSecret), description });
-      await appendAudit(db, { ...actor, action: 'system_account.created', objectType: 'system_account', objectId: row.id, details: { accountId } });
+      const row = await createSystemAccount(db, {
+        account_id: accountId,
+        client_id: clientId,
+        secret_hash: await hashSecret(clientSecret),
+        description,
+      });
+      await appendAudit(db, {
+        ...actor,
+        action: 'system_account.created',
+        objectType: 'system_account',
+        objectId: row.id,
+        details: { accountId },
+      });
       return { id: row.id, accountId, clientId, clientSecret };
     },
 

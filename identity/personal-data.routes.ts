@@ -23,7 +23,9 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       tag: 'personal data',
       summary: 'Everything stored about the account and its people (L8: access)',
       auth: ['customer'],
-      handler: async ({ principal, req }) => ({ body: await deps.personalData.export(own(principal), auditActor(principal, req)) }),
+      handler: async ({ principal, req }) => ({
+        body: await deps.personalData.export(own(principal), auditActor(principal, req)),
+      }),
     }),
     defineRoute({
       method: 'patch',
@@ -32,7 +34,9 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       summary: "Correct the account's name, e-mail address or language (L8: rectification)",
       auth: ['customer'],
       body: correctionSchema,
-      handler: async ({ principal, body, req }) => ({ body: await deps.personalData.correct(own(principal), body, auditActor(principal, req)) }),
+      handler: async ({ principal, body, req }) => ({
+        body: await deps.personalData.correct(own(principal), body, auditActor(principal, req)),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -61,10 +65,13 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       method: 'post',
       path: '/api/v1/me/personal-data/erasure',
       tag: 'personal data',
-      summary: 'Erase the personal data: the account is anonymised once no order or case runs and nothing is owed (L8); signs every user out',
+      summary:
+        'Erase the personal data: the account is anonymised once no order or case runs and nothing is owed (L8); signs every user out',
       auth: ['customer'],
       body: z.object({ confirm: z.literal(true, { error: 'set confirm to true: erasure cannot be undone' }) }),
-      handler: async ({ principal, req }) => ({ body: await refusals(() => deps.personalData.erase(own(principal), auditActor(principal, req))) }),
+      handler: async ({ principal, req }) => ({
+        body: await refusals(() => deps.personalData.erase(own(principal), auditActor(principal, req))),
+      }),
     }),
   ];
 }

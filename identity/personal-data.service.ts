@@ -17,10 +17,16 @@ export const correctionSchema = z
     email: z.email().optional(),
     language: z.enum(LANGUAGES).optional(),
   })
-  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'give at least one of name, email, language' });
+  .refine((c) => Object.values(c).some((v) => v !== undefined), {
+    message: 'give at least one of name, email, language',
+  });
 
 export class PersonalDataRefused extends Error {
-  constructor(readonly code: 'open_business' | 'debts_unpaid' | 'erased', message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: 'open_business' | 'debts_unpaid' | 'erased',
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -31,7 +37,13 @@ type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: string) => Promise<string[]>)[] }) {
   const { db } = deps;
   const audit = (actor: Actor, accountId: string, action: string, details?: Record<string, unknown>) =>
-    appendAudit(db, { ...actor, action: `personal_data.${action}`, objectType: 'account', objectId: accountId, details });
+    appendAudit(db, {
+      ...actor,
+      action: `personal_data.${action}`,
+      objectType: 'account',
+      objectId: accountId,
+      details,
+    });
 
   return {
     /** Everything stored about the person, as one document (the right of access). */
@@ -44,7 +56,9 @@ export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: st
     async correct(accountId: string, changes: z.infer<typeof correctionSchema>, actor: Actor) {
       const c = correctionSchema.parse(changes);
       await updateAccount(db, accountId, c);
-      await audit(actor, accountId, 'corrected', { fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined) });
+      await audit(actor, accountId, 'corrected', {
+        fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined),
+      });
       return getAccount(db, accountId);
     },
 
@@ -55,7 +69,8 @@ export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: st
 
     async liftRestriction(accountId: string, actor: Actor) {
       const account = await getAccount(db, accountId);
-      if (account?.erased_at) throw new PersonalDataRefused('erased', 'The account was erased; there is nothing to lift');
+      if (account?.erased_at)
+        throw new PersonalDataRefused('erased', 'The account was erased; there is nothing to lift');
       await updateAccount(db, accountId, { restricted_at: null, restriction_reason: null });
       await audit(actor, accountId, 'restriction_lifted');
     },
@@ -66,14 +81,26 @@ export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: st
      */
     async erase(accountId: string, actor: Actor) {
       const running = (await Promise.all(deps.openBusiness.map((open) => open(accountId)))).flat();
-      if (running.length > 0) throw new PersonalDataRefused('open_business', `Erasure waits until this business is finished: ${running.join(', ')}`, { open: running });
+      if (running.length > 0)
+        throw new PersonalDataRefused(
+          'open_business',
+          `Erasure waits until this business is finished: ${running.join(', ')}`,
+          { open: running },
+        );
       const unpaid = await unpaidInvoicesOf(db, accountId);
       if (unpaid.length > 0) {
-        throw new PersonalDataRefused('debts_unpaid', `Erasure waits until these invoices are paid: ${unpaid.join(', ')}`, { invoices: unpaid });
+        throw new PersonalDataRefused(
+          'debts_unpaid',
+          `Erasure waits until these invoices are paid: ${unpaid.join(', ')}`,
+          { invoices: unpaid },
+        );
       }
       await anonymiseAccount(db, accountId, await hashSecret(randomToken()));
       await audit(actor, accountId, 'erased');
-      return { erased: true, kept: 'cases, orders, agreements and invoices, pointing to the anonymised account (bookkeeping and the record of answers require them)' };
+      return {
+        erased: true,
+        kept: 'cases, orders, agreements and invoices, pointing to the anonymised account (bookkeeping and the record of answers require them)',
+      };
     },
   };
 }

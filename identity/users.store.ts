@@ -2,7 +2,6 @@ import type { Db } from '../platform/db';
 import type { Role } from '../platform/http/principal';
 import type { Language } from '../domain/vocabulary';
 
-
 export interface User {
   id: string;
   account_id: string | null;
@@ -19,7 +18,9 @@ export type PublicUser = Omit<User, 'password_hash'>;
 const publicColumns = ['id', 'account_id', 'email', 'name', 'role', 'language', 'created_at'];
 
 export async function createUser(db: Db, input: Omit<User, 'id' | 'created_at'>): Promise<PublicUser> {
-  const [row] = await db('users').insert({ ...input, email: input.email.toLowerCase() }).returning(publicColumns);
+  const [row] = await db('users')
+    .insert({ ...input, email: input.email.toLowerCase() })
+    .returning(publicColumns);
   return row as PublicUser;
 }
 

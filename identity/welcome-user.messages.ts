@@ -11,4 +11,7 @@ export interface WelcomeUserInput {
 }
 
 /** Sends a new user their welcome e-mail, once: one workflow per user. */
-export const welcomeUserWorkflow = defineWorkflow<[WelcomeUserInput], void>()('welcomeUser', (userId: string) => `welcome-user-${userId}`);
+export const welcomeUserWorkflow = defineWorkflow<[WelcomeUserInput], void>()(
+  'welcomeUser',
+  (userId: string) => `welcome-user-${userId}`,
+);

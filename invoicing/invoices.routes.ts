@@ -59,7 +59,9 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       summary: 'One invoice with its lines',
       auth: ['customer', 'finance', 'admin'],
       params: idParams,
-      handler: async ({ params, principal }) => ({ body: present(assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice')) }),
+      handler: async ({ params, principal }) => ({
+        body: present(assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice')),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -71,8 +73,14 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       handler: async ({ params, principal, req }) => {
         const invoice = await getInvoice(deps.db, params.id);
         if (!invoice) throw notFound('The invoice');
-        if (!(await markInvoicePaid(deps.db, params.id, new Date()))) throw conflict('already_paid', `Invoice ${invoice.number} is already paid`);
-        await appendAudit(deps.db, { ...auditActor(principal, req), action: 'invoice.paid', objectType: 'invoice', objectId: params.id });
+        if (!(await markInvoicePaid(deps.db, params.id, new Date())))
+          throw conflict('already_paid', `Invoice ${invoice.number} is already paid`);
+        await appendAudit(deps.db, {
+          ...auditActor(principal, req),
+          action: 'invoice.paid',
+          objectType: 'invoice',
+          objectId: params.id,
+        });
         await deps.onPaid(params.id);
         return { body: present((await getInvoice(deps.db, params.id))!) };
       },

@@ -57,12 +57,14 @@ export async function bookInvoice(db: Db, input: BookInvoice): Promise<InvoiceRo
   if (existing) return existing;
   try {
     return await db.transaction(async (trx) => {
-      const [series] = await trx.raw(
-        `INSERT INTO invoice_series (year, last_sequence) VALUES (?, 1)
+      const [series] = await trx
+        .raw(
+          `INSERT INTO invoice_series (year, last_sequence) VALUES (?, 1)
          ON CONFLICT (year) DO UPDATE SET last_sequence = invoice_series.last_sequence + 1
          RETURNING last_sequence`,
-        [year],
-      ).then((r: { rows: { last_sequence: number }[] }) => r.rows);
+          [year],
+        )
+        .then((r: { rows: { last_sequence: number }[] }) => r.rows);
       const sequence = series!.last_sequence;
       const [invoice] = await trx('invoices')
         .insert({
@@ -126,7 +128,14 @@ export async function listInvoices(
     if (filter.status) q.where({ status: filter.status });
   });
   const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items = await base.clone().orderBy([{ column: 'year', order: 'desc' }, { column: 'sequence', order: 'desc' }]).limit(filter.limit).offset(filter.offset);
+  const items = await base
+    .clone()
+    .orderBy([
+      { column: 'year', order: 'desc' },
+      { column: 'sequence', order: 'desc' },
+    ])
+    .limit(filter.limit)
+    .offset(filter.offset);
   return { items, total: Number(count) };
 }
 

@@ -27,10 +27,12 @@ function displaySize(bytes: number): string {
  * are fixed by DOMAIN.md; a system account sees only its own account's orders.
  */
 export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: DeliveryStore; config: Config }) {
-  const visibleOrder = async (principal: Principal, id: string) => assertVisible(principal, await getOrder(deps.db, id), `Order ${id}`);
+  const visibleOrder = async (principal: Principal, id: string) =>
+    assertVisible(principal, await getOrder(deps.db, id), `Order ${id}`);
   const successfulFiles = async (orderId: string) => {
     const delivery = await latestDelivery(deps.db, orderId);
-    if (!delivery || delivery.status !== 'LYCKAD') throw new ApiError(404, 'no_delivery', `Order ${orderId} has no finished delivery yet`);
+    if (!delivery || delivery.status !== 'LYCKAD')
+      throw new ApiError(404, 'no_delivery', `Order ${orderId} has no finished delivery yet`);
     return { delivery, files: await deliveryFiles(deps.db, delivery.id) };
   };
 
@@ -61,16 +63,31 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       }
       res.status(206).set('Content-Range', `bytes ${start}-${end}/${size}`);
     }
-    res.set({ 'Content-Type': file.type, 'Content-Length': String(end - start + 1), 'Accept-Ranges': 'bytes', 'Content-Disposition': `attachment; filename="${file.name}"` });
+    res.set({
+      'Content-Type': file.type,
+      'Content-Length': String(end - start + 1),
+      'Accept-Ranges': 'bytes',
+      'Content-Disposition': `attachment; filename="${file.name}"`,
+    });
     await new Promise<void>((resolve, reject) => {
-      deps.store.read(file.storage_key, { start, end }).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+      deps.store
+        .read(file.storage_key, { start, end })
+        .on('error', reject)
+        .pipe(res)
+        .on('finish', resolve)
+        .on('error', reject);
     });
   };
   /** G7: the e-mail's link opens the files of its delivery until it expires; unknown answers 404, expired 410. */
   const linkedFiles = async (token: string) => {
     const link = await findDeliveryLink(deps.db, token);
     if (!link) throw new ApiError(404, 'not_found', 'This download link does not exist');
-    if (link.expires_at.getTime() <= Date.now()) throw new ApiError(410, 'link_expired', `This download link expired at ${link.expires_at.toISOString()}; sign in to download the files`);
+    if (link.expires_at.getTime() <= Date.now())
+      throw new ApiError(
+        410,
+        'link_expired',
+        `This download link expired at ${link.expires_at.toISOString()}; sign in to download the files`,
+      );
     return { link, files: await deliveryFiles(deps.db, link.delivery_id) };
   };
   const linkParams = z.object({ token: z.string().regex(/^[\w-]{16,64}$/) });
@@ -85,7 +102,13 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       params: linkParams,
       handler: async ({ params, req }) => {
         const { link, files } = await linkedFiles(params.token);
-        return { body: { orderId: link.order_id, expiresAt: link.expires_at, files: presentFiles(req, `/api/v1/delivery-links/${params.token}/files`, files) } };
+        return {
+          body: {
+            orderId: link.order_id,
+            expiresAt: link.expires_at,
+            files: presentFiles(req, `/api/v1/delivery-links/${params.token}/files`, files),
+          },
+        };
       },
     }),
     defineRoute({
@@ -114,7 +137,8 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       method: 'get',
       path: '/geotorget/orderhanterare/v2/:orderId/leverans/latest',
       tag: 'delivery API (G10)',
-      summary: 'The latest delivery: objektidentitet, skapad, status (LYCKAD | PÅGÅENDE | MISSLYCKAD), typ (BAS | FORANDRING)',
+      summary:
+        'The latest delivery: objektidentitet, skapad, status (LYCKAD | PÅGÅENDE | MISSLYCKAD), typ (BAS | FORANDRING)',
       auth: ['customer', 'handler', 'admin'],
       params: orderParams,
       handler: async ({ params, principal }) => {
@@ -134,7 +158,9 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       query: z.object({ typ: z.enum(DELIVERY_TYPES) }),
       idempotent: true,
       successStatus: 201,
-      handler: async ({ params, query, principal }) => ({ body: presentDelivery(await deps.orders.startDelivery(principal, params.orderId, query.typ)) }),
+      handler: async ({ params, query, principal }) => ({
+        body: presentDelivery(await deps.orders.startDelivery(principal, params.orderId, query.typ)),
+      }),
     }),
     defineRoute({
       method: 'get',

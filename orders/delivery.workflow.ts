@@ -29,7 +29,14 @@ export function customerMessage(party: OrderParty, common: Record<string, unknow
     locale: party.customer.language,
     to: party.customer.email,
     accountId: party.accountId,
-    data: { orderId, name: party.customer.name, product: party.product.name, orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`, ...common, ...data },
+    data: {
+      orderId,
+      name: party.customer.name,
+      product: party.product.name,
+      orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`,
+      ...common,
+      ...data,
+    },
   });
 }
 
@@ -57,7 +64,11 @@ export interface DeliveryContext extends OrderParty {
   deliveryLinkTtlHours: number;
   message: CustomerMessage;
   /** Records the transition and sends the customer's e-mail about it, if any, in one step. */
-  setStatus(status: 'in_production' | 'delivered' | 'failed', reason: string | null, notify: SendEmail | null): Promise<void>;
+  setStatus(
+    status: 'in_production' | 'delivered' | 'failed',
+    reason: string | null,
+    notify: SendEmail | null,
+  ): Promise<void>;
 }
 
 /**
@@ -78,7 +89,13 @@ export async function deliverOnce(
   let produced: Awaited<ReturnType<OrderActivities['produceDelivery']>>;
   try {
     produced = await production.produceDelivery({
-      orderId, deliveryId, productId: ctx.product.id, selection: ctx.selection, typ, asOf: Date.now(), sinceVersion: d.sinceVersion,
+      orderId,
+      deliveryId,
+      productId: ctx.product.id,
+      selection: ctx.selection,
+      typ,
+      asOf: Date.now(),
+      sinceVersion: d.sinceVersion,
       linkExpiresAt: download ? Date.now() + ctx.deliveryLinkTtlHours * 3_600_000 : null,
     });
   } catch (err) {
@@ -86,7 +103,12 @@ export async function deliverOnce(
     await acts.markDeliveryFailed({ orderId, deliveryId, typ });
     finished(null);
     await ctx.setStatus('failed', 'production failed', ctx.message('order-failed', `failed-${deliveryId}`));
-    await acts.emailStaff({ key: `${orderId}:production-failed-${deliveryId}`, role: 'handler', template: 'order-production-failed', data: { orderId } });
+    await acts.emailStaff({
+      key: `${orderId}:production-failed-${deliveryId}`,
+      role: 'handler',
+      template: 'order-production-failed',
+      data: { orderId },
+    });
     return null;
   }
   finished(produced.version);

@@ -17,9 +17,11 @@ export const newFrameworkAgreementSchema = z
     validFrom: isoDate,
     validTo: isoDate.nullable().default(null),
   })
-  .refine((f) => f.validTo === null || f.validTo >= f.validFrom, { message: 'must not be before validFrom', path: ['validTo'] });
+  .refine((f) => f.validTo === null || f.validTo >= f.validFrom, {
+    message: 'must not be before validFrom',
+    path: ['validTo'],
+  });
 export type NewFrameworkAgreementInput = z.input<typeof newFrameworkAgreementSchema>;
-
 
 type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 
@@ -29,12 +31,19 @@ export function createFrameworkAgreements(deps: { db: Db }) {
   return {
     async create(input: NewFrameworkAgreementInput, actor: Actor) {
       const f = newFrameworkAgreementSchema.parse(input);
-      if (!(await getAccount(db, f.accountId))) throw new ApiError(404, 'not_found', `account ${f.accountId} was not found`);
+      if (!(await getAccount(db, f.accountId)))
+        throw new ApiError(404, 'not_found', `account ${f.accountId} was not found`);
       const known = new Set(await productsExisting(db, f.productIds));
       const unknown = f.productIds.filter((id) => !known.has(id));
       if (unknown.length > 0) throw new ApiError(404, 'not_found', `no product ${unknown.join(', ')} in the catalogue`);
       const agreement = await createFrameworkAgreement(db, f);
-      await appendAudit(db, { ...actor, action: 'framework_agreement.created', objectType: 'framework_agreement', objectId: agreement.id, details: { accountId: f.accountId, kind: f.kind, productIds: f.productIds } });
+      await appendAudit(db, {
+        ...actor,
+        action: 'framework_agreement.created',
+        objectType: 'framework_agreement',
+        objectId: agreement.id,
+        details: { accountId: f.accountId, kind: f.kind, productIds: f.productIds },
+      });
       return agreement;
     },
     list: (accountId?: string) => listFrameworkAgreements(db, accountId),
@@ -48,12 +57,15 @@ export function frameworkAgreementRoutes(deps: { frameworkAgreements: FrameworkA
       method: 'post',
       path: '/api/v1/framework-agreements',
       tag: 'orders',
-      summary: 'Record a reseller, geodata-cooperation or other framework agreement (G5): orders of its products need no approval',
+      summary:
+        'Record a reseller, geodata-cooperation or other framework agreement (G5): orders of its products need no approval',
       auth: ['admin'],
       body: newFrameworkAgreementSchema,
       idempotent: true,
       successStatus: 201,
-      handler: async ({ body, principal, req }) => ({ body: await deps.frameworkAgreements.create(body, auditActor(principal, req)) }),
+      handler: async ({ body, principal, req }) => ({
+        body: await deps.frameworkAgreements.create(body, auditActor(principal, req)),
+      }),
     }),
     defineRoute({
       method: 'get',

@@ -26,7 +26,17 @@ export interface OrderInput {
   deliveryLinkTtlHours: number;
 }
 
-export const ORDER_STATUSES = ['submitted', 'awaiting_approval', 'approved', 'rejected', 'cancelled', 'in_production', 'delivered', 'shipped', 'failed'] as const;
+export const ORDER_STATUSES = [
+  'submitted',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'cancelled',
+  'in_production',
+  'delivered',
+  'shipped',
+  'failed',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrderState {
@@ -41,7 +51,9 @@ export const approveOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('ap
 export const rejectOrderUpdate = defineUpdate<OrderState, [{ by: string; reason: string }]>('reject');
 export const cancelOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('cancel');
 export const retryDeliveryUpdate = defineUpdate<OrderState, [{ by: string }]>('retryDelivery');
-export const recordShipmentUpdate = defineUpdate<OrderState, [{ by: string; carrier: string; trackingNumber: string }]>('recordShipment');
+export const recordShipmentUpdate = defineUpdate<OrderState, [{ by: string; carrier: string; trackingNumber: string }]>(
+  'recordShipment',
+);
 
 /** Whom an order's e-mails go to, and what every one of them names. */
 export interface OrderParty {
@@ -53,4 +65,7 @@ export interface OrderParty {
 }
 
 /** One workflow per geodata order, from placing to delivery; approval of a subscription order starts its subscription workflow. */
-export const geodataOrderWorkflow = defineWorkflow<[OrderInput], OrderState>()('geodataOrder', (orderId: string) => `order-${orderId}`);
+export const geodataOrderWorkflow = defineWorkflow<[OrderInput], OrderState>()(
+  'geodataOrder',
+  (orderId: string) => `order-${orderId}`,
+);

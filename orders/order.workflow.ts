@@ -57,31 +57,60 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   const decided = () => decision !== null;
   const message = customerMessage(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
   /** Records a transition and sends the customer's e-mail about it, if any, in one step. */
-  const setStatus = (status: OrderStatus, by: string | null, reason: string | null = null, notify: SendEmail | null = null) => {
+  const setStatus = (
+    status: OrderStatus,
+    by: string | null,
+    reason: string | null = null,
+    notify: SendEmail | null = null,
+  ) => {
     state.status = status;
     state.reason = reason;
     return steps.recordOrderStatus(orderId, status, reason, by, notify);
   };
-  const decide = (status: NonNullable<typeof decision>['status']) => async (request: { by: string; reason?: string }): Promise<OrderState> => {
-    decision = { status, by: request.by, reason: request.reason ?? null };
-    await condition(() => decisionDone);
-    // The answer is the decision; production may already have moved the status on.
-    return { ...state, status };
-  };
+  const decide =
+    (status: NonNullable<typeof decision>['status']) =>
+    async (request: { by: string; reason?: string }): Promise<OrderState> => {
+      decision = { status, by: request.by, reason: request.reason ?? null };
+      await condition(() => decisionDone);
+      // The answer is the decision; production may already have moved the status on.
+      return { ...state, status };
+    };
 
   setHandler(orderStateQuery, () => state);
   const awaiting = (what: string) => (_request: unknown) => {
-    if (!needsApproval || decided()) throw refusal(409, 'not_awaiting_approval', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it cannot be ${what} now`);
+    if (!needsApproval || decided())
+      throw refusal(
+        409,
+        'not_awaiting_approval',
+        `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it cannot be ${what} now`,
+      );
   };
   // A handler may decide as soon as the order exists, even before the confirmation is out.
   setHandler(approveOrderUpdate, decide('approved'), { validator: awaiting('approved') });
   setHandler(rejectOrderUpdate, decide('rejected'), { validator: awaiting('rejected') });
   setHandler(cancelOrderUpdate, decide('cancelled'), {
-    validator: (_cancel: { by: string }) => { if (decided()) throw refusal(409, 'not_cancellable', `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it can only be cancelled before approval`); },
+    validator: (_cancel: { by: string }) => {
+      if (decided())
+        throw refusal(
+          409,
+          'not_cancellable',
+          `Order ${orderId} is ${state.status.replace(/_/g, ' ')}; it can only be cancelled before approval`,
+        );
+    },
   });
-  setHandler(retryDeliveryUpdate, async (_retry: { by: string }) => { retryRequested = true; return state; }, {
-    validator: (_retry: { by: string }) => { if (state.status !== 'failed') throw refusal(409, 'not_failed', `Order ${orderId} has no failed delivery to retry`); },
-  });
+  setHandler(
+    retryDeliveryUpdate,
+    async (_retry: { by: string }) => {
+      retryRequested = true;
+      return state;
+    },
+    {
+      validator: (_retry: { by: string }) => {
+        if (state.status !== 'failed')
+          throw refusal(409, 'not_failed', `Order ${orderId} has no failed delivery to retry`);
+      },
+    },
+  );
   setHandler(
     recordShipmentUpdate,
     async (request) => {
@@ -89,7 +118,12 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
       await condition(() => shipped);
       return state;
     },
-    { validator: (_shipment: unknown) => { if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered' || shipment) throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`); } },
+    {
+      validator: (_shipment: unknown) => {
+        if (input.deliveryMethod !== 'physical_media' || state.status !== 'delivered' || shipment)
+          throw refusal(409, 'not_ready_to_ship', `Order ${orderId} has no produced hard drive waiting to be shipped`);
+      },
+    },
   );
 
   /** G4 (G5: none under a framework agreement; G1: open data needs none): agreement, invoice and status at once. */
@@ -100,23 +134,52 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     const area = input.fee.lines.find((l) => l.kind === 'area' && l.net.minor > 0);
     const invoice = area
       ? {
-          idempotencyKey: `${orderId}:invoice`, accountId: input.accountId, currency: 'SEK' as const, reference: orderId,
-          lines: [{ description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`, quantity: 1, unitPrice: area.net }],
+          idempotencyKey: `${orderId}:invoice`,
+          accountId: input.accountId,
+          currency: 'SEK' as const,
+          reference: orderId,
+          lines: [
+            {
+              description: `${input.product.name}, ${(input.fee.areaM2 / 1e6).toFixed(3)} km² (${orderId})`,
+              quantity: 1,
+              unitPrice: area.net,
+            },
+          ],
         }
       : null;
     // G4, G8: a subscription's agreement runs to the last day of the term its approval starts.
     firstTermStart = input.subscription ? Date.now() : null;
     const agreementValidTo = firstTermStart === null ? null : lastDayOfTerm(termEndAfter(firstTermStart));
-    state.agreementId = await steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, agreementValidTo, invoice });
-    await steps.sendEmail(message('order-approved', 'approved', { agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null }));
+    state.agreementId = await steps.recordApproval({
+      orderId,
+      by,
+      concludeAgreement: needsApproval,
+      agreementValidTo,
+      invoice,
+    });
+    await steps.sendEmail(
+      message('order-approved', 'approved', {
+        agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null,
+      }),
+    );
   };
   const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>) => {
     if (status === 'approved') await recordApproval(by);
-    else await setStatus(status, by, reason, message(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason }));
+    else
+      await setStatus(
+        status,
+        by,
+        reason,
+        message(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason }),
+      );
     decisionDone = true;
   };
 
-  const delivery: DeliveryContext = { ...input, message, setStatus: (status, reason, notify) => setStatus(status, 'system', reason, notify) };
+  const delivery: DeliveryContext = {
+    ...input,
+    message,
+    setStatus: (status, reason, notify) => setStatus(status, 'system', reason, notify),
+  };
   /** Produces the order's delivery; after a final failure it waits for a handler's retry under a new delivery id. */
   const deliver = async () => {
     for (;;) {
@@ -140,7 +203,12 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     ];
     for (const [at, kind] of reminders) {
       if (await condition(decided, Math.max(1, at - Date.now()))) break;
-      await steps.emailStaff({ key: `${orderId}:approval-${kind}`, role: kind === 'reminder' ? 'handler' : 'admin', template: 'order-waiting', data: { orderId, alert: kind === 'alert', product: input.product.name } });
+      await steps.emailStaff({
+        key: `${orderId}:approval-${kind}`,
+        role: kind === 'reminder' ? 'handler' : 'admin',
+        template: 'order-waiting',
+        data: { orderId, alert: kind === 'alert', product: input.product.name },
+      });
     }
     await condition(decided);
   }
@@ -151,11 +219,21 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     await startChild(subscription, {
       workflowId: subscriptionWorkflow.workflowId(orderId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{
-        orderId, accountId: input.accountId, customer: input.customer, product: input.product, selection: input.selection, publicUrl: input.publicUrl,
-        deliveryLinkTtlHours: input.deliveryLinkTtlHours, interval: input.deliveryInterval ?? null,
-        annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net, firstTermStart: firstTermStart ?? undefined, state: null,
-      }],
+      args: [
+        {
+          orderId,
+          accountId: input.accountId,
+          customer: input.customer,
+          product: input.product,
+          selection: input.selection,
+          publicUrl: input.publicUrl,
+          deliveryLinkTtlHours: input.deliveryLinkTtlHours,
+          interval: input.deliveryInterval ?? null,
+          annualFee: input.fee.lines.find((l) => l.kind === 'annual_subscription')!.net,
+          firstTermStart: firstTermStart ?? undefined,
+          state: null,
+        },
+      ],
     });
   } else if (decision!.status === 'approved') {
     await deliver();

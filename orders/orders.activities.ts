@@ -2,7 +2,16 @@ import crypto from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../platform/db';
 import { bookInvoice, type BookInvoice } from '../invoicing/invoices.store';
-import { addDeliveryFiles, concludeAgreement, deliveryInProgress, deliveryLink, setOrderShipment, setOrderStatus, upsertDelivery, type DeliveryRow } from './orders.store';
+import {
+  addDeliveryFiles,
+  concludeAgreement,
+  deliveryInProgress,
+  deliveryLink,
+  setOrderShipment,
+  setOrderStatus,
+  upsertDelivery,
+  type DeliveryRow,
+} from './orders.store';
 import { stockholmDate } from '../domain/calendar';
 import type { DeliveryStore } from '../platform/file-store';
 import type { SendEmail } from '../platform/outbox/email.activities';
@@ -11,9 +20,22 @@ import type { Producer, ProductionRequest } from './production';
 /** The end-use terms an agreement concluded today refers to (G4). */
 export const TERMS_VERSION = 'Kartkontor slutanvändarvillkor 2026:1';
 
-export function createOrderActivities(deps: { db: Db; producer: Producer; store: DeliveryStore; sendEmail: (m: SendEmail) => Promise<unknown> }) {
-  const open = async (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>): Promise<string | null> => {
-    const delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status' | 'since_version'> = { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'PÅGÅENDE', since_version: request.sinceVersion };
+export function createOrderActivities(deps: {
+  db: Db;
+  producer: Producer;
+  store: DeliveryStore;
+  sendEmail: (m: SendEmail) => Promise<unknown>;
+}) {
+  const open = async (
+    request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>,
+  ): Promise<string | null> => {
+    const delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status' | 'since_version'> = {
+      id: request.deliveryId,
+      order_id: request.orderId,
+      typ: request.typ,
+      status: 'PÅGÅENDE',
+      since_version: request.sinceVersion,
+    };
     if (await upsertDelivery(deps.db, delivery)) return null;
     return (await deliveryInProgress(deps.db, request.orderId))?.id ?? request.deliveryId;
   };
@@ -22,7 +44,13 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
      * Records a transition and, when given, sends the customer's e-mail about it: one step, so a
      * workflow pays one activity for both. Both are once only, so a retry repeats neither.
      */
-    async recordOrderStatus(orderId: string, status: string, reason: string | null, by: string | null, notify: SendEmail | null = null): Promise<void> {
+    async recordOrderStatus(
+      orderId: string,
+      status: string,
+      reason: string | null,
+      by: string | null,
+      notify: SendEmail | null = null,
+    ): Promise<void> {
       await setOrderStatus(deps.db, orderId, status, reason, by);
       if (notify) await deps.sendEmail(notify);
     },
@@ -36,10 +64,24 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
      * ends on `agreementValidTo`, the last day of its first term, G8), books the order's invoice and records the status, all or nothing.
      * Once per order: a retry finds the agreement, the invoice and the status already there.
      */
-    async recordApproval(input: { orderId: string; by: string; concludeAgreement: boolean; agreementValidTo: string | null; invoice: Omit<BookInvoice, 'date'> | null }): Promise<string | null> {
+    async recordApproval(input: {
+      orderId: string;
+      by: string;
+      concludeAgreement: boolean;
+      agreementValidTo: string | null;
+      invoice: Omit<BookInvoice, 'date'> | null;
+    }): Promise<string | null> {
       return deps.db.transaction(async (trx) => {
         const today = stockholmDate(new Date());
-        const agreementId = input.concludeAgreement ? await concludeAgreement(trx, input.orderId, input.by, { validFrom: today, validTo: input.agreementValidTo }, TERMS_VERSION) : null;
+        const agreementId = input.concludeAgreement
+          ? await concludeAgreement(
+              trx,
+              input.orderId,
+              input.by,
+              { validFrom: today, validTo: input.agreementValidTo },
+              TERMS_VERSION,
+            )
+          : null;
         if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
         await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
         return agreementId;
@@ -51,31 +93,68 @@ export function createOrderActivities(deps: { db: Db; producer: Producer; store:
      * so a stuck production is noticed. A download delivery gets its expiring link (G7) here,
      * once per delivery, for the e-mail that follows.
      */
-    async produceDelivery(request: ProductionRequest & { linkExpiresAt: number | null }): Promise<{ files: number; bytes: number; version: number; link: { token: string; expiresAt: number } | null }> {
+    async produceDelivery(
+      request: ProductionRequest & { linkExpiresAt: number | null },
+    ): Promise<{ files: number; bytes: number; version: number; link: { token: string; expiresAt: number } | null }> {
       const running = await open(request);
-      if (running) throw ApplicationFailure.nonRetryable(`Delivery ${running} on order ${request.orderId} is still in progress`, 'delivery_in_progress');
+      if (running)
+        throw ApplicationFailure.nonRetryable(
+          `Delivery ${running} on order ${request.orderId} is still in progress`,
+          'delivery_in_progress',
+        );
       const { files, version } = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
       let bytes = 0;
       const stored = [];
       for (const f of files) {
         const key = `${request.orderId}/${request.deliveryId}/${f.name}`;
         bytes += await deps.store.put(key, f.data);
-        stored.push({ delivery_id: request.deliveryId, name: f.name, type: f.type, length: f.data.length, storage_key: key });
+        stored.push({
+          delivery_id: request.deliveryId,
+          name: f.name,
+          type: f.type,
+          length: f.data.length,
+          storage_key: key,
+        });
       }
       await addDeliveryFiles(deps.db, stored);
-      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'LYCKAD', data_version: version });
-      const link = request.linkExpiresAt === null ? null : await deliveryLink(deps.db, { token: crypto.randomBytes(24).toString('base64url'), deliveryId: request.deliveryId, orderId: request.orderId, expiresAt: new Date(request.linkExpiresAt) });
-      return { files: files.length, bytes, version, link: link && { token: link.token, expiresAt: new Date(link.expires_at).getTime() } };
+      await upsertDelivery(deps.db, {
+        id: request.deliveryId,
+        order_id: request.orderId,
+        typ: request.typ,
+        status: 'LYCKAD',
+        data_version: version,
+      });
+      const link =
+        request.linkExpiresAt === null
+          ? null
+          : await deliveryLink(deps.db, {
+              token: crypto.randomBytes(24).toString('base64url'),
+              deliveryId: request.deliveryId,
+              orderId: request.orderId,
+              expiresAt: new Date(request.linkExpiresAt),
+            });
+      return {
+        files: files.length,
+        bytes,
+        version,
+        link: link && { token: link.token, expiresAt: new Date(link.expires_at).getTime() },
+      };
     },
 
     /**
      * G8, G10: a new delivery on a subscription exists (PÅGÅENDE) from the moment it is asked for.
      * Answers null, or the id of another delivery in progress on the order (then nothing is opened).
      */
-    openDelivery: (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>) => open(request),
+    openDelivery: (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>) =>
+      open(request),
 
     async markDeliveryFailed(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
-      await upsertDelivery(deps.db, { id: request.deliveryId, order_id: request.orderId, typ: request.typ, status: 'MISSLYCKAD' });
+      await upsertDelivery(deps.db, {
+        id: request.deliveryId,
+        order_id: request.orderId,
+        typ: request.typ,
+        status: 'MISSLYCKAD',
+      });
     },
   };
 }

@@ -40,7 +40,14 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
         return {
           body: products.map((p) => {
             const price = priceOn(p.prices, today) ?? null;
-            return { id: p.id, name: { sv: p.name_sv, en: p.name_en }, openData: p.open_data, formats: p.formats, subscribable: Boolean(price?.annualFee), price };
+            return {
+              id: p.id,
+              name: { sv: p.name_sv, en: p.name_en },
+              openData: p.open_data,
+              formats: p.formats,
+              subscribable: Boolean(price?.annualFee),
+              price,
+            };
           }),
         };
       },
@@ -60,7 +67,13 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
             areaM2: area.areaM2,
             areaKm2: area.areaKm2,
             priceListVersion: fee.priceListVersion,
-            lines: fee.lines.map((l) => ({ ...l, description: l.kind === 'area' ? `${product.name_en}, ${area.areaKm2.toFixed(3)} km²` : `${product.name_en}, annual subscription` })),
+            lines: fee.lines.map((l) => ({
+              ...l,
+              description:
+                l.kind === 'area'
+                  ? `${product.name_en}, ${area.areaKm2.toFixed(3)} km²`
+                  : `${product.name_en}, annual subscription`,
+            })),
             net: fee.net,
             vat: fee.vat,
             total: fee.total,
@@ -89,7 +102,8 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       method: 'get',
       path: '/api/v1/orders',
       tag: 'orders',
-      summary: 'Orders, oldest first (the handlers’ queue with ?status=awaiting_approval); customers see their own (G6, G9)',
+      summary:
+        'Orders, oldest first (the handlers’ queue with ?status=awaiting_approval); customers see their own (G6, G9)',
       auth: ['customer', 'handler', 'finance', 'admin'],
       query: z.object({ status: z.string().max(40).optional(), ...paging }),
       handler: async ({ query, principal }) => {
@@ -110,8 +124,15 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
         const subscription = await getSubscription(deps.db, order.id);
         return {
           body: {
-            ...presentOrder(order), selection: order.selection, selectionSvg: toSvgPath(order.selection, 240, 240), history: await orderEvents(deps.db, order.id), deliveries, latestDelivery: deliveries.at(-1) ?? null,
-            subscriptionState: subscription ? { ...presentSubscription(subscription), runs: await subscriptionRuns(deps.db, order.id) } : null,
+            ...presentOrder(order),
+            selection: order.selection,
+            selectionSvg: toSvgPath(order.selection, 240, 240),
+            history: await orderEvents(deps.db, order.id),
+            deliveries,
+            latestDelivery: deliveries.at(-1) ?? null,
+            subscriptionState: subscription
+              ? { ...presentSubscription(subscription), runs: await subscriptionRuns(deps.db, order.id) }
+              : null,
           },
         };
       },
@@ -160,7 +181,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       body: z.object({ typ: z.enum(DELIVERY_TYPES) }),
       idempotent: true,
       successStatus: 201,
-      handler: async ({ params, body, principal }) => ({ body: presentDelivery(await deps.orders.startDelivery(principal, params.id, body.typ)) }),
+      handler: async ({ params, body, principal }) => ({
+        body: presentDelivery(await deps.orders.startDelivery(principal, params.id, body.typ)),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -179,7 +202,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       auth: ['admin'],
       params: idParams,
       body: z.object({ reason: z.string().trim().min(3).max(1000) }),
-      handler: async ({ params, body, principal }) => ({ body: await deps.orders.terminateSubscription(principal, params.id, body.reason) }),
+      handler: async ({ params, body, principal }) => ({
+        body: await deps.orders.terminateSubscription(principal, params.id, body.reason),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -188,7 +213,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       summary: 'A handler restarts a failed production',
       auth: ['handler'],
       params: idParams,
-      handler: async ({ params, principal }) => ({ body: await deps.orders.decide(principal, params.id, 'retryDelivery', {}) }),
+      handler: async ({ params, principal }) => ({
+        body: await deps.orders.decide(principal, params.id, 'retryDelivery', {}),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -198,7 +225,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       auth: ['handler'],
       params: idParams,
       body: z.object({ carrier: z.string().trim().min(1).max(100), trackingNumber: z.string().trim().min(1).max(100) }),
-      handler: async ({ params, body, principal }) => ({ body: await deps.orders.decide(principal, params.id, 'recordShipment', body) }),
+      handler: async ({ params, body, principal }) => ({
+        body: await deps.orders.decide(principal, params.id, 'recordShipment', body),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -207,7 +236,13 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       summary: "End-use agreements, newest first: a customer's own (G4, G9); ?status=valid|ended, paged",
       auth: ['customer', 'handler', 'admin'],
       query: z.object({ status: z.enum(AGREEMENT_STATUSES).optional(), ...paging }),
-      handler: async ({ principal, query }) => ({ body: await listAgreements(deps.db, { accountId: accountScope(principal), today: stockholmDate(new Date()), ...query }) }),
+      handler: async ({ principal, query }) => ({
+        body: await listAgreements(deps.db, {
+          accountId: accountScope(principal),
+          today: stockholmDate(new Date()),
+          ...query,
+        }),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -219,7 +254,11 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       handler: async ({ params, principal, res }) => {
         const agreement = assertVisible(principal, await getAgreement(deps.db, params.id), 'The agreement');
         const account = (await getAccount(deps.db, agreement.account_id))!;
-        res.type('html').send(agreementDocument({ ...agreement, partyName: account.name, svg: toSvgPath(agreement.selection, 240, 240) }));
+        res
+          .type('html')
+          .send(
+            agreementDocument({ ...agreement, partyName: account.name, svg: toSvgPath(agreement.selection, 240, 240) }),
+          );
       },
     }),
   ];

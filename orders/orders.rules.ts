@@ -52,17 +52,44 @@ export function orderFee(price: PriceVersion, areaM2: number, customer: Customer
   const minimumApplied = areaFee.minor < price.minimumFee.minor;
   const nets: [FeeLine['kind'], Money][] = [['area', minimumApplied ? price.minimumFee : areaFee]];
   if (subscription) nets.push(['annual_subscription', price.annualFee!]);
-  const invoice = priceInvoice('SEK', nets.map(([kind, net]) => ({ description: kind, quantity: 1, unitPrice: net })));
+  const invoice = priceInvoice(
+    'SEK',
+    nets.map(([kind, net]) => ({ description: kind, quantity: 1, unitPrice: net })),
+  );
   const lines = invoice.lines.map((l, i) => ({ kind: nets[i]![0], net: l.net, vat: l.vat, total: l.total }));
   // Shown line by line, so a private person's figure is the invoice's total to the öre.
   const shown = lines.map((l) => displayPrice(l.net, customer));
-  const display = { amount: money(shown.reduce((sum, d) => sum + d.amount.minor, 0), 'SEK'), includesVat: shown[0]!.includesVat };
-  return { priceListVersion: price.validFrom, areaM2, areaFee, lines, net: invoice.net, vat: invoice.vat, total: invoice.total, minimumApplied, display };
+  const display = {
+    amount: money(
+      shown.reduce((sum, d) => sum + d.amount.minor, 0),
+      'SEK',
+    ),
+    includesVat: shown[0]!.includesVat,
+  };
+  return {
+    priceListVersion: price.validFrom,
+    areaM2,
+    areaFee,
+    lines,
+    net: invoice.net,
+    vat: invoice.vat,
+    total: invoice.total,
+    minimumApplied,
+    display,
+  };
 }
 
 /** G5: a framework agreement covers an order when it is in force and names the product. */
-export function frameworkCovers(agreement: { productIds: string[]; validFrom: string; validTo: string | null }, productId: string, date: string): boolean {
-  return agreement.productIds.includes(productId) && agreement.validFrom <= date && (agreement.validTo === null || date <= agreement.validTo);
+export function frameworkCovers(
+  agreement: { productIds: string[]; validFrom: string; validTo: string | null },
+  productId: string,
+  date: string,
+): boolean {
+  return (
+    agreement.productIds.includes(productId) &&
+    agreement.validFrom <= date &&
+    (agreement.validTo === null || date <= agreement.validTo)
+  );
 }
 
 /** G10: a full extract, or the changes since the previous successful delivery. */

@@ -20,8 +20,21 @@ import {
   type OrderState,
 } from './order.messages';
 import { frameworkCovers, orderFee, priceOn, type DeliveryTyp } from './orders.rules';
-import { getDelivery, getOrder, insertOrder, listFrameworkAgreements, listProducts, ordersOfAccount } from './orders.store';
-import { cancelSubscriptionUpdate, invoicePaidSignal, startDeliveryUpdate, subscriptionWorkflow, terminateSubscriptionUpdate } from './subscription.messages';
+import {
+  getDelivery,
+  getOrder,
+  insertOrder,
+  listFrameworkAgreements,
+  listProducts,
+  ordersOfAccount,
+} from './orders.store';
+import {
+  cancelSubscriptionUpdate,
+  invoicePaidSignal,
+  startDeliveryUpdate,
+  subscriptionWorkflow,
+  terminateSubscriptionUpdate,
+} from './subscription.messages';
 import { DELIVERY_INTERVALS } from './subscriptions.rules';
 import { getSubscription, subscriptionOfInvoice } from './subscriptions.store';
 
@@ -49,29 +62,58 @@ const DECISIONS = {
 } as const;
 type Decisions = typeof DECISIONS;
 /** What a decision takes besides who made it. */
-export type DecisionDetails<D extends keyof Decisions> = Decisions[D] extends UpdateDefinition<OrderState, [infer A]> ? Omit<A, 'by'> : never;
+export type DecisionDetails<D extends keyof Decisions> =
+  Decisions[D] extends UpdateDefinition<OrderState, [infer A]> ? Omit<A, 'by'> : never;
 
 export type OrderService = ReturnType<typeof createOrderService>;
 
 /** The geodata-order use cases (G1–G10): what routes, pages, the CLI, tests and benchmarks call. */
 export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; config: Config }) {
   const { db, workflows } = deps;
-  const visibleOrder = async (principal: Principal, id: string) => assertVisible(principal, await getOrder(db, id), `Order ${id}`);
+  const visibleOrder = async (principal: Principal, id: string) =>
+    assertVisible(principal, await getOrder(db, id), `Order ${id}`);
 
   /** G2, G3: the fee of a request, computed the same way for the quote and the order. */
   async function price(principal: Principal, body: OrderRequest) {
-    const [products, account, frameworks] = await Promise.all([listProducts(db), getAccount(db, principal.accountId!), listFrameworkAgreements(db, principal.accountId!)]);
+    const [products, account, frameworks] = await Promise.all([
+      listProducts(db),
+      getAccount(db, principal.accountId!),
+      listFrameworkAgreements(db, principal.accountId!),
+    ]);
     const product = products.find((p) => p.id === body.productId);
-    if (!product) throw new ApiError(422, 'unknown_product', `There is no product ${body.productId}; see GET /api/v1/products`);
-    if (!product.formats.includes(body.format)) throw new ApiError(422, 'unknown_format', `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`);
+    if (!product)
+      throw new ApiError(422, 'unknown_product', `There is no product ${body.productId}; see GET /api/v1/products`);
+    if (!product.formats.includes(body.format))
+      throw new ApiError(
+        422,
+        'unknown_format',
+        `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`,
+      );
     const area = validateArea(body.selection);
-    if (!area.ok) throw new ApiError(422, 'invalid_selection', `The selection is not valid: ${area.problems.map((p) => p.message).join('; ')}`, area.problems);
+    if (!area.ok)
+      throw new ApiError(
+        422,
+        'invalid_selection',
+        `The selection is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
+        area.problems,
+      );
     const today = stockholmDate(new Date());
     const version = priceOn(product.prices, today);
     if (!version) throw new ApiError(422, 'no_price', `${product.name_en} has no price valid on ${today}`);
-    if (body.subscription && !version.annualFee) throw new ApiError(422, 'not_subscribable', `${product.name_en} cannot be subscribed to`);
-    if (body.deliveryInterval && !body.subscription) throw new ApiError(422, 'interval_needs_subscription', 'Deliveries at a fixed interval come with a subscription (G8)');
-    if (body.subscription && body.deliveryMethod !== 'download') throw new ApiError(422, 'subscription_needs_download', 'A subscription delivers its extracts for download (G8), not on physical media');
+    if (body.subscription && !version.annualFee)
+      throw new ApiError(422, 'not_subscribable', `${product.name_en} cannot be subscribed to`);
+    if (body.deliveryInterval && !body.subscription)
+      throw new ApiError(
+        422,
+        'interval_needs_subscription',
+        'Deliveries at a fixed interval come with a subscription (G8)',
+      );
+    if (body.subscription && body.deliveryMethod !== 'download')
+      throw new ApiError(
+        422,
+        'subscription_needs_download',
+        'A subscription delivers its extracts for download (G8), not on physical media',
+      );
     const fee = orderFee(version, area.areaM2, account!.kind, body.subscription);
     const framework = frameworks.find((f) => frameworkCovers(f, product.id, today)) ?? null;
     return { product, area, fee, account: account!, framework };
@@ -81,10 +123,17 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
   async function subscriptionOf(principal: Principal, orderId: string) {
     const order = await visibleOrder(principal, orderId);
     // Answered here, because an order that is not a subscription has no subscription workflow to ask.
-    if (!order.subscription) throw new ApiError(409, 'not_a_subscription', `Order ${orderId} is not a subscription (G8)`);
+    if (!order.subscription)
+      throw new ApiError(409, 'not_a_subscription', `Order ${orderId} is not a subscription (G8)`);
     const subscription = await getSubscription(db, orderId);
-    if (!subscription) throw new ApiError(409, 'subscription_not_started', `The subscription on order ${orderId} starts when the order is approved`);
-    if (subscription.status === 'ended' || subscription.status === 'terminated') throw new ApiError(409, 'subscription_ended', `The subscription on order ${orderId} has ended`);
+    if (!subscription)
+      throw new ApiError(
+        409,
+        'subscription_not_started',
+        `The subscription on order ${orderId} starts when the order is approved`,
+      );
+    if (subscription.status === 'ended' || subscription.status === 'terminated')
+      throw new ApiError(409, 'subscription_ended', `The subscription on order ${orderId} has ended`);
     return subscriptionWorkflow.workflowId(orderId);
   }
 
@@ -106,22 +155,54 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
       return insertOrder(
         db,
         {
-          id, account_id: account.id, user_id: principal.kind === 'user' ? principal.id : null, product_id: product.id, format: body.format,
-          delivery_method: body.deliveryMethod, selection: area.geometry, area_m2: area.areaM2, price_list_version: fee.priceListVersion, fee,
-          framework_agreement_id: framework?.id ?? null, subscription: body.subscription, delivery_interval: body.deliveryInterval ?? null, permitted_use: body.permittedUse, status: 'submitted', placed_at: placedAt,
+          id,
+          account_id: account.id,
+          user_id: principal.kind === 'user' ? principal.id : null,
+          product_id: product.id,
+          format: body.format,
+          delivery_method: body.deliveryMethod,
+          selection: area.geometry,
+          area_m2: area.areaM2,
+          price_list_version: fee.priceListVersion,
+          fee,
+          framework_agreement_id: framework?.id ?? null,
+          subscription: body.subscription,
+          delivery_interval: body.deliveryInterval ?? null,
+          permitted_use: body.permittedUse,
+          status: 'submitted',
+          placed_at: placedAt,
         },
         () =>
           workflows.start(geodataOrderWorkflow, id, {
-            orderId: id, accountId: account.id, customer: { name: account.name, email: account.email, language: account.language },
-            product: { id: product.id, name: account.language === 'sv' ? product.name_sv : product.name_en, openData: product.open_data },
-            format: body.format, selection: area.geometry, fee, deliveryMethod: body.deliveryMethod, frameworkAgreementId: framework?.id ?? null, subscription: body.subscription, deliveryInterval: body.deliveryInterval ?? null,
-            placedAt: placedAt.getTime(), publicUrl: deps.config.publicUrl, deliveryLinkTtlHours: deps.config.DELIVERY_LINK_TTL_HOURS,
+            orderId: id,
+            accountId: account.id,
+            customer: { name: account.name, email: account.email, language: account.language },
+            product: {
+              id: product.id,
+              name: account.language === 'sv' ? product.name_sv : product.name_en,
+              openData: product.open_data,
+            },
+            format: body.format,
+            selection: area.geometry,
+            fee,
+            deliveryMethod: body.deliveryMethod,
+            frameworkAgreementId: framework?.id ?? null,
+            subscription: body.subscription,
+            deliveryInterval: body.deliveryInterval ?? null,
+            placedAt: placedAt.getTime(),
+            publicUrl: deps.config.publicUrl,
+            deliveryLinkTtlHours: deps.config.DELIVERY_LINK_TTL_HOURS,
           }),
       );
     },
 
     /** A decision on a visible order; the order workflow refuses what its state does not allow. */
-    async decide<D extends keyof Decisions>(principal: Principal, orderId: string, decision: D, details: DecisionDetails<D>): Promise<OrderState> {
+    async decide<D extends keyof Decisions>(
+      principal: Principal,
+      orderId: string,
+      decision: D,
+      details: DecisionDetails<D>,
+    ): Promise<OrderState> {
       await visibleOrder(principal, orderId);
       const update = DECISIONS[decision] as UpdateDefinition<OrderState, [DecisionDetails<D> & { by: string }]>;
       return workflows.update(geodataOrderWorkflow.workflowId(orderId), update, { ...details, by: principal.id });
@@ -141,7 +222,10 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
 
     /** G8: an admin ends a subscription at once. */
     async terminateSubscription(principal: Principal, orderId: string, reason: string) {
-      return workflows.update(await subscriptionOf(principal, orderId), terminateSubscriptionUpdate, { by: principal.id, reason });
+      return workflows.update(await subscriptionOf(principal, orderId), terminateSubscriptionUpdate, {
+        by: principal.id,
+        reason,
+      });
     },
 
     /** An invoice was paid: an annual subscription invoice tells its subscription (G8 dunning). */
@@ -153,7 +237,8 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
     /** L8: the account's orders whose workflows still run (erasure waits for them). */
     async openBusiness(accountId: string) {
       const running: string[] = [];
-      for (const id of await ordersOfAccount(db, accountId)) if (await workflows.isRunning(geodataOrderWorkflow.workflowId(id))) running.push(`order ${id}`);
+      for (const id of await ordersOfAccount(db, accountId))
+        if (await workflows.isRunning(geodataOrderWorkflow.workflowId(id))) running.push(`order ${id}`);
       return running;
     },
   };

@@ -57,7 +57,10 @@ export interface DeliveryFileRow {
 }
 
 export async function listProducts(db: Db): Promise<(Product & { prices: PriceVersion[] })[]> {
-  const [products, prices] = await Promise.all([db('products').orderBy('id'), db('price_list').orderBy(['product_id', 'valid_from'])]);
+  const [products, prices] = await Promise.all([
+    db('products').orderBy('id'),
+    db('price_list').orderBy(['product_id', 'valid_from']),
+  ]);
   return products.map((p: Product) => ({
     ...p,
     prices: prices
@@ -76,20 +79,47 @@ export async function listProducts(db: Db): Promise<(Product & { prices: PriceVe
 export async function listFrameworkAgreements(db: Db, accountId?: string) {
   const query = db('framework_agreements').orderBy(['valid_from', 'id']);
   const rows: Record<string, unknown>[] = await (accountId ? query.where({ account_id: accountId }) : query);
-  return rows.map((r) => ({ id: r.id as string, accountId: r.account_id as string, kind: r.kind as string, productIds: r.product_ids as string[], validFrom: r.valid_from as string, validTo: r.valid_to as string | null }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    accountId: r.account_id as string,
+    kind: r.kind as string,
+    productIds: r.product_ids as string[],
+    validFrom: r.valid_from as string,
+    validTo: r.valid_to as string | null,
+  }));
 }
 
-export async function createFrameworkAgreement(db: Db, input: { accountId: string; kind: string; productIds: string[]; validFrom: string; validTo: string | null }) {
-  const [row] = await db('framework_agreements').insert({ account_id: input.accountId, kind: input.kind, product_ids: input.productIds, valid_from: input.validFrom, valid_to: input.validTo }).returning('*');
+export async function createFrameworkAgreement(
+  db: Db,
+  input: { accountId: string; kind: string; productIds: string[]; validFrom: string; validTo: string | null },
+) {
+  const [row] = await db('framework_agreements')
+    .insert({
+      account_id: input.accountId,
+      kind: input.kind,
+      product_ids: input.productIds,
+      valid_from: input.validFrom,
+      valid_to: input.validTo,
+    })
+    .returning('*');
   return row;
 }
 
 /** Stores the order and its first event, and runs `start` (its workflow) before committing: no order without its workflow. */
-export async function insertOrder(db: Db, order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>, start: () => Promise<unknown>): Promise<OrderRow> {
+export async function insertOrder(
+  db: Db,
+  order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>,
+  start: () => Promise<unknown>,
+): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     // The order and its first event in one statement.
-    const insert = trx('orders').insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) }).returning('*').toSQL();
-    const { rows: [row] } = await trx.raw(
+    const insert = trx('orders')
+      .insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) })
+      .returning('*')
+      .toSQL();
+    const {
+      rows: [row],
+    } = await trx.raw(
       `WITH inserted AS (${insert.sql}), event AS (INSERT INTO order_events (order_id, status, "by") SELECT id, status, user_id FROM inserted) SELECT * FROM inserted`,
       insert.bindings,
     );
@@ -102,7 +132,10 @@ export async function getOrder(db: Db, id: string): Promise<OrderRow | undefined
   return db('orders').where({ id }).first();
 }
 
-export async function listOrders(db: Db, filter: { accountId?: string; status?: string; limit: number; offset: number }) {
+export async function listOrders(
+  db: Db,
+  filter: { accountId?: string; status?: string; limit: number; offset: number },
+) {
   const base = db('orders').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status) q.where({ status: filter.status });
@@ -113,7 +146,13 @@ export async function listOrders(db: Db, filter: { accountId?: string; status?: 
 }
 
 /** Every transition is stored, so lists and reports read the database, not the workflows (G6). */
-export async function setOrderStatus(db: Db, id: string, status: string, reason: string | null, by: string | null): Promise<void> {
+export async function setOrderStatus(
+  db: Db,
+  id: string,
+  status: string,
+  reason: string | null,
+  by: string | null,
+): Promise<void> {
   // One statement, so atomic without a transaction of its own. A retried activity records a
   // transition once: an order already in the status is not updated, so no event is added.
   await db.raw(
@@ -126,8 +165,14 @@ export async function setOrderStatus(db: Db, id: string, status: string, reason:
 }
 
 /** G7: the handler's record of a shipped hard drive. */
-export async function setOrderShipment(db: Db, id: string, shipment: { carrier: string; trackingNumber: string }): Promise<void> {
-  await db('orders').where({ id }).update({ shipment: JSON.stringify(shipment), updated_at: db.fn.now() });
+export async function setOrderShipment(
+  db: Db,
+  id: string,
+  shipment: { carrier: string; trackingNumber: string },
+): Promise<void> {
+  await db('orders')
+    .where({ id })
+    .update({ shipment: JSON.stringify(shipment), updated_at: db.fn.now() });
 }
 
 export async function orderEvents(db: Db, id: string) {
@@ -138,7 +183,13 @@ export async function orderEvents(db: Db, id: string) {
  * G4: the order's end-use agreement, once per order, copied from the order in one statement; it
  * ends on `validTo` (a subscription's, G8) or runs on (null). Answers the agreement's id.
  */
-export async function concludeAgreement(db: Db, orderId: string, approvedBy: string, period: { validFrom: string; validTo: string | null }, termsVersion: string): Promise<string> {
+export async function concludeAgreement(
+  db: Db,
+  orderId: string,
+  approvedBy: string,
+  period: { validFrom: string; validTo: string | null },
+  termsVersion: string,
+): Promise<string> {
   const { rows } = await db.raw(
     `INSERT INTO agreements (order_id, account_id, product_id, selection, area_m2, permitted_use, terms_version, valid_from, valid_to, approved_by)
      SELECT id, account_id, product_id, selection, area_m2, permitted_use, :termsVersion, CAST(:validFrom AS date), CAST(:validTo AS date), :approvedBy
@@ -154,7 +205,10 @@ export async function getAgreement(db: Db, id: string) {
 }
 
 /** Agreements, newest first; `valid` ones have not ended by `today`, `ended` ones have. */
-export async function listAgreements(db: Db, filter: { accountId?: string; status?: 'valid' | 'ended'; today: string; limit: number; offset: number }) {
+export async function listAgreements(
+  db: Db,
+  filter: { accountId?: string; status?: 'valid' | 'ended'; today: string; limit: number; offset: number },
+) {
   const base = db('agreements').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status === 'valid') q.where((w) => w.whereNull('valid_to').orWhere('valid_to', '>=', filter.today));
@@ -169,12 +223,20 @@ export async function listAgreements(db: Db, filter: { accountId?: string; statu
  * Creates or moves on a delivery. Returns false when the order already has another delivery
  * in progress (the partial unique index of migration 006 refused it).
  */
-export async function upsertDelivery(db: Db, delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status'> & Partial<Pick<DeliveryRow, 'data_version' | 'since_version'>>): Promise<boolean> {
+export async function upsertDelivery(
+  db: Db,
+  delivery: Pick<DeliveryRow, 'id' | 'order_id' | 'typ' | 'status'> &
+    Partial<Pick<DeliveryRow, 'data_version' | 'since_version'>>,
+): Promise<boolean> {
   try {
     await db('deliveries')
       .insert(delivery)
       .onConflict('id')
-      .merge({ status: delivery.status, finished_at: delivery.status === 'PÅGÅENDE' ? null : db.fn.now(), ...(delivery.data_version !== undefined ? { data_version: delivery.data_version } : {}) });
+      .merge({
+        status: delivery.status,
+        finished_at: delivery.status === 'PÅGÅENDE' ? null : db.fn.now(),
+        ...(delivery.data_version !== undefined ? { data_version: delivery.data_version } : {}),
+      });
     return true;
   } catch (err) {
     const { code, constraint } = err as { code?: string; constraint?: string };
@@ -209,12 +271,22 @@ export async function listDeliveries(db: Db, orderId: string): Promise<DeliveryR
 }
 
 /** The delivery's link; a retried activity finds the one made before instead of making another. */
-export async function deliveryLink(db: Db, link: { token: string; deliveryId: string; orderId: string; expiresAt: Date }): Promise<{ token: string; expires_at: Date }> {
-  const [created] = await db('delivery_links').insert({ token: link.token, delivery_id: link.deliveryId, order_id: link.orderId, expires_at: link.expiresAt }).onConflict('delivery_id').ignore().returning(['token', 'expires_at']);
+export async function deliveryLink(
+  db: Db,
+  link: { token: string; deliveryId: string; orderId: string; expiresAt: Date },
+): Promise<{ token: string; expires_at: Date }> {
+  const [created] = await db('delivery_links')
+    .insert({ token: link.token, delivery_id: link.deliveryId, order_id: link.orderId, expires_at: link.expiresAt })
+    .onConflict('delivery_id')
+    .ignore()
+    .returning(['token', 'expires_at']);
   return created ?? db('delivery_links').where({ delivery_id: link.deliveryId }).first('token', 'expires_at');
 }
 
-export async function findDeliveryLink(db: Db, token: string): Promise<{ token: string; delivery_id: string; order_id: string; expires_at: Date } | undefined> {
+export async function findDeliveryLink(
+  db: Db,
+  token: string,
+): Promise<{ token: string; delivery_id: string; order_id: string; expires_at: Date } | undefined> {
   return db('delivery_links').where({ token }).first();
 }
 

@@ -2,7 +2,12 @@ import type { DeliveryRow, OrderRow } from './orders.store';
 
 /** How the API shows orders and deliveries: shared by the back office's API and the delivery API (G10). */
 /** A delivery in the words of the delivery API (G10). */
-export const presentDelivery = (d: DeliveryRow) => ({ objektidentitet: d.id, skapad: d.created_at, status: d.status, typ: d.typ });
+export const presentDelivery = (d: DeliveryRow) => ({
+  objektidentitet: d.id,
+  skapad: d.created_at,
+  status: d.status,
+  typ: d.typ,
+});
 
 export const presentOrder = (o: OrderRow) => ({
   id: o.id,

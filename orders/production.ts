@@ -22,14 +22,23 @@ export interface ProducedFile {
 /** A production system: the built-in one below, or a real one plugged in behind the same call. */
 export interface Producer {
   /** The files and the data version they hold. */
-  produce(request: ProductionRequest, progress: (note: string) => void): Promise<{ files: ProducedFile[]; version: number }>;
+  produce(
+    request: ProductionRequest,
+    progress: (note: string) => void,
+  ): Promise<{ files: ProducedFile[]; version: number }>;
 }
 
 /** Tables of the sample data per product, and the grid spacing (m) of their objects. */
 const SAMPLE_TABLES: Record<string, { table: string; spacing: number }[]> = {
-  'fastighetskartan-vektor': [{ table: 'fastighetsgranser', spacing: 200 }, { table: 'byggnader', spacing: 100 }],
+  'fastighetskartan-vektor': [
+    { table: 'fastighetsgranser', spacing: 200 },
+    { table: 'byggnader', spacing: 100 },
+  ],
   byggnader: [{ table: 'byggnader', spacing: 100 }],
-  terrangkartan: [{ table: 'vagar', spacing: 500 }, { table: 'vattendrag', spacing: 700 }],
+  terrangkartan: [
+    { table: 'vagar', spacing: 500 },
+    { table: 'vattendrag', spacing: 700 },
+  ],
   hojddata: [{ table: 'hojdpunkter', spacing: 250 }],
 };
 
@@ -66,7 +75,12 @@ export function sampleFeatures(selection: Area, table: string, spacing: number, 
       const key = `${table}.${e}.${n}`;
       if (hash(`${key}@${version}`) % 10 === 0 || !containsPoint(selection, [e, n])) continue;
       const klass = CLASSES[hash(`${key}/${Math.floor(version / 3)}`) % CLASSES.length]!;
-      features.push({ type: 'Feature', id: key, geometry: { type: 'Point', coordinates: [e, n] }, properties: { objektidentitet: `${table}-${e}-${n}`, klass } });
+      features.push({
+        type: 'Feature',
+        id: key,
+        geometry: { type: 'Point', coordinates: [e, n] },
+        properties: { objektidentitet: `${table}-${e}-${n}`, klass },
+      });
     }
   }
   return features;
@@ -83,9 +97,11 @@ export function changedFeatures(before: SampleFeature[], after: SampleFeature[])
   for (const f of after) {
     const previous = old.get(f.id);
     if (!previous) changes.push({ ...f, properties: { ...f.properties, andring: 'tillkommen' } });
-    else if (JSON.stringify(previous.properties) !== JSON.stringify(f.properties)) changes.push({ ...f, properties: { ...f.properties, andring: 'andrad' } });
+    else if (JSON.stringify(previous.properties) !== JSON.stringify(f.properties))
+      changes.push({ ...f, properties: { ...f.properties, andring: 'andrad' } });
   }
-  for (const f of before) if (!now.has(f.id)) changes.push({ ...f, properties: { ...f.properties, andring: 'borttagen' } });
+  for (const f of before)
+    if (!now.has(f.id)) changes.push({ ...f, properties: { ...f.properties, andring: 'borttagen' } });
   return changes;
 }
 
@@ -99,7 +115,8 @@ const crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } }
 export const sampleProducer: Producer = {
   async produce(request, progress) {
     const version = sampleVersion(request.asOf);
-    if (request.typ === 'FORANDRING' && request.sinceVersion === null) throw new RangeError('a change extract needs the version of the previous delivery');
+    if (request.typ === 'FORANDRING' && request.sinceVersion === null)
+      throw new RangeError('a change extract needs the version of the previous delivery');
     const tables = SAMPLE_TABLES[request.productId] ?? [];
     const zip = new yazl.ZipFile();
     // The fastest deflate: the sample GeoJSON still shrinks fourteenfold (level 6: seventeenfold), at a fifth of the CPU.
@@ -107,16 +124,30 @@ export const sampleProducer: Producer = {
     const manifest = [];
     for (const { table, spacing } of tables) {
       const current = sampleFeatures(request.selection, table, spacing, version);
-      const features = request.typ === 'BAS' ? current : changedFeatures(sampleFeatures(request.selection, table, spacing, request.sinceVersion!), current);
+      const features =
+        request.typ === 'BAS'
+          ? current
+          : changedFeatures(sampleFeatures(request.selection, table, spacing, request.sinceVersion!), current);
       const filnamn = `${table}.geojson`;
       zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features })), filnamn, entry);
-      manifest.push({ type: 'Feature', geometry: request.selection, properties: { filnamn, statistik: [{ tabellnamn: table, antalObjekt: features.length }] } });
+      manifest.push({
+        type: 'Feature',
+        geometry: request.selection,
+        properties: { filnamn, statistik: [{ tabellnamn: table, antalObjekt: features.length }] },
+      });
       progress(`${table}: ${features.length} objects`);
     }
-    zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features: manifest }, null, 2)), 'uttag.json', entry);
+    zip.addBuffer(
+      Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features: manifest }, null, 2)),
+      'uttag.json',
+      entry,
+    );
     zip.end();
     const chunks: Buffer[] = [];
     for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-    return { files: [{ name: `leverans-${request.deliveryId}.zip`, type: 'application/zip', data: Buffer.concat(chunks) }], version };
+    return {
+      files: [{ name: `leverans-${request.deliveryId}.zip`, type: 'application/zip', data: Buffer.concat(chunks) }],
+      version,
+    };
   },
 };

@@ -42,13 +42,20 @@ export interface SubscriptionInput extends OrderParty {
 
 export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
 /** G8, G10: a new extract; answers the new delivery's id once its row exists. */
-export const startDeliveryUpdate = defineUpdate<{ deliveryId: string }, [{ by: string; typ: DeliveryTyp }]>('startDelivery');
+export const startDeliveryUpdate = defineUpdate<{ deliveryId: string }, [{ by: string; typ: DeliveryTyp }]>(
+  'startDelivery',
+);
 /** The customer (or a handler) cancels: the subscription ends when the paid term does, without refund. */
 export const cancelSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string }]>('cancelSubscription');
 /** An admin ends the subscription at once. */
-export const terminateSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string; reason: string }]>('terminateSubscription');
+export const terminateSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string; reason: string }]>(
+  'terminateSubscription',
+);
 /** Finance marked an annual invoice paid (POST /api/v1/invoices/{id}/paid). */
 export const invoicePaidSignal = defineSignal<[{ invoiceId: string }]>('invoicePaid');
 
 /** G8: one workflow per subscription order, continued as new each term. */
-export const subscriptionWorkflow = defineWorkflow<[SubscriptionInput], SubscriptionState>()('subscription', (orderId: string) => `subscription-${orderId}`);
+export const subscriptionWorkflow = defineWorkflow<[SubscriptionInput], SubscriptionState>()(
+  'subscription',
+  (orderId: string) => `subscription-${orderId}`,
+);

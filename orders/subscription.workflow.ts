@@ -2,7 +2,13 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, uuid4, workf
 import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
 import { money } from '../domain/money';
 import {
-  lastDayOfTerm, REMINDER_DAYS_AFTER_DUE, RENEWAL_NOTICE_DAYS, scheduledRuns, SUSPENSION_DAYS_AFTER_DUE, termEndAfter, type SubscriptionStatus,
+  lastDayOfTerm,
+  REMINDER_DAYS_AFTER_DUE,
+  RENEWAL_NOTICE_DAYS,
+  scheduledRuns,
+  SUSPENSION_DAYS_AFTER_DUE,
+  termEndAfter,
+  type SubscriptionStatus,
 } from './subscriptions.rules';
 import { activityProxies } from '../platform/temporal/proxies';
 import type { InvoiceActivities } from '../invoicing/invoices.activities';
@@ -26,7 +32,8 @@ const { acts } = activityProxies<SubscriptionActivities & OrderActivities & Invo
 const DAY = 86_400_000;
 
 /** Dunning days count from the start of the Stockholm day. */
-const dayAfterDue = (dueDate: string, days: number) => zonedInstant(addDays(dueDate, days), 0, 0, 'Europe/Stockholm').getTime();
+const dayAfterDue = (dueDate: string, days: number) =>
+  zonedInstant(addDays(dueDate, days), 0, 0, 'Europe/Stockholm').getTime();
 
 /**
  * One workflow per subscription, id `subscription-{orderId}`, started by the order's approval (G8).
@@ -38,8 +45,19 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   const { orderId } = input;
   const start = input.firstTermStart ?? Date.now();
   const state: SubscriptionState = input.state ?? {
-    status: 'active', term: 1, termStart: start, termEnd: termEndAfter(start), invoiceId: null, renewalNoticeSent: false, nextRun: 0,
-    lastSuccessful: null, current: null, deliveries: 0, cancelledBy: null, terminated: null, unpaid: [],
+    status: 'active',
+    term: 1,
+    termStart: start,
+    termEnd: termEndAfter(start),
+    invoiceId: null,
+    renewalNoticeSent: false,
+    nextRun: 0,
+    lastSuccessful: null,
+    current: null,
+    deliveries: 0,
+    cancelledBy: null,
+    terminated: null,
+    unpaid: [],
   };
   const sv = input.customer.language === 'sv';
   const mail = customerMail(input);
@@ -49,9 +67,17 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   /** Mirrors the state to PostgreSQL, one snapshot after another. */
   const save = () => {
     const snapshot = {
-      order_id: orderId, status: dbStatus(), term: state.term, term_start: state.termStart, term_end: state.termEnd, cancelled_by: state.cancelledBy,
-      terminated_by: state.terminated?.by ?? null, terminated_reason: state.terminated?.reason ?? null,
-      last_delivery_id: state.lastSuccessful?.deliveryId ?? null, last_data_version: state.lastSuccessful?.version ?? null, unpaid_invoices: [...state.unpaid],
+      order_id: orderId,
+      status: dbStatus(),
+      term: state.term,
+      term_start: state.termStart,
+      term_end: state.termEnd,
+      cancelled_by: state.cancelledBy,
+      terminated_by: state.terminated?.by ?? null,
+      terminated_reason: state.terminated?.reason ?? null,
+      last_delivery_id: state.lastSuccessful?.deliveryId ?? null,
+      last_data_version: state.lastSuccessful?.version ?? null,
+      unpaid_invoices: [...state.unpaid],
       agreement_valid_to: state.terminated ? stockholmDate(state.terminated.at) : endDate(),
     };
     return record(() => acts.recordSubscription(snapshot));
@@ -64,10 +90,13 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     ...input,
     deliveryMethod: 'download',
     message: customerMessage(input),
-    setStatus: (status, reason, notify) => record(() => acts.recordOrderStatus(orderId, status, reason, 'system', notify)),
+    setStatus: (status, reason, notify) =>
+      record(() => acts.recordOrderStatus(orderId, status, reason, 'system', notify)),
   };
   /** Claims the one delivery slot (G8) and opens the delivery's row; the database may still know of another one running. */
-  const open = async (typ: DeliveryTyp): Promise<{ deliveryId: string; sinceVersion: number | null } | { running: string }> => {
+  const open = async (
+    typ: DeliveryTyp,
+  ): Promise<{ deliveryId: string; sinceVersion: number | null } | { running: string }> => {
     const deliveryId = uuid4();
     const sinceVersion = typ === 'FORANDRING' ? state.lastSuccessful!.version : null;
     state.current = { deliveryId, typ };
@@ -94,7 +123,13 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
       pending -= 1;
     })();
   };
-  const inProgress = (running: string) => refusal(409, 'delivery_in_progress', `Delivery ${running} on order ${orderId} is still in progress (PÅGÅENDE); start a new one when it has finished`, { deliveryId: running });
+  const inProgress = (running: string) =>
+    refusal(
+      409,
+      'delivery_in_progress',
+      `Delivery ${running} on order ${orderId} is still in progress (PÅGÅENDE); start a new one when it has finished`,
+      { deliveryId: running },
+    );
 
   setHandler(subscriptionStateQuery, () => state);
   setHandler(
@@ -108,13 +143,28 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     {
       validator: ({ typ }: { by: string; typ: DeliveryTyp }) => {
         // A cancelled subscription takes extracts until its paid term is over.
-        if (state.status === 'ended' || state.status === 'terminated' || (state.status === 'cancelled' && Date.now() >= state.termEnd)) {
+        if (
+          state.status === 'ended' ||
+          state.status === 'terminated' ||
+          (state.status === 'cancelled' && Date.now() >= state.termEnd)
+        ) {
           throw refusal(409, 'subscription_ended', `The subscription on order ${orderId} has ended`);
         }
         const unpaid = suspendedBy();
-        if (unpaid) throw refusal(409, 'subscription_suspended', `The subscription on order ${orderId} is suspended: invoice ${unpaid.number} was due on ${unpaid.dueDate} and is not paid; new extracts can be started again once it is paid`, { invoiceId: unpaid.invoiceId });
+        if (unpaid)
+          throw refusal(
+            409,
+            'subscription_suspended',
+            `The subscription on order ${orderId} is suspended: invoice ${unpaid.number} was due on ${unpaid.dueDate} and is not paid; new extracts can be started again once it is paid`,
+            { invoiceId: unpaid.invoiceId },
+          );
         if (state.current) throw inProgress(state.current.deliveryId);
-        if (typ === 'FORANDRING' && !state.lastSuccessful) throw refusal(409, 'bas_required', `Order ${orderId} has no successful delivery to compute changes against; order a full extract (BAS) first`);
+        if (typ === 'FORANDRING' && !state.lastSuccessful)
+          throw refusal(
+            409,
+            'bas_required',
+            `Order ${orderId} has no successful delivery to compute changes against; order a full extract (BAS) first`,
+          );
       },
     },
   );
@@ -128,7 +178,16 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
       await mail('subscription-cancelled', `cancelled-term-${state.term}`, { endDate: endDate() });
       return state;
     },
-    { validator: (_cancel: { by: string }) => { if (state.status !== 'active') throw refusal(409, 'not_active', `The subscription on order ${orderId} is ${state.status}; only an active subscription can be cancelled`); } },
+    {
+      validator: (_cancel: { by: string }) => {
+        if (state.status !== 'active')
+          throw refusal(
+            409,
+            'not_active',
+            `The subscription on order ${orderId} is ${state.status}; only an active subscription can be cancelled`,
+          );
+      },
+    },
   );
   setHandler(
     terminateSubscriptionUpdate,
@@ -140,7 +199,12 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
       await mail('subscription-terminated', 'terminated', { reason });
       return state;
     },
-    { validator: (_terminate: { by: string; reason: string }) => { if (state.status === 'ended' || state.status === 'terminated') throw refusal(409, 'subscription_ended', `The subscription on order ${orderId} has already ended`); } },
+    {
+      validator: (_terminate: { by: string; reason: string }) => {
+        if (state.status === 'ended' || state.status === 'terminated')
+          throw refusal(409, 'subscription_ended', `The subscription on order ${orderId} has already ended`);
+      },
+    },
   );
   const invoicePaid = (invoiceId: string) => {
     state.unpaid = state.unpaid.filter((i) => i.invoiceId !== invoiceId);
@@ -158,13 +222,38 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
       currency: input.annualFee.currency,
       reference: orderId,
       date,
-      lines: [{ description: `${input.product.name}, ${sv ? 'årsabonnemang' : 'annual subscription'} ${date} – ${endDate()} (${orderId})`, quantity: 1, unitPrice: input.annualFee }],
+      lines: [
+        {
+          description: `${input.product.name}, ${sv ? 'årsabonnemang' : 'annual subscription'} ${date} – ${endDate()} (${orderId})`,
+          quantity: 1,
+          unitPrice: input.annualFee,
+        },
+      ],
     });
     state.invoiceId = invoice.id;
-    state.unpaid.push({ invoiceId: invoice.id, number: invoice.number, dueDate: invoice.dueDate, reminded: false, suspended: false });
-    await acts.recordSubscriptionTerm({ orderId, term: state.term, startsAt: state.termStart, endsAt: state.termEnd, invoiceId: invoice.id });
+    state.unpaid.push({
+      invoiceId: invoice.id,
+      number: invoice.number,
+      dueDate: invoice.dueDate,
+      reminded: false,
+      suspended: false,
+    });
+    await acts.recordSubscriptionTerm({
+      orderId,
+      term: state.term,
+      startsAt: state.termStart,
+      endsAt: state.termEnd,
+      invoiceId: invoice.id,
+    });
     await save();
-    await mail('subscription-invoice', `invoice-term-${state.term}`, { number: invoice.number, total: money(invoice.totalMinor, input.annualFee.currency), dueDate: invoice.dueDate, term: state.term, startDate: date, endDate: endDate() });
+    await mail('subscription-invoice', `invoice-term-${state.term}`, {
+      number: invoice.number,
+      total: money(invoice.totalMinor, input.annualFee.currency),
+      dueDate: invoice.dueDate,
+      term: state.term,
+      startDate: date,
+      endDate: endDate(),
+    });
   }
 
   const runs = scheduledRuns(input.interval, state.term, state.termStart);
@@ -194,28 +283,48 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     const due: [number, () => Promise<void>][] = [];
     if (state.nextRun < runs.length) due.push([runs[state.nextRun]!, () => scheduledRun(state.nextRun++)]);
     if (state.status === 'active' && !state.renewalNoticeSent) {
-      due.push([state.termEnd - RENEWAL_NOTICE_DAYS * DAY, async () => {
-        state.renewalNoticeSent = true;
-        await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, { endDate: endDate(), nextEndDate: lastDayOfTerm(termEndAfter(state.termEnd)), fee: input.annualFee });
-      }]);
+      due.push([
+        state.termEnd - RENEWAL_NOTICE_DAYS * DAY,
+        async () => {
+          state.renewalNoticeSent = true;
+          await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, {
+            endDate: endDate(),
+            nextEndDate: lastDayOfTerm(termEndAfter(state.termEnd)),
+            fee: input.annualFee,
+          });
+        },
+      ]);
     }
     for (const invoice of state.unpaid) {
       if (!invoice.reminded) {
-        due.push([dayAfterDue(invoice.dueDate, REMINDER_DAYS_AFTER_DUE), async () => {
-          invoice.reminded = true;
-          if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
-          await mail('subscription-reminder', `reminder-${invoice.invoiceId}`, { number: invoice.number, dueDate: invoice.dueDate, suspensionDate: addDays(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE) });
-          await save();
-        }]);
+        due.push([
+          dayAfterDue(invoice.dueDate, REMINDER_DAYS_AFTER_DUE),
+          async () => {
+            invoice.reminded = true;
+            if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
+            await mail('subscription-reminder', `reminder-${invoice.invoiceId}`, {
+              number: invoice.number,
+              dueDate: invoice.dueDate,
+              suspensionDate: addDays(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
+            });
+            await save();
+          },
+        ]);
       } else if (!invoice.suspended) {
-        due.push([dayAfterDue(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE), async () => {
-          if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
-          invoice.suspended = true;
-          await save();
-        }]);
+        due.push([
+          dayAfterDue(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
+          async () => {
+            if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
+            invoice.suspended = true;
+            await save();
+          },
+        ]);
       }
     }
-    const [at, handle] = due.reduce((a, b) => (b[0] < a[0] ? b : a), [state.termEnd, async () => {}] as [number, () => Promise<void>]);
+    const [at, handle] = due.reduce((a, b) => (b[0] < a[0] ? b : a), [state.termEnd, async () => {}] as [
+      number,
+      () => Promise<void>,
+    ]);
     if (at > now) {
       const seen = changed;
       await condition(() => changed !== seen, at - now);
@@ -232,7 +341,14 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   await settled();
   if (state.status === 'active') {
     // G8: renewal; the next run books the next term's invoice.
-    Object.assign(state, { term: state.term + 1, termStart: state.termEnd, termEnd: termEndAfter(state.termEnd), invoiceId: null, renewalNoticeSent: false, nextRun: 0 });
+    Object.assign(state, {
+      term: state.term + 1,
+      termStart: state.termEnd,
+      termEnd: termEndAfter(state.termEnd),
+      invoiceId: null,
+      renewalNoticeSent: false,
+      nextRun: 0,
+    });
     await continueAsNew<typeof subscription>({ ...input, state });
   }
   if (state.status === 'cancelled') state.status = 'ended';

@@ -1,6 +1,12 @@
 import type { Db } from '../platform/db';
 import { getInvoice } from '../invoicing/invoices.store';
-import { saveSubscription, saveSubscriptionRun, saveSubscriptionTerm, type SubscriptionRun, type SubscriptionSnapshot } from './subscriptions.store';
+import {
+  saveSubscription,
+  saveSubscriptionRun,
+  saveSubscriptionTerm,
+  type SubscriptionRun,
+  type SubscriptionSnapshot,
+} from './subscriptions.store';
 
 /** The subscription workflow's mirror in PostgreSQL (G8), and what it asks about invoices. */
 export function createSubscriptionActivities(deps: { db: Db }) {
@@ -8,7 +14,13 @@ export function createSubscriptionActivities(deps: { db: Db }) {
     async recordSubscription(snapshot: SubscriptionSnapshot): Promise<void> {
       await saveSubscription(deps.db, snapshot);
     },
-    async recordSubscriptionTerm(term: { orderId: string; term: number; startsAt: number; endsAt: number; invoiceId: string }): Promise<void> {
+    async recordSubscriptionTerm(term: {
+      orderId: string;
+      term: number;
+      startsAt: number;
+      endsAt: number;
+      invoiceId: string;
+    }): Promise<void> {
       await saveSubscriptionTerm(deps.db, term);
     },
     async recordSubscriptionRun(run: SubscriptionRun): Promise<void> {

@@ -26,7 +26,13 @@ export type SubscriptionSnapshot = Omit<SubscriptionRow, 'updated_at' | 'term_st
 /** The workflow's state as of now; the workflow records its snapshots one after another, so the last one wins. */
 export async function saveSubscription(db: Db, snapshot: SubscriptionSnapshot): Promise<void> {
   const { agreement_valid_to, ...s } = snapshot;
-  const row = { ...s, term_start: new Date(s.term_start), term_end: new Date(s.term_end), unpaid_invoices: JSON.stringify(s.unpaid_invoices), updated_at: db.fn.now() };
+  const row = {
+    ...s,
+    term_start: new Date(s.term_start),
+    term_end: new Date(s.term_end),
+    unpaid_invoices: JSON.stringify(s.unpaid_invoices),
+    updated_at: db.fn.now(),
+  };
   await db.transaction(async (trx) => {
     await trx('subscriptions').insert(row).onConflict('order_id').merge();
     await trx('agreements').where({ order_id: s.order_id }).update({ valid_to: agreement_valid_to });
@@ -38,9 +44,18 @@ export async function getSubscription(db: Db, orderId: string): Promise<Subscrip
 }
 
 /** Once per term: its dates and its annual invoice. */
-export async function saveSubscriptionTerm(db: Db, term: { orderId: string; term: number; startsAt: number; endsAt: number; invoiceId: string }): Promise<void> {
+export async function saveSubscriptionTerm(
+  db: Db,
+  term: { orderId: string; term: number; startsAt: number; endsAt: number; invoiceId: string },
+): Promise<void> {
   await db('subscription_terms')
-    .insert({ order_id: term.orderId, term: term.term, starts_at: new Date(term.startsAt), ends_at: new Date(term.endsAt), invoice_id: term.invoiceId })
+    .insert({
+      order_id: term.orderId,
+      term: term.term,
+      starts_at: new Date(term.startsAt),
+      ends_at: new Date(term.endsAt),
+      invoice_id: term.invoiceId,
+    })
     .onConflict(['order_id', 'term'])
     .ignore();
 }
@@ -63,7 +78,15 @@ export interface SubscriptionRun {
 /** Once per scheduled run of a fixed-interval subscription, also when it was skipped. */
 export async function saveSubscriptionRun(db: Db, r: SubscriptionRun): Promise<void> {
   await db('subscription_runs')
-    .insert({ order_id: r.orderId, term: r.term, run: r.run, scheduled_at: new Date(r.scheduledAt), outcome: r.outcome, delivery_id: r.deliveryId, reason: r.reason })
+    .insert({
+      order_id: r.orderId,
+      term: r.term,
+      run: r.run,
+      scheduled_at: new Date(r.scheduledAt),
+      outcome: r.outcome,
+      delivery_id: r.deliveryId,
+      reason: r.reason,
+    })
     .onConflict(['order_id', 'term', 'run'])
     .ignore();
 }

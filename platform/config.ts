@@ -10,10 +10,9 @@ const optionalUrl = (protocols: string[]) =>
   z
     .string()
     .optional()
-    .refine(
-      (v) => v === undefined || v === '' || protocols.some((p) => v.startsWith(`${p}:`)),
-      { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
-    )
+    .refine((v) => v === undefined || v === '' || protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    })
     .transform((v) => (v ? v : undefined));
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -24,12 +23,17 @@ const schema = z.object({
   PORT: port(3000),
   PUBLIC_URL: optionalUrl(['http', 'https']),
   DATA_DIR: z.string().default(path.resolve('.data')),
-  CACHE_DIR: z.string().default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kartkontor')),
+  CACHE_DIR: z
+    .string()
+    .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kartkontor')),
 
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   EMBEDDED_POSTGRES_PORT: port(54329),
 
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('kartkontor'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
@@ -45,17 +49,26 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
 
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
-  MAIL_FROM: z.string().regex(/<?[^@\s]+@[^@\s]+>?/, 'must contain an e-mail address').default('Kartkontor <noreply@kartkontor.local>'),
+  MAIL_FROM: z
+    .string()
+    .regex(/<?[^@\s]+@[^@\s]+>?/, 'must contain an e-mail address')
+    .default('Kartkontor <noreply@kartkontor.local>'),
 
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(3600),
   /** G7: how long the link in a delivery e-mail opens the files. */
   DELIVERY_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
-  SETTLEMENT_SCHEDULE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('06:00'),
+  SETTLEMENT_SCHEDULE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .default('06:00'),
   /** The account royalties are paid from (the debtor of the pain.001 payout file). */
   SETTLEMENT_PAYER_NAME: z.string().min(1).max(70).default('Kartkontor'),
-  SETTLEMENT_PAYER_IBAN: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces').optional(),
+  SETTLEMENT_PAYER_IBAN: z
+    .string()
+    .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces')
+    .optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -111,4 +124,5 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 
 export const EMBEDDED_DATABASE = 'kartkontor';
 export const EMBEDDED_PASSWORD = 'kartkontor';
-export const embeddedDatabaseUrl = (port: number) => `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+export const embeddedDatabaseUrl = (port: number) =>
+  `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;

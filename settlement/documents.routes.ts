@@ -3,7 +3,9 @@ import { formatCents, type Statement } from './rules/calculate';
 
 /** The statement as finance downloads it: one row per provider and pool (M6: the rows of a pool add up to it). */
 export function statementCsv(statement: Statement | null): string {
-  const rows = (statement?.lines ?? []).map((l) => [l.providerId, l.pool, l.basis.fraction, l.share.fraction, l.share.percent, formatCents(l.amountCents)].join(','));
+  const rows = (statement?.lines ?? []).map((l) =>
+    [l.providerId, l.pool, l.basis.fraction, l.share.fraction, l.share.percent, formatCents(l.amountCents)].join(','),
+  );
   return `${['provider_id,pool,basis,share,share_percent,amount', ...rows].join('\n')}\n`;
 }
 
@@ -20,7 +22,13 @@ export function statementHtml(heading: StatementHeading, statement: Statement | 
   const s = statement;
   return page({
     ...heading,
-    revenue: s?.revenue.map((r) => ({ category: r.category, import: formatCents(r.importCents), ledger: formatCents(r.ledgerCents), total: formatCents(r.totalCents) })) ?? [],
+    revenue:
+      s?.revenue.map((r) => ({
+        category: r.category,
+        import: formatCents(r.importCents),
+        ledger: formatCents(r.ledgerCents),
+        total: formatCents(r.totalCents),
+      })) ?? [],
     pools: s
       ? (['map', 'address'] as const).map((pool) => ({
           pool,

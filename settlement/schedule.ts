@@ -13,11 +13,18 @@ export async function ensureSettlementSchedule(client: Client, config: Config): 
     calendars: [{ month: 'JANUARY' as const, dayOfMonth: config.SETTLEMENT_SCHEDULE_DAY, hour, minute }],
     timezone: 'Europe/Helsinki',
   };
-  const action = { type: 'startWorkflow' as const, workflowType: yearlySettlementWorkflow.workflowType, args: [], taskQueue: config.TEMPORAL_TASK_QUEUE };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: yearlySettlementWorkflow.workflowType,
+    args: [],
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  };
   try {
     await client.schedule.create({ scheduleId: YEARLY_SETTLEMENT_SCHEDULE_ID, spec, action });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(YEARLY_SETTLEMENT_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
+    await client.schedule
+      .getHandle(YEARLY_SETTLEMENT_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec, action }));
   }
 }

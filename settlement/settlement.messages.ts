@@ -20,8 +20,14 @@ export const approveUpdate = defineUpdate<SettlementState, [{ by: string }]>('ap
 export const correctUpdate = defineUpdate<SettlementState, [{ by: string; reason: string }]>('correct');
 
 /** M5: one workflow per settlement year. */
-export const settlementWorkflow = defineWorkflow<[{ year: number; by: string }], SettlementState>()('settlement', (year: number) => `settlement-${year}`);
+export const settlementWorkflow = defineWorkflow<[{ year: number; by: string }], SettlementState>()(
+  'settlement',
+  (year: number) => `settlement-${year}`,
+);
 /** Started by the yearly Schedule; starts the previous year's settlement and answers its year. */
-export const yearlySettlementWorkflow = defineWorkflow<[], number>()('yearlySettlement', (scheduledRun: string) => scheduledRun);
+export const yearlySettlementWorkflow = defineWorkflow<[], number>()(
+  'yearlySettlement',
+  (scheduledRun: string) => scheduledRun,
+);
 /** The Schedule that starts each January's settlement of the previous year. */
 export const YEARLY_SETTLEMENT_SCHEDULE_ID = 'settlement-yearly';

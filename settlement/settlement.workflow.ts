@@ -1,5 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, condition, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
 import { activityProxies } from '../platform/temporal/proxies';
 import type { StaffActivities } from '../identity/staff.activities';
@@ -28,7 +35,13 @@ export const BOOKS_REMINDER_INTERVAL = '7 days';
  * approved ones stay as they are.
  */
 export async function settlement({ year, by }: { year: number; by: string }): Promise<SettlementState> {
-  const state: SettlementState = { year, status: 'waiting_for_books', booksClosedBy: null, computedBy: null, version: null };
+  const state: SettlementState = {
+    year,
+    status: 'waiting_for_books',
+    booksClosedBy: null,
+    computedBy: null,
+    version: null,
+  };
   /** Four eyes: who ran or last recomputed the current draft; none of them may approve it. */
   let draftAuthors: string[] = [];
   /** One change at a time: an approval must not overtake a recompute that is still running. */
@@ -37,26 +50,30 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
   let opened = false;
   setHandler(settlementStateQuery, () => state);
 
-  const change = <A extends { by: string }>(run: (arg: A) => Promise<void>) => async (arg: A) => {
-    busy = true;
-    try {
-      await condition(() => opened);
-      await run(arg);
-      return state;
-    } catch (err) {
-      // An activity's refusal (stale draft, inputs that do not fit) answers the update as it is.
-      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) throw err.cause;
-      throw err;
-    } finally {
-      busy = false;
-    }
-  };
+  const change =
+    <A extends { by: string }>(run: (arg: A) => Promise<void>) =>
+    async (arg: A) => {
+      busy = true;
+      try {
+        await condition(() => opened);
+        await run(arg);
+        return state;
+      } catch (err) {
+        // An activity's refusal (stale draft, inputs that do not fit) answers the update as it is.
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)
+          throw err.cause;
+        throw err;
+      } finally {
+        busy = false;
+      }
+    };
   const notBusy = () => {
     if (busy) throw refusal(409, 'busy', `The ${year} settlement is being changed right now; try again in a moment`);
   };
   const requireStatus = (status: SettlementState['status'], what: string) => {
     notBusy();
-    if (state.status !== status) throw refusal(409, `not_${status}`, `The ${year} statement is ${state.status.replace(/_/g, ' ')}; ${what}`);
+    if (state.status !== status)
+      throw refusal(409, `not_${status}`, `The ${year} statement is ${state.status.replace(/_/g, ' ')}; ${what}`);
   };
   const compute = async (who: string, cause: 'books_closed' | 'recompute' | 'correction') => {
     await longActs.computeSettlementDraft(year, who, cause);
@@ -80,13 +97,17 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
       },
     },
   );
-  setHandler(recomputeUpdate, change(async ({ by: who }) => compute(who, 'recompute')), {
-    validator: (_recompute: { by: string }) => {
-      // Also after closed books whose first computation was refused (inputs that did not fit).
-      if (state.booksClosedBy && state.status === 'waiting_for_books') return notBusy();
-      requireStatus('draft', 'only a draft can be recomputed');
+  setHandler(
+    recomputeUpdate,
+    change(async ({ by: who }) => compute(who, 'recompute')),
+    {
+      validator: (_recompute: { by: string }) => {
+        // Also after closed books whose first computation was refused (inputs that did not fit).
+        if (state.booksClosedBy && state.status === 'waiting_for_books') return notBusy();
+        requireStatus('draft', 'only a draft can be recomputed');
+      },
     },
-  });
+  );
   setHandler(
     approveUpdate,
     change(async ({ by: who }) => {
@@ -98,7 +119,11 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
       validator: ({ by: who }) => {
         requireStatus('draft', 'only a draft can be approved');
         if (draftAuthors.includes(who)) {
-          throw refusal(403, 'four_eyes', 'You ran or last recomputed this draft; another finance user must approve it (four eyes)');
+          throw refusal(
+            403,
+            'four_eyes',
+            'You ran or last recomputed this draft; another finance user must approve it (four eyes)',
+          );
         }
       },
     },
@@ -120,7 +145,12 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
   await acts.openSettlement(year, by);
   opened = true;
   for (let week = 1; !(await condition(() => state.booksClosedBy !== null, BOOKS_REMINDER_INTERVAL)); week++) {
-    await acts.emailStaff({ key: `${settlementWorkflow.workflowId(year)}:books-reminder-${week}`, role: 'finance', template: 'settlement-books-reminder', data: { year } });
+    await acts.emailStaff({
+      key: `${settlementWorkflow.workflowId(year)}:books-reminder-${week}`,
+      role: 'finance',
+      template: 'settlement-books-reminder',
+      data: { year },
+    });
   }
   // Waits for corrections for as long as the year may be corrected, i.e. for ever.
   await condition(() => false);

@@ -11,9 +11,23 @@ export async function verifySettlement(db: Db, year: number, version?: number) {
   const frozen = await getVersion(db, year, version);
   const draft = frozen || version ? undefined : await getSettlement(db, year);
   const stored = frozen
-    ? { version: frozen.version as number | null, status: 'approved', inputs: frozen.inputs, statement: frozen.statement, inputsSha256: frozen.inputs_sha256, statementSha256: frozen.statement_sha256 }
+    ? {
+        version: frozen.version as number | null,
+        status: 'approved',
+        inputs: frozen.inputs,
+        statement: frozen.statement,
+        inputsSha256: frozen.inputs_sha256,
+        statementSha256: frozen.statement_sha256,
+      }
     : draft?.inputs && draft.statement
-      ? { version: null, status: draft.status, inputs: draft.inputs, statement: draft.statement, inputsSha256: draft.inputs_sha256, statementSha256: draft.statement_sha256 }
+      ? {
+          version: null,
+          status: draft.status,
+          inputs: draft.inputs,
+          statement: draft.statement,
+          inputsSha256: draft.inputs_sha256,
+          statementSha256: draft.statement_sha256,
+        }
       : undefined;
   if (!stored) throw new Error(`There is no ${year} statement${version ? ` version ${version}` : ''}`);
   // The ledger's revenue is part of the stored inputs; the imported rows are read again.
@@ -32,6 +46,12 @@ export async function verifySettlement(db: Db, year: number, version?: number) {
     statementSha256: stored.statementSha256,
     ...checks,
     verified: Object.values(checks).every(Boolean),
-    lines: stored.statement.lines.map((l) => ({ providerId: l.providerId, pool: l.pool, basis: l.basis.decimal, sharePercent: l.share.percent, amountEur: formatCents(l.amountCents) })),
+    lines: stored.statement.lines.map((l) => ({
+      providerId: l.providerId,
+      pool: l.pool,
+      basis: l.basis.decimal,
+      sharePercent: l.share.percent,
+      amountEur: formatCents(l.amountCents),
+    })),
   };
 }

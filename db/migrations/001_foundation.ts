@@ -12,7 +12,11 @@ export async function up(knex: Knex): Promise<void> {
     t.enum('language', ['sv', 'en']).notNullable().defaultTo('sv');
     t.timestamp('blocked_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    t.check(`(kind = 'private' AND birth_date IS NOT NULL) OR (kind = 'organisation' AND organisation_number IS NOT NULL)`, [], 'accounts_kind_identity');
+    t.check(
+      `(kind = 'private' AND birth_date IS NOT NULL) OR (kind = 'organisation' AND organisation_number IS NOT NULL)`,
+      [],
+      'accounts_kind_identity',
+    );
   });
   await knex.schema.createTable('users', (t) => {
     t.uuid('id').primary().defaultTo(knex.fn.uuid());

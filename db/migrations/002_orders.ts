@@ -89,21 +89,53 @@ export async function up(knex: Knex): Promise<void> {
 
   // The demo catalogue (G1): reference data, the same in every environment until an admin changes it.
   await knex('products').insert([
-    { id: 'terrangkartan', name_sv: 'Terrängkartan', name_en: 'Topographic map', open_data: true, formats: ['GeoJSON', 'GeoPackage'] },
-    { id: 'hojddata', name_sv: 'Höjddata, grid 50+', name_en: 'Elevation grid 50+', open_data: true, formats: ['GeoTIFF'] },
-    { id: 'fastighetskartan-vektor', name_sv: 'Fastighetskartan vektor', name_en: 'Property map, vector', open_data: false, formats: ['GeoJSON', 'GeoPackage'] },
+    {
+      id: 'terrangkartan',
+      name_sv: 'Terrängkartan',
+      name_en: 'Topographic map',
+      open_data: true,
+      formats: ['GeoJSON', 'GeoPackage'],
+    },
+    {
+      id: 'hojddata',
+      name_sv: 'Höjddata, grid 50+',
+      name_en: 'Elevation grid 50+',
+      open_data: true,
+      formats: ['GeoTIFF'],
+    },
+    {
+      id: 'fastighetskartan-vektor',
+      name_sv: 'Fastighetskartan vektor',
+      name_en: 'Property map, vector',
+      open_data: false,
+      formats: ['GeoJSON', 'GeoPackage'],
+    },
     { id: 'byggnader', name_sv: 'Byggnader', name_en: 'Buildings', open_data: false, formats: ['GeoJSON'] },
   ]);
   await knex('price_list').insert([
     { product_id: 'terrangkartan', valid_from: '2020-01-01', price_per_km2_minor: 0, minimum_fee_minor: 0 },
     { product_id: 'hojddata', valid_from: '2020-01-01', price_per_km2_minor: 0, minimum_fee_minor: 0 },
-    { product_id: 'fastighetskartan-vektor', valid_from: '2026-01-01', price_per_km2_minor: 12_500, minimum_fee_minor: 50_000 },
+    {
+      product_id: 'fastighetskartan-vektor',
+      valid_from: '2026-01-01',
+      price_per_km2_minor: 12_500,
+      minimum_fee_minor: 50_000,
+    },
     { product_id: 'byggnader', valid_from: '2026-01-01', price_per_km2_minor: 4_000, minimum_fee_minor: 25_000 },
   ]);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['delivery_files', 'deliveries', 'agreements', 'order_events', 'orders', 'framework_agreements', 'price_list', 'products']) {
+  for (const table of [
+    'delivery_files',
+    'deliveries',
+    'agreements',
+    'order_events',
+    'orders',
+    'framework_agreements',
+    'price_list',
+    'products',
+  ]) {
     await knex.schema.dropTable(table);
   }
 }

@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 /** The yearly royalty settlement (M1–M6): the year's inputs and its statements. */
 export async function up(knex: Knex): Promise<void> {
   // Providers are written to in Finnish as well.
-  await knex.raw(`ALTER TABLE outbox DROP CONSTRAINT outbox_locale_check, ADD CONSTRAINT outbox_locale_check CHECK (locale IN ('sv', 'en', 'fi'))`);
+  await knex.raw(
+    `ALTER TABLE outbox DROP CONSTRAINT outbox_locale_check, ADD CONSTRAINT outbox_locale_check CHECK (locale IN ('sv', 'en', 'fi'))`,
+  );
   await knex.schema.createTable('settlement_providers', (t) => {
     t.integer('year').notNullable();
     t.text('provider_id').notNullable();
@@ -103,8 +105,17 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('settlement_payouts');
   await knex.schema.dropTable('settlement_versions');
   await knex.raw('DROP FUNCTION settlement_versions_frozen()');
-  for (const table of ['settlements', 'settlement_imports', 'settlement_revenue', 'settlement_address_material', 'settlement_map_material', 'settlement_providers']) {
+  for (const table of [
+    'settlements',
+    'settlement_imports',
+    'settlement_revenue',
+    'settlement_address_material',
+    'settlement_map_material',
+    'settlement_providers',
+  ]) {
     await knex.schema.dropTable(table);
   }
-  await knex.raw(`ALTER TABLE outbox DROP CONSTRAINT outbox_locale_check, ADD CONSTRAINT outbox_locale_check CHECK (locale IN ('sv', 'en'))`);
+  await knex.raw(
+    `ALTER TABLE outbox DROP CONSTRAINT outbox_locale_check, ADD CONSTRAINT outbox_locale_check CHECK (locale IN ('sv', 'en'))`,
+  );
 }

@@ -19,8 +19,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
   // The demo catalogue's fee-based products can be subscribed to.
-  await knex('price_list').where({ product_id: 'fastighetskartan-vektor', valid_from: '2026-01-01' }).update({ annual_fee_minor: 1_200_000 });
-  await knex('price_list').where({ product_id: 'byggnader', valid_from: '2026-01-01' }).update({ annual_fee_minor: 400_000 });
+  await knex('price_list')
+    .where({ product_id: 'fastighetskartan-vektor', valid_from: '2026-01-01' })
+    .update({ annual_fee_minor: 1_200_000 });
+  await knex('price_list')
+    .where({ product_id: 'byggnader', valid_from: '2026-01-01' })
+    .update({ annual_fee_minor: 400_000 });
 }
 
 export async function down(knex: Knex): Promise<void> {

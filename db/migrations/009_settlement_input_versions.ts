@@ -35,7 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     END $$;
   `);
   for (const table of Object.keys(KEYS)) {
-    await knex.raw(`CREATE TRIGGER ${table}_frozen BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION settlement_input_frozen()`);
+    await knex.raw(
+      `CREATE TRIGGER ${table}_frozen BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION settlement_input_frozen()`,
+    );
   }
 }
 

@@ -21,9 +21,13 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['valid_from', 'code']);
     t.check('amount_minor >= 0', [], 'case_price_list_amount');
   });
-  await knex('case_price_list').insert(Object.entries(FIRST_VERSION).map(([code, amount_minor]) => ({ valid_from: '2020-01-01', code, amount_minor })));
+  await knex('case_price_list').insert(
+    Object.entries(FIRST_VERSION).map(([code, amount_minor]) => ({ valid_from: '2020-01-01', code, amount_minor })),
+  );
   await knex.schema.alterTable('cases', (t) => t.jsonb('fees'));
-  const amounts = Object.fromEntries(Object.entries(FIRST_VERSION).map(([code, minor]) => [code, { minor, currency: 'SEK' }]));
+  const amounts = Object.fromEntries(
+    Object.entries(FIRST_VERSION).map(([code, minor]) => [code, { minor, currency: 'SEK' }]),
+  );
   await knex('cases').update({ fees: JSON.stringify({ version: '2020-01-01', amounts }) });
   await knex.raw('ALTER TABLE cases ALTER COLUMN fees SET NOT NULL');
 }

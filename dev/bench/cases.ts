@@ -37,9 +37,17 @@ await runBenchmark('bench-cases', async ({ env, stops }) => {
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
   await seedNetworkOwners(runtime.db);
-  const { customer, handler } = await customerAndHandler(runtime.db, base, { name: 'Bench Gräv AB', organisationNumber: '556000-0001', language: 'sv' });
+  const { customer, handler } = await customerAndHandler(runtime.db, base, {
+    name: 'Bench Gräv AB',
+    organisationNumber: '556000-0001',
+    language: 'sv',
+  });
   const post = async (token: string, url: string, body: unknown) => {
-    const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
   };
@@ -57,27 +65,50 @@ await runBenchmark('bench-cases', async ({ env, stops }) => {
         const registered = await post(customer, '/api/v1/cases', {
           kind: 'locate',
           acceptTerms: true,
-          workArea: { type: 'Polygon', coordinates: [[[e, NORTH], [e + 100, NORTH], [e + 100, NORTH + 100], [e, NORTH + 100], [e, NORTH]]] },
+          workArea: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [e, NORTH],
+                [e + 100, NORTH],
+                [e + 100, NORTH + 100],
+                [e, NORTH + 100],
+                [e, NORTH],
+              ],
+            ],
+          },
           digStart: addWorkingDays(today, 15),
           desiredLocateDate: addWorkingDays(today, 10),
         });
         latencies.push(performance.now() - t0);
         // The scripted handler: every owner answers at once.
         for (const owner of registered.owners as { id: string }[]) {
-          await post(handler, `/api/v1/cases/${registered.lk as string}/answers`, { ownerId: owner.id, answer: i % 2 ? 'no_infrastructure' : 'dig_according_to_map' });
+          await post(handler, `/api/v1/cases/${registered.lk as string}/answers`, {
+            ownerId: owner.id,
+            answer: i % 2 ? 'no_infrastructure' : 'dig_according_to_map',
+          });
         }
       }
     }),
   );
   // Answered means every owner's answer is in and the workflow has mirrored the case's new status.
-  const answered = async () => Number((await runtime.db('cases').where({ status: 'answered' }).count<{ count: string }[]>('* as count'))[0]!.count);
+  const answered = async () =>
+    Number(
+      (await runtime.db('cases').where({ status: 'answered' }).count<{ count: string }[]>('* as count'))[0]!.count,
+    );
   while ((await answered()) < N) await new Promise((r) => setTimeout(r, 100));
   const seconds = (performance.now() - started) / 1000;
 
   latencies.sort((a, b) => a - b);
   const calendar = calendarOpsPerSecond();
   say('');
-  say(`cases end to end           ${(N / seconds).toFixed(1)} cases/s (${N} registered and answered in ${seconds.toFixed(1)} s)`);
-  say(`registering a case         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
-  say(`calendar: add working days ${Math.round(calendar).toLocaleString('en')} ops/s   target ≥ 1,000,000: ${check(calendar >= 1_000_000)}`);
+  say(
+    `cases end to end           ${(N / seconds).toFixed(1)} cases/s (${N} registered and answered in ${seconds.toFixed(1)} s)`,
+  );
+  say(
+    `registering a case         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+  );
+  say(
+    `calendar: add working days ${Math.round(calendar).toLocaleString('en')} ops/s   target ≥ 1,000,000: ${check(calendar >= 1_000_000)}`,
+  );
 });

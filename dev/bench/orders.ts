@@ -15,7 +15,22 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../platform/config';
 import { connectRuntime } from '../../app/runtime';
 import { baselineWorkflow } from './baseline.messages';
-import { arg, check, cpuPerItem, cpuSeconds, customerAndHandler, peakMemoryMiB, percentile, pool, ROOT, runBenchmark, say, startBackOfficeProcesses, startChild, untilPolled } from './support';
+import {
+  arg,
+  check,
+  cpuPerItem,
+  cpuSeconds,
+  customerAndHandler,
+  peakMemoryMiB,
+  percentile,
+  pool,
+  ROOT,
+  runBenchmark,
+  say,
+  startBackOfficeProcesses,
+  startChild,
+  untilPolled,
+} from './support';
 
 // The baseline worker: the same server, a task queue of its own, activities that do nothing.
 if (process.argv.includes('--baseline-worker')) {
@@ -50,16 +65,26 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const runtime = await connectRuntime(config);
   stops.unshift(runtime.close);
 
-  const { customer, handler } = await customerAndHandler(runtime.db, base, { name: 'Bench AB', organisationNumber: '556000-0000', language: 'en' });
+  const { customer, handler } = await customerAndHandler(runtime.db, base, {
+    name: 'Bench AB',
+    organisationNumber: '556000-0000',
+    language: 'en',
+  });
   const post = (token: string, url: string, body?: unknown) =>
-    fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   // The scripted handler: approves whatever waits, until every order has been approved.
   let approved = 0;
   let placing = true;
   const approving = (async () => {
     while (placing || approved < N) {
-      const res = await fetch(`${base}/api/v1/orders?status=awaiting_approval&limit=200`, { headers: { authorization: `Bearer ${handler}` } });
+      const res = await fetch(`${base}/api/v1/orders?status=awaiting_approval&limit=200`, {
+        headers: { authorization: `Bearer ${handler}` },
+      });
       const { items } = (await res.json()) as { items: { id: string }[] };
       await pool(items.length, APPROVERS, async (i) => {
         const answer = await post(handler, `/api/v1/orders/${items[i]!.id}/approve`);
@@ -69,7 +94,10 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
     }
   })();
 
-  const lyckad = async () => Number((await runtime.db('deliveries').where({ status: 'LYCKAD' }).count<{ count: string }[]>('* as count'))[0]!.count);
+  const lyckad = async () =>
+    Number(
+      (await runtime.db('deliveries').where({ status: 'LYCKAD' }).count<{ count: string }[]>('* as count'))[0]!.count,
+    );
   const untilDelivered = async (n: number) => {
     while ((await lyckad()) < n) await new Promise((r) => setTimeout(r, 100));
   };
@@ -86,7 +114,18 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
     const res = await post(customer, '/api/v1/orders', {
       productId: 'fastighetskartan-vektor',
       format: 'GeoJSON',
-      selection: { type: 'Polygon', coordinates: [[[e, n], [e + 1000, n], [e + 1000, n + 1000 + (i % 2) * 1000], [e, n + 1000 + (i % 2) * 1000], [e, n]]] },
+      selection: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [e, n],
+            [e + 1000, n],
+            [e + 1000, n + 1000 + (i % 2) * 1000],
+            [e, n + 1000 + (i % 2) * 1000],
+            [e, n],
+          ],
+        ],
+      },
     });
     latencies.push(performance.now() - t0);
     if (res.status !== 201) throw new Error(`placing order ${i} answered ${res.status}: ${await res.text()}`);
@@ -106,7 +145,10 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
     local: history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
   };
 
-  const baselineWorker = startChild(['dev/bench/orders.ts', '--baseline-worker'], { ...env, TEMPORAL_ADDRESS: config.temporalAddress });
+  const baselineWorker = startChild(['dev/bench/orders.ts', '--baseline-worker'], {
+    ...env,
+    TEMPORAL_ADDRESS: config.temporalAddress,
+  });
   stops.unshift(async () => baselineWorker.kill('SIGTERM'));
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.unshift(() => connection.close());
@@ -116,7 +158,11 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const baselineCpuAtStart = cpuSeconds(baselineProcesses);
   const baselineStarted = performance.now();
   await pool(N, BASELINE_CONCURRENCY, async (i) => {
-    await client.workflow.execute(baselineWorkflow.workflowType, { taskQueue: 'bench-baseline', workflowId: baselineWorkflow.workflowId(i), args: [steps] });
+    await client.workflow.execute(baselineWorkflow.workflowType, {
+      taskQueue: 'bench-baseline',
+      workflowId: baselineWorkflow.workflowId(i),
+      args: [steps],
+    });
   });
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
   const baselineCpu = cpuPerItem(baselineCpuAtStart, cpuSeconds(baselineProcesses), N);
@@ -127,10 +173,16 @@ await runBenchmark('bench-orders', async ({ env, stops }) => {
   const baselineRate = N / baselineSeconds;
   const ratio = baselineRate / orderRate;
   say('');
-  say(`orders end to end        ${orderRate.toFixed(1)} orders/s (${N} in ${orderSeconds.toFixed(1)} s)   target ≥ 25: ${check(orderRate >= 25)}`);
-  say(`placing an order         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms   target p99 < 150: ${check(percentile(latencies, 99) < 150)}`);
+  say(
+    `orders end to end        ${orderRate.toFixed(1)} orders/s (${N} in ${orderSeconds.toFixed(1)} s)   target ≥ 25: ${check(orderRate >= 25)}`,
+  );
+  say(
+    `placing an order         p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms   target p99 < 150: ${check(percentile(latencies, 99) < 150)}`,
+  );
   say(`order worker peak memory ${orderWorkerMiB ?? '?'} MiB`);
-  say(`baseline                 ${baselineRate.toFixed(1)} workflows/s with ${steps.regular} regular and ${steps.local} local activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`);
+  say(
+    `baseline                 ${baselineRate.toFixed(1)} workflows/s with ${steps.regular} regular and ${steps.local} local activities each; worker peak ${baselineWorkerMiB ?? '?'} MiB`,
+  );
   say(`ratio baseline / orders  ${ratio.toFixed(2)}   target ≤ 1.5: ${check(ratio <= 1.5)}`);
   say(`CPU per order            ${orderCpu}`);
   say(`CPU per baseline         ${baselineCpu}`);

@@ -28,14 +28,17 @@ export const arg = (name: string, fallback: number) => {
 export const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
 /** The p-th percentile of ascending figures. */
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Runs `task(i)` for every i < n, at most `limit` at a time. */
 export async function pool(n: number, limit: number, task: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 export const freePort = () =>
@@ -68,8 +71,16 @@ export function cpuSeconds(named: Record<string, ChildProcess>): Record<string, 
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 of proc(5)
-      processes.set(Number(entry), { comm, ppid: f[1]!, own: (f[11]! + f[12]!) / ticksPerSecond, reaped: (f[13]! + f[14]!) / ticksPerSecond });
+      const f = stat
+        .slice(stat.lastIndexOf(')') + 2)
+        .split(' ')
+        .map(Number); // f[0] is field 3 of proc(5)
+      processes.set(Number(entry), {
+        comm,
+        ppid: f[1]!,
+        own: (f[11]! + f[12]!) / ticksPerSecond,
+        reaped: (f[13]! + f[14]!) / ticksPerSecond,
+      });
     } catch {
       // The process ended while being read.
     }
@@ -77,7 +88,8 @@ export function cpuSeconds(named: Record<string, ChildProcess>): Record<string, 
   const roleOf = new Map(Object.entries(named).map(([name, child]) => [child.pid, name]));
   const usage = process.cpuUsage();
   const totals: Record<string, number> = { benchmark: (usage.user + usage.system) / 1e6 };
-  const descends = (pid: number): boolean => pid === process.pid || (pid > 1 && processes.has(pid) && descends(processes.get(pid)!.ppid));
+  const descends = (pid: number): boolean =>
+    pid === process.pid || (pid > 1 && processes.has(pid) && descends(processes.get(pid)!.ppid));
   for (const [pid, p] of processes) {
     if (pid === process.pid || !descends(p.ppid)) continue;
     const role = roleOf.get(pid) ?? (p.comm === 'temporal' ? 'temporal' : p.comm === 'postgres' ? 'postgres' : 'other');
@@ -90,7 +102,9 @@ export function cpuSeconds(named: Record<string, ChildProcess>): Record<string, 
 
 /** Milliseconds of CPU per item between two `cpuSeconds` readings, by role, most first, and their sum. */
 export function cpuPerItem(before: Record<string, number>, after: Record<string, number>, items: number) {
-  const ms = Object.entries(after).map(([role, s]) => [role, ((s - (before[role] ?? 0)) * 1000) / items] as const).filter(([, v]) => v >= 0.05);
+  const ms = Object.entries(after)
+    .map(([role, s]) => [role, ((s - (before[role] ?? 0)) * 1000) / items] as const)
+    .filter(([, v]) => v >= 0.05);
   ms.sort((a, b) => b[1] - a[1]);
   return `${ms.map(([role, v]) => `${role} ${v.toFixed(1)}`).join(', ')}; total ${ms.reduce((sum, [, v]) => sum + v, 0).toFixed(1)} ms`;
 }
@@ -108,7 +122,11 @@ const profileArgs = () => {
 
 /** A TypeScript entry point of this repository as a child process of its own (its memory is its own). */
 export function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code) => code && code !== 0 && say(`${args.join(' ')} exited with ${code}`));
   return child;
 }
@@ -117,7 +135,10 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess
  * Runs a benchmark against fresh embedded PostgreSQL and Temporal dev servers in a temporary
  * folder; `stops` run last to first, also when the benchmark fails. Exits 1 on failure.
  */
-export async function runBenchmark(name: string, body: (servers: { env: NodeJS.ProcessEnv; stops: (() => Promise<unknown>)[] }) => Promise<void>) {
+export async function runBenchmark(
+  name: string,
+  body: (servers: { env: NodeJS.ProcessEnv; stops: (() => Promise<unknown>)[] }) => Promise<void>,
+) {
   const log = createLogger('warn', name);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `kartkontor-${name}-`));
   // Run as root, PostgreSQL runs as the postgres user, who must reach its data folder.
@@ -128,10 +149,23 @@ export async function runBenchmark(name: string, body: (servers: { env: NodeJS.P
     const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, log });
     stops.unshift(pg.stop);
-    const temporal = await startTemporalDevServer({ cli: await ensureTemporalCli(() => {}), port: temporalPort, uiPort: null, dbFile: null, namespace: 'default', log });
+    const temporal = await startTemporalDevServer({
+      cli: await ensureTemporalCli(() => {}),
+      port: temporalPort,
+      uiPort: null,
+      dbFile: null,
+      namespace: 'default',
+      log,
+    });
     stops.unshift(temporal.stop);
     const env = {
-      ...process.env, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(pgPort), TEMPORAL_DEV_PORT: String(temporalPort), PORT: String(apiPort), LOG_LEVEL: 'warn', SMTP_URL: '',
+      ...process.env,
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+      SMTP_URL: '',
     };
     await body({ env, stops });
   } catch (err) {
@@ -147,16 +181,33 @@ export async function runBenchmark(name: string, body: (servers: { env: NodeJS.P
  * The back office as production runs it: the API and a worker as child processes of their own,
  * the worker on a workflow bundle built ahead. Resolves once the API answers /readyz.
  */
-export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: { databaseUrl: string; temporalAddress: string; PORT: number }, stops: (() => Promise<unknown>)[], extraEnv: NodeJS.ProcessEnv = {}) {
+export async function startBackOfficeProcesses(
+  env: NodeJS.ProcessEnv,
+  config: { databaseUrl: string; temporalAddress: string; PORT: number },
+  stops: (() => Promise<unknown>)[],
+  extraEnv: NodeJS.ProcessEnv = {},
+) {
   const bundle = await buildWorkflowBundle(path.join(env.DATA_DIR!, 'workflows.js'));
-  const childEnv = { ...env, DATABASE_URL: config.databaseUrl, TEMPORAL_ADDRESS: config.temporalAddress, WORKFLOW_BUNDLE: bundle, ...extraEnv };
-  const processes = { api: startChild(['app/api-main.ts'], childEnv), worker: startChild(['app/worker-main.ts'], childEnv) };
+  const childEnv = {
+    ...env,
+    DATABASE_URL: config.databaseUrl,
+    TEMPORAL_ADDRESS: config.temporalAddress,
+    WORKFLOW_BUNDLE: bundle,
+    ...extraEnv,
+  };
+  const processes = {
+    api: startChild(['app/api-main.ts'], childEnv),
+    worker: startChild(['app/worker-main.ts'], childEnv),
+  };
   stops.unshift(async () => Object.values(processes).forEach((p) => p.kill('SIGTERM')));
   const base = `http://127.0.0.1:${config.PORT}`;
-  for (let ready = false; !ready; ) {
+  for (let ready = false; !ready;) {
     const dead = Object.entries(processes).find(([, p]) => p.exitCode !== null);
     if (dead) throw new Error(`the ${dead[0]} process exited with ${dead[1].exitCode} while starting`);
-    ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    ready = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (!ready) await new Promise((r) => setTimeout(r, 200));
   }
   return { processes, base };
@@ -166,18 +217,38 @@ export async function startBackOfficeProcesses(env: NodeJS.ProcessEnv, config: {
  * The organisation a benchmark orders for, with one customer user, and one handler: their
  * bearer tokens from the sign-in API.
  */
-export async function customerAndHandler(db: Db, base: string, organisation: { name: string; organisationNumber: string; language: Language }) {
+export async function customerAndHandler(
+  db: Db,
+  base: string,
+  organisation: { name: string; organisationNumber: string; language: Language },
+) {
   const directory = createDirectory({ db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const account = await directory.createAccount({ kind: 'organisation', email: 'organisation@bench.test', ...organisation }, actor);
-  await directory.createUser({ email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id }, actor);
-  await directory.createUser({ email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' }, actor);
-  return { customer: await signIn(base, 'customer@bench.test', 'bench-password-1'), handler: await signIn(base, 'handler@bench.test', 'bench-password-1') };
+  const account = await directory.createAccount(
+    { kind: 'organisation', email: 'organisation@bench.test', ...organisation },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'customer@bench.test', name: 'C', password: 'bench-password-1', role: 'customer', accountId: account.id },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'handler@bench.test', name: 'H', password: 'bench-password-1', role: 'handler' },
+    actor,
+  );
+  return {
+    customer: await signIn(base, 'customer@bench.test', 'bench-password-1'),
+    handler: await signIn(base, 'handler@bench.test', 'bench-password-1'),
+  };
 }
 
 /** A user's bearer token from the sign-in API. */
 export async function signIn(base: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`signing in ${email} answered ${res.status}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -188,7 +259,11 @@ export async function signIn(base: string, email: string, password: string): Pro
  */
 export async function untilPolled(client: Client, taskQueue: string) {
   for (;;) {
-    const { pollers } = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1,
+    });
     if (pollers.length > 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -4,7 +4,6 @@ import { ApiError } from './errors';
 import { defineRoute } from './route';
 import { isoDate } from './schemas';
 
-
 /** W1, W2: the working-day calendar for customers' date pickers (working days, express window). */
 export function calendarRoutes() {
   return [

@@ -37,5 +37,15 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   req.log.error({ err }, 'unhandled error');
-  res.status(500).json(errorBody(new ApiError(500, 'internal_error', 'Something went wrong on our side; the request id is in the X-Request-Id header')));
+  res
+    .status(500)
+    .json(
+      errorBody(
+        new ApiError(
+          500,
+          'internal_error',
+          'Something went wrong on our side; the request id is in the X-Request-Id header',
+        ),
+      ),
+    );
 };

@@ -3,7 +3,10 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+  ]);
 
 /** `/healthz`: the process answers. `/readyz`: the database and Temporal answer too. */
 export function mountHealth(router: Router, deps: { db: Db; temporal: Client }) {

@@ -11,7 +11,12 @@ export type IdempotencyClaim =
  * `completeIdempotentRequest`; later callers with the same body get the stored answer,
  * with another body a `mismatch` (the API answers 409).
  */
-export async function claimIdempotencyKey(db: Db, scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(
+  db: Db,
+  scope: string,
+  key: string,
+  requestHash: string,
+): Promise<IdempotencyClaim> {
   const inserted = await db('idempotency_keys')
     .insert({ scope, key, request_hash: requestHash })
     .onConflict(['scope', 'key'])
@@ -24,8 +29,16 @@ export async function claimIdempotencyKey(db: Db, scope: string, key: string, re
   return { state: 'replay', status: row.response_status, body: row.response_body };
 }
 
-export async function completeIdempotentRequest(db: Db, scope: string, key: string, status: number, body: unknown): Promise<void> {
-  await db('idempotency_keys').where({ scope, key }).update({ response_status: status, response_body: JSON.stringify(body) });
+export async function completeIdempotentRequest(
+  db: Db,
+  scope: string,
+  key: string,
+  status: number,
+  body: unknown,
+): Promise<void> {
+  await db('idempotency_keys')
+    .where({ scope, key })
+    .update({ response_status: status, response_body: JSON.stringify(body) });
 }
 
 /** A request that failed with a server error frees its key, so the client may retry. */

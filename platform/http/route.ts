@@ -49,7 +49,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   handler: (ctx: HandlerContext<B, Q, P>) => Promise<Answer | void>;
 }
 
-export const defineRoute = <B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, Q, P>): RouteSpec => spec as RouteSpec;
+export const defineRoute = <B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, Q, P>): RouteSpec =>
+  spec as RouteSpec;
 
 /** Paging shared by every list: `?limit=&offset=`. */
 export const paging = {
@@ -65,7 +66,13 @@ export interface RouteInput {
 }
 
 /** Checks the roles and validates the input; the API and the pages share it, so both apply the same rules. */
-export function prepareRoute(spec: RouteSpec, principal: Principal | undefined, req: Request, res: Response, input: RouteInput): HandlerContext<unknown, unknown, unknown> {
+export function prepareRoute(
+  spec: RouteSpec,
+  principal: Principal | undefined,
+  req: Request,
+  res: Response,
+  input: RouteInput,
+): HandlerContext<unknown, unknown, unknown> {
   if (spec.auth !== 'public') {
     if (!principal) throw new ApiError(401, 'unauthorized', 'A valid access token is required');
     if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
@@ -88,12 +95,19 @@ export function prepareRoute(spec: RouteSpec, principal: Principal | undefined, 
   };
 }
 
-export async function runRoute(spec: RouteSpec, ctx: HandlerContext<unknown, unknown, unknown>): Promise<Required<Answer>> {
+export async function runRoute(
+  spec: RouteSpec,
+  ctx: HandlerContext<unknown, unknown, unknown>,
+): Promise<Required<Answer>> {
   const answer = (await spec.handler(ctx)) ?? {};
   return { status: answer.status ?? spec.successStatus ?? 200, body: answer.body ?? null };
 }
 
-export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db; authenticate: (req: Request) => Promise<Principal> }) {
+export function mountRoutes(
+  router: Router,
+  routes: RouteSpec[],
+  deps: { db: Db; authenticate: (req: Request) => Promise<Principal> },
+) {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response) => {
       const principal = spec.auth === 'public' ? undefined : await deps.authenticate(req);
@@ -110,13 +124,29 @@ export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db;
 }
 
 /** Same key and body → the stored answer; same key, other body → 409 (never a second run). */
-async function idempotently(db: Db, principal: Principal | undefined, req: Request, key: string, run: () => Promise<Required<Answer>>) {
+async function idempotently(
+  db: Db,
+  principal: Principal | undefined,
+  req: Request,
+  key: string,
+  run: () => Promise<Required<Answer>>,
+) {
   if (key.length > 200) throw new ApiError(400, 'validation_failed', 'Idempotency-Key must be at most 200 characters');
   const scope = `${principal?.kind ?? 'anonymous'}:${principal?.id ?? '-'}:${req.method} ${req.baseUrl}${req.route.path}`;
-  const hash = crypto.createHash('sha256').update(JSON.stringify(req.body ?? null)).update(req.originalUrl).digest('hex');
+  const hash = crypto
+    .createHash('sha256')
+    .update(JSON.stringify(req.body ?? null))
+    .update(req.originalUrl)
+    .digest('hex');
   const claim = await claimIdempotencyKey(db, scope, key, hash);
-  if (claim.state === 'mismatch') throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
-  if (claim.state === 'in-progress') throw new ApiError(409, 'idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  if (claim.state === 'mismatch')
+    throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+  if (claim.state === 'in-progress')
+    throw new ApiError(
+      409,
+      'idempotency_key_in_progress',
+      'A request with this Idempotency-Key is still being processed; retry shortly',
+    );
   if (claim.state === 'replay') return { status: claim.status, body: claim.body };
   try {
     const answer = await run();
@@ -125,7 +155,9 @@ async function idempotently(db: Db, principal: Principal | undefined, req: Reque
   } catch (err) {
     // A refused request (4xx) is an answer too; anything else frees the key for a retry.
     if (err instanceof ApiError && err.status < 500) {
-      await completeIdempotentRequest(db, scope, key, err.status, { error: { code: err.code, message: err.message, details: err.details ?? null } });
+      await completeIdempotentRequest(db, scope, key, err.status, {
+        error: { code: err.code, message: err.message, details: err.details ?? null },
+      });
     } else {
       await releaseIdempotencyKey(db, scope, key);
     }

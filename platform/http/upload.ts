@@ -10,11 +10,18 @@ export interface Upload {
 }
 
 /** The uploaded file as it arrives: the request body of the upload's media type, or the multipart field, with the part's file name. */
-async function fileSource(req: Request, upload: Upload): Promise<{ filename: string | null; chunks: AsyncIterable<Buffer> }> {
+async function fileSource(
+  req: Request,
+  upload: Upload,
+): Promise<{ filename: string | null; chunks: AsyncIterable<Buffer> }> {
   const type = req.get('content-type') ?? '';
   if (/^multipart\/form-data/i.test(type)) return multipartFile(req, upload.multipartField);
   if (type.toLowerCase().startsWith(upload.mediaType)) return { filename: null, chunks: req };
-  throw new ApiError(415, 'unsupported_media_type', `Send the file as the body with Content-Type: ${upload.mediaType}, or as the multipart field "${upload.multipartField}"`);
+  throw new ApiError(
+    415,
+    'unsupported_media_type',
+    `Send the file as the body with Content-Type: ${upload.mediaType}, or as the multipart field "${upload.multipartField}"`,
+  );
 }
 
 /**
@@ -28,19 +35,25 @@ export async function* uploadedText(req: Request, upload: Upload): AsyncGenerato
     for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
     yield decoder.decode();
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new ApiError(400, 'not_utf8', 'The file is not UTF-8 text; save it as UTF-8 and send it again');
+    if ((err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA')
+      throw new ApiError(400, 'not_utf8', 'The file is not UTF-8 text; save it as UTF-8 and send it again');
     throw err;
   }
 }
 
 /** An uploaded file of at most `maxBytes`, whole, with the name the multipart part gave it (if any). */
-export async function uploadedFile(req: Request, upload: Upload, maxBytes: number): Promise<{ filename: string | null; data: Buffer }> {
+export async function uploadedFile(
+  req: Request,
+  upload: Upload,
+  maxBytes: number,
+): Promise<{ filename: string | null; data: Buffer }> {
   const { filename, chunks } = await fileSource(req, upload);
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.length;
-    if (size > maxBytes) throw new ApiError(413, 'file_too_large', `The file is larger than ${Math.round(maxBytes / 1_048_576)} MB`);
+    if (size > maxBytes)
+      throw new ApiError(413, 'file_too_large', `The file is larger than ${Math.round(maxBytes / 1_048_576)} MB`);
     parts.push(chunk);
   }
   if (size === 0) throw new ApiError(400, 'file_empty', 'The file is empty');

@@ -4,8 +4,6 @@ import Handlebars from 'handlebars';
 import { formatMoney, type Money } from '../../domain/money';
 import type { Locale } from '../../domain/vocabulary';
 
-
-
 export interface RenderedEmail {
   subject: string;
   text: string;
@@ -42,7 +40,10 @@ export function createEmailRenderer(templatesDir: string) {
     if (!match) throw new Error(`template ${template}.${locale}.hbs must start with "Subject: "`);
     const subject = match[1]!.trim();
     const body = raw.slice(match[0].length).trim();
-    const paragraphs = body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const paragraphs = body
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     const layoutData = { subject, locale, paragraphs: paragraphs.map(toHtmlParagraph), body };
     return {
       subject,

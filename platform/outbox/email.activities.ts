@@ -53,7 +53,14 @@ export function createEmailActivities(deps: EmailDeps) {
         recorded.status === 'sent' || recorded.status === 'held'
           ? recorded
           : await sendOnce(deps.db, recorded.id, async (m) => {
-              await deps.transport!.sendMail({ from: deps.from, to: m.to_address, subject: m.subject, text: m.text, html: m.html, messageId: m.message_id });
+              await deps.transport!.sendMail({
+                from: deps.from,
+                to: m.to_address,
+                subject: m.subject,
+                text: m.text,
+                html: m.html,
+                messageId: m.message_id,
+              });
             });
       deps.log.info({ key: input.key, template: input.template, status: result.status }, 'e-mail');
       return { messageId: result.id, status: result.status };

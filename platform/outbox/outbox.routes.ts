@@ -27,10 +27,16 @@ export function outboxRoutes(deps: { db: Db }) {
       tag: 'outbox',
       summary: 'List e-mail messages with their status (held = no SMTP configured)',
       auth: ['handler', 'admin'],
-      query: z.object({ status: z.enum(['pending', 'sent', 'held', 'failed']).optional(), to: z.string().optional(), ...paging }),
+      query: z.object({
+        status: z.enum(['pending', 'sent', 'held', 'failed']).optional(),
+        to: z.string().optional(),
+        ...paging,
+      }),
       handler: async ({ query }) => {
         const { items, total } = await listMessages(deps.db, query);
-        return { body: { items: items.map((m) => present(m, false)), total, limit: query.limit, offset: query.offset } };
+        return {
+          body: { items: items.map((m) => present(m, false)), total, limit: query.limit, offset: query.offset },
+        };
       },
     }),
     defineRoute({

@@ -39,11 +39,7 @@ export async function recordMessage(db: Db, message: NewOutboxMessage): Promise<
  * Runs `send` while holding the message's row lock, so two workers retrying the same
  * message cannot both send it; a message already sent or held is left alone.
  */
-export async function sendOnce(
-  db: Db,
-  id: string,
-  send: (m: OutboxMessage) => Promise<void>,
-): Promise<OutboxMessage> {
+export async function sendOnce(db: Db, id: string, send: (m: OutboxMessage) => Promise<void>): Promise<OutboxMessage> {
   try {
     return await db.transaction(async (trx) => {
       const message: OutboxMessage = await trx('outbox').where({ id }).forUpdate().first();
@@ -60,7 +56,11 @@ export async function sendOnce(
     await db('outbox')
       .where({ id })
       .whereNotIn('status', ['sent', 'held'])
-      .update({ status: 'failed', attempts: db.raw('attempts + 1'), last_error: String((err as Error).message ?? err) });
+      .update({
+        status: 'failed',
+        attempts: db.raw('attempts + 1'),
+        last_error: String((err as Error).message ?? err),
+      });
     throw err;
   }
 }

@@ -29,18 +29,32 @@ export function createViews(dir: string) {
   hb.registerHelper('t', (key: MessageKey, options: Handlebars.HelperOptions) =>
     (dict(options)[key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(options.hash[name] ?? '')),
   );
-  hb.registerHelper('st', (value: string, options: Handlebars.HelperOptions) => dict(options)[`status.${value}` as MessageKey] ?? value);
-  hb.registerHelper('answer', (value: string, options: Handlebars.HelperOptions) => dict(options)[`answer.${value}` as MessageKey] ?? value);
+  hb.registerHelper(
+    'st',
+    (value: string, options: Handlebars.HelperOptions) => dict(options)[`status.${value}` as MessageKey] ?? value,
+  );
+  hb.registerHelper(
+    'answer',
+    (value: string, options: Handlebars.HelperOptions) => dict(options)[`answer.${value}` as MessageKey] ?? value,
+  );
   // Order fee lines have a kind, case fee lines a code (T1).
   hb.registerHelper('feeLine', (line: { kind?: string; code?: string }, options: Handlebars.HelperOptions) => {
     const name = line.kind ?? line.code ?? '';
     return dict(options)[`feeLine.${name}` as MessageKey] ?? name;
   });
   hb.registerHelper('money', (m: { minor: number; currency: string } | undefined, options: Handlebars.HelperOptions) =>
-    m ? new Intl.NumberFormat(LOCALES[lang(options)], { style: 'currency', currency: m.currency }).format(m.minor / 100) : '',
+    m
+      ? new Intl.NumberFormat(LOCALES[lang(options)], { style: 'currency', currency: m.currency }).format(m.minor / 100)
+      : '',
   );
   hb.registerHelper('date', (d: string | Date | null | undefined, options: Handlebars.HelperOptions) =>
-    d ? new Date(d).toLocaleString(LOCALES[lang(options)], { timeZone: 'Europe/Stockholm', dateStyle: 'medium', timeStyle: 'short' }) : '–',
+    d
+      ? new Date(d).toLocaleString(LOCALES[lang(options)], {
+          timeZone: 'Europe/Stockholm',
+          dateStyle: 'medium',
+          timeStyle: 'short',
+        })
+      : '–',
   );
   hb.registerHelper('day', (d: string | null | undefined) => d ?? '–');
   hb.registerHelper('since', (d: string | Date) => {
@@ -57,7 +71,10 @@ export function createViews(dir: string) {
   }
   const layout = compile(path.join(dir, 'layout.hbs'));
   const views = new Map(
-    fs.readdirSync(dir).filter((f) => f.endsWith('.hbs') && f !== 'layout.hbs').map((f) => [path.basename(f, '.hbs'), compile(path.join(dir, f))]),
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.hbs') && f !== 'layout.hbs')
+      .map((f) => [path.basename(f, '.hbs'), compile(path.join(dir, f))]),
   );
 
   return {

@@ -14,7 +14,10 @@ export interface WorkflowContract<N extends string, A extends unknown[], R, K> {
 
 /** `defineWorkflow<[Input], Result>()('name', (key: Key) => id)`: the type parameters first, the name and id inferred. */
 export function defineWorkflow<A extends unknown[], R = unknown>() {
-  return <N extends string, K>(workflowType: N, workflowId: (key: K) => string): WorkflowContract<N, A, R, K> => ({ workflowType, workflowId });
+  return <N extends string, K>(workflowType: N, workflowId: (key: K) => string): WorkflowContract<N, A, R, K> => ({
+    workflowType,
+    workflowId,
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any contract, whatever its types

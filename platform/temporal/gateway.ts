@@ -4,7 +4,12 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  type QueryDefinition,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import { ApiError } from '../http/errors';
 import type { WorkflowContract } from './contract';
 
@@ -35,17 +40,30 @@ export function workflowGateway(client: Client, taskQueue: string) {
       }
     },
     /** Starts the contract's workflow under the id its business key gives; answers that id. */
-    async start<A extends unknown[], K>(workflow: WorkflowContract<string, A, unknown, K>, key: K, ...args: A): Promise<string> {
+    async start<A extends unknown[], K>(
+      workflow: WorkflowContract<string, A, unknown, K>,
+      key: K,
+      ...args: A
+    ): Promise<string> {
       const workflowId = workflow.workflowId(key);
       try {
         // Rejected also after the first run has closed: a business object is started once.
-        await client.workflow.start(workflow.workflowType, { workflowId, taskQueue, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await client.workflow.start(workflow.workflowType, {
+          workflowId,
+          taskQueue,
+          args,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
         return workflowId;
       } catch (err) {
         throw toApiError(err, workflowId);
       }
     },
-    async update<R, A extends [unknown, ...unknown[]]>(workflowId: string, update: UpdateDefinition<R, A>, ...args: A): Promise<R> {
+    async update<R, A extends [unknown, ...unknown[]]>(
+      workflowId: string,
+      update: UpdateDefinition<R, A>,
+      ...args: A
+    ): Promise<R> {
       try {
         return await client.workflow.getHandle(workflowId).executeUpdate(update, { args });
       } catch (err) {

@@ -4,10 +4,28 @@
  * Pure and deterministic: the same inputs always give the same statement (M6), so it may
  * run inside a workflow and be recomputed by an auditor.
  */
-import { addF, divF, formatFraction, fraction, mulF, parseDecimal, toDecimal, ZERO, type Fraction } from '../../domain/fraction';
+import {
+  addF,
+  divF,
+  formatFraction,
+  fraction,
+  mulF,
+  parseDecimal,
+  toDecimal,
+  ZERO,
+  type Fraction,
+} from '../../domain/fraction';
 import { largestRemainder } from './apportion';
 import { daysInServiceDuring, daysInYear } from './days';
-import { compareIds, REVENUE_CATEGORIES, type MapDataset, type MapMaterialSum, type RevenueCategory, type RevenueEntry, type SettlementInput } from './model';
+import {
+  compareIds,
+  REVENUE_CATEGORIES,
+  type MapDataset,
+  type MapMaterialSum,
+  type RevenueCategory,
+  type RevenueEntry,
+  type SettlementInput,
+} from './model';
 import { SettlementInputError, validateSettlementInput } from './validate';
 
 export * from './model';
@@ -117,12 +135,25 @@ export function datasetWeight(year: number, d: MapDataset): { weight: Fraction; 
   const yearDays = daysInYear(year);
   const weight = mulF(parseDecimal(d.areaKm2), fraction(BigInt(days), BigInt(d.scaleDenominator) * BigInt(yearDays)));
   const { datasetId, areaKm2, scaleDenominator, inServiceFrom, inServiceTo } = d;
-  return { weight, trace: { datasetId, areaKm2, scaleDenominator, inServiceFrom, inServiceTo, daysInService: days, daysInYear: yearDays, weight: formatFraction(weight) } };
+  return {
+    weight,
+    trace: {
+      datasetId,
+      areaKm2,
+      scaleDenominator,
+      inServiceFrom,
+      inServiceTo,
+      daysInService: days,
+      daysInYear: yearDays,
+      weight: formatFraction(weight),
+    },
+  };
 }
 
 function revenueSummary(revenue: readonly RevenueEntry[]): RevenueSummary[] {
   return REVENUE_CATEGORIES.map((category) => {
-    const sum = (source: RevenueEntry['source']) => revenue.reduce((s, r) => (r.category === category && r.source === source ? s + r.amountCents : s), 0);
+    const sum = (source: RevenueEntry['source']) =>
+      revenue.reduce((s, r) => (r.category === category && r.source === source ? s + r.amountCents : s), 0);
     const importCents = sum('import');
     const ledgerCents = sum('ledger');
     return { category, importCents, ledgerCents, totalCents: importCents + ledgerCents };
@@ -136,9 +167,15 @@ interface Basis<T> {
   trace: T[];
 }
 
-function undistributed(outcome: Exclude<PoolOutcome, 'distributed'>, pool: Pool, year: number, amountCents: number): string {
+function undistributed(
+  outcome: Exclude<PoolOutcome, 'distributed'>,
+  pool: Pool,
+  year: number,
+  amountCents: number,
+): string {
   if (outcome === 'empty') return 'there is no revenue in this pool';
-  if (outcome === 'deficit') return `the costs exceed the revenue by ${formatCents(-amountCents)}: a deficit, nothing is distributed`;
+  if (outcome === 'deficit')
+    return `the costs exceed the revenue by ${formatCents(-amountCents)}: a deficit, nothing is distributed`;
   // Decision: with nothing to share by, the money is not paid out rather than divided by zero; finance decides what happens to it.
   return pool === 'map'
     ? `no map material was in service during ${year}, so there is nothing to share the pool by; it stays undistributed`
@@ -147,11 +184,16 @@ function undistributed(outcome: Exclude<PoolOutcome, 'distributed'>, pool: Pool,
 
 /** One pool's summary and lines: every provider with a positive basis, split by the largest remainders (M6). */
 function settlePool<P extends Pool, T>(pool: P, year: number, revenue: RevenueSummary[], bases: Basis<T>[]) {
-  const composition = POOL_REVENUE[pool].map(({ category, sign }) => ({ category, sign, cents: revenue.find((r) => r.category === category)!.totalCents }));
+  const composition = POOL_REVENUE[pool].map(({ category, sign }) => ({
+    category,
+    sign,
+    cents: revenue.find((r) => r.category === category)!.totalCents,
+  }));
   const amountCents = composition.reduce((s, c) => s + c.sign * c.cents, 0);
   const claims = bases.filter((b) => b.weight.num > 0n).sort((a, b) => compareIds(a.providerId, b.providerId));
   const total = claims.reduce((sum, b) => addF(sum, b.weight), ZERO);
-  const outcome: PoolOutcome = amountCents === 0 ? 'empty' : amountCents < 0 ? 'deficit' : claims.length === 0 ? 'no_basis' : 'distributed';
+  const outcome: PoolOutcome =
+    amountCents === 0 ? 'empty' : amountCents < 0 ? 'deficit' : claims.length === 0 ? 'no_basis' : 'distributed';
   const summary: PoolSummary = {
     amountCents,
     composition,
@@ -179,12 +221,20 @@ function settlePool<P extends Pool, T>(pool: P, year: number, revenue: RevenueSu
 function mapBases(input: SettlementInput): Basis<MaterialTrace>[] {
   const yearDays = daysInYear(input.year);
   const byProvider = new Map<string, { weight: Fraction; trace: MaterialTrace[] }>();
-  const sums = [...input.mapMaterial].sort((a, b) => compareIds(a.providerId, b.providerId) || a.scaleDenominator - b.scaleDenominator);
+  const sums = [...input.mapMaterial].sort(
+    (a, b) => compareIds(a.providerId, b.providerId) || a.scaleDenominator - b.scaleDenominator,
+  );
   for (const m of sums) {
     const weight = divF(parseDecimal(m.areaKm2Days), fraction(BigInt(m.scaleDenominator) * BigInt(yearDays)));
     const acc = byProvider.get(m.providerId) ?? { weight: ZERO, trace: [] };
     acc.weight = addF(acc.weight, weight);
-    acc.trace.push({ scaleDenominator: m.scaleDenominator, datasets: m.datasets, areaKm2Days: m.areaKm2Days, daysInYear: yearDays, weight: formatFraction(weight) });
+    acc.trace.push({
+      scaleDenominator: m.scaleDenominator,
+      datasets: m.datasets,
+      areaKm2Days: m.areaKm2Days,
+      daysInYear: yearDays,
+      weight: formatFraction(weight),
+    });
     byProvider.set(m.providerId, acc);
   }
   return [...byProvider].map(([providerId, { weight, trace }]) => ({
@@ -202,14 +252,23 @@ function mapBases(input: SettlementInput): Basis<MaterialTrace>[] {
  * a time, or as sums already made elsewhere (the database adds them up the same way).
  */
 export function mapMaterialSums(year: number) {
-  const groups = new Map<string, { providerId: string; scaleDenominator: number; datasets: number; units: bigint; decimals: number }>();
+  const groups = new Map<
+    string,
+    { providerId: string; scaleDenominator: number; datasets: number; units: bigint; decimals: number }
+  >();
   const addSum = (s: MapMaterialSum): void => {
     const m = /^(\d+)(?:\.(\d+))?$/.exec(s.areaKm2Days.trim());
     if (!m) throw new RangeError(`"${s.areaKm2Days}" is not a non-negative decimal number`);
     if (s.datasets === 0) return;
     const decimals = (m[2] ?? '').length;
     const key = `${s.providerId}\u0000${s.scaleDenominator}`;
-    const g = groups.get(key) ?? { providerId: s.providerId, scaleDenominator: s.scaleDenominator, datasets: 0, units: 0n, decimals };
+    const g = groups.get(key) ?? {
+      providerId: s.providerId,
+      scaleDenominator: s.scaleDenominator,
+      datasets: 0,
+      units: 0n,
+      decimals,
+    };
     const to = Math.max(g.decimals, decimals);
     g.units = g.units * 10n ** BigInt(to - g.decimals) + BigInt(m[1]! + (m[2] ?? '')) * 10n ** BigInt(to - decimals);
     g.decimals = to;
@@ -221,12 +280,22 @@ export function mapMaterialSums(year: number) {
     add(d: Omit<MapDataset, 'datasetId'>): void {
       const days = daysInServiceDuring(year, d.inServiceFrom, d.inServiceTo);
       if (days === 0) return;
-      addSum({ providerId: d.providerId, scaleDenominator: d.scaleDenominator, datasets: 1, areaKm2Days: toDecimal(mulF(parseDecimal(d.areaKm2), fraction(BigInt(days))), decimalsOf(d.areaKm2)) });
+      addSum({
+        providerId: d.providerId,
+        scaleDenominator: d.scaleDenominator,
+        datasets: 1,
+        areaKm2Days: toDecimal(mulF(parseDecimal(d.areaKm2), fraction(BigInt(days))), decimalsOf(d.areaKm2)),
+      });
     },
     sums(): MapMaterialSum[] {
       return [...groups.values()]
         .sort((a, b) => compareIds(a.providerId, b.providerId) || a.scaleDenominator - b.scaleDenominator)
-        .map((g) => ({ providerId: g.providerId, scaleDenominator: g.scaleDenominator, datasets: g.datasets, areaKm2Days: toDecimal(fraction(g.units, 10n ** BigInt(g.decimals)), g.decimals) }));
+        .map((g) => ({
+          providerId: g.providerId,
+          scaleDenominator: g.scaleDenominator,
+          datasets: g.datasets,
+          areaKm2Days: toDecimal(fraction(g.units, 10n ** BigInt(g.decimals)), g.decimals),
+        }));
     },
   };
 }

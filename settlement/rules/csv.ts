@@ -13,7 +13,6 @@ export interface InputError {
   message: string;
 }
 
-
 export const INPUT_TYPES = ['providers', 'map-material', 'address-material', 'revenue'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
@@ -83,7 +82,8 @@ export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
       const start = i;
       while (!atFieldEnd(i)) i++;
       const unquoted = src.slice(start, i);
-      if (unquoted.includes('"')) record.problem ??= 'a double quote inside an unquoted field; quote the field and double the quote ("")';
+      if (unquoted.includes('"'))
+        record.problem ??= 'a double quote inside an unquoted field; quote the field and double the quote ("")';
       field += unquoted;
       record.fields.push(field);
       if (src[i] !== ',') break;
@@ -168,7 +168,11 @@ export const UNIQUE_KEYS: Partial<Record<InputType, { column: string; what: stri
  * once), then one row per record, each checked on its own. Nothing is kept between batches,
  * so a file of a million rows reads in little memory.
  */
-export async function* readInput<K extends InputType>(type: K, text: AsyncIterable<string>, batchSize = 5000): AsyncGenerator<InputBatch<InputRows[K]>> {
+export async function* readInput<K extends InputType>(
+  type: K,
+  text: AsyncIterable<string>,
+  batchSize = 5000,
+): AsyncGenerator<InputBatch<InputRows[K]>> {
   const expected = COLUMNS[type];
   const read = READERS[type] as (get: Get, fail: Fail) => InputRows[K];
   const unique = UNIQUE_KEYS[type];
@@ -193,7 +197,10 @@ export async function* readInput<K extends InputType>(type: K, text: AsyncIterab
     const { line } = record;
     if (record.problem) batch.errors.push({ line, message: record.problem });
     else if (record.fields.length !== names.length) {
-      batch.errors.push({ line, message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma` });
+      batch.errors.push({
+        line,
+        message: `expected ${names.length} fields, found ${record.fields.length}; quote any field that contains a comma`,
+      });
     } else {
       const get: Get = (column) => record.fields[position.get(column)!]!.trim();
       const before = batch.errors.length;
@@ -206,8 +213,13 @@ export async function* readInput<K extends InputType>(type: K, text: AsyncIterab
       batch = { rows: [], errors: [], badKeys: [] };
     }
   }
-  if (names === null) batch.errors.push({ line: 1, message: `the file is empty; the first line must be the header ${expected.join(',')}` });
-  else if (dataRows === 0) batch.errors.push({ line: headerLine + 1, message: 'the file has a header but no data rows' });
+  if (names === null)
+    batch.errors.push({
+      line: 1,
+      message: `the file is empty; the first line must be the header ${expected.join(',')}`,
+    });
+  else if (dataRows === 0)
+    batch.errors.push({ line: headerLine + 1, message: 'the file has a header but no data rows' });
   yield batch;
 }
 
@@ -217,9 +229,14 @@ function headerProblems(header: CsvRecord, expected: readonly string[]): InputEr
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const problems = [
     ...expected.filter((c) => !names.includes(c)).map((c) => `column ${c} is missing`),
-    ...names.filter((n, i) => !expected.includes(n) || names.indexOf(n) !== i).map((n) => (expected.includes(n) ? `column ${n} appears twice` : `column "${n}" is not expected`)),
+    ...names
+      .filter((n, i) => !expected.includes(n) || names.indexOf(n) !== i)
+      .map((n) => (expected.includes(n) ? `column ${n} appears twice` : `column "${n}" is not expected`)),
   ];
-  return problems.map((message) => ({ line: header.line, message: `${message}; the header must hold ${expected.join(',')}` }));
+  return problems.map((message) => ({
+    line: header.line,
+    message: `${message}; the header must hold ${expected.join(',')}`,
+  }));
 }
 
 function required(get: Get, fail: Fail, column: string): string {
@@ -242,9 +259,11 @@ const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
     const providerId = required(get, fail, 'provider_id');
     const name = required(get, fail, 'name');
     const businessId = get('business_id');
-    if (!isBusinessId(businessId)) fail('business_id', `"${businessId}" is not a valid Finnish business id (1234567-8, with its check digit)`);
+    if (!isBusinessId(businessId))
+      fail('business_id', `"${businessId}" is not a valid Finnish business id (1234567-8, with its check digit)`);
     const iban = get('iban');
-    if (!isIban(iban)) fail('iban', `"${iban}" is not a valid IBAN (its check digits do not match, or its shape is wrong)`);
+    if (!isIban(iban))
+      fail('iban', `"${iban}" is not a valid IBAN (its check digits do not match, or its shape is wrong)`);
     const email = get('email');
     if (!isEmail(email)) fail('email', `"${email}" is not an e-mail address`);
     const language = get('language') as Provider['language'];
@@ -260,12 +279,14 @@ const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
     if (!DECIMAL.test(areaKm2)) fail('area_km2', `"${areaKm2}" is not a decimal number greater than 0 (e.g. 1234.5)`);
     else if (!/[1-9]/.test(areaKm2)) fail('area_km2', 'must be greater than 0');
     const scale = get('scale_denominator');
-    if (!/^[1-9]\d{0,8}$/.test(scale)) fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
+    if (!/^[1-9]\d{0,8}$/.test(scale))
+      fail('scale_denominator', `"${scale}" is not a positive whole number (e.g. 500 for 1:500)`);
     const inServiceFrom = get('in_service_from');
     const inServiceTo = get('in_service_to') || null;
     const fromOk = isDate(fail, 'in_service_from', inServiceFrom);
     const toOk = inServiceTo === null || isDate(fail, 'in_service_to', inServiceTo);
-    if (fromOk && toOk && inServiceTo !== null && inServiceTo < inServiceFrom) fail('in_service_to', `${inServiceTo} is before in_service_from ${inServiceFrom}`);
+    if (fromOk && toOk && inServiceTo !== null && inServiceTo < inServiceFrom)
+      fail('in_service_to', `${inServiceTo} is before in_service_from ${inServiceFrom}`);
     return { providerId, datasetId, areaKm2, scaleDenominator: Number(scale), inServiceFrom, inServiceTo };
   },
 
@@ -280,7 +301,8 @@ const READERS: { [K in InputType]: (get: Get, fail: Fail) => InputRows[K] } = {
   /** M2–M4: the year's revenue by category; a category may appear on several lines, which add up. */
   revenue: (get, fail) => {
     const category = get('category') as RevenueCategory;
-    if (!REVENUE_CATEGORIES.includes(category)) fail('category', `must be one of ${REVENUE_CATEGORIES.join(', ')}, not "${category}"`);
+    if (!REVENUE_CATEGORIES.includes(category))
+      fail('category', `must be one of ${REVENUE_CATEGORIES.join(', ')}, not "${category}"`);
     const amount = get('amount');
     // Exactly two decimals after a dot: "1234.50". At most 13 whole digits keep the cents a safe integer.
     const m = /^(\d{1,13})\.(\d{2})$/.exec(amount);

@@ -5,7 +5,8 @@
 
 export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 export const daysInYear = (year: number): number => (isLeapYear(year) ? 366 : 365);
-const daysInMonth = (year: number, month: number) => (month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+const daysInMonth = (year: number, month: number) =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /** Days since 1970-01-01 of an ISO date "YYYY-MM-DD", or null if there is no such day (2025-02-29). */
 export function dayNumber(iso: string): number | null {
@@ -18,7 +19,9 @@ export function dayNumber(iso: string): number | null {
   const era = Math.floor(yy / 400);
   const yearOfEra = yy - era * 400;
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + d - 1;
-  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+  return (
+    era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468
+  );
 }
 
 function day(iso: string): number {

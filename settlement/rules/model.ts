@@ -2,7 +2,13 @@
  * The inputs of a year's royalty settlement (M2–M5), as the calculation receives them from
  * the imports and the ledger. Plain JSON data, so a frozen statement can keep them verbatim.
  */
-export const REVENUE_CATEGORIES = ['usage_fee', 'copy_permit', 'publication_permit', 'address_search', 'address_register_cost'] as const;
+export const REVENUE_CATEGORIES = [
+  'usage_fee',
+  'copy_permit',
+  'publication_permit',
+  'address_search',
+  'address_register_cost',
+] as const;
 export type RevenueCategory = (typeof REVENUE_CATEGORIES)[number];
 
 export interface MapDataset {

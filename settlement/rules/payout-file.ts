@@ -24,11 +24,19 @@ const reference = (b: PayoutBatch) => `Royalties ${b.year} v${b.version}`;
 const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 export function payoutCsv(batch: PayoutBatch): string {
-  const rows = batch.payments.map((p) => [p.providerId, p.name, p.iban, formatCents(p.amountCents), 'EUR', reference(batch)].map(csvField).join(','));
+  const rows = batch.payments.map((p) =>
+    [p.providerId, p.name, p.iban, formatCents(p.amountCents), 'EUR', reference(batch)].map(csvField).join(','),
+  );
   return `${['provider_id,name,iban,amount,currency,reference', ...rows].join('\n')}\n`;
 }
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const xml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 /** SEPA allows at most 70 characters in a name. */
 const name = (text: string) => xml([...text].slice(0, 70).join(''));
 

@@ -23,7 +23,8 @@ export function validateSettlementInput(input: SettlementInput): SettlementProbl
   const problems: SettlementProblem[] = [];
   const fail = (path: string, message: string) => void problems.push({ path, message });
 
-  if (!Number.isInteger(input.year) || input.year < 1000 || input.year > 9999) fail('year', `must be a four-digit year, not ${input.year}`);
+  if (!Number.isInteger(input.year) || input.year < 1000 || input.year > 9999)
+    fail('year', `must be a four-digit year, not ${input.year}`);
 
   const known = new Set<string>();
   input.providerIds.forEach((id, i) => {
@@ -37,11 +38,15 @@ export function validateSettlementInput(input: SettlementInput): SettlementProbl
   input.mapMaterial.forEach((m, i) => {
     const at = (field: string) => `mapMaterial[${i}].${field}`;
     if (!known.has(m.providerId)) fail(at('providerId'), `names unknown provider ${m.providerId}`);
-    if (!isCount(m.scaleDenominator) || m.scaleDenominator === 0) fail(at('scaleDenominator'), `must be a positive whole number, not ${m.scaleDenominator}`);
-    else if (sums.has(`${m.providerId}:${m.scaleDenominator}`)) fail(at('scaleDenominator'), `provider ${m.providerId} has a second sum at 1:${m.scaleDenominator}`);
+    if (!isCount(m.scaleDenominator) || m.scaleDenominator === 0)
+      fail(at('scaleDenominator'), `must be a positive whole number, not ${m.scaleDenominator}`);
+    else if (sums.has(`${m.providerId}:${m.scaleDenominator}`))
+      fail(at('scaleDenominator'), `provider ${m.providerId} has a second sum at 1:${m.scaleDenominator}`);
     sums.add(`${m.providerId}:${m.scaleDenominator}`);
-    if (!isCount(m.datasets) || m.datasets === 0) fail(at('datasets'), `must be a positive whole number, not ${m.datasets}`);
-    if (!/^\d+(\.\d+)?$/.test(m.areaKm2Days)) fail(at('areaKm2Days'), `"${m.areaKm2Days}" is not a non-negative decimal number`);
+    if (!isCount(m.datasets) || m.datasets === 0)
+      fail(at('datasets'), `must be a positive whole number, not ${m.datasets}`);
+    if (!/^\d+(\.\d+)?$/.test(m.areaKm2Days))
+      fail(at('areaKm2Days'), `"${m.areaKm2Days}" is not a non-negative decimal number`);
   });
 
   // One row per provider, as in the import: a second row is more likely a mistake than an addition.
@@ -49,7 +54,8 @@ export function validateSettlementInput(input: SettlementInput): SettlementProbl
   input.addressMaterial.forEach((a, i) => {
     const at = (field: string) => `addressMaterial[${i}].${field}`;
     if (!known.has(a.providerId)) fail(at('providerId'), `names unknown provider ${a.providerId}`);
-    if (addressProviders.has(a.providerId)) fail(at('providerId'), `provider ${a.providerId} has a second row of addresses`);
+    if (addressProviders.has(a.providerId))
+      fail(at('providerId'), `provider ${a.providerId} has a second row of addresses`);
     addressProviders.add(a.providerId);
     if (!isCount(a.addresses)) fail(at('addresses'), `must be a whole number of addresses, not ${a.addresses}`);
   });
@@ -59,11 +65,15 @@ export function validateSettlementInput(input: SettlementInput): SettlementProbl
   let volume = 0n;
   input.revenue.forEach((r, i) => {
     const at = (field: string) => `revenue[${i}].${field}`;
-    if (!REVENUE_CATEGORIES.includes(r.category)) fail(at('category'), `must be one of ${REVENUE_CATEGORIES.join(', ')}, not ${r.category}`);
-    if (r.source !== 'import' && r.source !== 'ledger') fail(at('source'), `must be import or ledger, not ${String(r.source)}`);
-    if (!Number.isSafeInteger(r.amountCents)) fail(at('amountCents'), `must be a whole number of cents, not ${r.amountCents}`);
+    if (!REVENUE_CATEGORIES.includes(r.category))
+      fail(at('category'), `must be one of ${REVENUE_CATEGORIES.join(', ')}, not ${r.category}`);
+    if (r.source !== 'import' && r.source !== 'ledger')
+      fail(at('source'), `must be import or ledger, not ${String(r.source)}`);
+    if (!Number.isSafeInteger(r.amountCents))
+      fail(at('amountCents'), `must be a whole number of cents, not ${r.amountCents}`);
     else volume += BigInt(Math.abs(r.amountCents));
   });
-  if (volume > BigInt(Number.MAX_SAFE_INTEGER)) fail('revenue', 'the amounts add up to more cents than can be counted exactly');
+  if (volume > BigInt(Number.MAX_SAFE_INTEGER))
+    fail('revenue', 'the amounts add up to more cents than can be counted exactly');
   return problems;
 }

@@ -18,7 +18,14 @@ afterAll(async () => {
   await database.drop();
 });
 
-const welcome = (to: string): WelcomeUserInput => ({ userId: crypto.randomUUID(), accountId: null, email: to, name: 'Test', language: 'en', signInUrl: 'http://x' });
+const welcome = (to: string): WelcomeUserInput => ({
+  userId: crypto.randomUUID(),
+  accountId: null,
+  email: to,
+  name: 'Test',
+  language: 'en',
+  signInUrl: 'http://x',
+});
 
 describe('the e-mail outbox', () => {
   it('a retried activity sends exactly once: the first SMTP attempt fails, the retry delivers', async () => {
@@ -31,7 +38,13 @@ describe('the e-mail outbox', () => {
     });
     const to = 'reject-once+retry@test.se';
     const input = welcome(to);
-    await worker.runUntil(env.client.workflow.execute(welcomeUserWorkflow.workflowType, { workflowId: welcomeUserWorkflow.workflowId(input.userId), taskQueue, args: [input] }));
+    await worker.runUntil(
+      env.client.workflow.execute(welcomeUserWorkflow.workflowType, {
+        workflowId: welcomeUserWorkflow.workflowId(input.userId),
+        taskQueue,
+        args: [input],
+      }),
+    );
 
     const mails = await mailTo(to, 1);
     expect(mails).toHaveLength(1);
@@ -44,7 +57,13 @@ describe('the e-mail outbox', () => {
 
   it('the same key twice (a retry after a lost completion) sends once', async () => {
     const { sendEmail } = testActivities(database.db);
-    const message = { key: 'same-key-1', template: 'welcome', locale: 'sv' as const, to: 'twice@test.se', data: { name: 'T', email: 'twice@test.se', signInUrl: 'http://x' } };
+    const message = {
+      key: 'same-key-1',
+      template: 'welcome',
+      locale: 'sv' as const,
+      to: 'twice@test.se',
+      data: { name: 'T', email: 'twice@test.se', signInUrl: 'http://x' },
+    };
     const first = await sendEmail(message);
     const second = await sendEmail(message);
     expect(second.messageId).toBe(first.messageId);
@@ -54,7 +73,13 @@ describe('the e-mail outbox', () => {
 
   it('without SMTP_URL the message is held in the outbox, not dropped', async () => {
     const { sendEmail } = testActivities(database.db, { smtp: false });
-    const result = await sendEmail({ key: 'held-1', template: 'welcome', locale: 'en', to: 'held@test.se', data: { name: 'H', email: 'held@test.se', signInUrl: 'http://x' } });
+    const result = await sendEmail({
+      key: 'held-1',
+      template: 'welcome',
+      locale: 'en',
+      to: 'held@test.se',
+      data: { name: 'H', email: 'held@test.se', signInUrl: 'http://x' },
+    });
     expect(result.status).toBe('held');
     const [row] = await database.db('outbox').where({ idempotency_key: 'held-1' });
     expect(row.subject).toBe('Welcome to Kartkontor, H');
@@ -64,7 +89,13 @@ describe('the e-mail outbox', () => {
 
   it('renders HTML with the text escaped and links made clickable', async () => {
     const { sendEmail } = testActivities(database.db, { smtp: false });
-    await sendEmail({ key: 'escape-1', template: 'welcome', locale: 'en', to: 'e@test.se', data: { name: '<b>Eve</b>', email: 'e@test.se', signInUrl: 'https://kk.example/login' } });
+    await sendEmail({
+      key: 'escape-1',
+      template: 'welcome',
+      locale: 'en',
+      to: 'e@test.se',
+      data: { name: '<b>Eve</b>', email: 'e@test.se', signInUrl: 'https://kk.example/login' },
+    });
     const [row] = await database.db('outbox').where({ idempotency_key: 'escape-1' });
     expect(row.html).toContain('&lt;b&gt;Eve&lt;/b&gt;');
     expect(row.html).toContain('<a href="https://kk.example/login">');

@@ -13,15 +13,32 @@ beforeAll(async () => {
   office = await startBackOffice();
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const mine = await directory.createAccount({ kind: 'organisation', name: 'Mine AB', email: 'm@example.se', organisationNumber: '556000-0002' }, actor);
-  const other = await directory.createAccount({ kind: 'private', name: 'Other Person', email: 'o@example.se', birthDate: '1970-01-01' }, actor);
+  const mine = await directory.createAccount(
+    { kind: 'organisation', name: 'Mine AB', email: 'm@example.se', organisationNumber: '556000-0002' },
+    actor,
+  );
+  const other = await directory.createAccount(
+    { kind: 'private', name: 'Other Person', email: 'o@example.se', birthDate: '1970-01-01' },
+    actor,
+  );
   const password = 'correct-horse-battery';
-  for (const role of ['handler', 'finance', 'admin'] as const) await directory.createUser({ email: `${role}@test.se`, name: role, password, role }, actor);
-  await directory.createUser({ email: 'customer@test.se', name: 'Customer', password, role: 'customer', accountId: mine.id }, actor);
-  for (const role of ['handler', 'finance', 'admin', 'customer']) tokens[role] = await login(office.baseUrl, `${role}@test.se`, password);
+  for (const role of ['handler', 'finance', 'admin'] as const)
+    await directory.createUser({ email: `${role}@test.se`, name: role, password, role }, actor);
+  await directory.createUser(
+    { email: 'customer@test.se', name: 'Customer', password, role: 'customer', accountId: mine.id },
+    actor,
+  );
+  for (const role of ['handler', 'finance', 'admin', 'customer'])
+    tokens[role] = await login(office.baseUrl, `${role}@test.se`, password);
   client = await directory.createSystemAccount(mine.id, 'integration', actor);
   const book = (key: string, accountId: string) =>
-    bookInvoice(office.db, { idempotencyKey: key, accountId, date: '2026-01-05', currency: 'SEK', lines: [{ description: 'x', quantity: 1, unitPrice: { minor: 100, currency: 'SEK' } }] });
+    bookInvoice(office.db, {
+      idempotencyKey: key,
+      accountId,
+      date: '2026-01-05',
+      currency: 'SEK',
+      lines: [{ description: 'x', quantity: 1, unitPrice: { minor: 100, currency: 'SEK' } }],
+    });
   ownInvoice = (await book('own', mine.id)).id;
   otherInvoice = (await book('other', other.id)).id;
 });
@@ -29,15 +46,21 @@ afterAll(() => office.drop());
 
 describe('signing in', () => {
   it('answers a bearer token that expires', async () => {
-    const res = await call(office.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: 'ADMIN@test.se', password: 'correct-horse-battery' } });
+    const res = await call(office.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: 'ADMIN@test.se', password: 'correct-horse-battery' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(res.body.access_token).toMatch(/^[\w-]{40,}$/);
   });
 
   it('gives the same 401 for a wrong password and an unknown e-mail', async () => {
-    const wrongPassword = await call(office.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: 'admin@test.se', password: 'nope-nope-nope' } });
-    const unknownUser = await call(office.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: 'nobody@test.se', password: 'nope-nope-nope' } });
+    const wrongPassword = await call(office.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: 'admin@test.se', password: 'nope-nope-nope' },
+    });
+    const unknownUser = await call(office.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: 'nobody@test.se', password: 'nope-nope-nope' },
+    });
     expect(wrongPassword.status).toBe(401);
     expect(unknownUser.status).toBe(401);
     expect(unknownUser.body).toEqual(wrongPassword.body);
@@ -47,7 +70,11 @@ describe('signing in', () => {
     const limited = await startBackOffice({ LOGIN_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await call(limited.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: 'a@b.se', password: 'x' } })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await call(limited.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: 'a@b.se', password: 'x' } }))
+            .status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {
       await limited.drop();
@@ -75,13 +102,17 @@ describe('role matrix', () => {
   }
 
   it("a customer sees its own invoice and gets 404 for another account's", async () => {
-    expect((await call(office.baseUrl, 'GET', `/api/v1/invoices/${ownInvoice}`, { token: tokens.customer })).status).toBe(200);
+    expect(
+      (await call(office.baseUrl, 'GET', `/api/v1/invoices/${ownInvoice}`, { token: tokens.customer })).status,
+    ).toBe(200);
     const other = await call(office.baseUrl, 'GET', `/api/v1/invoices/${otherInvoice}`, { token: tokens.customer });
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe('not_found');
     const list = await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: tokens.customer });
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([ownInvoice]);
-    expect((await call(office.baseUrl, 'GET', `/api/v1/invoices/${otherInvoice}`, { token: tokens.finance })).status).toBe(200);
+    expect(
+      (await call(office.baseUrl, 'GET', `/api/v1/invoices/${otherInvoice}`, { token: tokens.finance })).status,
+    ).toBe(200);
   });
 });
 
@@ -124,6 +155,7 @@ describe('OAuth2 client credentials (G10)', () => {
     const expired = await call(office.baseUrl, 'GET', '/api/v1/me', { token: body.access_token });
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toMatch(/expired/);
-    for (const role of Object.keys(tokens)) tokens[role] = await login(office.baseUrl, `${role}@test.se`, 'correct-horse-battery');
+    for (const role of Object.keys(tokens))
+      tokens[role] = await login(office.baseUrl, `${role}@test.se`, 'correct-horse-battery');
   });
 });

@@ -15,11 +15,20 @@ beforeAll(async () => {
 });
 afterAll(() => office.drop());
 
-const newAccount = { kind: 'organisation', name: 'Gräv AB', email: 'info@grav.example.se', organisationNumber: '556999-1234', language: 'en' };
+const newAccount = {
+  kind: 'organisation',
+  name: 'Gräv AB',
+  email: 'info@grav.example.se',
+  organisationNumber: '556999-1234',
+  language: 'en',
+};
 
 describe('errors', () => {
   it('answers field-level messages for an invalid body, and stores nothing', async () => {
-    const res = await call(office.baseUrl, 'POST', '/api/v1/accounts', { token: admin, body: { kind: 'organisation', name: '', email: 'not-an-email', organisationNumber: '12' } });
+    const res = await call(office.baseUrl, 'POST', '/api/v1/accounts', {
+      token: admin,
+      body: { kind: 'organisation', name: '', email: 'not-an-email', organisationNumber: '12' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
@@ -28,7 +37,11 @@ describe('errors', () => {
   });
 
   it('answers malformed JSON with 400 in the error shape', async () => {
-    const res = await fetch(`${office.baseUrl}/api/v1/accounts`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{"kind":' });
+    const res = await fetch(`${office.baseUrl}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{"kind":',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
   });
@@ -53,7 +66,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('same key, another body → 409', async () => {
-    const res = await call(office.baseUrl, 'POST', '/api/v1/accounts', { token: admin, body: { ...newAccount, name: 'Annat AB' }, headers: { 'Idempotency-Key': 'create-grav-1' } });
+    const res = await call(office.baseUrl, 'POST', '/api/v1/accounts', {
+      token: admin,
+      body: { ...newAccount, name: 'Annat AB' },
+      headers: { 'Idempotency-Key': 'create-grav-1' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('idempotency_key_reused');
     expect(await office.db('accounts').where({ name: 'Annat AB' })).toHaveLength(0);
@@ -62,10 +79,20 @@ describe('Idempotency-Key', () => {
 
 describe('creating a user', () => {
   it('sends the welcome e-mail over SMTP through a workflow, in the user language', async () => {
-    const account = await call(office.baseUrl, 'POST', '/api/v1/accounts', { token: admin, body: { ...newAccount, name: 'Welcome AB' } });
+    const account = await call(office.baseUrl, 'POST', '/api/v1/accounts', {
+      token: admin,
+      body: { ...newAccount, name: 'Welcome AB' },
+    });
     const user = await call(office.baseUrl, 'POST', '/api/v1/users', {
       token: admin,
-      body: { email: 'new.user@grav.example.se', name: 'Nya Användaren', password: 'long-enough-pw', role: 'customer', accountId: account.body.id, language: 'sv' },
+      body: {
+        email: 'new.user@grav.example.se',
+        name: 'Nya Användaren',
+        password: 'long-enough-pw',
+        role: 'customer',
+        accountId: account.body.id,
+        language: 'sv',
+      },
     });
     expect(user.status).toBe(201);
     expect(user.body).not.toHaveProperty('password_hash');
@@ -79,7 +106,10 @@ describe('creating a user', () => {
   });
 
   it('refuses a second user with the same e-mail with 409', async () => {
-    const res = await call(office.baseUrl, 'POST', '/api/v1/users', { token: admin, body: { email: 'root@test.se', name: 'Again', password: 'long-enough-pw', role: 'handler' } });
+    const res = await call(office.baseUrl, 'POST', '/api/v1/users', {
+      token: admin,
+      body: { email: 'root@test.se', name: 'Again', password: 'long-enough-pw', role: 'handler' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('already_exists');
   });
@@ -91,7 +121,11 @@ describe('API documents', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     const login = doc.body.paths['/api/v1/auth/login'].post;
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
-    expect(doc.body.paths['/api/v1/invoices/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+    expect(doc.body.paths['/api/v1/invoices/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      required: true,
+    });
     const viewer = await fetch(`${office.baseUrl}/api/docs`);
     expect(await viewer.text()).toContain('swagger-ui');
     expect((await fetch(`${office.baseUrl}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);

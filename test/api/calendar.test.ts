@@ -11,7 +11,11 @@ it('W1: GET /api/v1/calendar is public and marks holidays and weekends', async (
   const res = await call(office.baseUrl, 'GET', '/api/v1/calendar?from=2026-06-18&to=2026-06-22');
   expect(res.status).toBe(200);
   expect(res.body.days.map((d: { date: string; working: boolean }) => [d.date, d.working])).toEqual([
-    ['2026-06-18', true], ['2026-06-19', false], ['2026-06-20', false], ['2026-06-21', false], ['2026-06-22', true],
+    ['2026-06-18', true],
+    ['2026-06-19', false],
+    ['2026-06-20', false],
+    ['2026-06-21', false],
+    ['2026-06-22', true],
   ]);
   expect(res.body.days[1].holiday).toEqual({ en: 'Midsummer Eve', sv: 'Midsommarafton' });
 });

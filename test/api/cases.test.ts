@@ -12,22 +12,63 @@ const password = 'case-password-1';
 // A 200 m square inside both Stockholm Elnät's and Fiber Öst's coverage, outside Vatten Syd's.
 const E = 675_000;
 const N = 6_580_000;
-const workArea = { type: 'Polygon', coordinates: [[[E, N], [E + 200, N], [E + 200, N + 200], [E, N + 200], [E, N]]] };
+const workArea = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [E, N],
+      [E + 200, N],
+      [E + 200, N + 200],
+      [E, N + 200],
+      [E, N],
+    ],
+  ],
+};
 
 beforeAll(async () => {
   office = await startBackOffice();
   await seedNetworkOwners(office.db);
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const org = await directory.createAccount({ kind: 'organisation', name: 'Gräv & Co AB', email: 'case-org@test.se', organisationNumber: '556111-2222', language: 'sv' }, actor);
-  const other = await directory.createAccount({ kind: 'organisation', name: 'Annan AB', email: 'case-other@test.se', organisationNumber: '556111-3333' }, actor);
-  const teen = await directory.createAccount({ kind: 'private', name: 'Young Person', email: 'case-teen@test.se', birthDate: '2010-01-01', language: 'en' }, actor);
-  await directory.createUser({ email: 'case-customer@test.se', name: 'C', password, role: 'customer', accountId: org.id }, actor);
-  await directory.createUser({ email: 'case-other-user@test.se', name: 'O', password, role: 'customer', accountId: other.id }, actor);
-  await directory.createUser({ email: 'case-teen-user@test.se', name: 'T', password, role: 'customer', accountId: teen.id }, actor);
+  const org = await directory.createAccount(
+    {
+      kind: 'organisation',
+      name: 'Gräv & Co AB',
+      email: 'case-org@test.se',
+      organisationNumber: '556111-2222',
+      language: 'sv',
+    },
+    actor,
+  );
+  const other = await directory.createAccount(
+    { kind: 'organisation', name: 'Annan AB', email: 'case-other@test.se', organisationNumber: '556111-3333' },
+    actor,
+  );
+  const teen = await directory.createAccount(
+    { kind: 'private', name: 'Young Person', email: 'case-teen@test.se', birthDate: '2010-01-01', language: 'en' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'case-customer@test.se', name: 'C', password, role: 'customer', accountId: org.id },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'case-other-user@test.se', name: 'O', password, role: 'customer', accountId: other.id },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'case-teen-user@test.se', name: 'T', password, role: 'customer', accountId: teen.id },
+    actor,
+  );
   await directory.createUser({ email: 'case-handler@test.se', name: 'H', password, role: 'handler' }, actor);
   await directory.createUser({ email: 'case-admin@test.se', name: 'A', password, role: 'admin' }, actor);
-  for (const [who, email] of Object.entries({ customer: 'case-customer@test.se', other: 'case-other-user@test.se', teen: 'case-teen-user@test.se', handler: 'case-handler@test.se', admin: 'case-admin@test.se' })) {
+  for (const [who, email] of Object.entries({
+    customer: 'case-customer@test.se',
+    other: 'case-other-user@test.se',
+    teen: 'case-teen-user@test.se',
+    handler: 'case-handler@test.se',
+    admin: 'case-admin@test.se',
+  })) {
     token[who] = await login(office.baseUrl, email, password);
   }
 });
@@ -43,7 +84,12 @@ describe('registering a locate case', () => {
   it('L1, L3, L4, L10, L12: answers the LK number, order time, deadline and locate window, and confirms by e-mail at once', async () => {
     orderTime = orderTimeOf(new Date());
     const desired = addWorkingDays(orderTime, 8);
-    const res = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: desired });
+    const res = await register('customer', {
+      kind: 'locate',
+      workArea,
+      digStart: addWorkingDays(orderTime, 10),
+      desiredLocateDate: desired,
+    });
     expect(res.status).toBe(201);
     lk = res.body.lk;
     expect(lk).toMatch(new RegExp(`^LK-${orderTime.slice(0, 4)}-\\d{6}$`));
@@ -61,7 +107,12 @@ describe('registering a locate case', () => {
   });
 
   it('L4: LK numbers follow each other without gaps, also after a refused registration', async () => {
-    const refused = await register('customer', { kind: 'locate', workArea: { type: 'Polygon', coordinates: [] }, digStart: '2099-01-01', desiredLocateDate: '2099-01-01' });
+    const refused = await register('customer', {
+      kind: 'locate',
+      workArea: { type: 'Polygon', coordinates: [] },
+      digStart: '2099-01-01',
+      desiredLocateDate: '2099-01-01',
+    });
     expect(refused.status).toBe(422);
     const next = await register('customer', { kind: 'planning', workArea, digStart: addWorkingDays(orderTime, 20) });
     expect(next.status).toBe(201);
@@ -69,20 +120,36 @@ describe('registering a locate case', () => {
   });
 
   it('L11: handlers answer per owner; the questioner gets one summary when all have answered, and the locate is scheduled (L12)', async () => {
-    const first = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.handler, body: { ownerId: 'fiber-ost', answer: 'dig_according_to_map' } });
+    const first = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, {
+      token: token.handler,
+      body: { ownerId: 'fiber-ost', answer: 'dig_according_to_map' },
+    });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ answered: 1, of: 2 });
-    const again = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.handler, body: { ownerId: 'fiber-ost', answer: 'information' } });
+    const again = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, {
+      token: token.handler,
+      body: { ownerId: 'fiber-ost', answer: 'information' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_answered');
-    const unknown = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.handler, body: { ownerId: 'vatten-syd', answer: 'information' } });
+    const unknown = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, {
+      token: token.handler,
+      body: { ownerId: 'vatten-syd', answer: 'information' },
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('unknown_owner');
-    const byCustomer = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.customer, body: { ownerId: 'stockholm-el', answer: 'locate_needed' } });
+    const byCustomer = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, {
+      token: token.customer,
+      body: { ownerId: 'stockholm-el', answer: 'locate_needed' },
+    });
     expect(byCustomer.status).toBe(403);
 
-    await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, { token: token.handler, body: { ownerId: 'stockholm-el', answer: 'locate_needed', note: 'högspänning' } });
-    const findSummary = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar i ärende ${lk}`);
+    await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/answers`, {
+      token: token.handler,
+      body: { ownerId: 'stockholm-el', answer: 'locate_needed', note: 'högspänning' },
+    });
+    const findSummary = async () =>
+      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar i ärende ${lk}`);
     await expect.poll(findSummary, { timeout: 15_000 }).toBeDefined();
     const summary = (await findSummary())!;
     expect(summary.text).toContain('Fiber Öst AB: gräv enligt karta');
@@ -92,25 +159,47 @@ describe('registering a locate case', () => {
 
     const c = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
     expect(c.body).toMatchObject({ status: 'locate_scheduled', locateDate: desired, express: false });
-    expect(c.body.owners.find((o: { id: string }) => o.id === 'stockholm-el')).toMatchObject({ answer: 'locate_needed', note: 'högspänning' });
+    expect(c.body.owners.find((o: { id: string }) => o.id === 'stockholm-el')).toMatchObject({
+      answer: 'locate_needed',
+      note: 'högspänning',
+    });
   });
 
   it('L15: moving well ahead is quoted free and confirmed; a stale quote is refused with 409', async () => {
     const newDate = addWorkingDays(orderTime, 9);
-    const quote = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}/locate/quote?date=${newDate}`, { token: token.customer });
+    const quote = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}/locate/quote?date=${newDate}`, {
+      token: token.customer,
+    });
     expect(quote.status).toBe(200);
-    expect(quote.body).toMatchObject({ action: 'move', locateDate: newDate, fees: { total: { minor: 0, currency: 'SEK' } } });
-    const stale = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/move`, { token: token.customer, body: { date: newDate, expectedFeeMinor: 50_000 } });
+    expect(quote.body).toMatchObject({
+      action: 'move',
+      locateDate: newDate,
+      fees: { total: { minor: 0, currency: 'SEK' } },
+    });
+    const stale = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/move`, {
+      token: token.customer,
+      body: { date: newDate, expectedFeeMinor: 50_000 },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('fee_changed');
-    const moved = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/move`, { token: token.customer, body: { date: newDate, expectedFeeMinor: 0 } });
+    const moved = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/move`, {
+      token: token.customer,
+      body: { date: newDate, expectedFeeMinor: 0 },
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.locateDate).toBe(newDate);
   });
 
   it("a customer cannot see or change another account's case (404)", async () => {
     expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.other })).status).toBe(404);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/cancel`, { token: token.other, body: { expectedFeeMinor: 0 } })).status).toBe(404);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/cancel`, {
+          token: token.other,
+          body: { expectedFeeMinor: 0 },
+        })
+      ).status,
+    ).toBe(404);
     const list = await call(office.baseUrl, 'GET', '/api/v1/cases', { token: token.other });
     expect(list.body.total).toBe(0);
   });
@@ -118,7 +207,10 @@ describe('registering a locate case', () => {
   it('L16: cancelling well ahead is free; the technician can then not mark it done', async () => {
     const quote = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}/locate/quote`, { token: token.customer });
     expect(quote.body).toMatchObject({ action: 'cancel', fees: { total: { minor: 0 } } });
-    const cancelled = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/cancel`, { token: token.customer, body: { expectedFeeMinor: 0 } });
+    const cancelled = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate/cancel`, {
+      token: token.customer,
+      body: { expectedFeeMinor: 0 },
+    });
     expect(cancelled.status).toBe(200);
     const done = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/locate-done`, { token: token.handler });
     expect(done.status).toBe(409);
@@ -158,7 +250,21 @@ describe('refusals store nothing', () => {
     const noDate = await register('customer', { kind: 'locate', workArea, digStart: '2099-01-05' });
     expect(noDate.status).toBe(400);
     expect(noDate.body.error.details[0].field).toBe('body.desiredLocateDate');
-    const open = await register('customer', { kind: 'survey', workArea: { type: 'Polygon', coordinates: [[[E, N], [E + 10, N], [E + 10, N + 10], [E, N + 10]]] }, digStart: '2099-01-05' });
+    const open = await register('customer', {
+      kind: 'survey',
+      workArea: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [E, N],
+            [E + 10, N],
+            [E + 10, N + 10],
+            [E, N + 10],
+          ],
+        ],
+      },
+      digStart: '2099-01-05',
+    });
     expect(open.status).toBe(422);
     expect(open.body.error.details[0].code).toBe('ring_not_closed');
     expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
@@ -170,10 +276,13 @@ describe('planning cases', () => {
     const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
     const pdfPath = `/api/v1/cases/${lk}/planning-basis.pdf`;
     expect((await call(office.baseUrl, 'GET', pdfPath, { token: token.customer })).status).toBe(404);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.customer })).status).toBe(403);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.customer })).status).toBe(
+      403,
+    );
     const delivered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.handler });
     expect(delivered.status).toBe(200);
-    const mail = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`);
+    const mail = async () =>
+      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`);
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
     expect((await mail())!.text).toContain(`/api/v1/cases/${lk}/files/projekteringsunderlag-${lk}.pdf`);
     expect((await mail())!.text).toContain('får inte användas för markarbeten');
@@ -189,31 +298,70 @@ describe('planning cases', () => {
 
   it('L17: ordered vector formats are delivered beside the PDF: DXF with the work area, a zipped ESRI shapefile, DWG as DXF', async () => {
     const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
-    const ordered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF', 'Shape', 'DWG'], expectedFeeMinor: 240_000 } });
+    const ordered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
+      token: token.customer,
+      body: { formats: ['DXF', 'Shape', 'DWG'], expectedFeeMinor: 240_000 },
+    });
     expect(ordered.status).toBe(200);
     const delivered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.handler });
     expect(delivered.status).toBe(200);
-    const { files } = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as { files: { name: string; bytes: number; href: string }[] };
-    expect(files.map((f) => f.name)).toEqual([`projekteringsunderlag-${lk}.pdf`, `projekteringsunderlag-${lk}.dxf`, `projekteringsunderlag-${lk}-dwg.dxf`, `projekteringsunderlag-${lk}-shape.zip`]);
-    const download = async (href: string) => Buffer.from(await (await fetch(`${office.baseUrl}${href}`, { headers: { authorization: `Bearer ${token.customer}` } })).arrayBuffer());
+    const { files } = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as {
+      files: { name: string; bytes: number; href: string }[];
+    };
+    expect(files.map((f) => f.name)).toEqual([
+      `projekteringsunderlag-${lk}.pdf`,
+      `projekteringsunderlag-${lk}.dxf`,
+      `projekteringsunderlag-${lk}-dwg.dxf`,
+      `projekteringsunderlag-${lk}-shape.zip`,
+    ]);
+    const download = async (href: string) =>
+      Buffer.from(
+        await (
+          await fetch(`${office.baseUrl}${href}`, { headers: { authorization: `Bearer ${token.customer}` } })
+        ).arrayBuffer(),
+      );
 
     const dxf = (await download(files[1]!.href)).toString('latin1').split('\r\n');
     const vertices = dxf.flatMap((v, i) => (v === 'VERTEX' ? [[Number(dxf[i + 4]), Number(dxf[i + 6])]] : []));
-    expect(vertices).toEqual([[E, N], [E + 200, N], [E + 200, N + 200], [E, N + 200]]);
+    expect(vertices).toEqual([
+      [E, N],
+      [E + 200, N],
+      [E + 200, N + 200],
+      [E, N + 200],
+    ]);
     expect(dxf.at(-2)).toBe('EOF');
 
     const zip = await download(files[3]!.href);
     const entries = await readZip(zip);
-    expect(Object.keys(entries).sort()).toEqual(['dbf', 'prj', 'shp', 'shx'].map((ext) => `projekteringsunderlag-${lk}.${ext}`));
+    expect(Object.keys(entries).sort()).toEqual(
+      ['dbf', 'prj', 'shp', 'shx'].map((ext) => `projekteringsunderlag-${lk}.${ext}`),
+    );
     const shp = entries[`projekteringsunderlag-${lk}.shp`]!;
     expect([shp.readInt32BE(0), shp.readInt32LE(32), shp.readInt32BE(24) * 2]).toEqual([9994, 5, shp.length]);
-    expect([shp.readDoubleLE(36), shp.readDoubleLE(44), shp.readDoubleLE(52), shp.readDoubleLE(60)]).toEqual([E, N, E + 200, N + 200]);
+    expect([shp.readDoubleLE(36), shp.readDoubleLE(44), shp.readDoubleLE(52), shp.readDoubleLE(60)]).toEqual([
+      E,
+      N,
+      E + 200,
+      N + 200,
+    ]);
     // One ring of five points, clockwise as the format wants: north first from the south-west corner.
-    const points = Array.from({ length: shp.readInt32LE(148) }, (_, i) => [shp.readDoubleLE(156 + 16 * i), shp.readDoubleLE(164 + 16 * i)]);
-    expect(points).toEqual([[E, N], [E, N + 200], [E + 200, N + 200], [E + 200, N], [E, N]]);
+    const points = Array.from({ length: shp.readInt32LE(148) }, (_, i) => [
+      shp.readDoubleLE(156 + 16 * i),
+      shp.readDoubleLE(164 + 16 * i),
+    ]);
+    expect(points).toEqual([
+      [E, N],
+      [E, N + 200],
+      [E + 200, N + 200],
+      [E + 200, N],
+      [E, N],
+    ]);
     expect(entries[`projekteringsunderlag-${lk}.dbf`]!.toString('latin1')).toContain(lk);
     expect(entries[`projekteringsunderlag-${lk}.prj`]!.toString()).toContain('SWEREF99_TM');
-    expect((await fetch(`${office.baseUrl}${files[3]!.href}`, { headers: { authorization: `Bearer ${token.other}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${office.baseUrl}${files[3]!.href}`, { headers: { authorization: `Bearer ${token.other}` } }))
+        .status,
+    ).toBe(404);
   });
 
   it('L18: a planning case can be withdrawn within 48 hours, once', async () => {
@@ -224,7 +372,9 @@ describe('planning cases', () => {
     expect(withdrawn.body.status).toBe('withdrawn');
     const again = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/withdraw`, { token: token.customer });
     expect(again.status).toBe(409);
-    expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body.status).toBe('withdrawn');
+    expect((await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body.status).toBe(
+      'withdrawn',
+    );
   });
 });
 
@@ -232,7 +382,11 @@ describe('surveys', () => {
   it('a handler delivers a survey with its file; the questioner is e-mailed a link and downloads the same bytes', async () => {
     const lk = (await register('customer', { kind: 'survey', workArea, digStart: '2099-01-05' })).body.lk;
     const deliver = (body?: Buffer | FormData, headers: Record<string, string> = {}, query = '') =>
-      fetch(`${office.baseUrl}/api/v1/cases/${lk}/deliver${query}`, { method: 'POST', headers: { authorization: `Bearer ${token.handler}`, ...headers }, body });
+      fetch(`${office.baseUrl}/api/v1/cases/${lk}/deliver${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.handler}`, ...headers },
+        body,
+      });
     const noFile = await deliver(undefined, { 'content-type': 'application/json' });
     expect(noFile.status).toBe(415);
     const bytes = Buffer.from('E,N,HOJD\n675010.12,6580010.55,12.3\n');
@@ -241,13 +395,25 @@ describe('surveys', () => {
     const res = await deliver(form);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe('delivered');
-    const c = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as { status: string; files: { name: string; bytes: number; href: string }[] };
+    const c = (await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer })).body as {
+      status: string;
+      files: { name: string; bytes: number; href: string }[];
+    };
     expect(c.status).toBe('delivered');
-    expect(c.files).toEqual([{ name: 'Inmatning_ledning_1.csv', bytes: bytes.length, href: `/api/v1/cases/${lk}/files/Inmatning_ledning_1.csv` }]);
-    const mail = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
+    expect(c.files).toEqual([
+      {
+        name: 'Inmatning_ledning_1.csv',
+        bytes: bytes.length,
+        href: `/api/v1/cases/${lk}/files/Inmatning_ledning_1.csv`,
+      },
+    ]);
+    const mail = async () =>
+      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
     expect((await mail())!.text).toContain(c.files[0]!.href);
-    const download = await fetch(`${office.baseUrl}${c.files[0]!.href}`, { headers: { authorization: `Bearer ${token.customer}` } });
+    const download = await fetch(`${office.baseUrl}${c.files[0]!.href}`, {
+      headers: { authorization: `Bearer ${token.customer}` },
+    });
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
     const again = await deliver(bytes, { 'content-type': 'application/octet-stream' }, '?filename=x.csv');
     expect(again.status).toBe(409);
@@ -260,10 +426,20 @@ describe('bad dates', () => {
     const orderTime = orderTimeOf(new Date());
     const later = addWorkingDays(orderTime, 6);
     const saturday = addDays(later, (6 - weekday(later) + 7) % 7 || 7);
-    const weekend = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: saturday });
+    const weekend = await register('customer', {
+      kind: 'locate',
+      workArea,
+      digStart: addWorkingDays(orderTime, 10),
+      desiredLocateDate: saturday,
+    });
     expect(weekend.status).toBe(422);
     expect(weekend.body.error.code).toBe('not_a_working_day');
-    const past = await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: '2020-03-02' });
+    const past = await register('customer', {
+      kind: 'locate',
+      workArea,
+      digStart: addWorkingDays(orderTime, 10),
+      desiredLocateDate: '2020-03-02',
+    });
     expect(past.status).toBe(422);
     expect(past.body.error.code).toBe('desired_locate_date_in_past');
     expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
@@ -274,18 +450,45 @@ describe('split, add-ons and complaints', () => {
   let lk: string;
   beforeAll(async () => {
     const orderTime = orderTimeOf(new Date());
-    lk = (await register('customer', { kind: 'locate', workArea, digStart: addWorkingDays(orderTime, 10), desiredLocateDate: addWorkingDays(orderTime, 8) })).body.lk;
+    lk = (
+      await register('customer', {
+        kind: 'locate',
+        workArea,
+        digStart: addWorkingDays(orderTime, 10),
+        desiredLocateDate: addWorkingDays(orderTime, 8),
+      })
+    ).body.lk;
   });
 
   it('L13: a handler splits a case into parts with their own number, sub-area and owners; the questioner sees the parts', async () => {
     // Part 1 lies only in Stockholm Elnät's coverage, part 2 in both owners'.
-    const square = (e: number, n: number) => ({ type: 'Polygon', coordinates: [[[e, n], [e + 100, n], [e + 100, n + 100], [e, n + 100], [e, n]]] });
+    const square = (e: number, n: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [e, n],
+          [e + 100, n],
+          [e + 100, n + 100],
+          [e, n + 100],
+          [e, n],
+        ],
+      ],
+    });
     const parts = [{ workArea: square(662_000, 6_572_000) }, { workArea: square(E, N) }];
-    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.customer, body: { parts } })).status).toBe(403);
-    const bad = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.handler, body: { parts: [parts[0], { workArea: { type: 'Point' } }] } });
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.customer, body: { parts } }))
+        .status,
+    ).toBe(403);
+    const bad = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, {
+      token: token.handler,
+      body: { parts: [parts[0], { workArea: { type: 'Point' } }] },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('invalid_work_area');
-    const split = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, { token: token.handler, body: { parts } });
+    const split = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/split`, {
+      token: token.handler,
+      body: { parts },
+    });
     expect(split.status).toBe(200);
     expect(split.body.parts).toEqual([`${lk}-1`, `${lk}-2`]);
     const part1 = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}-1`, { token: token.customer });
@@ -298,50 +501,112 @@ describe('split, add-ons and complaints', () => {
   });
 
   it('L14, L17: paid orders without expectedFeeMinor answer the fee only', async () => {
-    const mapOnly = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/map-only-locate`, { token: token.customer, body: { ownerId: 'fiber-ost' } });
-    expect(mapOnly.body).toMatchObject({ confirmed: false, fees: { total: { minor: 120_000, currency: 'SEK' }, vatExcluded: true } });
-    const addOns = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF', 'DWG'] } });
+    const mapOnly = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/map-only-locate`, {
+      token: token.customer,
+      body: { ownerId: 'fiber-ost' },
+    });
+    expect(mapOnly.body).toMatchObject({
+      confirmed: false,
+      fees: { total: { minor: 120_000, currency: 'SEK' }, vatExcluded: true },
+    });
+    const addOns = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
+      token: token.customer,
+      body: { formats: ['DXF', 'DWG'] },
+    });
     expect(addOns.body.fees.total.minor).toBe(160_000);
-    const badFormat = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['PNG'] } });
+    const badFormat = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
+      token: token.customer,
+      body: { formats: ['PNG'] },
+    });
     expect(badFormat.status).toBe(400);
-    const notPlanning = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'], expectedFeeMinor: 80_000 } });
+    const notPlanning = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
+      token: token.customer,
+      body: { formats: ['DXF'], expectedFeeMinor: 80_000 },
+    });
     expect(notPlanning.status).toBe(409);
   });
 
   it('L7: the questioner files a written complaint; handlers are notified; the response is recorded and sent', async () => {
-    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.other, body: { text: 'Fel' } })).status).toBe(404);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.customer, body: { text: '  ' } })).status).toBe(400);
-    const filed = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, { token: token.customer, body: { text: 'Markeringen saknades på plats.' } });
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, {
+          token: token.other,
+          body: { text: 'Fel' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, {
+          token: token.customer,
+          body: { text: '  ' },
+        })
+      ).status,
+    ).toBe(400);
+    const filed = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, {
+      token: token.customer,
+      body: { text: 'Markeringen saknades på plats.' },
+    });
     expect(filed.status).toBe(201);
-    const notice = async () => (await mailTo('case-handler@test.se', 1)).find((m) => m.subject === `Reklamation i ärende ${lk}`);
+    const notice = async () =>
+      (await mailTo('case-handler@test.se', 1)).find((m) => m.subject === `Reklamation i ärende ${lk}`);
     await expect.poll(notice, { timeout: 15_000 }).toBeDefined();
     expect((await notice())!.text).toContain('Markeringen saknades på plats.');
 
     const path = `/api/v1/cases/${lk}/complaints/${filed.body.id}/response`;
-    expect((await call(office.baseUrl, 'POST', path, { token: token.customer, body: { response: 'x' } })).status).toBe(403);
-    expect((await call(office.baseUrl, 'POST', path, { token: token.handler, body: { response: 'Vi kommer ut igen i morgon.' } })).status).toBe(200);
+    expect((await call(office.baseUrl, 'POST', path, { token: token.customer, body: { response: 'x' } })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await call(office.baseUrl, 'POST', path, {
+          token: token.handler,
+          body: { response: 'Vi kommer ut igen i morgon.' },
+        })
+      ).status,
+    ).toBe(200);
     const again = await call(office.baseUrl, 'POST', path, { token: token.handler, body: { response: 'Igen' } });
     expect(again.status).toBe(409); // the complaint's workflow has ended with its response
-    const reply = async () => (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar på din reklamation i ärende ${lk}`);
+    const reply = async () =>
+      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar på din reklamation i ärende ${lk}`);
     await expect.poll(reply, { timeout: 15_000 }).toBeDefined();
     const c = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
-    expect(c.body.complaints).toMatchObject([{ id: filed.body.id, text: 'Markeringen saknades på plats.', response: 'Vi kommer ut igen i morgon.' }]);
+    expect(c.body.complaints).toMatchObject([
+      { id: filed.body.id, text: 'Markeringen saknades på plats.', response: 'Vi kommer ut igen i morgon.' },
+    ]);
   });
 });
 
 describe('T3: the case price list', () => {
   it('T3: a case keeps the fees of the price list valid at its order time; a new version prices only later cases', async () => {
     const before = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body;
-    expect(before.fees).toMatchObject({ priceListVersion: '2020-01-01', planningVectorFormat: { minor: 80_000, currency: 'SEK' } });
+    expect(before.fees).toMatchObject({
+      priceListVersion: '2020-01-01',
+      planningVectorFormat: { minor: 80_000, currency: 'SEK' },
+    });
     // The list changes (a version valid from today, as if it had been added in advance).
     const today = stockholmDate(new Date());
-    await office.db('case_price_list').insert((await office.db('case_price_list').where({ valid_from: '2020-01-01' })).map((r) => ({ ...r, valid_from: today, amount_minor: r.amount_minor * 2 })));
+    await office
+      .db('case_price_list')
+      .insert(
+        (await office.db('case_price_list').where({ valid_from: '2020-01-01' })).map((r) => ({
+          ...r,
+          valid_from: today,
+          amount_minor: r.amount_minor * 2,
+        })),
+      );
     try {
-      const quote = await call(office.baseUrl, 'POST', `/api/v1/cases/${before.lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'] } });
+      const quote = await call(office.baseUrl, 'POST', `/api/v1/cases/${before.lk}/add-ons`, {
+        token: token.customer,
+        body: { formats: ['DXF'] },
+      });
       expect(quote.body.fees.total.minor).toBe(80_000);
       const after = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body;
       expect(after.fees).toMatchObject({ priceListVersion: today, planningVectorFormat: { minor: 160_000 } });
-      const quoteAfter = await call(office.baseUrl, 'POST', `/api/v1/cases/${after.lk}/add-ons`, { token: token.customer, body: { formats: ['DXF'] } });
+      const quoteAfter = await call(office.baseUrl, 'POST', `/api/v1/cases/${after.lk}/add-ons`, {
+        token: token.customer,
+        body: { formats: ['DXF'] },
+      });
       expect(quoteAfter.body.fees.total.minor).toBe(160_000);
     } finally {
       await office.db('case_price_list').where({ valid_from: today }).delete();
@@ -349,20 +614,49 @@ describe('T3: the case price list', () => {
   });
 
   it('T3: an admin adds a version from a future date only, with every fee; versions are listed newest first and never rewritten', async () => {
-    const amounts = { express: 160_000, change: 55_000, cancellation: 80_000, mapOnlyOwnerLocate: 125_000, planningFasterDelivery: 110_000, planningVectorFormat: 85_000 };
+    const amounts = {
+      express: 160_000,
+      change: 55_000,
+      cancellation: 80_000,
+      mapOnlyOwnerLocate: 125_000,
+      planningFasterDelivery: 110_000,
+      planningVectorFormat: 85_000,
+    };
     const today = stockholmDate(new Date());
-    const past = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: today, amounts } });
+    const past = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
+      token: token.admin,
+      body: { validFrom: today, amounts },
+    });
     expect(past.status).toBe(422);
     expect(past.body.error.code).toBe('valid_from_not_in_future');
-    const missing = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts: { ...amounts, express: undefined } } });
+    const missing = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
+      token: token.admin,
+      body: { validFrom: '2098-01-01', amounts: { ...amounts, express: undefined } },
+    });
     expect(missing.status).toBe(400);
-    expect((await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.handler, body: { validFrom: '2098-01-01', amounts } })).status).toBe(403);
-    const added = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts } });
+    expect(
+      (
+        await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
+          token: token.handler,
+          body: { validFrom: '2098-01-01', amounts },
+        })
+      ).status,
+    ).toBe(403);
+    const added = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
+      token: token.admin,
+      body: { validFrom: '2098-01-01', amounts },
+    });
     expect(added.status).toBe(201);
-    const again = await call(office.baseUrl, 'POST', '/api/v1/case-prices', { token: token.admin, body: { validFrom: '2098-01-01', amounts: { ...amounts, express: 1 } } });
+    const again = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
+      token: token.admin,
+      body: { validFrom: '2098-01-01', amounts: { ...amounts, express: 1 } },
+    });
     expect(again.status).toBe(409);
     const list = await call(office.baseUrl, 'GET', '/api/v1/case-prices', { token: token.customer });
-    expect(list.body.items.map((v: { priceListVersion: string }) => v.priceListVersion)).toEqual(['2098-01-01', '2020-01-01']);
+    expect(list.body.items.map((v: { priceListVersion: string }) => v.priceListVersion)).toEqual([
+      '2098-01-01',
+      '2020-01-01',
+    ]);
     expect(list.body.items[0].express).toEqual({ minor: 160_000, currency: 'SEK' });
   });
 });

@@ -11,22 +11,57 @@ let otherAccountId: string;
 // 2 km × 1.5 km near Stockholm: 3 km².
 const E = 674_000;
 const N = 6_580_000;
-const selection = { type: 'Polygon', coordinates: [[[E, N], [E + 2000, N], [E + 2000, N + 1500], [E, N + 1500], [E, N]]] };
+const selection = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [E, N],
+      [E + 2000, N],
+      [E + 2000, N + 1500],
+      [E, N + 1500],
+      [E, N],
+    ],
+  ],
+};
 const order = { productId: 'fastighetskartan-vektor', format: 'GeoJSON', deliveryMethod: 'download', selection };
 
 beforeAll(async () => {
   office = await startBackOffice();
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const mine = await directory.createAccount({ kind: 'organisation', name: 'Karta AB', email: 'order-org@test.se', organisationNumber: '556333-4444', language: 'en' }, actor);
-  otherAccountId = (await directory.createAccount({ kind: 'private', name: 'Other', email: 'order-other@test.se', birthDate: '1980-01-01' }, actor)).id;
+  const mine = await directory.createAccount(
+    {
+      kind: 'organisation',
+      name: 'Karta AB',
+      email: 'order-org@test.se',
+      organisationNumber: '556333-4444',
+      language: 'en',
+    },
+    actor,
+  );
+  otherAccountId = (
+    await directory.createAccount(
+      { kind: 'private', name: 'Other', email: 'order-other@test.se', birthDate: '1980-01-01' },
+      actor,
+    )
+  ).id;
   const password = 'order-password-1';
-  await directory.createUser({ email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id }, actor);
-  await directory.createUser({ email: 'order-other-user@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId }, actor);
+  await directory.createUser(
+    { email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'order-other-user@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId },
+    actor,
+  );
   await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor);
   await directory.createUser({ email: 'order-finance@test.se', name: 'F', password, role: 'finance' }, actor);
-  for (const who of ['customer', 'other-user', 'handler', 'finance']) token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
-  systemToken = await clientCredentialsToken(office.baseUrl, await directory.createSystemAccount(mine.id, 'integration', actor));
+  for (const who of ['customer', 'other-user', 'handler', 'finance'])
+    token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
+  systemToken = await clientCredentialsToken(
+    office.baseUrl,
+    await directory.createSystemAccount(mine.id, 'integration', actor),
+  );
 });
 afterAll(() => office.drop());
 
@@ -37,30 +72,61 @@ describe('a fee-based order from quote to delivery', () => {
     const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: order });
     expect(quote.status).toBe(200);
     // 3 km² × 125.00 kr = 375.00 kr, below the 500.00 kr minimum
-    expect(quote.body).toMatchObject({ areaM2: 3_000_000, priceListVersion: '2026-01-01', net: { minor: 50_000, currency: 'SEK' }, vat: { minor: 12_500 }, total: { minor: 62_500 }, minimumApplied: true, needsApproval: true });
+    expect(quote.body).toMatchObject({
+      areaM2: 3_000_000,
+      priceListVersion: '2026-01-01',
+      net: { minor: 50_000, currency: 'SEK' },
+      vat: { minor: 12_500 },
+      total: { minor: 62_500 },
+      minimumApplied: true,
+      needsApproval: true,
+    });
   });
 
   it('G3, G6: placing it confirms by e-mail with the same fee and waits for approval', async () => {
-    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order, headers: { 'Idempotency-Key': 'order-1' } });
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: order,
+      headers: { 'Idempotency-Key': 'order-1' },
+    });
     expect(placed.status).toBe(201);
     orderId = placed.body.id;
     expect(placed.body.fee.net).toEqual({ minor: 50_000, currency: 'SEK' });
-    const again = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order, headers: { 'Idempotency-Key': 'order-1' } });
+    const again = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: order,
+      headers: { 'Idempotency-Key': 'order-1' },
+    });
     expect(again.body.id).toBe(orderId);
-    const reused = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, format: 'GeoPackage' }, headers: { 'Idempotency-Key': 'order-1' } });
+    const reused = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...order, format: 'GeoPackage' },
+      headers: { 'Idempotency-Key': 'order-1' },
+    });
     expect(reused.status).toBe(409);
     expect(await office.db('orders')).toHaveLength(1);
 
     const [mail] = await mailTo('order-org@test.se');
     expect(mail!.subject).toBe(`Order confirmation ${orderId}`);
     expect(mail!.text).toContain('SEK 500.00 excluding VAT');
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.customer })).body.status).toBe('awaiting_approval');
+    await expect
+      .poll(
+        async () =>
+          (await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.customer })).body.status,
+      )
+      .toBe('awaiting_approval');
   });
 
   it("customers cannot read or cancel another account's order; only handlers approve", async () => {
-    expect((await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token['other-user'] })).status).toBe(404);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/cancel`, { token: token['other-user'] })).status).toBe(404);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: token.customer })).status).toBe(403);
+    expect(
+      (await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token['other-user'] })).status,
+    ).toBe(404);
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/cancel`, { token: token['other-user'] })).status,
+    ).toBe(404);
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: token.customer })).status,
+    ).toBe(403);
   });
 
   it('G4: approval concludes the agreement, books the invoice, and the delivery follows (G7)', async () => {
@@ -71,19 +137,41 @@ describe('a fee-based order from quote to delivery', () => {
     expect(twice.status).toBe(409);
 
     const agreements = await call(office.baseUrl, 'GET', '/api/v1/agreements', { token: token.customer });
-    expect(agreements.body).toMatchObject({ total: 1, items: [{ order_id: orderId, product_id: 'fastighetskartan-vektor', area_m2: 3_000_000 }] });
+    expect(agreements.body).toMatchObject({
+      total: 1,
+      items: [{ order_id: orderId, product_id: 'fastighetskartan-vektor', area_m2: 3_000_000 }],
+    });
     // G4: the agreement is in force; none has ended; a page past the end is empty.
-    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=valid', { token: token.customer })).body.total).toBe(1);
-    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=ended', { token: token.customer })).body).toEqual({ items: [], total: 0 });
-    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?offset=1', { token: token.customer })).body).toEqual({ items: [], total: 1 });
-    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=old', { token: token.customer })).status).toBe(400);
-    const doc = await fetch(`${office.baseUrl}/api/v1/agreements/${agreements.body.items[0].id}/document`, { headers: { authorization: `Bearer ${token.customer}` } });
+    expect(
+      (await call(office.baseUrl, 'GET', '/api/v1/agreements?status=valid', { token: token.customer })).body.total,
+    ).toBe(1);
+    expect(
+      (await call(office.baseUrl, 'GET', '/api/v1/agreements?status=ended', { token: token.customer })).body,
+    ).toEqual({ items: [], total: 0 });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?offset=1', { token: token.customer })).body).toEqual({
+      items: [],
+      total: 1,
+    });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/agreements?status=old', { token: token.customer })).status).toBe(
+      400,
+    );
+    const doc = await fetch(`${office.baseUrl}/api/v1/agreements/${agreements.body.items[0].id}/document`, {
+      headers: { authorization: `Bearer ${token.customer}` },
+    });
     expect(await doc.text()).toContain('Karta AB');
     const invoices = await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: token.customer });
-    expect(invoices.body.items[0]).toMatchObject({ reference: orderId, net: { minor: 50_000 }, total: { minor: 62_500 } });
+    expect(invoices.body.items[0]).toMatchObject({
+      reference: orderId,
+      net: { minor: 50_000 },
+      total: { minor: 62_500 },
+    });
 
     const mails = await mailTo('order-org@test.se', 3);
-    expect(mails.map((m) => m.subject)).toEqual([`Order confirmation ${orderId}`, `Order ${orderId} approved`, `Delivery ready: ${orderId}`]);
+    expect(mails.map((m) => m.subject)).toEqual([
+      `Order confirmation ${orderId}`,
+      `Order ${orderId} approved`,
+      `Delivery ready: ${orderId}`,
+    ]);
     expect(mails[1]!.text).toContain(`/api/v1/agreements/${agreements.body.items[0].id}/document`);
     expect(mails[2]!.text).toContain(`/download/${orderId}/files`);
     expect(mails[2]!.text).toMatch(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
@@ -91,12 +179,25 @@ describe('a fee-based order from quote to delivery', () => {
 
   it('G6, G9: the order shows its history and deliveries; finance may read but not decide', async () => {
     const mine = await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.customer });
-    expect(mine.body.history.map((e: { status: string }) => e.status)).toEqual(['submitted', 'awaiting_approval', 'approved', 'in_production', 'delivered']);
+    expect(mine.body.history.map((e: { status: string }) => e.status)).toEqual([
+      'submitted',
+      'awaiting_approval',
+      'approved',
+      'in_production',
+      'delivered',
+    ]);
     expect(mine.body.deliveries).toEqual([expect.objectContaining({ status: 'LYCKAD', typ: 'BAS' })]);
     const list = await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.finance });
     expect(list.status).toBe(200);
     expect(list.body.items.map((o: { id: string }) => o.id)).toContain(orderId);
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/reject`, { token: token.finance, body: { reason: 'no' } })).status).toBe(403);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/reject`, {
+          token: token.finance,
+          body: { reason: 'no' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("G7: the delivery e-mail's link opens the files without signing in, until it expires", async () => {
@@ -109,9 +210,16 @@ describe('a fee-based order from quote to delivery', () => {
     const download = await fetch(file.href);
     expect(download.status).toBe(200);
     expect(Number(download.headers.get('content-length'))).toBe(file.length);
-    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
 
-    await office.db('delivery_links').where({ order_id: orderId }).update({ expires_at: new Date(Date.now() - 1000) });
+    await office
+      .db('delivery_links')
+      .where({ order_id: orderId })
+      .update({ expires_at: new Date(Date.now() - 1000) });
     const expired = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
     expect(expired.status).toBe(410);
     expect(expired.body.error.code).toBe('link_expired');
@@ -120,11 +228,20 @@ describe('a fee-based order from quote to delivery', () => {
   });
 
   it('G10: the delivery API shows the delivery and serves a ZIP whose uttag.json lists every file with its object count', async () => {
-    const latest = await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}/leverans/latest`, { token: systemToken });
+    const latest = await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}/leverans/latest`, {
+      token: systemToken,
+    });
     expect(latest.status).toBe(200);
-    expect(latest.body).toMatchObject({ status: 'LYCKAD', typ: 'BAS', objektidentitet: expect.any(String), skapad: expect.any(String) });
+    expect(latest.body).toMatchObject({
+      status: 'LYCKAD',
+      typ: 'BAS',
+      objektidentitet: expect.any(String),
+      skapad: expect.any(String),
+    });
     expect(Object.keys(latest.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
-    expect((await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken })).body.id).toBe(orderId);
+    expect(
+      (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken })).body.id,
+    ).toBe(orderId);
 
     const files = await call(office.baseUrl, 'GET', `/download/${orderId}/files`, { token: systemToken });
     expect(files.body).toHaveLength(1);
@@ -138,16 +255,26 @@ describe('a fee-based order from quote to delivery', () => {
     const zip = await readZip(Buffer.from(await download.arrayBuffer()));
     const uttag = JSON.parse(zip['uttag.json']!.toString());
     expect(uttag.type).toBe('FeatureCollection');
-    expect(uttag.features.map((f: { properties: { filnamn: string } }) => f.properties.filnamn).sort()).toEqual(Object.keys(zip).filter((n) => n !== 'uttag.json').sort());
+    expect(uttag.features.map((f: { properties: { filnamn: string } }) => f.properties.filnamn).sort()).toEqual(
+      Object.keys(zip)
+        .filter((n) => n !== 'uttag.json')
+        .sort(),
+    );
     for (const feature of uttag.features) {
       const data = JSON.parse(zip[feature.properties.filnamn]!.toString());
-      expect(feature.properties.statistik).toEqual([{ tabellnamn: feature.properties.filnamn.replace('.geojson', ''), antalObjekt: data.features.length }]);
+      expect(feature.properties.statistik).toEqual([
+        { tabellnamn: feature.properties.filnamn.replace('.geojson', ''), antalObjekt: data.features.length },
+      ]);
     }
     // 2000 × 1500 m at a 100 m grid, edges included: 21 × 16 nodes, about one in ten without a building in any version
     const buildings = JSON.parse(zip['byggnader.geojson']!.toString()).features;
     expect(buildings.length).toBeGreaterThan(270);
     expect(buildings.length).toBeLessThan(336);
-    expect(buildings.every((f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates.every((c) => c % 100 === 0))).toBe(true);
+    expect(
+      buildings.every((f: { geometry: { coordinates: number[] } }) =>
+        f.geometry.coordinates.every((c) => c % 100 === 0),
+      ),
+    ).toBe(true);
 
     const part = await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}`, range: 'bytes=0-3' } });
     expect(part.status).toBe(206);
@@ -156,7 +283,9 @@ describe('a fee-based order from quote to delivery', () => {
   });
 
   it('G8: a new delivery is refused on an order that is not a subscription', async () => {
-    const res = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, { token: systemToken });
+    const res = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, {
+      token: systemToken,
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_a_subscription');
   });
@@ -164,52 +293,179 @@ describe('a fee-based order from quote to delivery', () => {
 
 describe('orders that need no approval, and refusals', () => {
   it('G1: an open-data order goes straight to delivery with no agreement and no invoice', async () => {
-    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token['other-user'], body: { productId: 'terrangkartan', format: 'GeoJSON', selection } });
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token['other-user'],
+      body: { productId: 'terrangkartan', format: 'GeoJSON', selection },
+    });
     expect(placed.status).toBe(201);
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body.status, { timeout: 15_000 }).toBe('delivered');
+    await expect
+      .poll(
+        async () =>
+          (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body
+            .status,
+        { timeout: 15_000 },
+      )
+      .toBe('delivered');
     expect(await office.db('agreements').where({ order_id: placed.body.id })).toHaveLength(0);
     expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(0);
     // G10: a system account sees only its own account's orders.
-    expect((await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${placed.body.id}`, { token: systemToken })).status).toBe(404);
-    expect((await call(office.baseUrl, 'GET', `/download/${placed.body.id}/files`, { token: systemToken })).status).toBe(404);
+    expect(
+      (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${placed.body.id}`, { token: systemToken }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(office.baseUrl, 'GET', `/download/${placed.body.id}/files`, { token: systemToken })).status,
+    ).toBe(404);
   });
 
   it('G5: an order inside a framework agreement goes through without approval and makes no new agreement', async () => {
     const admin = createDirectory({ db: office.db, welcome: async () => {} });
-    await admin.createUser({ email: 'order-admin@test.se', name: 'A', password: 'order-password-1', role: 'admin' }, { actorType: 'system' });
+    await admin.createUser(
+      { email: 'order-admin@test.se', name: 'A', password: 'order-password-1', role: 'admin' },
+      { actorType: 'system' },
+    );
     const adminToken = await login(office.baseUrl, 'order-admin@test.se', 'order-password-1');
     const framework = await call(office.baseUrl, 'POST', '/api/v1/framework-agreements', {
       token: adminToken,
       body: { accountId: otherAccountId, kind: 'reseller', productIds: ['byggnader'], validFrom: '2020-01-01' },
     });
     expect(framework.status).toBe(201);
-    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token['other-user'], body: { productId: 'byggnader', format: 'GeoJSON', selection } });
+    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+      token: token['other-user'],
+      body: { productId: 'byggnader', format: 'GeoJSON', selection },
+    });
     expect(quote.body.needsApproval).toBe(false);
-    const outside = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token['other-user'], body: { ...order } });
+    const outside = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+      token: token['other-user'],
+      body: { ...order },
+    });
     expect(outside.body.needsApproval).toBe(true);
-    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token['other-user'], body: { productId: 'byggnader', format: 'GeoJSON', selection } });
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body.status, { timeout: 15_000 }).toBe('delivered');
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token['other-user'],
+      body: { productId: 'byggnader', format: 'GeoJSON', selection },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token['other-user'] })).body
+            .status,
+        { timeout: 15_000 },
+      )
+      .toBe('delivered');
     expect(await office.db('agreements').where({ order_id: placed.body.id })).toHaveLength(0);
     expect(await office.db('invoices').where({ reference: placed.body.id })).toHaveLength(1);
   });
 
   it('a customer cancels before approval; cancelling again is refused', async () => {
     const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: order });
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token.customer })).body.status).toBe('awaiting_approval');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).body.status).toBe('cancelled');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).status).toBe(409);
+    await expect
+      .poll(
+        async () =>
+          (await call(office.baseUrl, 'GET', `/api/v1/orders/${placed.body.id}`, { token: token.customer })).body
+            .status,
+      )
+      .toBe('awaiting_approval');
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).body
+        .status,
+    ).toBe('cancelled');
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: token.customer })).status,
+    ).toBe(409);
   });
 
   it.each([
-    ['ring_not_closed', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E + 1000, N + 1000], [E, N + 1000]]] }],
-    ['ring_too_short', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E, N]]] }],
-    ['self_intersection', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N + 1000], [E + 1000, N], [E, N + 1000], [E, N]]] }],
-    ['outside_sweden', { type: 'Polygon', coordinates: [[[18, 59], [18.1, 59], [18.1, 59.1], [18, 59]]] }],
-    ['zero_area', { type: 'Polygon', coordinates: [[[E, N], [E + 1000, N], [E + 2000, N], [E, N]]] }],
-    ['area_too_large', { type: 'Polygon', coordinates: [[[300_000, 6_200_000], [900_000, 6_200_000], [900_000, 7_600_000], [300_000, 7_600_000], [300_000, 6_200_000]]] }],
+    [
+      'ring_not_closed',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [E, N],
+            [E + 1000, N],
+            [E + 1000, N + 1000],
+            [E, N + 1000],
+          ],
+        ],
+      },
+    ],
+    [
+      'ring_too_short',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [E, N],
+            [E + 1000, N],
+            [E, N],
+          ],
+        ],
+      },
+    ],
+    [
+      'self_intersection',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [E, N],
+            [E + 1000, N + 1000],
+            [E + 1000, N],
+            [E, N + 1000],
+            [E, N],
+          ],
+        ],
+      },
+    ],
+    [
+      'outside_sweden',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [18, 59],
+            [18.1, 59],
+            [18.1, 59.1],
+            [18, 59],
+          ],
+        ],
+      },
+    ],
+    [
+      'zero_area',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [E, N],
+            [E + 1000, N],
+            [E + 2000, N],
+            [E, N],
+          ],
+        ],
+      },
+    ],
+    [
+      'area_too_large',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [300_000, 6_200_000],
+            [900_000, 6_200_000],
+            [900_000, 7_600_000],
+            [300_000, 7_600_000],
+            [300_000, 6_200_000],
+          ],
+        ],
+      },
+    ],
     ['unsupported_type', { type: 'Point', coordinates: [E, N] }],
   ])('G2: refuses a selection with %s, saying what is wrong', async (code, geometry) => {
-    const res = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, selection: geometry } });
+    const res = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+      token: token.customer,
+      body: { ...order, selection: geometry },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('invalid_selection');
     expect(res.body.error.details.map((p: { code: string }) => p.code)).toContain(code);
@@ -218,79 +474,209 @@ describe('orders that need no approval, and refusals', () => {
 
   it('G2: refuses invalid geometry, an unknown product and a format not offered, storing nothing', async () => {
     const before = (await office.db('orders')).length;
-    const bad = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, selection: { type: 'Polygon', coordinates: [[[18, 59], [18.1, 59], [18.1, 59.1], [18, 59]]] } } });
+    const bad = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: {
+        ...order,
+        selection: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [18, 59],
+              [18.1, 59],
+              [18.1, 59.1],
+              [18, 59],
+            ],
+          ],
+        },
+      },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0].code).toBe('outside_sweden');
-    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, productId: 'nope' } })).body.error.code).toBe('unknown_product');
-    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...order, format: 'DWG' } })).body.error.code).toBe('unknown_format');
+    expect(
+      (
+        await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+          token: token.customer,
+          body: { ...order, productId: 'nope' },
+        })
+      ).body.error.code,
+    ).toBe('unknown_product');
+    expect(
+      (
+        await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+          token: token.customer,
+          body: { ...order, format: 'DWG' },
+        })
+      ).body.error.code,
+    ).toBe('unknown_format');
     expect((await office.db('orders')).length).toBe(before);
   });
 });
 
 describe('G8, G10: a subscription', () => {
   const subscription = { productId: 'byggnader', format: 'GeoJSON', selection, subscription: true };
-  const latest = async (id: string) => (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${id}/leverans/latest`, { token: systemToken })).body;
+  const latest = async (id: string) =>
+    (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${id}/leverans/latest`, { token: systemToken }))
+      .body;
 
   it('G8, T2: the quote adds the annual fee as a line of its own; only subscribable products, only for download', async () => {
-    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: subscription });
+    const quote = await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+      token: token.customer,
+      body: subscription,
+    });
     // 3 km² × 40.00 kr = 120.00 kr, below the 250.00 kr minimum; 4 000.00 kr a year
-    expect(quote.body.lines.map((l: { kind: string; net: { minor: number }; vat: { minor: number } }) => [l.kind, l.net.minor, l.vat.minor])).toEqual([['area', 25_000, 6_250], ['annual_subscription', 400_000, 100_000]]);
+    expect(
+      quote.body.lines.map((l: { kind: string; net: { minor: number }; vat: { minor: number } }) => [
+        l.kind,
+        l.net.minor,
+        l.vat.minor,
+      ]),
+    ).toEqual([
+      ['area', 25_000, 6_250],
+      ['annual_subscription', 400_000, 100_000],
+    ]);
     expect(quote.body.total.minor).toBe(531_250);
-    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...subscription, deliveryMethod: 'physical_media' } })).body.error.code).toBe('subscription_needs_download');
-    expect((await call(office.baseUrl, 'POST', '/api/v1/orders/quote', { token: token.customer, body: { ...subscription, productId: 'terrangkartan' } })).body.error.code).toBe('not_subscribable');
+    expect(
+      (
+        await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+          token: token.customer,
+          body: { ...subscription, deliveryMethod: 'physical_media' },
+        })
+      ).body.error.code,
+    ).toBe('subscription_needs_download');
+    expect(
+      (
+        await call(office.baseUrl, 'POST', '/api/v1/orders/quote', {
+          token: token.customer,
+          body: { ...subscription, productId: 'terrangkartan' },
+        })
+      ).body.error.code,
+    ).toBe('not_subscribable');
   });
 
   it('G10: a system account starts a change extract (FORANDRING) on its subscription and downloads it', async () => {
     const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: subscription });
     expect(placed.body).toMatchObject({ subscription: true, fee: { net: { minor: 425_000 } } });
     const id = placed.body.id;
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('awaiting_approval');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(200);
+    await expect
+      .poll(
+        async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status,
+      )
+      .toBe('awaiting_approval');
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(
+      200,
+    );
     await expect.poll(() => latest(id), { timeout: 15_000 }).toMatchObject({ status: 'LYCKAD', typ: 'BAS' });
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('delivered');
+    await expect
+      .poll(
+        async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status,
+      )
+      .toBe('delivered');
 
-    const start = () => call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${id}/leverans?typ=FORANDRING`, { token: systemToken, headers: { 'Idempotency-Key': `leverans-${id}` } });
+    const start = () =>
+      call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${id}/leverans?typ=FORANDRING`, {
+        token: systemToken,
+        headers: { 'Idempotency-Key': `leverans-${id}` },
+      });
     const started = await start();
     expect(started.status).toBe(201);
     expect(Object.keys(started.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
     expect(started.body).toMatchObject({ typ: 'FORANDRING' });
     expect((await start()).body.objektidentitet).toBe(started.body.objektidentitet);
-    await expect.poll(() => latest(id), { timeout: 15_000 }).toMatchObject({ objektidentitet: started.body.objektidentitet, status: 'LYCKAD', typ: 'FORANDRING' });
+    await expect
+      .poll(() => latest(id), { timeout: 15_000 })
+      .toMatchObject({ objektidentitet: started.body.objektidentitet, status: 'LYCKAD', typ: 'FORANDRING' });
 
     const [file] = (await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: systemToken })).body;
-    const zip = await readZip(Buffer.from(await (await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } })).arrayBuffer()));
+    const zip = await readZip(
+      Buffer.from(
+        await (await fetch(file.href, { headers: { authorization: `Bearer ${systemToken}` } })).arrayBuffer(),
+      ),
+    );
     const uttag = JSON.parse(zip['uttag.json']!.toString());
     const changes = JSON.parse(zip['byggnader.geojson']!.toString()).features;
-    expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([{ filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: changes.length }] }]);
-    expect(changes.every((f: { properties: { andring: string } }) => ['tillkommen', 'andrad', 'borttagen'].includes(f.properties.andring))).toBe(true);
+    expect(uttag.features.map((f: { properties: unknown }) => f.properties)).toEqual([
+      { filnamn: 'byggnader.geojson', statistik: [{ tabellnamn: 'byggnader', antalObjekt: changes.length }] },
+    ]);
+    expect(
+      changes.every((f: { properties: { andring: string } }) =>
+        ['tillkommen', 'andrad', 'borttagen'].includes(f.properties.andring),
+      ),
+    ).toBe(true);
 
     // "My account": the customer starts a full extract; another account cannot.
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status).toBe('delivered');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, { token: token['other-user'], body: { typ: 'BAS' } })).status).toBe(404);
-    const bas = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, { token: token.customer, body: { typ: 'BAS' } });
+    await expect
+      .poll(
+        async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status,
+      )
+      .toBe('delivered');
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, {
+          token: token['other-user'],
+          body: { typ: 'BAS' },
+        })
+      ).status,
+    ).toBe(404);
+    const bas = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/deliveries`, {
+      token: token.customer,
+      body: { typ: 'BAS' },
+    });
     expect(bas.status).toBe(201);
-    await expect.poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.deliveries.map((d: { typ: string; status: string }) => `${d.typ} ${d.status}`), { timeout: 15_000 }).toEqual(['BAS LYCKAD', 'FORANDRING LYCKAD', 'BAS LYCKAD']);
+    await expect
+      .poll(
+        async () =>
+          (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.deliveries.map(
+            (d: { typ: string; status: string }) => `${d.typ} ${d.status}`,
+          ),
+        { timeout: 15_000 },
+      )
+      .toEqual(['BAS LYCKAD', 'FORANDRING LYCKAD', 'BAS LYCKAD']);
   });
 });
 
 describe('G7: physical media', () => {
   it('the handler records the shipment of the produced hard drive and the customer is told', async () => {
-    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: token.customer, body: { ...order, deliveryMethod: 'physical_media' } });
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...order, deliveryMethod: 'physical_media' },
+    });
     const id = placed.body.id;
-    const status = async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status;
+    const status = async () =>
+      (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status;
     await expect.poll(status).toBe('awaiting_approval');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'X1' } })).status).toBe(409);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, {
+          token: token.handler,
+          body: { carrier: 'PostNord', trackingNumber: 'X1' },
+        })
+      ).status,
+    ).toBe(409);
     await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler });
     await expect.poll(status, { timeout: 15_000 }).toBe('delivered');
     const subjects = async () => (await mailTo('order-org@test.se')).map((m) => m.subject);
     await expect.poll(subjects).toContain(`Delivery produced: ${id}`);
 
-    const shipped = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' } });
+    const shipped = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, {
+      token: token.handler,
+      body: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' },
+    });
     expect(shipped.body.status).toBe('shipped');
-    expect((await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body).toMatchObject({ status: 'shipped', shipment: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' } });
+    expect((await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body).toMatchObject({
+      status: 'shipped',
+      shipment: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' },
+    });
     await expect.poll(subjects).toContain(`Delivery shipped: ${id}`);
     const mail = (await mailTo('order-org@test.se')).find((m) => m.subject === `Delivery shipped: ${id}`)!;
     expect(mail.text).toContain('PN123456789SE');
-    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, { token: token.handler, body: { carrier: 'PostNord', trackingNumber: 'X2' } })).status).toBe(409);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, {
+          token: token.handler,
+          body: { carrier: 'PostNord', trackingNumber: 'X2' },
+        })
+      ).status,
+    ).toBe(409);
   });
 });

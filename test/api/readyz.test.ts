@@ -26,14 +26,20 @@ it('/healthz and /readyz answer 200 while the database and Temporal answer', asy
   expect((await fetch(`${office.baseUrl}/healthz`)).status).toBe(200);
   const ready = await fetch(`${office.baseUrl}/readyz`);
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+  expect(await ready.json()).toMatchObject({
+    status: 'ready',
+    checks: { database: { ok: true }, temporal: { ok: true } },
+  });
 });
 
 it('/readyz turns 503 when the database stops, while /healthz stays 200', async () => {
   await pg.stop();
   const res = await fetch(`${office.baseUrl}/readyz`);
   expect(res.status).toBe(503);
-  const body = (await res.json()) as { status: string; checks: { database: { ok: boolean }; temporal: { ok: boolean } } };
+  const body = (await res.json()) as {
+    status: string;
+    checks: { database: { ok: boolean }; temporal: { ok: boolean } };
+  };
   expect(body.status).toBe('unready');
   expect(body.checks.database.ok).toBe(false);
   expect(body.checks.temporal.ok).toBe(true);

@@ -24,12 +24,40 @@ function cli(...args: string[]) {
 }
 
 it('creates an account, a customer user (welcomed by e-mail) and a system account, with --json output', async () => {
-  const account = cli('accounts', 'create', '--kind', 'organisation', '--name', 'CLI AB', '--email', 'cli@example.se', '--organisation-number', '556777-0001', '--json');
+  const account = cli(
+    'accounts',
+    'create',
+    '--kind',
+    'organisation',
+    '--name',
+    'CLI AB',
+    '--email',
+    'cli@example.se',
+    '--organisation-number',
+    '556777-0001',
+    '--json',
+  );
   expect(account.status).toBe(0);
   const accountId = account.json().id;
   expect(accountId).toMatch(/^[0-9a-f-]{36}$/);
 
-  const user = cli('users', 'create', '--email', 'cli.user@example.se', '--name', 'Cli User', '--password', 'cli-password-1', '--role', 'customer', '--account', accountId, '--language', 'en', '--json');
+  const user = cli(
+    'users',
+    'create',
+    '--email',
+    'cli.user@example.se',
+    '--name',
+    'Cli User',
+    '--password',
+    'cli-password-1',
+    '--role',
+    'customer',
+    '--account',
+    accountId,
+    '--language',
+    'en',
+    '--json',
+  );
   expect(user.status).toBe(0);
   expect(user.json()).toMatchObject({ email: 'cli.user@example.se', role: 'customer', account_id: accountId });
   const [mail] = await mailTo('cli.user@example.se');
@@ -37,19 +65,46 @@ it('creates an account, a customer user (welcomed by e-mail) and a system accoun
 
   const system = cli('system-accounts', 'create', '--account', accountId, '--json');
   expect(system.status).toBe(0);
-  expect(system.json()).toMatchObject({ accountId, clientId: expect.stringMatching(/^kk_/), clientSecret: expect.any(String) });
+  expect(system.json()).toMatchObject({
+    accountId,
+    clientId: expect.stringMatching(/^kk_/),
+    clientSecret: expect.any(String),
+  });
   const listed = cli('system-accounts', 'list', '--json').json();
   expect(listed).toHaveLength(1);
   expect(listed[0]).not.toHaveProperty('secret_hash');
 
-  const reset = cli('users', 'reset-password', '--email', 'cli.user@example.se', '--password', 'another-password', '--json');
+  const reset = cli(
+    'users',
+    'reset-password',
+    '--email',
+    'cli.user@example.se',
+    '--password',
+    'another-password',
+    '--json',
+  );
   expect(reset.status).toBe(0);
-  const login = await fetch(`${office.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cli.user@example.se', password: 'another-password' }) });
+  const login = await fetch(`${office.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'cli.user@example.se', password: 'another-password' }),
+  });
   expect(login.status).toBe(200);
 });
 
 it('refuses bad input with a message per field, exit code 1, and stores nothing', async () => {
-  const bad = cli('users', 'create', '--email', 'not-an-email', '--name', 'X', '--password', 'short', '--role', 'wizard');
+  const bad = cli(
+    'users',
+    'create',
+    '--email',
+    'not-an-email',
+    '--name',
+    'X',
+    '--password',
+    'short',
+    '--role',
+    'wizard',
+  );
   expect(bad.status).toBe(1);
   expect(bad.stderr).toMatch(/email/);
   expect(bad.stderr).toMatch(/password: must be at least 10 characters/);
@@ -59,18 +114,72 @@ it('refuses bad input with a message per field, exit code 1, and stores nothing'
 });
 
 it('G5: records a framework agreement for an account, lists it, and refuses an unknown product or reversed dates', async () => {
-  const accountId = cli('accounts', 'create', '--kind', 'organisation', '--name', 'Återförsäljare AB', '--email', 'reseller@example.se', '--organisation-number', '556777-0002', '--json').json().id;
-  const created = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'reseller', '--products', 'byggnader,fastighetskartan-vektor', '--valid-from', '2026-01-01', '--json');
+  const accountId = cli(
+    'accounts',
+    'create',
+    '--kind',
+    'organisation',
+    '--name',
+    'Återförsäljare AB',
+    '--email',
+    'reseller@example.se',
+    '--organisation-number',
+    '556777-0002',
+    '--json',
+  ).json().id;
+  const created = cli(
+    'framework-agreements',
+    'create',
+    '--account',
+    accountId,
+    '--kind',
+    'reseller',
+    '--products',
+    'byggnader,fastighetskartan-vektor',
+    '--valid-from',
+    '2026-01-01',
+    '--json',
+  );
   expect(created.status).toBe(0);
-  expect(created.json()).toMatchObject({ account_id: accountId, kind: 'reseller', product_ids: ['byggnader', 'fastighetskartan-vektor'] });
+  expect(created.json()).toMatchObject({
+    account_id: accountId,
+    kind: 'reseller',
+    product_ids: ['byggnader', 'fastighetskartan-vektor'],
+  });
   const listed = cli('framework-agreements', 'list', '--account', accountId, '--json').json();
-  expect(listed).toEqual([expect.objectContaining({ accountId, kind: 'reseller', validFrom: '2026-01-01', validTo: null })]);
+  expect(listed).toEqual([
+    expect.objectContaining({ accountId, kind: 'reseller', validFrom: '2026-01-01', validTo: null }),
+  ]);
   expect(await office.db('audit_log').where({ action: 'framework_agreement.created' })).toHaveLength(1);
 
-  const unknown = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'reseller', '--products', 'no-such-map', '--valid-from', '2026-01-01');
+  const unknown = cli(
+    'framework-agreements',
+    'create',
+    '--account',
+    accountId,
+    '--kind',
+    'reseller',
+    '--products',
+    'no-such-map',
+    '--valid-from',
+    '2026-01-01',
+  );
   expect(unknown.status).toBe(1);
   expect(unknown.stderr).toMatch(/no product no-such-map/);
-  const reversed = cli('framework-agreements', 'create', '--account', accountId, '--kind', 'other', '--products', 'byggnader', '--valid-from', '2026-06-01', '--valid-to', '2026-01-01');
+  const reversed = cli(
+    'framework-agreements',
+    'create',
+    '--account',
+    accountId,
+    '--kind',
+    'other',
+    '--products',
+    'byggnader',
+    '--valid-from',
+    '2026-06-01',
+    '--valid-to',
+    '2026-01-01',
+  );
   expect(reversed.status).toBe(1);
   expect(reversed.stderr).toMatch(/validTo: must not be before validFrom/);
   expect(cli('framework-agreements', 'list', '--json').json()).toHaveLength(1);

@@ -10,16 +10,28 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 const tables = async (db: Db) =>
-  (await db.raw(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1`)).rows.map(
-    (r: { tablename: string }) => r.tablename,
-  );
+  (
+    await db.raw(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1`,
+    )
+  ).rows.map((r: { tablename: string }) => r.tablename);
 
 it('migrates an empty database up, all the way down, and up again', async () => {
   const { db } = database;
   expect(await tables(db)).toEqual([]);
   await db.migrate.latest();
   const afterUp = await tables(db);
-  expect(afterUp).toEqual(expect.arrayContaining(['accounts', 'users', 'invoices', 'invoice_lines', 'outbox', 'audit_log', 'idempotency_keys']));
+  expect(afterUp).toEqual(
+    expect.arrayContaining([
+      'accounts',
+      'users',
+      'invoices',
+      'invoice_lines',
+      'outbox',
+      'audit_log',
+      'idempotency_keys',
+    ]),
+  );
 
   await db.migrate.rollback(undefined, true);
   expect(await tables(db)).toEqual([]);

@@ -28,12 +28,40 @@ it('M2, M5: the database sums area × days in service per provider and scale exa
       const leapDay = year % 4 === 0 && year % 100 !== 0 ? `${year}-02-29` : `${year}-02-28`;
       const from = int(5) === 0 ? leapDay : date(year - 1 + int(2));
       const to = int(3) === 0 ? null : int(4) === 0 ? from : date(Number(from.slice(0, 4)) + int(2));
-      return { providerId: `p${int(7)}`, datasetId: `d${i}`, areaKm2: `${int(50_000)}.${int(1000)}`.replace(/\.0$/, ''), scaleDenominator: [500, 1000, 20_000][int(3)]!, inServiceFrom: from, inServiceTo: to !== null && to < from ? from : to };
+      return {
+        providerId: `p${int(7)}`,
+        datasetId: `d${i}`,
+        areaKm2: `${int(50_000)}.${int(1000)}`.replace(/\.0$/, ''),
+        scaleDenominator: [500, 1000, 20_000][int(3)]!,
+        inServiceFrom: from,
+        inServiceTo: to !== null && to < from ? from : to,
+      };
     });
-    await database.db('settlement_providers').insert(Array.from({ length: 7 }, (_, p) => ({ year, provider_id: `p${p}`, name: 'P', business_id: '0112038-9', iban: 'FI2112345600000785', email: 'p@test.fi', language: 'fi' })));
-    await database.db('settlement_map_material').insert(datasets.map((d, i) => ({
-      year, line: i + 2, provider_id: d.providerId, dataset_id: d.datasetId, area_km2: d.areaKm2, scale_denominator: d.scaleDenominator, in_service_from: d.inServiceFrom, in_service_to: d.inServiceTo,
-    })));
+    await database
+      .db('settlement_providers')
+      .insert(
+        Array.from({ length: 7 }, (_, p) => ({
+          year,
+          provider_id: `p${p}`,
+          name: 'P',
+          business_id: '0112038-9',
+          iban: 'FI2112345600000785',
+          email: 'p@test.fi',
+          language: 'fi',
+        })),
+      );
+    await database.db('settlement_map_material').insert(
+      datasets.map((d, i) => ({
+        year,
+        line: i + 2,
+        provider_id: d.providerId,
+        dataset_id: d.datasetId,
+        area_km2: d.areaKm2,
+        scale_denominator: d.scaleDenominator,
+        in_service_from: d.inServiceFrom,
+        in_service_to: d.inServiceTo,
+      })),
+    );
     const { input } = await settlementInputs(database.db, year, 0, []);
     expect(input.mapMaterial, String(year)).toEqual(sumMapMaterial(year, datasets));
     expect(input.mapMaterial.length).toBeGreaterThan(10);

@@ -26,10 +26,16 @@ import {
 
 /** An independent Easter computation (Gauss, with the Gregorian corrections) to check against. */
 function gaussEaster(year: number): string {
-  const a = year % 19, b = year % 4, c = year % 7;
-  const k = Math.floor(year / 100), p = Math.floor((13 + 8 * k) / 25), q = Math.floor(k / 4);
-  const M = (15 - p + k - q) % 30, N = (4 + k - q) % 7;
-  const d = (19 * a + M) % 30, e = (2 * b + 4 * c + 6 * d + N) % 7;
+  const a = year % 19,
+    b = year % 4,
+    c = year % 7;
+  const k = Math.floor(year / 100),
+    p = Math.floor((13 + 8 * k) / 25),
+    q = Math.floor(k / 4);
+  const M = (15 - p + k - q) % 30,
+    N = (4 + k - q) % 7;
+  const d = (19 * a + M) % 30,
+    e = (2 * b + 4 * c + 6 * d + N) % 7;
   let day = 22 + d + e; // in March
   if (d === 29 && e === 6) day = 50;
   else if (d === 28 && e === 6 && (11 * M + 11) % 30 < 19) day = 49;
@@ -69,8 +75,15 @@ describe('W2: dates', () => {
 
 describe('W2: Easter is computed for every year 1900–2200', () => {
   it.each([
-    [1900, '1900-04-15'], [1961, '1961-04-02'], [2000, '2000-04-23'], [2024, '2024-03-31'], [2025, '2025-04-20'],
-    [2026, '2026-04-05'], [2038, '2038-04-25'], [2100, '2100-03-28'], [2200, '2200-04-06'],
+    [1900, '1900-04-15'],
+    [1961, '1961-04-02'],
+    [2000, '2000-04-23'],
+    [2024, '2024-03-31'],
+    [2025, '2025-04-20'],
+    [2026, '2026-04-05'],
+    [2038, '2038-04-25'],
+    [2100, '2100-03-28'],
+    [2200, '2200-04-06'],
   ])('W2: Easter Sunday %i is %s', (year, date) => {
     expect(easterSunday(year)).toBe(date);
   });
@@ -105,8 +118,14 @@ describe('W1: holidays', () => {
   });
 
   it.each([
-    [1900, '1900-06-22'], [2024, '2024-06-21'], [2025, '2025-06-20'], [2026, '2026-06-19'],
-    [2027, '2027-06-25'], [2028, '2028-06-23'], [2029, '2029-06-22'], [2200, '2200-06-20'],
+    [1900, '1900-06-22'],
+    [2024, '2024-06-21'],
+    [2025, '2025-06-20'],
+    [2026, '2026-06-19'],
+    [2027, '2027-06-25'],
+    [2028, '2028-06-23'],
+    [2029, '2029-06-22'],
+    [2200, '2200-06-20'],
   ])('W1: Midsummer Eve %i is %s', (year, date) => {
     expect(holidaysOfYear(year).find((h) => h.name.en === 'Midsummer Eve')?.date).toBe(date);
   });
@@ -134,7 +153,10 @@ describe('W1: holidays', () => {
   it('W1: tells why a day is not a working day', () => {
     expect(dayInfo('2026-11-28')).toEqual({ date: '2026-11-28', working: false, weekend: true, holiday: null });
     expect(dayInfo('2026-12-24')).toEqual({
-      date: '2026-12-24', working: false, weekend: false, holiday: { en: 'Christmas Eve', sv: 'Julafton' },
+      date: '2026-12-24',
+      working: false,
+      weekend: false,
+      holiday: { en: 'Christmas Eve', sv: 'Julafton' },
     });
     expect(dayInfo('2026-06-06')).toMatchObject({ working: false, weekend: true, holiday: { en: 'National Day' } }); // a Saturday
     expect(dayInfo('2026-11-24')).toEqual({ date: '2026-11-24', working: true, weekend: false, holiday: null });
@@ -144,18 +166,29 @@ describe('W1: holidays', () => {
 
   it('W1: when Ascension Day falls on 1 May (1913, 2008, 2160) both holidays are named', () => {
     for (const year of [1913, 2008, 2160]) {
-      const onMay1 = holidaysOfYear(year).filter((h) => h.date === `${year}-05-01`).map((h) => h.name.en);
+      const onMay1 = holidaysOfYear(year)
+        .filter((h) => h.date === `${year}-05-01`)
+        .map((h) => h.name.en);
       expect(onMay1).toEqual(['May Day', 'Ascension Day']);
       expect(dayInfo(`${year}-05-01`).holiday).toEqual({
-        en: 'May Day / Ascension Day', sv: 'Första maj / Kristi himmelsfärdsdag',
+        en: 'May Day / Ascension Day',
+        sv: 'Första maj / Kristi himmelsfärdsdag',
       });
     }
   });
 
   it.each([
-    [1900, 250], [1913, 250], [2008, 252], [2024, 251], [2025, 249], [2026, 251], [2027, 253], [2100, 253], [2200, 249],
+    [1900, 250],
+    [1913, 250],
+    [2008, 252],
+    [2024, 251],
+    [2025, 249],
+    [2026, 251],
+    [2027, 253],
+    [2100, 253],
+    [2200, 249],
   ])('W1: %i has %i working days', (year, expected) => {
-    const days = (year === 2200 ? 365 : parseIsoDate(`${year + 1}-01-01`) - parseIsoDate(`${year}-01-01`));
+    const days = year === 2200 ? 365 : parseIsoDate(`${year + 1}-01-01`) - parseIsoDate(`${year}-01-01`);
     let working = 0;
     for (let i = 0; i < days; i++) if (isWorkingDay(addDays(`${year}-01-01`, i))) working++;
     expect(working).toBe(expected);
@@ -240,7 +273,8 @@ describe('W1: counting working days', () => {
   it('W1: workingDaysBetween(d, addWorkingDays(d, n)) === n, sampled 1900–2200', () => {
     const broken: string[] = [];
     for (let d = '1900-01-20'; d < '2200-12-01'; d = addDays(d, 11)) {
-      for (const n of [-7, -1, 0, 3, 10]) if (workingDaysBetween(d, addWorkingDays(d, n)) !== n) broken.push(`${d} ${n}`);
+      for (const n of [-7, -1, 0, 3, 10])
+        if (workingDaysBetween(d, addWorkingDays(d, n)) !== n) broken.push(`${d} ${n}`);
     }
     expect(broken).toEqual([]);
   }, 60_000);
@@ -252,7 +286,13 @@ describe('T4: Stockholm and Helsinki time without a time-zone database', () => {
     for (let y = 1996; y <= 2037; y++) {
       for (const month of [2, 9]) {
         for (let day = 24; day <= 31; day++) {
-          for (const [hour, minute] of [[0, 30], [0, 59], [1, 0], [1, 30], [2, 30]]) {
+          for (const [hour, minute] of [
+            [0, 30],
+            [0, 59],
+            [1, 0],
+            [1, 30],
+            [2, 30],
+          ]) {
             const instant = new Date(Date.UTC(y, month, day, hour, minute));
             for (const zone of ['Europe/Stockholm', 'Europe/Helsinki'] as const) {
               const [, sign, hh] = /GMT([+-])(\d{2})/.exec(fmt(zone).format(instant))!;
@@ -278,7 +318,11 @@ describe('T4: Stockholm and Helsinki time without a time-zone database', () => {
   it('T4: local wall time round-trips, also on the switch days', () => {
     for (const zone of ['Europe/Stockholm', 'Europe/Helsinki'] as const) {
       for (const date of ['2026-03-29', '2026-10-25', '2026-07-01', '2026-01-15', '1900-01-01', '2200-12-31']) {
-        for (const [hour, minute] of [[0, 0], [12, 0], [23, 59]] as const) {
+        for (const [hour, minute] of [
+          [0, 0],
+          [12, 0],
+          [23, 59],
+        ] as const) {
           expect(zonedParts(zonedInstant(date, hour, minute, zone), zone)).toEqual({ date, hour, minute });
         }
       }
@@ -369,9 +413,12 @@ describe('W1: the public calendar range', () => {
   it('W1: lists each day with whether it is a working day and the holiday', () => {
     const days = calendarDays('2026-12-23', '2026-12-28');
     expect(days.map((d) => [d.date, d.working, d.weekend, d.holiday?.en ?? null])).toEqual([
-      ['2026-12-23', true, false, null], ['2026-12-24', false, false, 'Christmas Eve'],
-      ['2026-12-25', false, false, 'Christmas Day'], ['2026-12-26', false, true, 'Boxing Day'],
-      ['2026-12-27', false, true, null], ['2026-12-28', true, false, null],
+      ['2026-12-23', true, false, null],
+      ['2026-12-24', false, false, 'Christmas Eve'],
+      ['2026-12-25', false, false, 'Christmas Day'],
+      ['2026-12-26', false, true, 'Boxing Day'],
+      ['2026-12-27', false, true, null],
+      ['2026-12-28', true, false, null],
     ]);
     expect(calendarDays('2026-06-19', '2026-06-19')).toEqual([dayInfo('2026-06-19')]);
   });

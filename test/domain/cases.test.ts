@@ -20,7 +20,14 @@ import {
 const sek = (minor: number) => ({ minor, currency: 'SEK' as const });
 const fees: CaseFees = {
   version: '2020-01-01',
-  amounts: { express: sek(150_000), change: sek(50_000), cancellation: sek(75_000), mapOnlyOwnerLocate: sek(120_000), planningFasterDelivery: sek(100_000), planningVectorFormat: sek(80_000) },
+  amounts: {
+    express: sek(150_000),
+    change: sek(50_000),
+    cancellation: sek(75_000),
+    mapOnlyOwnerLocate: sek(120_000),
+    planningFasterDelivery: sek(100_000),
+    planningVectorFormat: sek(80_000),
+  },
 };
 
 describe('L5: age', () => {
@@ -56,21 +63,44 @@ describe('L12, L13: locate date', () => {
     expect(expressWindow(orderTime)).toEqual({ first: '2026-11-25', last: '2026-11-30' });
   });
   it('L12: keeps a desired date at least 5 working days ahead', () => {
-    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false })).toEqual({ ok: true, date: '2026-12-03', express: false });
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false })).toEqual({
+      ok: true,
+      date: '2026-12-03',
+      express: false,
+    });
   });
   it('L12: moves an earlier desired date to the earliest normal date unless express is ordered', () => {
-    expect(scheduleLocate(orderTime, '2026-11-26', { express: false, split: false })).toEqual({ ok: true, date: '2026-12-01', express: false });
-    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: false })).toEqual({ ok: true, date: '2026-11-26', express: true });
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: false, split: false })).toEqual({
+      ok: true,
+      date: '2026-12-01',
+      express: false,
+    });
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: false })).toEqual({
+      ok: true,
+      date: '2026-11-26',
+      express: true,
+    });
   });
   it('L13: a split case cannot get express', () => {
-    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: true })).toEqual({ ok: false, reason: 'express_not_allowed_for_split_case' });
+    expect(scheduleLocate(orderTime, '2026-11-26', { express: true, split: true })).toEqual({
+      ok: false,
+      reason: 'express_not_allowed_for_split_case',
+    });
   });
   it('L15: a moved locate can only go to a day after today', () => {
-    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-03' })).toEqual({ ok: false, reason: 'date_in_past' });
-    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-02' }).ok).toBe(true);
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-03' })).toEqual({
+      ok: false,
+      reason: 'date_in_past',
+    });
+    expect(scheduleLocate(orderTime, '2026-12-03', { express: false, split: false, today: '2026-12-02' }).ok).toBe(
+      true,
+    );
   });
   it('W1: a locate date must be a working day', () => {
-    expect(scheduleLocate(orderTime, '2026-12-05', { express: false, split: false })).toEqual({ ok: false, reason: 'not_a_working_day' });
+    expect(scheduleLocate(orderTime, '2026-12-05', { express: false, split: false })).toEqual({
+      ok: false,
+      reason: 'not_a_working_day',
+    });
   });
 });
 
@@ -78,15 +108,22 @@ describe('L15, L16: change and cancellation fees', () => {
   const locateDate = '2026-12-01'; // Tuesday: free until Monday 30 Nov 12:00 CET = 11:00 UTC
   it('L15: moving is free until 12:00 on the working day before, then the change fee applies', () => {
     expect(moveFees(fees, locateDate, false, new Date('2026-11-30T10:59:59Z'))).toEqual([]);
-    expect(moveFees(fees, locateDate, false, new Date('2026-11-30T11:00:00Z')).map((f) => [f.code, f.amount.minor])).toEqual([['change', 50_000]]);
+    expect(
+      moveFees(fees, locateDate, false, new Date('2026-11-30T11:00:00Z')).map((f) => [f.code, f.amount.minor]),
+    ).toEqual([['change', 50_000]]);
   });
   it('L15: a new date inside the express period also costs the express fee', () => {
-    expect(moveFees(fees, locateDate, true, new Date('2026-11-30T11:00:00Z')).map((f) => f.code)).toEqual(['change', 'express']);
+    expect(moveFees(fees, locateDate, true, new Date('2026-11-30T11:00:00Z')).map((f) => f.code)).toEqual([
+      'change',
+      'express',
+    ]);
     expect(moveFees(fees, locateDate, true, new Date('2026-11-25T09:00:00Z')).map((f) => f.code)).toEqual(['express']);
   });
   it('L16: cancelling is free until 12:00 on the working day before', () => {
     expect(cancellationFees(fees, '2026-11-30', new Date('2026-11-27T10:59:00Z'))).toEqual([]); // Monday's date → Friday noon
-    expect(cancellationFees(fees, '2026-11-30', new Date('2026-11-27T11:00:00Z')).map((f) => f.amount.minor)).toEqual([75_000]);
+    expect(cancellationFees(fees, '2026-11-30', new Date('2026-11-27T11:00:00Z')).map((f) => f.amount.minor)).toEqual([
+      75_000,
+    ]);
   });
 });
 
@@ -97,7 +134,11 @@ describe('L17, L18: planning cases', () => {
   it('L17: faster delivery and each vector format are paid add-ons (T1: öre)', () => {
     expect(planningAddOnFees(fees, false, [])).toEqual([]);
     const lines = planningAddOnFees(fees, true, ['DXF', 'Shape']);
-    expect(lines.map((f) => f.code)).toEqual(['planningFasterDelivery', 'planningVectorFormat', 'planningVectorFormat']);
+    expect(lines.map((f) => f.code)).toEqual([
+      'planningFasterDelivery',
+      'planningVectorFormat',
+      'planningVectorFormat',
+    ]);
     expect(feeTotal(lines)).toBe(100_000 + 2 * 80_000);
   });
   it('L18: withdrawal within 48 hours of ordering, unless delivered', () => {

@@ -14,7 +14,13 @@ import {
 // Near Stockholm in SWEREF 99 TM metres.
 const E = 674_000;
 const N = 6_580_000;
-const square = (e: number, n: number, size: number): Position[] => [[e, n], [e + size, n], [e + size, n + size], [e, n + size], [e, n]];
+const square = (e: number, n: number, size: number): Position[] => [
+  [e, n],
+  [e + size, n],
+  [e + size, n + size],
+  [e, n + size],
+  [e, n],
+];
 const polygon = (...rings: number[][][]) => ({ type: 'Polygon', coordinates: rings });
 const multi = (...polygons: number[][][][]) => ({ type: 'MultiPolygon', coordinates: polygons });
 const area = (...rings: Position[][]): Area => ({ type: 'Polygon', coordinates: rings });
@@ -33,7 +39,12 @@ function problemsOf(input: unknown) {
 
 describe('G2: area of a selection', () => {
   it('G2: a 1 km × 1 km square near Stockholm is 1 km²', () => {
-    expect(validateArea(polygon(square(E, N, 1000)))).toEqual({ ok: true, geometry: polygon(square(E, N, 1000)), areaM2: 1_000_000, areaKm2: 1 });
+    expect(validateArea(polygon(square(E, N, 1000)))).toEqual({
+      ok: true,
+      geometry: polygon(square(E, N, 1000)),
+      areaM2: 1_000_000,
+      areaKm2: 1,
+    });
   });
 
   it('G2: clockwise and counter-clockwise rings give the same positive area', () => {
@@ -42,21 +53,40 @@ describe('G2: area of a selection', () => {
   });
 
   it('G2: holes are subtracted, however they wind', () => {
-    expect(validateArea(polygon(square(E, N, 1000), square(E + 250, N + 250, 500)))).toMatchObject({ ok: true, areaM2: 750_000, areaKm2: 0.75 });
-    expect(validateArea(polygon(square(E, N, 1000), [...square(E + 250, N + 250, 500)].reverse()))).toMatchObject({ ok: true, areaM2: 750_000 });
+    expect(validateArea(polygon(square(E, N, 1000), square(E + 250, N + 250, 500)))).toMatchObject({
+      ok: true,
+      areaM2: 750_000,
+      areaKm2: 0.75,
+    });
+    expect(validateArea(polygon(square(E, N, 1000), [...square(E + 250, N + 250, 500)].reverse()))).toMatchObject({
+      ok: true,
+      areaM2: 750_000,
+    });
   });
 
   it('G2: the parts of a MultiPolygon add up', () => {
-    expect(validateArea(multi([square(E, N, 1000)], [square(E + 5000, N, 2000)]))).toMatchObject({ ok: true, areaM2: 5_000_000, areaKm2: 5 });
+    expect(validateArea(multi([square(E, N, 1000)], [square(E + 5000, N, 2000)]))).toMatchObject({
+      ok: true,
+      areaM2: 5_000_000,
+      areaKm2: 5,
+    });
   });
 
   it('G2: an island inside the hole of another part is a separate part, not an overlap', () => {
     const lake = [square(E, N, 1000), square(E + 100, N + 100, 800)];
-    expect(validateArea(multi(lake, [square(E + 400, N + 400, 200)]))).toMatchObject({ ok: true, areaM2: 1_000_000 - 640_000 + 40_000 });
+    expect(validateArea(multi(lake, [square(E + 400, N + 400, 200)]))).toMatchObject({
+      ok: true,
+      areaM2: 1_000_000 - 640_000 + 40_000,
+    });
   });
 
   it('G2: areaM2 is whole square metres, so fee rules work with integers', () => {
-    const triangle = [[E, N], [E + 3, N], [E, N + 3], [E, N]];
+    const triangle = [
+      [E, N],
+      [E + 3, N],
+      [E, N + 3],
+      [E, N],
+    ];
     expect(validateArea(polygon(triangle))).toMatchObject({ ok: true, areaM2: 5, areaKm2: 0.000005 });
   });
 
@@ -71,53 +101,231 @@ describe('G2: area of a selection', () => {
 
   it('G2: a height as third coordinate is accepted and dropped', () => {
     const withHeight = square(E, N, 1000).map(([e, n]) => [e, n, 12.5]);
-    expect(validateArea(polygon(withHeight))).toMatchObject({ ok: true, areaM2: 1_000_000, geometry: polygon(square(E, N, 1000)) });
+    expect(validateArea(polygon(withHeight))).toMatchObject({
+      ok: true,
+      areaM2: 1_000_000,
+      geometry: polygon(square(E, N, 1000)),
+    });
   });
 
   it('G2: repeated consecutive positions (a double click) are dropped, not taken for a self-intersection', () => {
-    const ring = [[E, N], [E + 1000, N], [E + 1000, N], [E + 1000, N + 1000], [E, N + 1000], [E, N]];
-    expect(validateArea(polygon(ring))).toMatchObject({ ok: true, areaM2: 1_000_000, geometry: polygon(square(E, N, 1000)) });
+    const ring = [
+      [E, N],
+      [E + 1000, N],
+      [E + 1000, N],
+      [E + 1000, N + 1000],
+      [E, N + 1000],
+      [E, N],
+    ];
+    expect(validateArea(polygon(ring))).toMatchObject({
+      ok: true,
+      areaM2: 1_000_000,
+      geometry: polygon(square(E, N, 1000)),
+    });
   });
 
   it('G2: a ring may come back to a straight line without folding over it', () => {
-    const ring = [[E, N], [E + 500, N], [E + 1000, N], [E + 1000, N + 1000], [E, N + 1000], [E, N]];
+    const ring = [
+      [E, N],
+      [E + 500, N],
+      [E + 1000, N],
+      [E + 1000, N + 1000],
+      [E, N + 1000],
+      [E, N],
+    ];
     expect(validateArea(polygon(ring))).toMatchObject({ ok: true, areaM2: 1_000_000 });
   });
 });
 
 describe('G2, L2: invalid areas say what is wrong and where', () => {
-  const bowTie = [[E, N], [E + 1000, N + 1000], [E + 1000, N], [E, N + 1000], [E, N]];
+  const bowTie = [
+    [E, N],
+    [E + 1000, N + 1000],
+    [E + 1000, N],
+    [E, N + 1000],
+    [E, N],
+  ];
   it.each([
     ['not an object', 'x', '', 'not_geometry'],
     ['null', null, '', 'not_geometry'],
     ['a Point', { type: 'Point', coordinates: [E, N] }, 'type', 'unsupported_type'],
-    ['a Feature instead of its geometry', { type: 'Feature', geometry: polygon(square(E, N, 10)) }, 'type', 'unsupported_type'],
+    [
+      'a Feature instead of its geometry',
+      { type: 'Feature', geometry: polygon(square(E, N, 10)) },
+      'type',
+      'unsupported_type',
+    ],
     ['coordinates that are not an array', { type: 'Polygon', coordinates: 'x' }, 'coordinates', 'bad_coordinates'],
     ['no coordinates', { type: 'Polygon', coordinates: [] }, 'coordinates', 'empty'],
     ['a MultiPolygon part without rings', multi([]), 'coordinates[0]', 'empty'],
     ['a ring that is not an array', polygon(7 as never), 'coordinates[0]', 'not_ring'],
-    ['a position that is not a number pair', polygon([[E, N], [E, 'x'], [E + 1, N + 1], [E, N]] as never), 'coordinates[0][1]', 'bad_position'],
-    ['a position that is not finite', polygon([[E, N], [E, Infinity], [E + 1, N + 1], [E, N]]), 'coordinates[0][1]', 'bad_position'],
+    [
+      'a position that is not a number pair',
+      polygon([
+        [E, N],
+        [E, 'x'],
+        [E + 1, N + 1],
+        [E, N],
+      ] as never),
+      'coordinates[0][1]',
+      'bad_position',
+    ],
+    [
+      'a position that is not finite',
+      polygon([
+        [E, N],
+        [E, Infinity],
+        [E + 1, N + 1],
+        [E, N],
+      ]),
+      'coordinates[0][1]',
+      'bad_position',
+    ],
     ['a position with one number', polygon([[E, N], [E], [E + 1, N + 1], [E, N]]), 'coordinates[0][1]', 'bad_position'],
-    ['an unclosed ring', polygon(square(E, N, 1000).slice(0, 4).concat([[E + 1, N]])), 'coordinates[0]', 'ring_not_closed'],
-    ['a too-short ring', polygon([[E, N], [E + 10, N], [E, N]]), 'coordinates[0]', 'ring_too_short'],
+    [
+      'an unclosed ring',
+      polygon(
+        square(E, N, 1000)
+          .slice(0, 4)
+          .concat([[E + 1, N]]),
+      ),
+      'coordinates[0]',
+      'ring_not_closed',
+    ],
+    [
+      'a too-short ring',
+      polygon([
+        [E, N],
+        [E + 10, N],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'ring_too_short',
+    ],
     ['a bow tie', polygon(bowTie), 'coordinates[0]', 'self_intersection'],
-    ['a ring touching itself at a corner', polygon([[E, N], [E + 20, N], [E + 10, N + 10], [E + 20, N + 20], [E, N + 20], [E + 10, N + 10], [E, N]]), 'coordinates[0]', 'self_intersection'],
-    ['a spike folding back over its edge', polygon([[E, N], [E + 10, N], [E + 10, N + 10], [E + 10, N + 5], [E, N + 10], [E, N]]), 'coordinates[0]', 'self_intersection'],
-    ['a spike at the closing position', polygon([[E, N], [E + 10, N], [E + 10, N + 10], [E, N + 10], [E, N - 5], [E, N]]), 'coordinates[0]', 'self_intersection'],
+    [
+      'a ring touching itself at a corner',
+      polygon([
+        [E, N],
+        [E + 20, N],
+        [E + 10, N + 10],
+        [E + 20, N + 20],
+        [E, N + 20],
+        [E + 10, N + 10],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'self_intersection',
+    ],
+    [
+      'a spike folding back over its edge',
+      polygon([
+        [E, N],
+        [E + 10, N],
+        [E + 10, N + 10],
+        [E + 10, N + 5],
+        [E, N + 10],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'self_intersection',
+    ],
+    [
+      'a spike at the closing position',
+      polygon([
+        [E, N],
+        [E + 10, N],
+        [E + 10, N + 10],
+        [E, N + 10],
+        [E, N - 5],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'self_intersection',
+    ],
     ['WGS 84 degrees instead of metres', polygon(square(18, 59, 1)), 'coordinates[0][0]', 'outside_sweden'],
     ['coordinates far outside Sweden', polygon(square(E, 5_000_000, 1000)), 'coordinates[0][0]', 'outside_sweden'],
-    ['a hole outside its outer ring', polygon(square(E, N, 1000), square(E + 5000, N, 100)), 'coordinates[1]', 'hole_outside'],
-    ['a hole crossing its outer ring', polygon(square(E, N, 1000), square(E + 900, N + 400, 200)), 'coordinates[1]', 'hole_outside'],
-    ['a hole touching its outer ring', polygon(square(E, N, 1000), square(E, N + 400, 200)), 'coordinates[1]', 'hole_outside'],
-    ['a hole bigger than its outer ring', polygon(square(E + 100, N + 100, 100), square(E, N, 1000)), 'coordinates[1]', 'hole_outside'],
-    ['crossing holes', polygon(square(E, N, 1000), square(E + 100, N + 100, 300), square(E + 200, N + 200, 300)), 'coordinates[1]', 'holes_overlap'],
-    ['a hole inside another hole', polygon(square(E, N, 1000), square(E + 100, N + 100, 600), square(E + 200, N + 200, 100)), 'coordinates[1]', 'holes_overlap'],
-    ['overlapping MultiPolygon parts', multi([square(E, N, 1000)], [square(E + 500, N + 500, 1000)]), 'coordinates[0]', 'parts_overlap'],
-    ['MultiPolygon parts sharing an edge', multi([square(E, N, 1000)], [square(E + 1000, N, 1000)]), 'coordinates[0]', 'parts_overlap'],
-    ['a flat ring', polygon([[E, N], [E + 10, N], [E + 20, N], [E, N]]), 'coordinates[0]', 'zero_area'],
-    ['a ring of one repeated position', polygon([[E, N], [E, N], [E, N], [E, N]]), 'coordinates[0]', 'zero_area'],
-    ['an area under 1 m²', polygon([[E, N], [E + 0.5, N], [E, N + 0.5], [E, N]]), 'coordinates', 'zero_area'],
+    [
+      'a hole outside its outer ring',
+      polygon(square(E, N, 1000), square(E + 5000, N, 100)),
+      'coordinates[1]',
+      'hole_outside',
+    ],
+    [
+      'a hole crossing its outer ring',
+      polygon(square(E, N, 1000), square(E + 900, N + 400, 200)),
+      'coordinates[1]',
+      'hole_outside',
+    ],
+    [
+      'a hole touching its outer ring',
+      polygon(square(E, N, 1000), square(E, N + 400, 200)),
+      'coordinates[1]',
+      'hole_outside',
+    ],
+    [
+      'a hole bigger than its outer ring',
+      polygon(square(E + 100, N + 100, 100), square(E, N, 1000)),
+      'coordinates[1]',
+      'hole_outside',
+    ],
+    [
+      'crossing holes',
+      polygon(square(E, N, 1000), square(E + 100, N + 100, 300), square(E + 200, N + 200, 300)),
+      'coordinates[1]',
+      'holes_overlap',
+    ],
+    [
+      'a hole inside another hole',
+      polygon(square(E, N, 1000), square(E + 100, N + 100, 600), square(E + 200, N + 200, 100)),
+      'coordinates[1]',
+      'holes_overlap',
+    ],
+    [
+      'overlapping MultiPolygon parts',
+      multi([square(E, N, 1000)], [square(E + 500, N + 500, 1000)]),
+      'coordinates[0]',
+      'parts_overlap',
+    ],
+    [
+      'MultiPolygon parts sharing an edge',
+      multi([square(E, N, 1000)], [square(E + 1000, N, 1000)]),
+      'coordinates[0]',
+      'parts_overlap',
+    ],
+    [
+      'a flat ring',
+      polygon([
+        [E, N],
+        [E + 10, N],
+        [E + 20, N],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'zero_area',
+    ],
+    [
+      'a ring of one repeated position',
+      polygon([
+        [E, N],
+        [E, N],
+        [E, N],
+        [E, N],
+      ]),
+      'coordinates[0]',
+      'zero_area',
+    ],
+    [
+      'an area under 1 m²',
+      polygon([
+        [E, N],
+        [E + 0.5, N],
+        [E, N + 0.5],
+        [E, N],
+      ]),
+      'coordinates',
+      'zero_area',
+    ],
     ['an absurdly large area', polygon(square(300_000, 6_200_000, 300_000)), 'coordinates', 'area_too_large'],
   ])('G2, L2: refuses %s', (_what, input, path, code) => {
     const problems = problemsOf(input);
@@ -126,7 +334,10 @@ describe('G2, L2: invalid areas say what is wrong and where', () => {
   });
 
   it('G2: caps the number of positions before any quadratic check', () => {
-    const circle = Array.from({ length: MAX_VERTICES + 1 }, (_, i): Position => [E + Math.cos(i) * 100, N + Math.sin(i) * 100]);
+    const circle = Array.from({ length: MAX_VERTICES + 1 }, (_, i): Position => [
+      E + Math.cos(i) * 100,
+      N + Math.sin(i) * 100,
+    ]);
     const [problem] = problemsOf(polygon([...circle, circle[0]!]));
     expect(problem).toMatchObject({ path: 'coordinates', code: 'too_many_vertices' });
     expect(problem!.message).toContain(String(MAX_VERTICES));
@@ -134,7 +345,10 @@ describe('G2, L2: invalid areas say what is wrong and where', () => {
 
   it('G2: a detailed outline just under the cap is measured', () => {
     const count = MAX_VERTICES - 1;
-    const circle = Array.from({ length: count }, (_, i): Position => [E + 1000 * Math.cos((2 * Math.PI * i) / count), N + 1000 * Math.sin((2 * Math.PI * i) / count)]);
+    const circle = Array.from({ length: count }, (_, i): Position => [
+      E + 1000 * Math.cos((2 * Math.PI * i) / count),
+      N + 1000 * Math.sin((2 * Math.PI * i) / count),
+    ]);
     const result = validateArea(polygon([...circle, circle[0]!]));
     expect(result).toMatchObject({ ok: true });
     if (result.ok) expect(result.areaM2).toBeCloseTo(Math.PI * 1e6, -2);
@@ -144,19 +358,49 @@ describe('G2, L2: invalid areas say what is wrong and where', () => {
     expect(problemsOf(polygon(square(18.05, 59.33, 0.01)))[0]!.message).toMatch(/degrees/);
     expect(problemsOf(polygon(square(N, E, 1000)))[0]!.message).toMatch(/swapped/);
     expect(problemsOf({ type: 'Point' })[0]!.message).toContain('"Point"');
-    expect(problemsOf({ type: 'Feature', geometry: polygon(square(E, N, 10)) })[0]!.message).toContain("feature's geometry");
+    expect(problemsOf({ type: 'Feature', geometry: polygon(square(E, N, 10)) })[0]!.message).toContain(
+      "feature's geometry",
+    );
     expect(problemsOf(polygon(bowTie))[0]!.message).toContain('positions 0–1 meets the edge 2–3');
-    expect(problemsOf(polygon([[E, N], [E + 10, N], [E, N]]))[0]!.message).toContain('it has 3');
+    expect(
+      problemsOf(
+        polygon([
+          [E, N],
+          [E + 10, N],
+          [E, N],
+        ]),
+      )[0]!.message,
+    ).toContain('it has 3');
   });
 
   it('G2: names the position that is wrong', () => {
-    expect(problemsOf(polygon([[E, N], [E + 10, N], [18.1, 59.3], [E, N + 10], [E, N]]))).toEqual([
+    expect(
+      problemsOf(
+        polygon([
+          [E, N],
+          [E + 10, N],
+          [18.1, 59.3],
+          [E, N + 10],
+          [E, N],
+        ]),
+      ),
+    ).toEqual([
       { path: 'coordinates[0][2]', code: 'outside_sweden', message: expect.stringContaining('(18.1, 59.3)') },
     ]);
   });
 
   it('G2: reports every broken ring and part of a MultiPolygon at once', () => {
-    const input = multi([square(E, N, 10).slice(0, 3)], [square(E + 100, N, 10), bowTie], [[[E, N], [E + 1, N], [E, N]]]);
+    const input = multi(
+      [square(E, N, 10).slice(0, 3)],
+      [square(E + 100, N, 10), bowTie],
+      [
+        [
+          [E, N],
+          [E + 1, N],
+          [E, N],
+        ],
+      ],
+    );
     expect(problemsOf(input).map((p) => [p.path, p.code])).toEqual([
       ['coordinates[0][0]', 'ring_too_short'],
       ['coordinates[1][1]', 'self_intersection'],
@@ -178,14 +422,34 @@ describe('L2: intersecting work areas with coverage areas', () => {
   });
 
   it('L2: crossing areas with no vertex inside the other intersect', () => {
-    const wide = area([[E, N + 400], [E + 1000, N + 400], [E + 1000, N + 600], [E, N + 600], [E, N + 400]]);
-    const tall = area([[E + 400, N], [E + 600, N], [E + 600, N + 1000], [E + 400, N + 1000], [E + 400, N]]);
+    const wide = area([
+      [E, N + 400],
+      [E + 1000, N + 400],
+      [E + 1000, N + 600],
+      [E, N + 600],
+      [E, N + 400],
+    ]);
+    const tall = area([
+      [E + 400, N],
+      [E + 600, N],
+      [E + 600, N + 1000],
+      [E + 400, N + 1000],
+      [E + 400, N],
+    ]);
     expect(intersects(wide, tall)).toBe(true);
   });
 
   it('L2: separate areas do not intersect, even when their bounding boxes overlap', () => {
     expect(intersects(sq(E, N, 1000), sq(E + 5000, N, 1000))).toBe(false);
-    const ell = area([[E, N], [E + 1000, N], [E + 1000, N + 100], [E + 100, N + 100], [E + 100, N + 1000], [E, N + 1000], [E, N]]);
+    const ell = area([
+      [E, N],
+      [E + 1000, N],
+      [E + 1000, N + 100],
+      [E + 100, N + 100],
+      [E + 100, N + 1000],
+      [E, N + 1000],
+      [E, N],
+    ]);
     expect(intersects(ell, sq(E + 500, N + 500, 100))).toBe(false);
   });
 
@@ -220,7 +484,12 @@ describe('points and bounds', () => {
   });
 
   it('bbox spans all parts', () => {
-    expect(bbox(valid(multi([square(E, N, 1000)], [square(E + 5000, N - 300, 100)])))).toEqual({ minE: E, minN: N - 300, maxE: E + 5100, maxN: N + 1000 });
+    expect(bbox(valid(multi([square(E, N, 1000)], [square(E + 5000, N - 300, 100)])))).toEqual({
+      minE: E,
+      minN: N - 300,
+      maxE: E + 5100,
+      maxN: N + 1000,
+    });
   });
 });
 
@@ -234,7 +503,13 @@ describe('G2: drawing a selection', () => {
   });
 
   it('G2: keeps the aspect ratio and centres the drawing inside the padding', () => {
-    const wide = area([[E, N], [E + 2000, N], [E + 2000, N + 1000], [E, N + 1000], [E, N]]);
+    const wide = area([
+      [E, N],
+      [E + 2000, N],
+      [E + 2000, N + 1000],
+      [E, N + 1000],
+      [E, N],
+    ]);
     expect(toSvgPath(wide, 240, 240, 20)).toBe('M20.0,170.0L220.0,170.0L220.0,70.0L20.0,70.0Z');
   });
 

@@ -23,7 +23,10 @@ describe('money (T1, T2)', () => {
 
   it('T2, L5: a private person sees prices with VAT, an organisation without', () => {
     expect(displayPrice(money(10_000, 'SEK'), 'private')).toEqual({ amount: money(12_500, 'SEK'), includesVat: true });
-    expect(displayPrice(money(10_000, 'SEK'), 'organisation')).toEqual({ amount: money(10_000, 'SEK'), includesVat: false });
+    expect(displayPrice(money(10_000, 'SEK'), 'organisation')).toEqual({
+      amount: money(10_000, 'SEK'),
+      includesVat: false,
+    });
   });
 
   it('refuses to add different currencies', () => {

@@ -3,8 +3,20 @@ import { money } from '../../domain/money';
 import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../orders/orders.rules';
 
 const versions: PriceVersion[] = [
-  { productId: 'p', validFrom: '2025-01-01', pricePerKm2: money(10_000, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },
-  { productId: 'p', validFrom: '2026-01-01', pricePerKm2: money(12_500, 'SEK'), minimumFee: money(50_000, 'SEK'), annualFee: null },
+  {
+    productId: 'p',
+    validFrom: '2025-01-01',
+    pricePerKm2: money(10_000, 'SEK'),
+    minimumFee: money(50_000, 'SEK'),
+    annualFee: null,
+  },
+  {
+    productId: 'p',
+    validFrom: '2026-01-01',
+    pricePerKm2: money(12_500, 'SEK'),
+    minimumFee: money(50_000, 'SEK'),
+    annualFee: null,
+  },
 ];
 
 describe('G3, T3: the price that applies', () => {
@@ -33,10 +45,19 @@ describe('G2, G3: the fee', () => {
     expect(fee.vat.minor).toBe(38_580); // 38580.25
     expect(fee.total.minor).toBe(192_901);
     expect(fee.display).toEqual({ amount: money(192_901, 'SEK'), includesVat: true });
-    expect(orderFee(price, 12_345_678, 'organisation').display).toEqual({ amount: money(154_321, 'SEK'), includesVat: false });
+    expect(orderFee(price, 12_345_678, 'organisation').display).toEqual({
+      amount: money(154_321, 'SEK'),
+      includesVat: false,
+    });
   });
   it('G1: open data costs nothing', () => {
-    const free: PriceVersion = { productId: 'o', validFrom: '2020-01-01', pricePerKm2: money(0, 'SEK'), minimumFee: money(0, 'SEK'), annualFee: null };
+    const free: PriceVersion = {
+      productId: 'o',
+      validFrom: '2020-01-01',
+      pricePerKm2: money(0, 'SEK'),
+      minimumFee: money(0, 'SEK'),
+      annualFee: null,
+    };
     expect(orderFee(free, 99_000_000, 'private').total.minor).toBe(0);
   });
 });
@@ -57,14 +78,22 @@ describe('G8: subscriptions', () => {
     const fee = orderFee(price, 12_345_678, 'organisation', true);
     expect(fee.lines).toEqual([
       { kind: 'area', net: money(154_321, 'SEK'), vat: money(38_580, 'SEK'), total: money(192_901, 'SEK') },
-      { kind: 'annual_subscription', net: money(1_200_001, 'SEK'), vat: money(300_000, 'SEK'), total: money(1_500_001, 'SEK') },
+      {
+        kind: 'annual_subscription',
+        net: money(1_200_001, 'SEK'),
+        vat: money(300_000, 'SEK'),
+        total: money(1_500_001, 'SEK'),
+      },
     ]);
     expect(fee.net.minor).toBe(1_354_322);
     expect(fee.vat.minor).toBe(338_580); // one rounding of the sum would give 338 580.5 → 338 581
     expect(fee.total.minor).toBe(1_692_902);
   });
   it('T2: a private person is shown exactly the invoice total', () => {
-    expect(orderFee(price, 12_345_678, 'private', true).display).toEqual({ amount: money(1_692_902, 'SEK'), includesVat: true });
+    expect(orderFee(price, 12_345_678, 'private', true).display).toEqual({
+      amount: money(1_692_902, 'SEK'),
+      includesVat: true,
+    });
   });
   it('G8: a product without an annual fee cannot be subscribed to', () => {
     expect(() => orderFee(versions[1]!, 1_000_000, 'organisation', true)).toThrow(/cannot be subscribed/);

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parseCsvRecords, readInput, type InputError, type InputRows, type InputType } from '../../settlement/rules/csv';
+import {
+  csvRecords,
+  parseCsvRecords,
+  readInput,
+  type InputError,
+  type InputRows,
+  type InputType,
+} from '../../settlement/rules/csv';
 import { isBusinessId, isEmail, isIban } from '../../settlement/rules/identifiers';
 
 const PROVIDERS = 'provider_id,name,business_id,iban,email,language';
 const MAP = 'provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to';
-type Result<T> = { ok: true; rows: (T & { line: number })[] } | { ok: false; errors: InputError[]; keys: { line: number; key: string }[] };
-const errorsOf = <T,>(result: Result<T>) => (result.ok ? expect.unreachable(`expected errors, got ${JSON.stringify(result.rows)}`) : result.errors);
+type Result<T> =
+  | { ok: true; rows: (T & { line: number })[] }
+  | { ok: false; errors: InputError[]; keys: { line: number; key: string }[] };
+const errorsOf = <T>(result: Result<T>) =>
+  result.ok ? expect.unreachable(`expected errors, got ${JSON.stringify(result.rows)}`) : result.errors;
 const pieces = async function* (text: string, size: number) {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 };
@@ -88,16 +98,30 @@ describe('identifiers', () => {
 
 describe('providers', () => {
   it('reads providers with a quoted name holding a comma, and stores the IBAN without spaces', async () => {
-    const result = await read('providers', `\ufeff${PROVIDERS}\r\nhki,"Helsinki, kaupunkiympäristö",0201256-6,FI21 1234 5600 0007 85,kartta@hel.fi,fi\r\n`);
+    const result = await read(
+      'providers',
+      `\ufeff${PROVIDERS}\r\nhki,"Helsinki, kaupunkiympäristö",0201256-6,FI21 1234 5600 0007 85,kartta@hel.fi,fi\r\n`,
+    );
     expect(result).toEqual({
       ok: true,
-      rows: [{ line: 2, providerId: 'hki', name: 'Helsinki, kaupunkiympäristö', businessId: '0201256-6', iban: 'FI2112345600000785', email: 'kartta@hel.fi', language: 'fi' }],
+      rows: [
+        {
+          line: 2,
+          providerId: 'hki',
+          name: 'Helsinki, kaupunkiympäristö',
+          businessId: '0201256-6',
+          iban: 'FI2112345600000785',
+          email: 'kartta@hel.fi',
+          language: 'fi',
+        },
+      ],
     });
   });
 
   it('reports every bad row and column with its line (repeated ids are the store’s check, over the whole file)', async () => {
     const errors = errorsOf(
-      await read('providers', 
+      await read(
+        'providers',
         [
           PROVIDERS,
           'hki,Helsinki,0201256-6,FI2112345600000785,kartta@hel.fi,fi',
@@ -119,18 +143,40 @@ describe('providers', () => {
 
 describe('map material (M2, M5)', () => {
   it('reads datasets; an empty in_service_to means still in service; columns may come in any order', async () => {
-    expect(await read('map-material', 'in_service_to,Provider_ID,dataset_id,area_km2,scale_denominator,in_service_from\n,hki,kk500,120.50,500,2020-01-01\n2024-06-30,mml,topo,20000,20000,1990-01-01\n')).toEqual({
+    expect(
+      await read(
+        'map-material',
+        'in_service_to,Provider_ID,dataset_id,area_km2,scale_denominator,in_service_from\n,hki,kk500,120.50,500,2020-01-01\n2024-06-30,mml,topo,20000,20000,1990-01-01\n',
+      ),
+    ).toEqual({
       ok: true,
       rows: [
-        { line: 2, providerId: 'hki', datasetId: 'kk500', areaKm2: '120.50', scaleDenominator: 500, inServiceFrom: '2020-01-01', inServiceTo: null },
-        { line: 3, providerId: 'mml', datasetId: 'topo', areaKm2: '20000', scaleDenominator: 20000, inServiceFrom: '1990-01-01', inServiceTo: '2024-06-30' },
+        {
+          line: 2,
+          providerId: 'hki',
+          datasetId: 'kk500',
+          areaKm2: '120.50',
+          scaleDenominator: 500,
+          inServiceFrom: '2020-01-01',
+          inServiceTo: null,
+        },
+        {
+          line: 3,
+          providerId: 'mml',
+          datasetId: 'topo',
+          areaKm2: '20000',
+          scaleDenominator: 20000,
+          inServiceFrom: '1990-01-01',
+          inServiceTo: '2024-06-30',
+        },
       ],
     });
   });
 
   it('reports every bad row with its line number, counting lines inside quoted fields', async () => {
     const errors = errorsOf(
-      await read('map-material', 
+      await read(
+        'map-material',
         [
           MAP,
           'hki,kk500,120.5,500,2020-01-01,',
@@ -173,7 +219,9 @@ describe('reading a file as it arrives', () => {
   });
 
   it('reports an unclosed quote at the end of the file, however it arrives', async () => {
-    expect(errorsOf(await read('revenue', 'category,amount\nusage_fee,1.00\n"usage_fee,2.00\n', 3))).toEqual([{ line: 3, message: expect.stringMatching(/not closed/) }]);
+    expect(errorsOf(await read('revenue', 'category,amount\nusage_fee,1.00\n"usage_fee,2.00\n', 3))).toEqual([
+      { line: 3, message: expect.stringMatching(/not closed/) },
+    ]);
   });
 });
 
@@ -203,7 +251,9 @@ describe('address material (M3)', () => {
 
 describe('revenue (M2–M4)', () => {
   it('reads amounts with a dot and exactly two decimals into cents; a category may repeat', async () => {
-    expect(await read('revenue', 'category,amount\nusage_fee,1234.50\nusage_fee,0.05\naddress_register_cost,10.00')).toEqual({
+    expect(
+      await read('revenue', 'category,amount\nusage_fee,1234.50\nusage_fee,0.05\naddress_register_cost,10.00'),
+    ).toEqual({
       ok: true,
       rows: [
         { line: 2, category: 'usage_fee', amountCents: 123_450 },
@@ -214,7 +264,12 @@ describe('revenue (M2–M4)', () => {
   });
 
   it('refuses unknown categories and amounts in any other form, naming each line', async () => {
-    const errors = errorsOf(await read('revenue', 'category,amount\nusage_fees,1.00\ncopy_permit,1.5\ncopy_permit,1,50\ncopy_permit,"1,50"\ncopy_permit,-1.00\ncopy_permit,1 000.00\ncopy_permit,1.00'));
+    const errors = errorsOf(
+      await read(
+        'revenue',
+        'category,amount\nusage_fees,1.00\ncopy_permit,1.5\ncopy_permit,1,50\ncopy_permit,"1,50"\ncopy_permit,-1.00\ncopy_permit,1 000.00\ncopy_permit,1.00',
+      ),
+    );
     expect(errors.map((e) => [e.line, e.column ?? null])).toEqual([
       [2, 'category'],
       [3, 'amount'],
@@ -232,7 +287,12 @@ describe('whole files', () => {
       { line: 1, message: 'column provider_id is missing; the header must hold provider_id,addresses' },
       { line: 1, message: 'column "provider" is not expected; the header must hold provider_id,addresses' },
     ]);
-    expect(errorsOf(await read('revenue', 'category,amount,amount,note\nusage_fee,1.00,1.00,x')).map((e) => [e.line, e.message.split(';')[0]])).toEqual([
+    expect(
+      errorsOf(await read('revenue', 'category,amount,amount,note\nusage_fee,1.00,1.00,x')).map((e) => [
+        e.line,
+        e.message.split(';')[0],
+      ]),
+    ).toEqual([
       [1, 'column amount appears twice'],
       [1, 'column "note" is not expected'],
     ]);
@@ -240,13 +300,19 @@ describe('whole files', () => {
 
   it('refuses an empty file and a header without data rows', async () => {
     expect(errorsOf(await read('revenue', ''))).toEqual([{ line: 1, message: expect.stringMatching(/empty/) }]);
-    expect(errorsOf(await read('revenue', '\ufeff\r\n'))).toEqual([{ line: 1, message: expect.stringMatching(/empty/) }]);
-    expect(errorsOf(await read('revenue', 'category,amount\r\n\r\n'))).toEqual([{ line: 2, message: 'the file has a header but no data rows' }]);
+    expect(errorsOf(await read('revenue', '\ufeff\r\n'))).toEqual([
+      { line: 1, message: expect.stringMatching(/empty/) },
+    ]);
+    expect(errorsOf(await read('revenue', 'category,amount\r\n\r\n'))).toEqual([
+      { line: 2, message: 'the file has a header but no data rows' },
+    ]);
   });
 
   it('reports quoting errors by line along with the other bad rows', async () => {
     const errors = errorsOf(await read('revenue', 'category,amount\nusage_fee,1.00\nusage_fee,"2.00\nusage_fee,x'));
     expect(errors).toEqual([{ line: 3, message: expect.stringMatching(/not closed/) }]);
-    expect(errorsOf(await read('revenue', 'category,amount\nusage"fee,1.00\nbad,2.00')).map((e) => e.line)).toEqual([2, 3]);
+    expect(errorsOf(await read('revenue', 'category,amount\nusage"fee,1.00\nbad,2.00')).map((e) => e.line)).toEqual([
+      2, 3,
+    ]);
   });
 });

@@ -6,7 +6,12 @@ describe('G8: scheduled deliveries of a term', () => {
 
   it('monthly, quarterly and yearly runs start with the term; an on-request subscription only gets its first BAS', () => {
     expect(scheduledRuns('monthly', 1, start)).toHaveLength(12);
-    expect(scheduledRuns('quarterly', 3, start).map((t) => new Date(t).toISOString())).toEqual(['2026-01-31T09:30:00.000Z', '2026-04-30T09:30:00.000Z', '2026-07-31T09:30:00.000Z', '2026-10-31T09:30:00.000Z']);
+    expect(scheduledRuns('quarterly', 3, start).map((t) => new Date(t).toISOString())).toEqual([
+      '2026-01-31T09:30:00.000Z',
+      '2026-04-30T09:30:00.000Z',
+      '2026-07-31T09:30:00.000Z',
+      '2026-10-31T09:30:00.000Z',
+    ]);
     expect(scheduledRuns('yearly', 2, start)).toEqual([start]);
     expect(scheduledRuns(null, 1, start)).toEqual([start]);
     expect(scheduledRuns(null, 2, start)).toEqual([]);

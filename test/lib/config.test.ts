@@ -5,13 +5,20 @@ import { ConfigError, loadConfig } from '../../platform/config';
 it('lists every configuration problem in one message', () => {
   let error: unknown;
   try {
-    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'no-port', LOG_LEVEL: 'loud', TEMPORAL_TLS_CERT: '/c.pem' });
+    loadConfig({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      TEMPORAL_ADDRESS: 'no-port',
+      LOG_LEVEL: 'loud',
+      TEMPORAL_TLS_CERT: '/c.pem',
+    });
   } catch (err) {
     error = err;
   }
   expect(error).toBeInstanceOf(ConfigError);
   const message = (error as ConfigError).message;
-  for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'TEMPORAL_TLS_KEY']) expect(message).toContain(name);
+  for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'TEMPORAL_TLS_KEY'])
+    expect(message).toContain(name);
   expect((error as ConfigError).problems).toHaveLength(5);
 });
 

@@ -10,12 +10,28 @@ let office: TestBackOffice & { drop(): Promise<void> };
 let browser: Browser;
 const password = 'pages-case-password-1';
 const orderTime = orderTimeOf(new Date());
-const lks: Record<'answered' | 'split' | 'planning' | 'mapOnly', string> = { answered: '', split: '', planning: '', mapOnly: '' };
+const lks: Record<'answered' | 'split' | 'planning' | 'mapOnly', string> = {
+  answered: '',
+  split: '',
+  planning: '',
+  mapOnly: '',
+};
 
 // A 200 m square inside both Stockholm Elnät's and Fiber Öst's coverage.
 const E = 675_000;
 const N = 6_580_000;
-const workArea = { type: 'Polygon', coordinates: [[[E, N], [E + 200, N], [E + 200, N + 200], [E, N + 200], [E, N]]] };
+const workArea = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [E, N],
+      [E + 200, N],
+      [E + 200, N + 200],
+      [E, N + 200],
+      [E, N],
+    ],
+  ],
+};
 
 beforeAll(async () => {
   office = await startBackOffice();
@@ -23,20 +39,55 @@ beforeAll(async () => {
   await seedNetworkOwners(office.db);
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const org = await directory.createAccount({ kind: 'organisation', name: 'Sidgräv AB', email: 'pages-case-org@test.se', organisationNumber: '556777-8888', language: 'en' }, actor);
-  await directory.createUser({ email: 'pages-case-customer@test.se', name: 'C', password, role: 'customer', accountId: org.id, language: 'en' }, actor);
-  await directory.createUser({ email: 'pages-case-handler@test.se', name: 'H', password, role: 'handler', language: 'en' }, actor);
+  const org = await directory.createAccount(
+    {
+      kind: 'organisation',
+      name: 'Sidgräv AB',
+      email: 'pages-case-org@test.se',
+      organisationNumber: '556777-8888',
+      language: 'en',
+    },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'pages-case-customer@test.se', name: 'C', password, role: 'customer', accountId: org.id, language: 'en' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'pages-case-handler@test.se', name: 'H', password, role: 'handler', language: 'en' },
+    actor,
+  );
   // Case workflows are named by LK number on the shared dev server: start this file's series far from the API test's.
   await office.db('case_series').insert({ year: Number(orderTime.slice(0, 4)), last_sequence: 900_000 });
   const token = await login(office.baseUrl, 'pages-case-customer@test.se', password);
-  const register = async (body: object) => (await call(office.baseUrl, 'POST', '/api/v1/cases', { token, body: { acceptTerms: true, workArea, ...body } })).body.lk as string;
-  lks.answered = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 10), desiredLocateDate: addWorkingDays(orderTime, 8) });
-  lks.split = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 12), desiredLocateDate: addWorkingDays(orderTime, 8) });
+  const register = async (body: object) =>
+    (await call(office.baseUrl, 'POST', '/api/v1/cases', { token, body: { acceptTerms: true, workArea, ...body } }))
+      .body.lk as string;
+  lks.answered = await register({
+    kind: 'locate',
+    digStart: addWorkingDays(orderTime, 10),
+    desiredLocateDate: addWorkingDays(orderTime, 8),
+  });
+  lks.split = await register({
+    kind: 'locate',
+    digStart: addWorkingDays(orderTime, 12),
+    desiredLocateDate: addWorkingDays(orderTime, 8),
+  });
   lks.planning = await register({ kind: 'planning', digStart: addWorkingDays(orderTime, 20) });
-  lks.mapOnly = await register({ kind: 'locate', digStart: addWorkingDays(orderTime, 15), desiredLocateDate: addWorkingDays(orderTime, 8) });
+  lks.mapOnly = await register({
+    kind: 'locate',
+    digStart: addWorkingDays(orderTime, 15),
+    desiredLocateDate: addWorkingDays(orderTime, 8),
+  });
   const handler = await login(office.baseUrl, 'pages-case-handler@test.se', password);
-  for (const [ownerId, answer] of [['fiber-ost', 'dig_according_to_map'], ['stockholm-el', 'no_infrastructure']]) {
-    await call(office.baseUrl, 'POST', `/api/v1/cases/${lks.mapOnly}/answers`, { token: handler, body: { ownerId, answer } });
+  for (const [ownerId, answer] of [
+    ['fiber-ost', 'dig_according_to_map'],
+    ['stockholm-el', 'no_infrastructure'],
+  ]) {
+    await call(office.baseUrl, 'POST', `/api/v1/cases/${lks.mapOnly}/answers`, {
+      token: handler,
+      body: { ownerId, answer },
+    });
   }
 });
 afterAll(async () => {
@@ -87,7 +138,11 @@ describe('a handler answers and splits cases', () => {
     await page.goto(`${office.baseUrl}/app/cases/${lks.split}`);
     await page.getByRole('button', { name: 'Split the case' }).click();
     await page.waitForURL(/notice=done/);
-    await expect.poll(async () => (await page.reload(), await page.locator('li a[href^="/app/cases/LK-"]').allTextContents()), { timeout: 15_000 }).toEqual([`${lks.split}-1`, `${lks.split}-2`]);
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('li a[href^="/app/cases/LK-"]').allTextContents()), {
+        timeout: 15_000,
+      })
+      .toEqual([`${lks.split}-1`, `${lks.split}-2`]);
     expect(await page.locator('dd').nth(1).textContent()).toContain('Split');
     await screenshot(page, 'handler-case-split');
   });
@@ -115,7 +170,9 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await page.waitForURL(/notice=done/);
     expect(await page.locator('dl').first().textContent()).toContain(newDate);
     await page.getByRole('link', { name: 'Invoices' }).click();
-    await expect.poll(async () => (await page.reload(), await page.locator('tbody').textContent()), { timeout: 15_000 }).toContain('1,875.00');
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('tbody').textContent()), { timeout: 15_000 })
+      .toContain('1,875.00');
   });
 
   it('an unknown date is refused with the API message', async () => {
@@ -176,7 +233,9 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await handler.getByLabel('Response').fill('A clearer map is on its way.');
     await handler.getByRole('button', { name: 'Send the response' }).click();
     await handler.waitForURL(/notice=done/);
-    await expect.poll(async () => (await customer.reload(), await customer.locator('main').textContent()), { timeout: 15_000 }).toContain('A clearer map is on its way.');
+    await expect
+      .poll(async () => (await customer.reload(), await customer.locator('main').textContent()), { timeout: 15_000 })
+      .toContain('A clearer map is on its way.');
   });
 
   it('withdraws a planning case within 48 hours', async () => {

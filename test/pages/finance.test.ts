@@ -18,9 +18,14 @@ const inputs: Record<string, string> = {
     'espoo,Espoon kaupunki,0112038-9,FI2112345600000785,pages-kartat@espoo.test,fi',
     'hki,"Helsinki, kaupunkimittaus",0112038-9,FI2112345600000785,pages-kartta@hki.test,sv',
   ].join('\n'),
-  'map-material': ['provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to', 'hki,hki-500,200,500,2010-01-01,', 'espoo,esp-1000,300,1000,2010-01-01,'].join('\n'),
+  'map-material': [
+    'provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to',
+    'hki,hki-500,200,500,2010-01-01,',
+    'espoo,esp-1000,300,1000,2010-01-01,',
+  ].join('\n'),
   'address-material': 'provider_id,addresses\nhki,3000\nespoo,1000\n',
-  revenue: 'category,amount\nusage_fee,5000.00\ncopy_permit,1200.00\npublication_permit,300.00\naddress_search,1000.00\naddress_register_cost,200.00\n',
+  revenue:
+    'category,amount\nusage_fee,5000.00\ncopy_permit,1200.00\npublication_permit,300.00\naddress_search,1000.00\naddress_register_cost,200.00\n',
 };
 
 beforeAll(async () => {
@@ -28,10 +33,25 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   for (const who of ['fin1', 'fin2']) {
-    await directory.createUser({ email: `pages-${who}@test.se`, name: who, password, role: 'finance', language: 'en' }, { actorType: 'system' });
+    await directory.createUser(
+      { email: `pages-${who}@test.se`, name: who, password, role: 'finance', language: 'en' },
+      { actorType: 'system' },
+    );
   }
-  const account = await createAccount(office.db, { kind: 'organisation', name: 'Betalar AB', email: 'pages-payer@test.se', organisation_number: '556999-0000', language: 'sv' });
-  await bookInvoice(office.db, { idempotencyKey: 'pages-invoice-1', accountId: account.id, date: '2026-01-10', currency: 'SEK', lines: [{ description: 'Avgift', quantity: 1, unitPrice: { minor: 10_000, currency: 'SEK' } }] });
+  const account = await createAccount(office.db, {
+    kind: 'organisation',
+    name: 'Betalar AB',
+    email: 'pages-payer@test.se',
+    organisation_number: '556999-0000',
+    language: 'sv',
+  });
+  await bookInvoice(office.db, {
+    idempotencyKey: 'pages-invoice-1',
+    accountId: account.id,
+    date: '2026-01-10',
+    currency: 'SEK',
+    lines: [{ description: 'Avgift', quantity: 1, unitPrice: { minor: 10_000, currency: 'SEK' } }],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +65,9 @@ async function signedIn(who: string): Promise<Page> {
 }
 
 const upload = async (page: Page, type: string, csv: string) => {
-  await page.getByLabel(`${type} – CSV file`).setInputFiles({ name: `${type}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page
+    .getByLabel(`${type} – CSV file`)
+    .setInputFiles({ name: `${type}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: `Upload ${type}`, exact: true }).click();
   await page.waitForLoadState();
 };
@@ -61,10 +83,18 @@ describe('finance settles a year with four eyes', () => {
     await screenshot(page, 'finance-settlement-start');
 
     await upload(page, 'providers', inputs.providers!);
-    await upload(page, 'map-material', `${inputs['map-material']}\nespoo,x,-1,1000,2010-01-01,\nespoo,y,1,abc,2025-02-30,`);
+    await upload(
+      page,
+      'map-material',
+      `${inputs['map-material']}\nespoo,x,-1,1000,2010-01-01,\nespoo,y,1,abc,2025-02-30,`,
+    );
     const alert = page.locator('[role=alert]');
     expect(await alert.textContent()).toContain('invalid_rows');
-    expect(await alert.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Line 4/), expect.stringMatching(/^Line 5/), expect.stringMatching(/^Line 5/)]);
+    expect(await alert.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Line 4/),
+      expect.stringMatching(/^Line 5/),
+      expect.stringMatching(/^Line 5/),
+    ]);
     await screenshot(page, 'finance-row-errors');
     await page.getByRole('link', { name: 'Back' }).click();
     for (const type of ['map-material', 'address-material', 'revenue']) {
@@ -93,7 +123,11 @@ describe('finance settles a year with four eyes', () => {
     await page.waitForURL(/notice=done/);
     expect(await page.locator('dd').first().textContent()).toContain('Approved · v1');
     await screenshot(page, 'finance-approved');
-    for (const [name, content] of [['Statement (CSV)', /hki/], ['Payouts (CSV)', /FI2112345600000785/], ['Payouts (pain.001 XML)', /<Document/]] as const) {
+    for (const [name, content] of [
+      ['Statement (CSV)', /hki/],
+      ['Payouts (CSV)', /FI2112345600000785/],
+      ['Payouts (pain.001 XML)', /<Document/],
+    ] as const) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
       expect(fs.readFileSync(await download.path(), 'utf8')).toMatch(content);
     }
@@ -111,7 +145,9 @@ describe('finance settles a year with four eyes', () => {
     expect(await page.locator('main').textContent()).toContain('Espoo reported its area wrong');
     await page.getByRole('link', { name: 'v1', exact: true }).click();
     expect(await page.locator('dd').first().textContent()).toContain('Approved · v1');
-    expect(await page.getByRole('link', { name: 'Payouts (CSV)' }).getAttribute('href')).toBe(`/api/v1/settlements/${year}/payouts.csv?version=1`);
+    expect(await page.getByRole('link', { name: 'Payouts (CSV)' }).getAttribute('href')).toBe(
+      `/api/v1/settlements/${year}/payouts.csv?version=1`,
+    );
   });
 
   it('the settlements list filters by status and pages', async () => {

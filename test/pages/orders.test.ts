@@ -15,7 +15,18 @@ let physicalId: string;
 
 const E = 674_000;
 const N = 6_580_000;
-const selection = { type: 'Polygon', coordinates: [[[E, N], [E + 2000, N], [E + 2000, N + 1500], [E, N + 1500], [E, N]]] };
+const selection = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [E, N],
+      [E + 2000, N],
+      [E + 2000, N + 1500],
+      [E, N + 1500],
+      [E, N],
+    ],
+  ],
+};
 const order = { productId: 'fastighetskartan-vektor', format: 'GeoJSON', deliveryMethod: 'download', selection };
 
 beforeAll(async () => {
@@ -23,20 +34,60 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  const mine = await directory.createAccount({ kind: 'organisation', name: 'Sidkarta AB', email: 'pages-org@test.se', organisationNumber: '556444-5555', language: 'en' }, actor);
-  const other = await directory.createAccount({ kind: 'private', name: 'Annan Person', email: 'pages-other@test.se', birthDate: '1980-01-01' }, actor);
-  await directory.createUser({ email: 'pages-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id, language: 'en' }, actor);
-  await directory.createUser({ email: 'pages-other-user@test.se', name: 'O', password, role: 'customer', accountId: other.id }, actor);
-  await directory.createUser({ email: 'pages-handler@test.se', name: 'H', password, role: 'handler', language: 'en' }, actor);
-  const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: await login(office.baseUrl, 'pages-customer@test.se', password), body: order });
+  const mine = await directory.createAccount(
+    {
+      kind: 'organisation',
+      name: 'Sidkarta AB',
+      email: 'pages-org@test.se',
+      organisationNumber: '556444-5555',
+      language: 'en',
+    },
+    actor,
+  );
+  const other = await directory.createAccount(
+    { kind: 'private', name: 'Annan Person', email: 'pages-other@test.se', birthDate: '1980-01-01' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'pages-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id, language: 'en' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'pages-other-user@test.se', name: 'O', password, role: 'customer', accountId: other.id },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'pages-handler@test.se', name: 'H', password, role: 'handler', language: 'en' },
+    actor,
+  );
+  const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+    token: await login(office.baseUrl, 'pages-customer@test.se', password),
+    body: order,
+  });
   orderId = placed.body.id;
-  const otherPlaced = await call(office.baseUrl, 'POST', '/api/v1/orders', { token: await login(office.baseUrl, 'pages-other-user@test.se', password), body: order });
+  const otherPlaced = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+    token: await login(office.baseUrl, 'pages-other-user@test.se', password),
+    body: order,
+  });
   otherOrderId = otherPlaced.body.id;
   const customer = await login(office.baseUrl, 'pages-customer@test.se', password);
-  subscriptionId = (await call(office.baseUrl, 'POST', '/api/v1/orders', { token: customer, body: { ...order, productId: 'byggnader', subscription: true } })).body.id;
-  physicalId = (await call(office.baseUrl, 'POST', '/api/v1/orders', { token: customer, body: { ...order, deliveryMethod: 'physical_media' } })).body.id;
+  subscriptionId = (
+    await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: customer,
+      body: { ...order, productId: 'byggnader', subscription: true },
+    })
+  ).body.id;
+  physicalId = (
+    await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: customer,
+      body: { ...order, deliveryMethod: 'physical_media' },
+    })
+  ).body.id;
   for (const id of [orderId, subscriptionId, physicalId]) {
-    await vi.waitFor(async () => expect((await office.db('orders').where({ id }).first()).status).toBe('awaiting_approval'), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(
+      async () => expect((await office.db('orders').where({ id }).first()).status).toBe('awaiting_approval'),
+      { timeout: 20_000, interval: 200 },
+    );
   }
 });
 afterAll(async () => {
@@ -57,7 +108,11 @@ describe('the handler approves an order and the customer downloads its files', (
     expect(new URL(page.url()).search).toBe('?status=awaiting_approval');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Orders awaiting approval');
     const ids = await page.locator('tbody tr td:first-child').allTextContents();
-    expect(ids.filter((id) => [orderId, subscriptionId, physicalId].includes(id))).toEqual([orderId, subscriptionId, physicalId]);
+    expect(ids.filter((id) => [orderId, subscriptionId, physicalId].includes(id))).toEqual([
+      orderId,
+      subscriptionId,
+      physicalId,
+    ]);
     const row = page.locator('tbody tr', { hasText: orderId });
     await expect.poll(() => row.locator('td').nth(4).textContent()).toMatch(/\d+ min/);
     await expectAccessible(page);
@@ -81,7 +136,9 @@ describe('the handler approves an order and the customer downloads its files', (
   });
 
   it('the customer sees the delivered order and downloads the ZIP', async () => {
-    await expect.poll(async () => (await office.db('orders').where({ id: orderId }).first()).status, { timeout: 30_000 }).toBe('delivered');
+    await expect
+      .poll(async () => (await office.db('orders').where({ id: orderId }).first()).status, { timeout: 30_000 })
+      .toBe('delivered');
     const { context, page } = await session('pages-customer@test.se');
     await expect.poll(() => page.locator('h1').textContent()).toBe('My orders');
     await page.getByRole('link', { name: orderId }).click();
@@ -89,7 +146,12 @@ describe('the handler approves an order and the customer downloads its files', (
     await expectAccessible(page);
     await screenshot(page, 'customer-order');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.files a').first().click()]);
-    expect(fs.readFileSync(await download.path()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      fs
+        .readFileSync(await download.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
 
     // The agreement concluded by the approval, and its invoice.
     await page.getByRole('link', { name: 'Agreements' }).click();
@@ -104,34 +166,52 @@ describe('subscriptions, shipments and the outbox', () => {
   it('G8: the customer starts a new extract on a delivered subscription', async () => {
     const handler = await login(office.baseUrl, 'pages-handler@test.se', password);
     await call(office.baseUrl, 'POST', `/api/v1/orders/${subscriptionId}/approve`, { token: handler });
-    await expect.poll(async () => (await office.db('orders').where({ id: subscriptionId }).first()).status, { timeout: 30_000 }).toBe('delivered');
+    await expect
+      .poll(async () => (await office.db('orders').where({ id: subscriptionId }).first()).status, { timeout: 30_000 })
+      .toBe('delivered');
     const { context, page } = await session('pages-customer@test.se');
     await page.goto(`${office.baseUrl}/app/orders/${subscriptionId}`);
     expect(await page.locator('tbody').first().textContent()).toContain('Annual subscription');
     await page.getByLabel('Kind of extract').selectOption('FORANDRING');
     await page.getByRole('button', { name: 'Start the extract' }).click();
     await page.waitForURL(/notice=done/);
-    await expect.poll(async () => (await page.reload(), await page.locator('table.deliveries tbody').textContent()), { timeout: 30_000 }).toMatch(/FORANDRING\s*Succeeded/);
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('table.deliveries tbody').textContent()), {
+        timeout: 30_000,
+      })
+      .toMatch(/FORANDRING\s*Succeeded/);
     await context.close();
   });
 
   it('G7: the handler records the shipment of a produced hard drive', async () => {
     const handler = await login(office.baseUrl, 'pages-handler@test.se', password);
     await call(office.baseUrl, 'POST', `/api/v1/orders/${physicalId}/approve`, { token: handler });
-    await expect.poll(async () => (await office.db('orders').where({ id: physicalId }).first()).status, { timeout: 30_000 }).toBe('delivered');
+    await expect
+      .poll(async () => (await office.db('orders').where({ id: physicalId }).first()).status, { timeout: 30_000 })
+      .toBe('delivered');
     const { context, page } = await session('pages-handler@test.se');
     await page.goto(`${office.baseUrl}/app/orders/${physicalId}`);
     await page.getByLabel('Carrier').fill('PostNord');
     await page.getByLabel('Tracking number').fill('PN123');
     await page.getByRole('button', { name: 'Record the shipment' }).click();
     await page.waitForURL(/notice=done/);
-    await expect.poll(async () => (await page.reload(), await page.locator('dl').first().textContent()), { timeout: 15_000 }).toContain('PostNord PN123');
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('dl').first().textContent()), { timeout: 15_000 })
+      .toContain('PostNord PN123');
     await context.close();
   });
 
   it('the outbox shows each message with its status, filters by status and pages through', async () => {
     const held = Array.from({ length: 25 }, (_, i) => ({
-      idempotency_key: `pages-held-${i}`, template: 'welcome', locale: 'en', to_address: `held-${i}@test.se`, subject: `Held ${i}`, html: '', text: '', message_id: `<held-${i}@test>`, status: 'held',
+      idempotency_key: `pages-held-${i}`,
+      template: 'welcome',
+      locale: 'en',
+      to_address: `held-${i}@test.se`,
+      subject: `Held ${i}`,
+      html: '',
+      text: '',
+      message_id: `<held-${i}@test>`,
+      status: 'held',
     }));
     await office.db('outbox').insert(held);
     const { context, page } = await session('pages-handler@test.se');
@@ -175,7 +255,10 @@ describe('the same rules as the API', () => {
     await screenshot(page, 'customer-404');
     expect((await page.goto(`${office.baseUrl}/app/no-such-page`))!.status()).toBe(404);
     // A customer may not approve, as in the API.
-    const refused = await page.request.post(`${office.baseUrl}/app/orders/${orderId}/approve`, { form: { _csrf: await page.locator('input[name=_csrf]').first().inputValue() }, maxRedirects: 0 });
+    const refused = await page.request.post(`${office.baseUrl}/app/orders/${orderId}/approve`, {
+      form: { _csrf: await page.locator('input[name=_csrf]').first().inputValue() },
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(403);
     expect(await refused.text()).toContain('forbidden');
     await context.close();
@@ -190,7 +273,10 @@ describe('the same rules as the API', () => {
     await page.waitForLoadState();
     expect(await page.locator('[role=alert]').textContent()).toContain('CSRF');
     expect((await office.db('orders').where({ id: otherOrderId }).first()).status).toBe('awaiting_approval');
-    const wrong = await page.request.post(`${office.baseUrl}/app/orders/${otherOrderId}/cancel`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
+    const wrong = await page.request.post(`${office.baseUrl}/app/orders/${otherOrderId}/cancel`, {
+      form: { _csrf: 'forged' },
+      maxRedirects: 0,
+    });
     expect(wrong.status()).toBe(403);
     // The API takes the session cookie for reads only: a POST with it alone is unauthenticated.
     expect((await page.request.post(`${office.baseUrl}/api/v1/orders/${otherOrderId}/cancel`)).status()).toBe(401);

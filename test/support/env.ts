@@ -18,7 +18,9 @@ import { createWorker, WORKFLOWS_PATH } from '../../app/worker';
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
 
 /** A database of its own for one test file, migrated to the latest schema. */
-export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  opts: { migrate?: boolean } = {},
+): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const admin = createDb(inject('databaseUrl'), { min: 0, max: 1 });
   const name = `test_${crypto.randomBytes(6).toString('hex')}`;
   await admin.raw(`CREATE DATABASE ${name}`);
@@ -57,7 +59,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+export const workflowBundle = () =>
+  (bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  }));
 
 export interface TestBackOffice {
   config: Config;
@@ -69,14 +75,22 @@ export interface TestBackOffice {
 }
 
 /** The API and a worker on the dev server, over a fresh database: the back office as deployed. */
-export async function startBackOffice(env: Record<string, string> = {}): Promise<TestBackOffice & { drop(): Promise<void> }> {
+export async function startBackOffice(
+  env: Record<string, string> = {},
+): Promise<TestBackOffice & { drop(): Promise<void> }> {
   const database = env.DATABASE_URL ? await existingDatabase(env.DATABASE_URL) : await createTestDatabase();
   const config = testConfig({ DATABASE_URL: database.url, ...env });
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createWorker(config, { db: database.db, log }, await workflowBundle());
   const running = worker.run();
-  const app = createApp({ config, db: database.db, temporal, services: createServices({ db: database.db, temporal, config }), log });
+  const app = createApp({
+    config,
+    db: database.db,
+    temporal,
+    services: createServices({ db: database.db, temporal, config }),
+    log,
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -86,7 +100,18 @@ export async function startBackOffice(env: Record<string, string> = {}): Promise
     await running;
     await connection.close();
   };
-  return { config, db: database.db, temporal, worker, baseUrl, close, drop: async () => { await close(); await database.drop(); } };
+  return {
+    config,
+    db: database.db,
+    temporal,
+    worker,
+    baseUrl,
+    close,
+    drop: async () => {
+      await close();
+      await database.drop();
+    },
+  };
 }
 
 /** The activities over a test database, sending to the test SMTP receiver unless told otherwise. */
@@ -142,7 +167,12 @@ export async function mailTo(to: string, count = 1, timeoutMs = 20_000): Promise
 }
 
 /** JSON over HTTP with an optional bearer token. */
-export async function call(baseUrl: string, method: string, urlPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function call(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(`${baseUrl}${urlPath}`, {
     method,
     headers: {
@@ -157,10 +187,16 @@ export async function call(baseUrl: string, method: string, urlPath: string, opt
 }
 
 /** A system account's bearer token for the delivery API (G10), from its OAuth client credentials. */
-export async function clientCredentialsToken(baseUrl: string, client: { clientId: string; clientSecret: string }): Promise<string> {
+export async function clientCredentialsToken(
+  baseUrl: string,
+  client: { clientId: string; clientSecret: string },
+): Promise<string> {
   const res = await fetch(`${baseUrl}/oauth2/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials',
   });
   if (!res.ok) throw new Error(`client credentials of ${client.clientId}: ${res.status}`);

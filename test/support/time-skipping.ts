@@ -10,7 +10,9 @@ import { createTestDatabase, workflowBundle } from './env';
  * time still for another. The server is the one `npm run provision` cached; it starts in seconds.
  */
 export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('timeSkippingServer') } } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('timeSkippingServer') } },
+  });
 }
 
 /**
@@ -21,7 +23,12 @@ export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
 export async function workflowTestBed(taskQueue: string, activities: (db: Db) => object) {
   const database = await createTestDatabase();
   const env = await timeSkippingEnvironment();
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: activities(database.db) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: activities(database.db),
+  });
   const running = worker.run();
   return {
     database,

@@ -10,10 +10,12 @@ export const readZip = (buffer: Buffer) =>
         zip.openReadStream(entry, (e, stream) => {
           if (e) return reject(e);
           const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-            files[entry.fileName] = Buffer.concat(chunks);
-            zip.readEntry();
-          });
+          stream
+            .on('data', (c: Buffer) => chunks.push(c))
+            .on('end', () => {
+              files[entry.fileName] = Buffer.concat(chunks);
+              zip.readEntry();
+            });
         }),
       );
       zip.on('end', () => resolve(files));

@@ -15,7 +15,17 @@ import { workflowGateway } from '../../platform/temporal/gateway';
 import { createDirectory } from '../../identity/directory.service';
 import { testActivities } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
-import { answerUpdate, cancelLocateUpdate, deliverCaseUpdate, locateDoneUpdate, moveLocateUpdate, orderMapOnlyLocateUpdate, orderPlanningAddOnsUpdate, splitUpdate, withdrawUpdate } from '../../cases/case.messages';
+import {
+  answerUpdate,
+  cancelLocateUpdate,
+  deliverCaseUpdate,
+  locateDoneUpdate,
+  moveLocateUpdate,
+  orderMapOnlyLocateUpdate,
+  orderPlanningAddOnsUpdate,
+  splitUpdate,
+  withdrawUpdate,
+} from '../../cases/case.messages';
 
 let bed: Awaited<ReturnType<typeof workflowTestBed>>;
 let database: typeof bed.database;
@@ -35,12 +45,41 @@ beforeAll(async () => {
   DEMO_FEES = await caseFeesOn(database.db, '2026-01-01');
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
-  accountId = (await directory.createAccount({ kind: 'organisation', name: 'Tidig AB', email: 'tidig@test.se', organisationNumber: '556222-3333', language: 'en' }, actor)).id;
-  questioner = { kind: 'user', id: crypto.randomUUID(), role: 'customer', accountId, email: 'tidig@test.se', language: 'en' };
+  accountId = (
+    await directory.createAccount(
+      {
+        kind: 'organisation',
+        name: 'Tidig AB',
+        email: 'tidig@test.se',
+        organisationNumber: '556222-3333',
+        language: 'en',
+      },
+      actor,
+    )
+  ).id;
+  questioner = {
+    kind: 'user',
+    id: crypto.randomUUID(),
+    role: 'customer',
+    accountId,
+    email: 'tidig@test.se',
+    language: 'en',
+  };
   const store = localDeliveryStore(path.join(os.tmpdir(), `cases-${crypto.randomUUID()}`));
-  cases = createCaseService({ db: database.db, workflows: workflowGateway(env.client, taskQueue), config: { publicUrl: 'http://x' }, store });
-  await directory.createUser({ email: 'ts-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, actor);
-  await directory.createUser({ email: 'ts-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' }, actor);
+  cases = createCaseService({
+    db: database.db,
+    workflows: workflowGateway(env.client, taskQueue),
+    config: { publicUrl: 'http://x' },
+    store,
+  });
+  await directory.createUser(
+    { email: 'ts-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'ts-admin@test.se', name: 'A', password: 'admin-pass-12', role: 'admin', language: 'en' },
+    actor,
+  );
 });
 afterAll(() => bed.stop());
 
@@ -48,16 +87,28 @@ afterAll(() => bed.stop());
  * Registers a case through the case service, as the API does, on the test server's clock. Dates
  * are working days after the order time; a locate case wants its locate 7 working days after it by default.
  */
-async function startCase(opts: { kind?: CaseKind; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {}) {
+async function startCase(
+  opts: { kind?: CaseKind; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {},
+) {
   const kind = opts.kind ?? 'locate';
   const now = new Date(await env.currentTimeMs());
   const orderTime = orderTimeOf(now);
   const digStart = addWorkingDays(orderTime, opts.digStartDays ?? 3);
-  const desiredLocateDate = opts.desiredLocateDays === null || kind !== 'locate' ? null : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
+  const desiredLocateDate =
+    opts.desiredLocateDays === null || kind !== 'locate'
+      ? null
+      : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
   const deadline = kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, digStart);
   const registered = await cases.register(
     questioner,
-    { kind, workArea: owners[0]!.coverage, digStart, desiredLocateDate: desiredLocateDate ?? undefined, express: opts.express ?? false, acceptTerms: true },
+    {
+      kind,
+      workArea: owners[0]!.coverage,
+      digStart,
+      desiredLocateDate: desiredLocateDate ?? undefined,
+      express: opts.express ?? false,
+      acceptTerms: true,
+    },
     now,
   );
   expect(registered).toMatchObject({ orderTime, handlingDeadline: deadline });
@@ -68,7 +119,11 @@ async function startCase(opts: { kind?: CaseKind; digStartDays?: number; desired
 
 const skipTo = async (at: Date) => env.sleep(Math.max(0, at.getTime() - (await env.currentTimeMs())));
 /** The error code a workflow refused an update with. */
-const refusedWith = (p: Promise<unknown>) => p.then(() => 'accepted', (err: { cause?: { type?: string } }) => err.cause?.type);
+const refusedWith = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (err: { cause?: { type?: string } }) => err.cause?.type,
+  );
 const invoice = (key: string) => database.db('invoices').where({ idempotency_key: key }).first();
 const caseRow = (lk: string) => database.db('cases').where({ lk }).first();
 /** Answers every owner; `stockholm-el` (locates) gets `first`, `fiber-ost` (map only) gets `second`. */
@@ -77,7 +132,10 @@ async function answerAll(handle: Awaited<ReturnType<typeof startCase>>['handle']
   await handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: second, by: 'h' }] });
 }
 
-const outboxKeys = async (lk: string) => (await database.db('outbox').where('idempotency_key', 'like', `${lk}:%`).orderBy('created_at')).map((m) => m.idempotency_key.replace(`${lk}:`, '').replace(/:[0-9a-f-]{36}$/, ''));
+const outboxKeys = async (lk: string) =>
+  (await database.db('outbox').where('idempotency_key', 'like', `${lk}:%`).orderBy('created_at')).map((m) =>
+    m.idempotency_key.replace(`${lk}:`, '').replace(/:[0-9a-f-]{36}$/, ''),
+  );
 
 describe('L10: handling deadline', () => {
   it('L10: reminds handlers on the deadline morning and two hours before, then escalates and flags the case overdue', async () => {
@@ -89,11 +147,20 @@ describe('L10: handling deadline', () => {
     await skipTo(new Date(schedule.morningReminder.getTime() + 60_000));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`]);
     await skipTo(new Date(schedule.lastReminder.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`, `reminder-two-hours-${deadline}`]);
+    await expect
+      .poll(() => outboxKeys(lk))
+      .toEqual(['confirmation', `reminder-morning-${deadline}`, `reminder-two-hours-${deadline}`]);
     expect((await database.db('cases').where({ lk }).first()).overdue).toBe(false);
 
     await skipTo(new Date(schedule.due.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${deadline}`, `reminder-two-hours-${deadline}`, `escalation-${deadline}`]);
+    await expect
+      .poll(() => outboxKeys(lk))
+      .toEqual([
+        'confirmation',
+        `reminder-morning-${deadline}`,
+        `reminder-two-hours-${deadline}`,
+        `escalation-${deadline}`,
+      ]);
     const escalation = await database.db('outbox').where('idempotency_key', 'like', `${lk}:escalation-%`).first();
     expect(escalation.to_address).toBe('ts-admin@test.se');
     expect(escalation.subject).toBe(`Overdue case ${lk}`);
@@ -102,11 +169,14 @@ describe('L10: handling deadline', () => {
 
   it('L10: a case answered before the deadline gets no reminder and no escalation', async () => {
     const { lk, deadline, handle } = await startCase();
-    for (const o of owners) await handle.executeUpdate(answerUpdate, { args: [{ ownerId: o.id, answer: 'no_infrastructure', by: 'h' }] });
+    for (const o of owners)
+      await handle.executeUpdate(answerUpdate, { args: [{ ownerId: o.id, answer: 'no_infrastructure', by: 'h' }] });
     const { due } = handlingSchedule(deadline);
     await env.sleep(due.getTime() + 3_600_000 - (await env.currentTimeMs()));
     await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', 'answers']);
-    await expect.poll(() => database.db('cases').where({ lk }).first()).toMatchObject({ status: 'answered', overdue: false });
+    await expect
+      .poll(() => database.db('cases').where({ lk }).first())
+      .toMatchObject({ status: 'answered', overdue: false });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 });
@@ -115,15 +185,21 @@ describe('L12: physical locate', () => {
   it('L12: a desired date inside the 5 working days without express moves to the earliest normal date', async () => {
     const { lk, orderTime, handle } = await startCase({ desiredLocateDays: 2 });
     await answerAll(handle, 'locate_needed', 'information');
-    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'locate_scheduled', locate_date: addWorkingDays(orderTime, 5), express: false });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: addWorkingDays(orderTime, 5), express: false });
     expect(await invoice(`${lk}:express`)).toBeUndefined();
   });
 
   it('L12, L6: express on working day 1–4 keeps the date and books the express fee on an invoice due in 30 days', async () => {
     const { lk, desiredLocateDate, handle } = await startCase({ desiredLocateDays: 3, express: true });
     await answerAll(handle, 'locate_needed', 'information');
-    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'locate_scheduled', locate_date: desiredLocateDate, express: true });
-    await expect.poll(() => invoice(`${lk}:express`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor, reference: lk });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: desiredLocateDate, express: true });
+    await expect
+      .poll(() => invoice(`${lk}:express`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor, reference: lk });
     const { invoice_date, due_date } = await invoice(`${lk}:express`);
     expect((Date.parse(due_date) - Date.parse(invoice_date)) / 86_400_000).toBe(30);
     await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'technician' }] });
@@ -137,12 +213,22 @@ describe('L15, L16: moving and cancelling the locate', () => {
     const { lk, orderTime, handle } = await startCase();
     await answerAll(handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
-    const free = await handle.executeUpdate(moveLocateUpdate, { args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }] });
+    const free = await handle.executeUpdate(moveLocateUpdate, {
+      args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }],
+    });
     expect(free).toMatchObject({ locateDate: addWorkingDays(orderTime, 8), fees: [] });
     const express = addWorkingDays(orderTime, 4);
-    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] });
-    await expect.poll(() => invoice(`${lk}:move-${express}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }),
+      ),
+    ).toBe('fee_changed');
+    await handle.executeUpdate(moveLocateUpdate, {
+      args: [{ date: express, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }],
+    });
+    await expect
+      .poll(() => invoice(`${lk}:move-${express}`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
     await expect.poll(() => caseRow(lk)).toMatchObject({ locate_date: express, express: true });
   });
 
@@ -153,28 +239,54 @@ describe('L15, L16: moving and cancelling the locate', () => {
     const cutOff = noonOfWorkingDayBefore(desiredLocateDate!);
     await skipTo(new Date(cutOff.getTime() - 60_000));
     const later = addWorkingDays(orderTime, 9);
-    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] }))).toBe('fee_changed');
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, {
+          args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }],
+        }),
+      ),
+    ).toBe('fee_changed');
     await skipTo(new Date(cutOff.getTime() + 60_000));
-    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }] });
-    await expect.poll(() => invoice(`${lk}:move-${later}`)).toMatchObject({ net_minor: DEMO_FEES.amounts.change.minor });
-    expect(await refusedWith(handle.executeUpdate(moveLocateUpdate, { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }))).toBe('date_in_past');
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, { args: [{ date: later, express: false, expectedFeeMinor: 0 }] }),
+      ),
+    ).toBe('fee_changed');
+    await handle.executeUpdate(moveLocateUpdate, {
+      args: [{ date: later, express: false, expectedFeeMinor: DEMO_FEES.amounts.change.minor }],
+    });
+    await expect
+      .poll(() => invoice(`${lk}:move-${later}`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.change.minor });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, { args: [{ date: orderTime, express: false, expectedFeeMinor: 0 }] }),
+      ),
+    ).toBe('date_in_past');
   });
 
   it('L16: cancelling after 12:00 on the working day before costs the cancellation fee; before, it is free', async () => {
     const early = await startCase();
     await answerAll(early.handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(early.lk)).status).toBe('locate_scheduled');
-    expect(await early.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] })).toEqual({ fees: [] });
+    expect(await early.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] })).toEqual({
+      fees: [],
+    });
     expect((await early.handle.result()).status).toBe('cancelled');
 
     const late = await startCase();
     await answerAll(late.handle, 'locate_needed', 'information');
     await expect.poll(async () => (await caseRow(late.lk)).status).toBe('locate_scheduled');
     await skipTo(new Date(noonOfWorkingDayBefore(late.desiredLocateDate!).getTime() + 60_000));
-    expect(await refusedWith(late.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await late.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: DEMO_FEES.amounts.cancellation.minor }] });
-    await expect.poll(() => invoice(`${late.lk}:cancel`)).toMatchObject({ net_minor: DEMO_FEES.amounts.cancellation.minor });
+    expect(await refusedWith(late.handle.executeUpdate(cancelLocateUpdate, { args: [{ expectedFeeMinor: 0 }] }))).toBe(
+      'fee_changed',
+    );
+    await late.handle.executeUpdate(cancelLocateUpdate, {
+      args: [{ expectedFeeMinor: DEMO_FEES.amounts.cancellation.minor }],
+    });
+    await expect
+      .poll(() => invoice(`${late.lk}:cancel`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.cancellation.minor });
     await expect.poll(() => caseRow(late.lk)).toMatchObject({ status: 'cancelled' });
   });
 });
@@ -184,18 +296,44 @@ describe('L13: split', () => {
     const { lk, orderTime, handle } = await startCase();
     const [el, fiber] = owners.map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
     const area = owners[0]!.coverage;
-    expect(await refusedWith(handle.executeUpdate(splitUpdate, { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }] }))).toBe('too_few_parts');
-    const split = await handle.executeUpdate(splitUpdate, { args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }, { workArea: area, areaM2: 1, owners: [fiber] }], by: 'h' }] });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(splitUpdate, {
+          args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }],
+        }),
+      ),
+    ).toBe('too_few_parts');
+    const split = await handle.executeUpdate(splitUpdate, {
+      args: [
+        {
+          parts: [
+            { workArea: area, areaM2: 1, owners: [el] },
+            { workArea: area, areaM2: 1, owners: [fiber] },
+          ],
+          by: 'h',
+        },
+      ],
+    });
     expect(split).toEqual({ parts: [`${lk}-1`, `${lk}-2`] });
     await expect.poll(() => caseRow(`${lk}-2`)).toMatchObject({ parent_lk: lk, status: 'registered' });
-    expect((await database.db('case_owners').where({ lk: `${lk}-1` })).map((o) => o.owner_id)).toEqual(['stockholm-el']);
+    expect((await database.db('case_owners').where({ lk: `${lk}-1` })).map((o) => o.owner_id)).toEqual([
+      'stockholm-el',
+    ]);
 
     const part1 = env.client.workflow.getHandle(`${lk}-1`);
     const part2 = env.client.workflow.getHandle(`${lk}-2`);
     await expect.poll(async () => (await part1.describe()).status.name).toBe('RUNNING');
     await part1.executeUpdate(answerUpdate, { args: [{ ownerId: 'stockholm-el', answer: 'locate_needed', by: 'h' }] });
     await expect.poll(async () => (await caseRow(`${lk}-1`)).status).toBe('locate_scheduled');
-    expect(await refusedWith(part1.executeUpdate(moveLocateUpdate, { args: [{ date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor }] }))).toBe('express_not_allowed_for_split_case');
+    expect(
+      await refusedWith(
+        part1.executeUpdate(moveLocateUpdate, {
+          args: [
+            { date: addWorkingDays(orderTime, 3), express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor },
+          ],
+        }),
+      ),
+    ).toBe('express_not_allowed_for_split_case');
     await part1.executeUpdate(locateDoneUpdate, { args: [{ by: 't' }] });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await part2.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
@@ -210,11 +348,27 @@ describe("L14: map-only owners' locate", () => {
     await answerAll(handle, 'information', 'dig_according_to_map');
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect(await refusedWith(handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'stockholm-el', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('not_a_map_only_owner');
-    const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(orderMapOnlyLocateUpdate, {
+          args: [{ ownerId: 'stockholm-el', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }],
+        }),
+      ),
+    ).toBe('not_a_map_only_owner');
+    const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, {
+      args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }],
+    });
     expect(ordered).toMatchObject({ status: 'locate_scheduled', addOns: ['map_only_locate:fiber-ost'] });
-    await expect.poll(() => invoice(`${lk}:map-only-locate-fiber-ost`)).toMatchObject({ net_minor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor });
-    expect(await refusedWith(handle.executeUpdate(orderMapOnlyLocateUpdate, { args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }] }))).toBe('already_ordered');
+    await expect
+      .poll(() => invoice(`${lk}:map-only-locate-fiber-ost`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(orderMapOnlyLocateUpdate, {
+          args: [{ ownerId: 'fiber-ost', expectedFeeMinor: DEMO_FEES.amounts.mapOnlyOwnerLocate.minor }],
+        }),
+      ),
+    ).toBe('already_ordered');
     await expect.poll(() => outboxKeys(lk)).toContain('map-only-locate-fiber-ost');
   });
 
@@ -232,15 +386,35 @@ describe('L17, L18: planning cases', () => {
     const { lk, orderTime, deadline, handle } = await startCase({ kind: 'planning' });
     expect(deadline).toBe(addWorkingDays(orderTime, 10));
     const fee = DEMO_FEES.amounts.planningFasterDelivery.minor + DEMO_FEES.amounts.planningVectorFormat.minor;
-    expect(await refusedWith(handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }] }))).toBe('fee_changed');
-    await handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }] });
+    expect(
+      await refusedWith(
+        handle.executeUpdate(orderPlanningAddOnsUpdate, {
+          args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: 0 }],
+        }),
+      ),
+    ).toBe('fee_changed');
+    await handle.executeUpdate(orderPlanningAddOnsUpdate, {
+      args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }],
+    });
     const faster = addWorkingDays(orderTime, 5);
-    await expect.poll(() => caseRow(lk)).toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
     await expect.poll(() => invoice(`${lk}:add-ons-faster_delivery-DXF`)).toMatchObject({ net_minor: fee });
-    expect(await refusedWith(handle.executeUpdate(orderPlanningAddOnsUpdate, { args: [{ fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: DEMO_FEES.amounts.planningVectorFormat.minor }] }))).toBe('already_ordered');
+    expect(
+      await refusedWith(
+        handle.executeUpdate(orderPlanningAddOnsUpdate, {
+          args: [
+            { fasterDelivery: false, formats: ['DXF'], expectedFeeMinor: DEMO_FEES.amounts.planningVectorFormat.minor },
+          ],
+        }),
+      ),
+    ).toBe('already_ordered');
 
     await skipTo(new Date(handlingSchedule(faster).due.getTime() + 60_000));
-    await expect.poll(() => outboxKeys(lk)).toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
+    await expect
+      .poll(() => outboxKeys(lk))
+      .toEqual(['confirmation', `reminder-morning-${faster}`, `reminder-two-hours-${faster}`, `escalation-${faster}`]);
     await expect.poll(async () => (await caseRow(lk)).overdue).toBe(true);
     await handle.executeUpdate(deliverCaseUpdate, { args: [{ by: 'h' }] });
     expect((await handle.result()).status).toBe('delivered');
@@ -250,6 +424,10 @@ describe('L17, L18: planning cases', () => {
     const { handle } = await startCase({ kind: 'planning' });
     await env.sleep(48 * 3_600_000 + 60_000);
     expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{}] }))).toBe('withdrawal_period_over');
-    expect(await refusedWith(handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }))).toBe('not_applicable');
+    expect(
+      await refusedWith(
+        handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }),
+      ),
+    ).toBe('not_applicable');
   });
 });

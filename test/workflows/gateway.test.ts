@@ -15,7 +15,14 @@ it('a workflow id is a business key: a second start is refused with 409, not dou
   const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
   const userId = '00000000-0000-0000-0000-0000000000aa';
   const id = welcomeUserWorkflow.workflowId(userId);
-  const input = { userId: 'x', accountId: null, email: 'dup@test.se', name: 'Dup', language: 'en' as const, signInUrl: 'http://x' };
+  const input = {
+    userId: 'x',
+    accountId: null,
+    email: 'dup@test.se',
+    name: 'Dup',
+    language: 'en' as const,
+    signInUrl: 'http://x',
+  };
   expect(await gateway.start(welcomeUserWorkflow, userId, input)).toBe(id);
   await office.temporal.workflow.getHandle(id).result();
   const second = await gateway.start(welcomeUserWorkflow, userId, input).catch((e: unknown) => e);
@@ -26,6 +33,12 @@ it('a workflow id is a business key: a second start is refused with 409, not dou
 
 it('an update or query on an unknown workflow answers 404', async () => {
   const gateway = workflowGateway(office.temporal, office.config.TEMPORAL_TASK_QUEUE);
-  await expect(gateway.update('no-such-workflow', approveOrderUpdate, { by: 'h' })).rejects.toMatchObject({ status: 404, code: 'not_found' });
-  await expect(gateway.query('no-such-workflow', orderStateQuery)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  await expect(gateway.update('no-such-workflow', approveOrderUpdate, { by: 'h' })).rejects.toMatchObject({
+    status: 404,
+    code: 'not_found',
+  });
+  await expect(gateway.query('no-such-workflow', orderStateQuery)).rejects.toMatchObject({
+    status: 404,
+    code: 'not_found',
+  });
 });

@@ -12,7 +12,14 @@ import { createDirectory } from '../../identity/directory.service';
 import type { SubscriptionInput } from '../../orders/subscription.messages';
 import { activitiesWithFailingProduction } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
-import { cancelSubscriptionUpdate, invoicePaidSignal, startDeliveryUpdate, subscriptionStateQuery, subscriptionWorkflow, terminateSubscriptionUpdate } from '../../orders/subscription.messages';
+import {
+  cancelSubscriptionUpdate,
+  invoicePaidSignal,
+  startDeliveryUpdate,
+  subscriptionStateQuery,
+  subscriptionWorkflow,
+  terminateSubscriptionUpdate,
+} from '../../orders/subscription.messages';
 
 let bed: Awaited<ReturnType<typeof workflowTestBed>>;
 let database: typeof bed.database;
@@ -20,7 +27,18 @@ let env: TestWorkflowEnvironment;
 let accountId: string;
 let production: { failures: number };
 const taskQueue = `subscriptions-${crypto.randomUUID()}`;
-const area = validateArea({ type: 'Polygon', coordinates: [[[674_000, 6_580_000], [675_000, 6_580_000], [675_000, 6_581_000], [674_000, 6_581_000], [674_000, 6_580_000]]] });
+const area = validateArea({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [674_000, 6_580_000],
+      [675_000, 6_580_000],
+      [675_000, 6_581_000],
+      [674_000, 6_581_000],
+      [674_000, 6_580_000],
+    ],
+  ],
+});
 if (!area.ok) throw new Error('test area');
 const DAY = 86_400_000;
 
@@ -32,26 +50,80 @@ beforeAll(async () => {
   });
   ({ database, env } = bed);
   const directory = createDirectory({ db: database.db, welcome: async () => {} });
-  accountId = (await directory.createAccount({ kind: 'organisation', name: 'Abonnent AB', email: 'subscriber@test.se', organisationNumber: '556777-8888', language: 'sv' }, { actorType: 'system' })).id;
-  await directory.createUser({ email: 's-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' }, { actorType: 'system' });
+  accountId = (
+    await directory.createAccount(
+      {
+        kind: 'organisation',
+        name: 'Abonnent AB',
+        email: 'subscriber@test.se',
+        organisationNumber: '556777-8888',
+        language: 'sv',
+      },
+      { actorType: 'system' },
+    )
+  ).id;
+  await directory.createUser(
+    { email: 's-handler@test.se', name: 'H', password: 'handler-pass-1', role: 'handler', language: 'en' },
+    { actorType: 'system' },
+  );
 });
 afterAll(() => bed.stop());
 
 /** A subscription order's row and its subscription workflow, as the order's approval starts it. */
 async function subscribe(interval: DeliveryInterval | null = null) {
   const id = crypto.randomUUID();
-  const fee = orderFee({ productId: 'byggnader', validFrom: '2026-01-01', pricePerKm2: money(4000, 'SEK'), minimumFee: money(25_000, 'SEK'), annualFee: money(400_000, 'SEK') }, area.ok ? area.areaM2 : 0, 'organisation', true);
+  const fee = orderFee(
+    {
+      productId: 'byggnader',
+      validFrom: '2026-01-01',
+      pricePerKm2: money(4000, 'SEK'),
+      minimumFee: money(25_000, 'SEK'),
+      annualFee: money(400_000, 'SEK'),
+    },
+    area.ok ? area.areaM2 : 0,
+    'organisation',
+    true,
+  );
   const selection = area.ok ? area.geometry : (null as never);
   await insertOrder(
     database.db,
-    { id, account_id: accountId, user_id: null, product_id: 'byggnader', format: 'GeoJSON', delivery_method: 'download', selection, area_m2: fee.areaM2, price_list_version: fee.priceListVersion, fee, framework_agreement_id: null, subscription: true, delivery_interval: interval, permitted_use: 'test', status: 'approved', placed_at: new Date(await env.currentTimeMs()) },
+    {
+      id,
+      account_id: accountId,
+      user_id: null,
+      product_id: 'byggnader',
+      format: 'GeoJSON',
+      delivery_method: 'download',
+      selection,
+      area_m2: fee.areaM2,
+      price_list_version: fee.priceListVersion,
+      fee,
+      framework_agreement_id: null,
+      subscription: true,
+      delivery_interval: interval,
+      permitted_use: 'test',
+      status: 'approved',
+      placed_at: new Date(await env.currentTimeMs()),
+    },
     async () => {},
   );
   const input: SubscriptionInput = {
-    orderId: id, accountId, customer: { name: 'A', email: 'subscriber@test.se', language: 'sv' }, product: { id: 'byggnader', name: 'Byggnader' }, publicUrl: 'http://x',
-    selection, deliveryLinkTtlHours: 24, interval, annualFee: money(400_000, 'SEK'), state: null,
+    orderId: id,
+    accountId,
+    customer: { name: 'A', email: 'subscriber@test.se', language: 'sv' },
+    product: { id: 'byggnader', name: 'Byggnader' },
+    publicUrl: 'http://x',
+    selection,
+    deliveryLinkTtlHours: 24,
+    interval,
+    annualFee: money(400_000, 'SEK'),
+    state: null,
   };
-  const first = await env.client.workflow.start(subscriptionWorkflow.workflowType, { workflowId: subscriptionWorkflow.workflowId(id), taskQueue, args: [input] });
+  const first = await env.client.workflow.start(subscriptionWorkflow.workflowType, {
+    workflowId: subscriptionWorkflow.workflowId(id),
+    taskQueue,
+    args: [input],
+  });
   const handle = env.client.workflow.getHandle(`subscription-${id}`);
   await expect.poll(async () => (await state(id)).invoiceId).not.toBeNull();
   return { id, handle, firstRunId: first.firstExecutionRunId, ...(await state(id)) };
@@ -61,11 +133,17 @@ const state = (id: string) => env.client.workflow.getHandle(`subscription-${id}`
 const skipTo = async (at: number) => env.sleep(Math.max(0, at - (await env.currentTimeMs())));
 /** The subscription's e-mails by key, without the order id and with delivery ids shortened to `delivered`. */
 const mails = async (id: string) =>
-  (await database.db('outbox').where('idempotency_key', 'like', `${id}:%`).orderBy('created_at')).map((m) => m.idempotency_key.replace(`${id}:`, '').replace(/-[0-9a-f-]{36}$/, ''));
+  (await database.db('outbox').where('idempotency_key', 'like', `${id}:%`).orderBy('created_at')).map((m) =>
+    m.idempotency_key.replace(`${id}:`, '').replace(/-[0-9a-f-]{36}$/, ''),
+  );
 const row = (id: string) => database.db('subscriptions').where({ order_id: id }).first();
 const deliveries = (id: string) => database.db('deliveries').where({ order_id: id }).orderBy('created_at');
 const finished = async (id: string) => (await deliveries(id)).filter((d) => d.status !== 'PÅGÅENDE').length;
-const termInvoice = async (id: string, term: number) => database.db('invoices').where({ idempotency_key: `${id}:term-${term}` }).first();
+const termInvoice = async (id: string, term: number) =>
+  database
+    .db('invoices')
+    .where({ idempotency_key: `${id}:term-${term}` })
+    .first();
 /** Finance marks the term's invoice paid, and the API tells the workflow. */
 async function pay(id: string, term: number) {
   const invoice = await termInvoice(id, term);
@@ -73,7 +151,10 @@ async function pay(id: string, term: number) {
   await env.client.workflow.getHandle(`subscription-${id}`).signal(invoicePaidSignal, { invoiceId: invoice.id });
 }
 const refusedWith = async (update: Promise<unknown>) => {
-  const err = (await update.then(() => null, (e: unknown) => e)) as { cause?: { type?: string; details?: unknown[]; message?: string } } | null;
+  const err = (await update.then(
+    () => null,
+    (e: unknown) => e,
+  )) as { cause?: { type?: string; details?: unknown[]; message?: string } } | null;
   return { code: err?.cause?.type, status: err?.cause?.details?.[0], message: err?.cause?.message };
 };
 /** Ends a test's subscription and waits until its workflow has closed, its last activities included. */
@@ -91,7 +172,12 @@ describe('G8: terms', () => {
     expect(termEnd).toBe(addMonths(termStart, 12));
     const first = await termInvoice(id, 1);
     // T5: dated the term's first day, due 30 days later; the annual fee with 25 % VAT.
-    expect(first).toMatchObject({ invoice_date: stockholmDate(termStart), due_date: addDays(stockholmDate(termStart), 30), net_minor: 400_000, total_minor: 500_000 });
+    expect(first).toMatchObject({
+      invoice_date: stockholmDate(termStart),
+      due_date: addDays(stockholmDate(termStart), 30),
+      net_minor: 400_000,
+      total_minor: 500_000,
+    });
     await expect.poll(() => finished(id)).toBe(1);
     await pay(id, 1);
     await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered']);
@@ -100,16 +186,28 @@ describe('G8: terms', () => {
     await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered']);
     await skipTo(termEnd - 30 * DAY + 60_000);
     await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered', 'renewal-notice-term-1']);
-    const notice = await database.db('outbox').where({ idempotency_key: `${id}:renewal-notice-term-1` }).first();
+    const notice = await database
+      .db('outbox')
+      .where({ idempotency_key: `${id}:renewal-notice-term-1` })
+      .first();
     expect(notice.text).toContain(stockholmDate(termEnd - 1));
 
     await skipTo(termEnd + 60_000);
-    await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered', 'renewal-notice-term-1', 'invoice-term-2']);
+    await expect
+      .poll(() => mails(id))
+      .toEqual(['invoice-term-1', 'delivered', 'renewal-notice-term-1', 'invoice-term-2']);
     const second = await termInvoice(id, 2);
     expect(second).toMatchObject({ invoice_date: stockholmDate(termEnd), net_minor: 400_000 });
-    expect(await state(id)).toMatchObject({ term: 2, termStart: termEnd, termEnd: addMonths(termEnd, 12), status: 'active' });
+    expect(await state(id)).toMatchObject({
+      term: 2,
+      termStart: termEnd,
+      termEnd: addMonths(termEnd, 12),
+      status: 'active',
+    });
     await expect.poll(async () => (await row(id)).term).toBe(2);
-    expect((await database.db('subscription_terms').where({ order_id: id }).orderBy('term')).map((t) => t.invoice_id)).toEqual([first.id, second.id]);
+    expect(
+      (await database.db('subscription_terms').where({ order_id: id }).orderBy('term')).map((t) => t.invoice_id),
+    ).toEqual([first.id, second.id]);
     // Each term is a run of its own (continue-as-new).
     expect((await env.client.workflow.getHandle(`subscription-${id}`).describe()).runId).not.toBe(firstRunId);
     await end(id);
@@ -134,7 +232,13 @@ describe('G8: terms', () => {
     const after = await state(id);
     expect(after).toMatchObject({ term: 2, deliveries: 5 });
     const all = await deliveries(id);
-    expect(all.map((d) => `${d.typ} ${d.status}`)).toEqual(['BAS LYCKAD', 'FORANDRING LYCKAD', 'FORANDRING LYCKAD', 'FORANDRING LYCKAD', 'FORANDRING LYCKAD']);
+    expect(all.map((d) => `${d.typ} ${d.status}`)).toEqual([
+      'BAS LYCKAD',
+      'FORANDRING LYCKAD',
+      'FORANDRING LYCKAD',
+      'FORANDRING LYCKAD',
+      'FORANDRING LYCKAD',
+    ]);
     // Every FORANDRING counts from the delivery before it, across the term's end too.
     for (let i = 1; i < all.length; i++) expect(all[i].since_version).toBe(all[i - 1].data_version);
     expect(after.lastSuccessful).toEqual({ deliveryId: all[4].id, version: all[4].data_version });
@@ -151,9 +255,15 @@ describe('G8: cancellation and termination', () => {
     await skipTo(addMonths(termStart, 4) + 10 * DAY);
     const cancelled = await handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ by: 'c' }] });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'c', termEnd });
-    expect(await refusedWith(handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ by: 'c' }] }))).toMatchObject({ code: 'not_active', status: 409 });
+    expect(await refusedWith(handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ by: 'c' }] }))).toMatchObject({
+      code: 'not_active',
+      status: 409,
+    });
     await expect.poll(async () => (await row(id)).status).toBe('cancelled');
-    const confirmation = await database.db('outbox').where({ idempotency_key: `${id}:cancelled-term-1` }).first();
+    const confirmation = await database
+      .db('outbox')
+      .where({ idempotency_key: `${id}:cancelled-term-1` })
+      .first();
     expect(confirmation.subject).toBe('Abonnemanget på Byggnader är uppsagt');
     expect(confirmation.text).toContain(stockholmDate(termEnd - 1));
 
@@ -172,11 +282,23 @@ describe('G8: cancellation and termination', () => {
     const { id, handle } = await subscribe();
     await expect.poll(() => finished(id)).toBe(1);
     await skipTo((await env.currentTimeMs()) + 40 * DAY);
-    const terminated = await handle.executeUpdate(terminateSubscriptionUpdate, { args: [{ by: 'admin', reason: 'Breach of the end-use terms' }] });
-    expect(terminated).toMatchObject({ status: 'terminated', terminated: { by: 'admin', reason: 'Breach of the end-use terms', at: expect.any(Number) } });
+    const terminated = await handle.executeUpdate(terminateSubscriptionUpdate, {
+      args: [{ by: 'admin', reason: 'Breach of the end-use terms' }],
+    });
+    expect(terminated).toMatchObject({
+      status: 'terminated',
+      terminated: { by: 'admin', reason: 'Breach of the end-use terms', at: expect.any(Number) },
+    });
     expect(await handle.result()).toMatchObject({ status: 'terminated' });
-    expect(await row(id)).toMatchObject({ status: 'terminated', terminated_by: 'admin', terminated_reason: 'Breach of the end-use terms' });
-    const mail = await database.db('outbox').where({ idempotency_key: `${id}:terminated` }).first();
+    expect(await row(id)).toMatchObject({
+      status: 'terminated',
+      terminated_by: 'admin',
+      terminated_reason: 'Breach of the end-use terms',
+    });
+    const mail = await database
+      .db('outbox')
+      .where({ idempotency_key: `${id}:terminated` })
+      .first();
     expect(mail.text).toContain('Breach of the end-use terms');
   });
 });
@@ -206,7 +328,9 @@ describe('G8: deliveries', () => {
     const outcomes = await Promise.allSettled([startDelivery(id, 'FORANDRING'), startDelivery(id, 'BAS')]);
     const started = outcomes.filter((o) => o.status === 'fulfilled');
     expect(started).toHaveLength(1);
-    const refused = await refusedWith(Promise.reject((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as Error));
+    const refused = await refusedWith(
+      Promise.reject((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as Error),
+    );
     expect(refused).toMatchObject({ code: 'delivery_in_progress', status: 409 });
     expect(refused.message).toContain((started[0] as PromiseFulfilledResult<{ deliveryId: string }>).value.deliveryId);
     await expect.poll(() => finished(id)).toBe(2);
@@ -214,7 +338,7 @@ describe('G8: deliveries', () => {
   });
 
   it('G8: a monthly subscription over a year delivers 12 times; the run that finds a delivery in progress is skipped and recorded', async () => {
-    const { id, termStart } = await subscribe("monthly");
+    const { id, termStart } = await subscribe('monthly');
     await pay(id, 1);
     const runs = scheduledRuns('monthly', 1, termStart);
     expect(runs).toHaveLength(12);
@@ -227,8 +351,12 @@ describe('G8: deliveries', () => {
         const { deliveryId } = await startDelivery(id, 'FORANDRING');
         await expect.poll(() => production.failures).toBe(0);
         await skipTo(runs[k]! + 1_000);
-        await expect.poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: k }).first())?.outcome).toBe('skipped');
-        expect((await database.db('subscription_runs').where({ order_id: id, run: k }).first()).delivery_id).toBe(deliveryId);
+        await expect
+          .poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: k }).first())?.outcome)
+          .toBe('skipped');
+        expect((await database.db('subscription_runs').where({ order_id: id, run: k }).first()).delivery_id).toBe(
+          deliveryId,
+        );
         await env.sleep('1 minute');
       } else {
         await skipTo(runs[k]! + 60_000);
@@ -239,7 +367,20 @@ describe('G8: deliveries', () => {
     expect(all).toHaveLength(12);
     expect(all.every((d) => d.status === 'LYCKAD')).toBe(true);
     const recorded = await database.db('subscription_runs').where({ order_id: id }).orderBy('run');
-    expect(recorded.map((r) => r.outcome)).toEqual(['started', 'started', 'started', 'started', 'started', 'started', 'skipped', 'started', 'started', 'started', 'started', 'started']);
+    expect(recorded.map((r) => r.outcome)).toEqual([
+      'started',
+      'started',
+      'started',
+      'started',
+      'started',
+      'started',
+      'skipped',
+      'started',
+      'started',
+      'started',
+      'started',
+      'started',
+    ]);
     expect(recorded[6].reason).toMatch(/still in progress/);
     expect(recorded.map((r) => r.scheduled_at.getTime())).toEqual(runs);
     await end(id);
@@ -252,9 +393,14 @@ describe('G8, T5: dunning', () => {
     await expect.poll(() => finished(id)).toBe(1);
     const second = scheduledRuns('quarterly', 1, termStart)[1]!;
     await skipTo(second + 60_000);
-    await expect.poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 1 }).first())?.outcome).toBe('skipped');
+    await expect
+      .poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 1 }).first())?.outcome)
+      .toBe('skipped');
     const invoice = await termInvoice(id, 1);
-    expect(await database.db('subscription_runs').where({ order_id: id, run: 1 }).first()).toMatchObject({ delivery_id: null, reason: `suspended: invoice ${invoice.number} is not paid` });
+    expect(await database.db('subscription_runs').where({ order_id: id, run: 1 }).first()).toMatchObject({
+      delivery_id: null,
+      reason: `suspended: invoice ${invoice.number} is not paid`,
+    });
     expect(await deliveries(id)).toHaveLength(1);
     await end(id);
   });
@@ -263,13 +409,17 @@ describe('G8, T5: dunning', () => {
     const { id } = await subscribe();
     await expect.poll(() => finished(id)).toBe(1);
     const invoice = await termInvoice(id, 1);
-    const dayStart = (days: number) => zonedInstant(addDays(invoice.due_date, days), 0, 0, 'Europe/Stockholm').getTime();
+    const dayStart = (days: number) =>
+      zonedInstant(addDays(invoice.due_date, days), 0, 0, 'Europe/Stockholm').getTime();
 
     await skipTo(dayStart(7) - 60_000);
     await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered']);
     await skipTo(dayStart(7) + 60_000);
     await expect.poll(() => mails(id)).toEqual(['invoice-term-1', 'delivered', `reminder`]);
-    const reminder = await database.db('outbox').where({ idempotency_key: `${id}:reminder-${invoice.id}` }).first();
+    const reminder = await database
+      .db('outbox')
+      .where({ idempotency_key: `${id}:reminder-${invoice.id}` })
+      .first();
     expect(reminder.subject).toBe(`Påminnelse: faktura ${invoice.number} är förfallen`);
 
     await skipTo(dayStart(30) - 60_000);
