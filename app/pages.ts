@@ -260,13 +260,11 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   router.get('/sign-in', async (req, res) => {
     const state = await stateOf(req, res);
     if (state.principal) return res.redirect(303, safeNext(req.query.next));
-    res
-      .type('html')
-      .send(
-        views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), {
-          next: safeNext(req.query.next),
-        }),
-      );
+    res.type('html').send(
+      views.render('sign-in', frame(req, state, dictionaries[state.lang]['signIn.title']), {
+        next: safeNext(req.query.next),
+      }),
+    );
   });
   router.post('/sign-in', deps.signInLimiter, async (req, res) => {
     const state = await stateOf(req, res);

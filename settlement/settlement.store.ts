@@ -190,13 +190,11 @@ export async function importInput<K extends InputType>(
       );
       errorCount += unknown.rows.length;
       errors.push(
-        ...unknown.rows
-          .slice(0, MAX_LISTED_ERRORS)
-          .map((r: { line: number; provider_id: string }) => ({
-            line: r.line,
-            column: 'provider_id',
-            message: `unknown provider ${r.provider_id}; import the providers first`,
-          })),
+        ...unknown.rows.slice(0, MAX_LISTED_ERRORS).map((r: { line: number; provider_id: string }) => ({
+          line: r.line,
+          column: 'provider_id',
+          message: `unknown provider ${r.provider_id}; import the providers first`,
+        })),
       );
     }
     if (errorCount > 0) {

@@ -586,15 +586,13 @@ describe('T3: the case price list', () => {
     });
     // The list changes (a version valid from today, as if it had been added in advance).
     const today = stockholmDate(new Date());
-    await office
-      .db('case_price_list')
-      .insert(
-        (await office.db('case_price_list').where({ valid_from: '2020-01-01' })).map((r) => ({
-          ...r,
-          valid_from: today,
-          amount_minor: r.amount_minor * 2,
-        })),
-      );
+    await office.db('case_price_list').insert(
+      (await office.db('case_price_list').where({ valid_from: '2020-01-01' })).map((r) => ({
+        ...r,
+        valid_from: today,
+        amount_minor: r.amount_minor * 2,
+      })),
+    );
     try {
       const quote = await call(office.baseUrl, 'POST', `/api/v1/cases/${before.lk}/add-ons`, {
         token: token.customer,

@@ -37,19 +37,17 @@ it('M2, M5: the database sums area × days in service per provider and scale exa
         inServiceTo: to !== null && to < from ? from : to,
       };
     });
-    await database
-      .db('settlement_providers')
-      .insert(
-        Array.from({ length: 7 }, (_, p) => ({
-          year,
-          provider_id: `p${p}`,
-          name: 'P',
-          business_id: '0112038-9',
-          iban: 'FI2112345600000785',
-          email: 'p@test.fi',
-          language: 'fi',
-        })),
-      );
+    await database.db('settlement_providers').insert(
+      Array.from({ length: 7 }, (_, p) => ({
+        year,
+        provider_id: `p${p}`,
+        name: 'P',
+        business_id: '0112038-9',
+        iban: 'FI2112345600000785',
+        email: 'p@test.fi',
+        language: 'fi',
+      })),
+    );
     await database.db('settlement_map_material').insert(
       datasets.map((d, i) => ({
         year,
