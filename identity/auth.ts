@@ -5,17 +5,10 @@ import { findUserByEmail } from './users.store';
 import type { Account } from './accounts.store';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
+import { readCookie } from '../platform/http/cookies';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
-
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.get('Cookie') ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
-  }
-  return undefined;
-}
 
 export const unauthorized = (message = 'A valid access token is required') => new ApiError(401, 'unauthorized', message);
 

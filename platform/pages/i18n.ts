@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { LANGUAGES, type Language } from '../../domain/vocabulary';
-import { readCookie } from '../../identity/auth';
+import { readCookie } from '../http/cookies';
 
 const en = {
   'app.name': 'Kartkontor',
