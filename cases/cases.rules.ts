@@ -11,6 +11,7 @@ import {
   type IsoDate,
 } from '../domain/calendar';
 import type { Money } from '../domain/money';
+import type { CaseOwner, CaseStatus } from './case.messages';
 
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -169,3 +170,59 @@ export function canWithdraw(orderedAt: Date, now: Date, delivered: boolean): boo
 
 /** LK numbers read `LK-2026-000123`: year of registration and a gapless sequence within it. */
 export const lkNumber = (year: number, sequence: number) => `LK-${year}-${String(sequence).padStart(6, '0')}`;
+
+/** What of a case decides which actions a user is offered on it (as the API shows the case). */
+export interface CaseFacts {
+  kind: CaseKind;
+  status: CaseStatus;
+  owners: readonly (Pick<CaseOwner, 'id' | 'mode'> & { answer: Answer | null })[];
+}
+
+/** The actions a user may take on a case; each is one API call that the case workflow still decides. */
+export interface CaseActions {
+  /** L11: a handler answers per network owner (each owner not yet answered) while the case is registered. */
+  answer: boolean;
+  /** L13: a handler splits a locate case before any owner is answered. */
+  split: boolean;
+  /** L12: a handler records that the scheduled locate is done. */
+  locateDone: boolean;
+  /** L17: a handler delivers a planning case. */
+  deliver: boolean;
+  /** L15, L16: the customer moves or cancels a scheduled locate (fee first). */
+  moveLocate: boolean;
+  cancelLocate: boolean;
+  /** L18: the customer withdraws a planning case. */
+  withdraw: boolean;
+  /** L17: the customer orders faster delivery or vector formats for a planning case (fee first). */
+  addOns: boolean;
+  /** L14: the owners whose locate the customer may order: map-only owners answered "dig according to map". */
+  mapOnlyLocate: string[];
+  /** L7: the customer files a complaint; a handler responds to one. */
+  complain: boolean;
+  respond: boolean;
+}
+
+/** The actions `role` (customer, handler, finance, admin) is offered on a case. */
+export function caseActions(c: CaseFacts, role: string): CaseActions {
+  const handler = role === 'handler';
+  const customer = role === 'customer';
+  const registered = c.status === 'registered';
+  const scheduled = c.status === 'locate_scheduled';
+  const planning = c.kind === 'planning';
+  return {
+    answer: handler && registered,
+    split: handler && c.kind === 'locate' && registered && c.owners.every((o) => o.answer === null),
+    locateDone: handler && scheduled,
+    deliver: handler && planning && registered,
+    moveLocate: customer && scheduled,
+    cancelLocate: customer && scheduled,
+    withdraw: customer && planning && registered,
+    addOns: customer && planning && registered,
+    mapOnlyLocate:
+      customer && c.status === 'answered'
+        ? c.owners.filter((o) => o.mode === 'map_only' && o.answer === 'dig_according_to_map').map((o) => o.id)
+        : [],
+    complain: customer,
+    respond: handler,
+  };
+}

@@ -4,6 +4,7 @@
  */
 import { priceInvoice } from '../domain/invoice';
 import { displayPrice, money, mulDivHalfUp, type CustomerKind, type Money } from '../domain/money';
+import type { OrderInput, OrderStatus } from './order.messages';
 
 export interface PriceVersion {
   productId: string;
@@ -99,3 +100,43 @@ export type DeliveryTyp = (typeof DELIVERY_TYPES)[number];
 /** Agreements are valid until their last day, then ended. */
 export const AGREEMENT_STATUSES = ['valid', 'ended'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+/** What of an order decides which actions a user is offered on it (as the API shows the order). */
+export interface OrderFacts {
+  status: OrderStatus;
+  deliveryMethod: OrderInput['deliveryMethod'];
+  subscription: boolean;
+  /** The order's latest delivery (G10), null before the first. */
+  latestDelivery: object | null;
+}
+
+/** The actions a user may take on an order; each is one API call that the order workflow still decides. */
+export interface OrderActions {
+  /** G4, G6: a handler approves or rejects an order that awaits approval. */
+  approve: boolean;
+  reject: boolean;
+  /** The customer or a handler cancels an order until it is approved. */
+  cancel: boolean;
+  /** A handler restarts a failed production. */
+  retryDelivery: boolean;
+  /** G7: a produced hard drive waits as `delivered` until the handler records its shipment. */
+  recordShipment: boolean;
+  /** G8: the customer starts a new extract on a subscription once it has a delivery. */
+  newExtract: boolean;
+}
+
+/** The actions `role` (customer, handler, finance, admin) is offered on an order. */
+export function orderActions(order: OrderFacts, role: string): OrderActions {
+  const handler = role === 'handler';
+  const customer = role === 'customer';
+  const awaiting = order.status === 'awaiting_approval';
+  const beforeApproval = order.status === 'submitted' || awaiting;
+  return {
+    approve: handler && awaiting,
+    reject: handler && awaiting,
+    cancel: (customer || handler) && beforeApproval,
+    retryDelivery: handler && order.status === 'failed',
+    recordShipment: handler && order.deliveryMethod === 'physical_media' && order.status === 'delivered',
+    newExtract: customer && order.subscription && order.latestDelivery !== null,
+  };
+}

@@ -63,6 +63,8 @@ export function createViews(dir: string) {
     return days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // `(or a b …)`: whether any of the values is truthy (the last argument is Handlebars' options).
+  hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hb.registerHelper('json', (v: unknown) => JSON.stringify(v, null, 1));
 
   const compile = (file: string) => hb.compile(fs.readFileSync(file, 'utf8'), { strict: false });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canWithdraw,
+  caseActions,
   cancellationFees,
   earliestNormalLocateDate,
   expressWindow,
@@ -13,8 +14,10 @@ import {
   planningAddOnFees,
   planningDueDate,
   scheduleLocate,
+  type CaseFacts,
   type CaseFees,
 } from '../../cases/cases.rules';
+import { CASE_STATUSES } from '../../cases/case.messages';
 
 /** A price-list version as the API hands it to the rules (T3); the amounts are the demo list's. */
 const sek = (minor: number) => ({ minor, currency: 'SEK' as const });
@@ -146,6 +149,75 @@ describe('L17, L18: planning cases', () => {
     expect(canWithdraw(ordered, new Date('2026-11-26T10:00:00Z'), false)).toBe(true);
     expect(canWithdraw(ordered, new Date('2026-11-26T10:00:01Z'), false)).toBe(false);
     expect(canWithdraw(ordered, new Date('2026-11-24T11:00:00Z'), true)).toBe(false);
+  });
+});
+
+describe('L7, L11–L18: the actions a user is offered on a case', () => {
+  const unanswered = [
+    { id: 'el', mode: 'locates' as const, answer: null },
+    { id: 'fiber', mode: 'map_only' as const, answer: null },
+  ];
+  const answered = [
+    { id: 'el', mode: 'locates' as const, answer: 'no_infrastructure' as const },
+    { id: 'fiber', mode: 'map_only' as const, answer: 'dig_according_to_map' as const },
+  ];
+  const offered = (c: Partial<CaseFacts>, role: string) => {
+    const actions = caseActions({ kind: 'locate', status: 'registered', owners: unanswered, ...c }, role);
+    return Object.entries(actions)
+      .filter(([, may]) => (Array.isArray(may) ? may.length > 0 : may))
+      .map(([action]) => action);
+  };
+
+  it('L11, L13: a handler answers a registered case per owner, and splits a locate case before any answer', () => {
+    expect(offered({}, 'handler')).toEqual(['answer', 'split', 'respond']);
+    expect(offered({ owners: [answered[0]!, unanswered[1]!] }, 'handler')).toEqual(['answer', 'respond']);
+    expect(offered({ kind: 'survey' }, 'handler')).toEqual(['answer', 'respond']);
+  });
+  it('L11: answers are given only while the case is registered; a split case and a located one take none', () => {
+    for (const status of CASE_STATUSES) {
+      expect([status, caseActions({ kind: 'locate', status, owners: unanswered }, 'handler').answer]).toEqual([
+        status,
+        status === 'registered',
+      ]);
+    }
+  });
+  it('L12, L15, L16: a scheduled locate is marked done by a handler, moved or cancelled by the customer', () => {
+    expect(offered({ status: 'locate_scheduled', owners: answered }, 'handler')).toEqual(['locateDone', 'respond']);
+    expect(offered({ status: 'locate_scheduled', owners: answered }, 'customer')).toEqual([
+      'moveLocate',
+      'cancelLocate',
+      'complain',
+    ]);
+    expect(offered({ status: 'located', owners: answered }, 'customer')).toEqual(['complain']);
+    expect(offered({ status: 'located', owners: answered }, 'handler')).toEqual(['respond']);
+  });
+  it('L17, L18: a registered planning case is delivered by a handler; the customer orders add-ons or withdraws it', () => {
+    expect(offered({ kind: 'planning' }, 'handler')).toEqual(['answer', 'deliver', 'respond']);
+    expect(offered({ kind: 'planning' }, 'customer')).toEqual(['withdraw', 'addOns', 'complain']);
+    for (const status of ['delivered', 'withdrawn'] as const) {
+      expect(offered({ kind: 'planning', status }, 'customer')).toEqual(['complain']);
+      expect(offered({ kind: 'planning', status }, 'handler')).toEqual(['respond']);
+    }
+    expect(offered({}, 'customer')).toEqual(['complain']);
+  });
+  it("L14: once answered, the customer may order a locate of each map-only owner answered 'dig according to map'", () => {
+    expect(caseActions({ kind: 'locate', status: 'answered', owners: answered }, 'customer').mapOnlyLocate).toEqual([
+      'fiber',
+    ]);
+    const located = answered.map((o) => ({ ...o, answer: 'locate_needed' as const }));
+    expect(caseActions({ kind: 'locate', status: 'answered', owners: located }, 'customer').mapOnlyLocate).toEqual([]);
+    expect(
+      caseActions({ kind: 'locate', status: 'locate_scheduled', owners: answered }, 'customer').mapOnlyLocate,
+    ).toEqual([]);
+    expect(caseActions({ kind: 'locate', status: 'answered', owners: answered }, 'handler').mapOnlyLocate).toEqual([]);
+  });
+  it('L7: customers file complaints and handlers respond, whatever the status; finance and admin act on no case', () => {
+    for (const status of CASE_STATUSES) {
+      expect(caseActions({ kind: 'locate', status, owners: answered }, 'customer').complain).toBe(true);
+      expect(caseActions({ kind: 'locate', status, owners: answered }, 'handler').respond).toBe(true);
+      expect(offered({ status }, 'finance')).toEqual([]);
+      expect(offered({ status }, 'admin')).toEqual([]);
+    }
   });
 });
 

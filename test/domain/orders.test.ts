@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../domain/money';
-import { frameworkCovers, orderFee, priceOn, type PriceVersion } from '../../orders/orders.rules';
+import { ORDER_STATUSES } from '../../orders/order.messages';
+import {
+  frameworkCovers,
+  orderActions,
+  orderFee,
+  priceOn,
+  type OrderFacts,
+  type PriceVersion,
+} from '../../orders/orders.rules';
 
 const versions: PriceVersion[] = [
   {
@@ -97,5 +105,55 @@ describe('G8: subscriptions', () => {
   });
   it('G8: a product without an annual fee cannot be subscribed to', () => {
     expect(() => orderFee(versions[1]!, 1_000_000, 'organisation', true)).toThrow(/cannot be subscribed/);
+  });
+});
+
+describe('G4, G6–G8: the actions a user is offered on an order', () => {
+  const order = (facts: Partial<OrderFacts>): OrderFacts => ({
+    status: 'awaiting_approval',
+    deliveryMethod: 'download',
+    subscription: false,
+    latestDelivery: null,
+    ...facts,
+  });
+  const offered = (facts: Partial<OrderFacts>, role: string) =>
+    Object.entries(orderActions(order(facts), role))
+      .filter(([, may]) => may)
+      .map(([action]) => action);
+
+  it('G4, G6: a handler approves or rejects an order awaiting approval, and only then', () => {
+    expect(offered({}, 'handler')).toEqual(['approve', 'reject', 'cancel']);
+    for (const status of ORDER_STATUSES.filter((s) => s !== 'awaiting_approval')) {
+      expect(orderActions(order({ status }), 'handler')).toMatchObject({ approve: false, reject: false });
+    }
+    for (const role of ['customer', 'finance', 'admin'])
+      expect(orderActions(order({}), role)).toMatchObject({ approve: false, reject: false });
+  });
+  it('the customer or a handler cancels until approval; finance and admin do not', () => {
+    for (const status of ORDER_STATUSES) {
+      const open = status === 'submitted' || status === 'awaiting_approval';
+      expect([status, orderActions(order({ status }), 'customer').cancel]).toEqual([status, open]);
+      expect([status, orderActions(order({ status }), 'handler').cancel]).toEqual([status, open]);
+    }
+    expect(offered({ status: 'submitted' }, 'customer')).toEqual(['cancel']);
+    expect(offered({}, 'finance')).toEqual([]);
+    expect(offered({}, 'admin')).toEqual([]);
+  });
+  it('a handler restarts a failed production', () => {
+    expect(offered({ status: 'failed' }, 'handler')).toEqual(['retryDelivery']);
+    expect(offered({ status: 'failed' }, 'customer')).toEqual([]);
+  });
+  it('G7: a handler records the shipment of a produced hard drive, not of a download', () => {
+    expect(offered({ status: 'delivered', deliveryMethod: 'physical_media' }, 'handler')).toEqual(['recordShipment']);
+    expect(offered({ status: 'delivered', deliveryMethod: 'download' }, 'handler')).toEqual([]);
+    expect(offered({ status: 'shipped', deliveryMethod: 'physical_media' }, 'handler')).toEqual([]);
+    expect(offered({ status: 'delivered', deliveryMethod: 'physical_media' }, 'customer')).toEqual([]);
+  });
+  it('G8: the customer starts a new extract on a subscription that has a delivery', () => {
+    const delivered = { status: 'delivered' as const, subscription: true, latestDelivery: { status: 'LYCKAD' } };
+    expect(offered(delivered, 'customer')).toEqual(['newExtract']);
+    expect(offered({ ...delivered, latestDelivery: null }, 'customer')).toEqual([]);
+    expect(offered({ ...delivered, subscription: false }, 'customer')).toEqual([]);
+    expect(offered(delivered, 'handler')).toEqual([]);
   });
 });

@@ -1,0 +1,163 @@
+import { bbox, type Area } from '../domain/geometry';
+import { ApiError } from '../platform/http/errors';
+import type { Frame } from '../platform/pages/view';
+import type { MessageKey } from '../platform/pages/i18n';
+import { queryString, type Form, type Page, type PagesKit } from '../platform/pages/kit';
+import { CASE_STATUSES } from './case.messages';
+import { ANSWERS, VECTOR_FORMATS, caseActions } from './cases.rules';
+
+/** West and east halves of an area's bounding box: a starting point for splitting a case (L13). */
+function halves(area: Area) {
+  const b = bbox(area);
+  const mid = Math.round((b.minE + b.maxE) / 2);
+  const box = (w: number, e: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, b.minN],
+        [e, b.minN],
+        [e, b.maxN],
+        [w, b.maxN],
+        [w, b.minN],
+      ],
+    ],
+  });
+  return [box(b.minE, mid), box(mid, b.maxE)];
+}
+
+const caseCrumbs = (p: Page, lk: string, last?: string): Frame['crumbs'] => [
+  { href: '/app/cases', label: p.t('cases.title') },
+  last ? { href: `/app/cases/${lk}`, label: lk } : { label: lk },
+  ...(last ? [{ label: last }] : []),
+];
+
+/**
+ * L14–L17: a paid change is quoted first; the confirming form carries the fee back as
+ * expectedFeeMinor, and the API refuses it if the fee has changed meanwhile.
+ */
+const feeFirst = (
+  p: Page,
+  title: MessageKey,
+  confirm: MessageKey,
+  quote: { fees: unknown; locateDate?: string },
+  action: string,
+  hidden: [string, string][],
+) => {
+  const lk = String(p.req.params.lk);
+  p.show(
+    'fee-confirm',
+    p.t(title),
+    {
+      lk,
+      quote,
+      action: `/app/cases/${lk}/${action}`,
+      confirm: p.t(confirm),
+      hidden: hidden.map(([name, value]) => ({ name, value })),
+    },
+    caseCrumbs(p, lk, p.t(title)),
+  );
+};
+
+/** The body of each case form's API call (`/api/v1/cases/:lk/<action>`). */
+const casePosts: Record<string, (form: Form) => unknown> = {
+  answers: (f) => ({ ownerId: f.ownerId, answer: f.answer, note: f.note || undefined }),
+  'locate-done': () => ({}),
+  deliver: () => ({}),
+  withdraw: () => ({}),
+  'locate/move': (f) => ({ date: f.date, express: f.express === 'true', expectedFeeMinor: Number(f.expectedFeeMinor) }),
+  'locate/cancel': (f) => ({ expectedFeeMinor: Number(f.expectedFeeMinor) }),
+  'map-only-locate': (f) => ({ ownerId: f.ownerId, expectedFeeMinor: Number(f.expectedFeeMinor) }),
+  'add-ons': (f) => ({
+    fasterDelivery: f.fasterDelivery === 'true',
+    formats: [f.formats ?? []].flat(),
+    expectedFeeMinor: Number(f.expectedFeeMinor),
+  }),
+  complaints: (f) => ({ text: f.text }),
+  split: (f) => {
+    try {
+      return { parts: (JSON.parse(String(f.parts ?? '')) as unknown[]).map((workArea) => ({ workArea })) };
+    } catch {
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The request is not valid: body.parts: must be a JSON list of GeoJSON polygons',
+      );
+    }
+  },
+};
+
+/** Locate, planning and survey cases (L1–L18): the list, one case with what the user may do on it, fees first. */
+export function casePages(kit: PagesKit) {
+  kit.get('/cases', async (p) => {
+    const { limit, offset, pager } = p.paging();
+    const status = queryString(p.req.query.status);
+    const overdue = p.req.query.overdue === 'true' ? 'true' : undefined;
+    const list = await p.api('get', '/api/v1/cases', { query: { status, overdue, limit, offset } });
+    p.show(
+      'cases',
+      p.t('cases.title'),
+      { items: list.items, pager: pager(list.total), statuses: CASE_STATUSES, status, overdue, overdueFilter: true },
+      [{ label: p.t('cases.title') }],
+    );
+  });
+
+  kit.get('/cases/:lk', async (p) => {
+    const c = await p.api('get', '/api/v1/cases/:lk', { params: p.req.params });
+    const actions = caseActions(c, p.principal.role);
+    p.show(
+      'case',
+      `${p.t('cases.case')} ${c.lk}`,
+      {
+        c,
+        actions,
+        answers: ANSWERS,
+        splitParts: JSON.stringify(halves(c.workArea)),
+        vectorFormats: VECTOR_FORMATS,
+        mapOnlyOwners: c.owners.filter((o: { id: string }) => actions.mapOnlyLocate.includes(o.id)),
+        hasPdf: c.kind === 'planning' && c.status === 'delivered',
+      },
+      caseCrumbs(p, c.lk),
+    );
+  });
+
+  kit.get('/cases/:lk/move', async (p) => {
+    const express = p.req.query.express === 'true' ? 'true' : 'false';
+    const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', {
+      params: p.req.params,
+      query: { date: queryString(p.req.query.date) ?? '', express },
+    });
+    feeFirst(p, 'cases.move', 'cases.confirmMove', quote, 'locate/move', [
+      ['date', quote.locateDate],
+      ['express', String(quote.express)],
+    ]);
+  });
+  kit.get('/cases/:lk/cancel', async (p) => {
+    const quote = await p.api('get', '/api/v1/cases/:lk/locate/quote', { params: p.req.params, query: {} });
+    feeFirst(p, 'cases.cancelLocate', 'cases.confirmCancel', quote, 'locate/cancel', []);
+  });
+  // Without expectedFeeMinor these API routes only answer the fee.
+  kit.get('/cases/:lk/map-only-locate', async (p) => {
+    const ownerId = queryString(p.req.query.ownerId) ?? '';
+    const quote = await p.api('post', '/api/v1/cases/:lk/map-only-locate', { params: p.req.params, body: { ownerId } });
+    feeFirst(p, 'cases.mapOnlyLocate', 'cases.confirmOrder', quote, 'map-only-locate', [['ownerId', ownerId]]);
+  });
+  kit.get('/cases/:lk/add-ons', async (p) => {
+    const fasterDelivery = p.req.query.fasterDelivery === 'true';
+    const formats = [p.req.query.formats ?? []].flat().map(String);
+    const quote = await p.api('post', '/api/v1/cases/:lk/add-ons', {
+      params: p.req.params,
+      body: { fasterDelivery, formats },
+    });
+    feeFirst(p, 'cases.addOns', 'cases.confirmOrder', quote, 'add-ons', [
+      ['fasterDelivery', String(fasterDelivery)],
+      ...formats.map((f): [string, string] => ['formats', f]),
+    ]);
+  });
+
+  const back = (p: Page) => `/app/cases/${encodeURIComponent(String(p.req.params.lk))}`;
+  for (const [action, body] of Object.entries(casePosts))
+    kit.form(`/cases/:lk/${action}`, `/api/v1/cases/:lk/${action}`, { back, body });
+  kit.form('/cases/:lk/complaints/:complaintId/response', '/api/v1/cases/:lk/complaints/:complaintId/response', {
+    back,
+  });
+}
