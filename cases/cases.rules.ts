@@ -176,6 +176,10 @@ export interface CaseFacts {
   kind: CaseKind;
   status: CaseStatus;
   owners: readonly (Pick<CaseOwner, 'id' | 'mode'> & { answer: Answer | null })[];
+  /** L18: when the case was registered (its withdrawal period counts from then). */
+  registeredAt?: string | Date;
+  /** L13: the case this one is a part of. */
+  parentLk?: string | null;
 }
 
 /** The actions a user may take on a case; each is one API call that the case workflow still decides. */
@@ -203,20 +207,24 @@ export interface CaseActions {
 }
 
 /** The actions `role` (customer, handler, finance, admin) is offered on a case. */
-export function caseActions(c: CaseFacts, role: string): CaseActions {
+export function caseActions(c: CaseFacts, role: string, now = new Date()): CaseActions {
   const handler = role === 'handler';
   const customer = role === 'customer';
   const registered = c.status === 'registered';
   const scheduled = c.status === 'locate_scheduled';
   const planning = c.kind === 'planning';
   return {
-    answer: handler && registered,
-    split: handler && c.kind === 'locate' && registered && c.owners.every((o) => o.answer === null),
+    answer: handler && registered && !planning,
+    split: handler && c.kind === 'locate' && !c.parentLk && registered && c.owners.every((o) => o.answer === null),
     locateDone: handler && scheduled,
     deliver: handler && planning && registered,
     moveLocate: customer && scheduled,
     cancelLocate: customer && scheduled,
-    withdraw: customer && planning && registered,
+    withdraw:
+      customer &&
+      planning &&
+      registered &&
+      (c.registeredAt === undefined || canWithdraw(new Date(c.registeredAt), now, false)),
     addOns: customer && planning && registered,
     mapOnlyLocate:
       customer && c.status === 'answered'

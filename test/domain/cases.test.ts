@@ -181,6 +181,15 @@ describe('L7, L11–L18: the actions a user is offered on a case', () => {
       ]);
     }
   });
+  it('L13: a part of a split case is not split again', () => {
+    expect(offered({ parentLk: 'LK-2026-000001' }, 'handler')).toEqual(['answer', 'respond']);
+  });
+  it('L18: withdrawal is offered within 48 hours of registration, not after', () => {
+    const registeredAt = new Date('2026-12-01T10:00:00Z');
+    const planning = { kind: 'planning' as const, status: 'registered' as const, owners: unanswered, registeredAt };
+    expect(caseActions(planning, 'customer', new Date('2026-12-03T09:59:00Z')).withdraw).toBe(true);
+    expect(caseActions(planning, 'customer', new Date('2026-12-03T10:01:00Z')).withdraw).toBe(false);
+  });
   it('L12, L15, L16: a scheduled locate is marked done by a handler, moved or cancelled by the customer', () => {
     expect(offered({ status: 'locate_scheduled', owners: answered }, 'handler')).toEqual(['locateDone', 'respond']);
     expect(offered({ status: 'locate_scheduled', owners: answered }, 'customer')).toEqual([
@@ -192,7 +201,8 @@ describe('L7, L11–L18: the actions a user is offered on a case', () => {
     expect(offered({ status: 'located', owners: answered }, 'handler')).toEqual(['respond']);
   });
   it('L17, L18: a registered planning case is delivered by a handler; the customer orders add-ons or withdraws it', () => {
-    expect(offered({ kind: 'planning' }, 'handler')).toEqual(['answer', 'deliver', 'respond']);
+    // A planning case is delivered, not answered per owner (the case workflow refuses answers on it).
+    expect(offered({ kind: 'planning' }, 'handler')).toEqual(['deliver', 'respond']);
     expect(offered({ kind: 'planning' }, 'customer')).toEqual(['withdraw', 'addOns', 'complain']);
     for (const status of ['delivered', 'withdrawn'] as const) {
       expect(offered({ kind: 'planning', status }, 'customer')).toEqual(['complain']);
