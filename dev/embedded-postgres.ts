@@ -248,7 +248,7 @@ async function runServer(postgresBin: string, dataDir: string, port: number, use
       settled = true;
       clearTimeout(timer);
       child.kill('SIGQUIT');
-      reject(new EmbeddedPostgresError(`Embedded PostgreSQL did not start (${why}): if another server uses port ${port} or this data folder, stop it or set EMBEDDED_POSTGRES_PORT to a free port, ${USE_DATABASE_URL}.`));
+      reject(new EmbeddedPostgresError(`Embedded PostgreSQL did not start (${why}): stop any other server on port ${port} or on ${dataDir} (another npm start?), set EMBEDDED_POSTGRES_PORT to a free port, ${USE_DATABASE_URL}.`));
     };
     const timer = setTimeout(() => fail('not ready after 60 s'), 60_000);
     const onLog = (chunk: Buffer) => {
