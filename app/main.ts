@@ -12,7 +12,7 @@ import { seedDemo, type DemoCredentials } from '../dev/demo-seed';
 import { seedNetworkOwners } from '../dev/demo-network-owners';
 import { listUsers } from '../identity/users.store';
 import { loadConfigOrExit } from '../platform/config';
-import { startEmbeddedPostgres } from '../dev/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { createServices } from './services';
@@ -113,8 +113,27 @@ async function stop(code: number) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-start().catch(async (err) => {
-  log.error({ err }, 'start-up failed');
-  process.stderr.write(`Kartkontor could not start: ${(err as Error).message}\n`);
-  await stop(1);
-});
+/** What a failed start says: one sentence on what to do; the stack is in the debug log. */
+function startFailureAdvice(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e?.code === 'EADDRINUSE') {
+    return `port ${e.port ?? ''} is already in use: stop what uses it, or choose free ports with PORT, EMBEDDED_POSTGRES_PORT, TEMPORAL_DEV_PORT and TEMPORAL_UI_PORT.`;
+  }
+  if (err instanceof EmbeddedPostgresError) return err.message; // already says what to do
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]?.replace(/\.$/, '');
+  return `${message}; run it again with LOG_LEVEL=debug for the details.`;
+}
+// Also errors thrown outside start()'s promise chain (e.g. a child process that cannot be
+// spawned) end the start this way rather than as an unhandled stack trace.
+function startFailed(err: unknown) {
+  log.debug({ err }, 'start-up failed');
+  if (stopping) return;
+  process.stderr.write(`Kartkontor could not start: ${startFailureAdvice(err)}\n`);
+  void stop(1);
+}
+process.on('uncaughtException', startFailed);
+process.on('unhandledRejection', startFailed);
+start().then(() => {
+  process.off('uncaughtException', startFailed);
+  process.off('unhandledRejection', startFailed);
+}, startFailed);

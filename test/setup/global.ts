@@ -89,6 +89,8 @@ export default async function setup(project: TestProject) {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await temporal.stop();
     await pg.stop();
+    // As root with a TMPDIR the postgres user cannot enter, the cluster lives elsewhere (dev/embedded-postgres.ts).
+    if (pg.dataDir !== path.join(root, 'postgres')) fs.rmSync(pg.dataDir, { recursive: true, force: true });
     fs.rmSync(root, { recursive: true, force: true });
   };
 }
