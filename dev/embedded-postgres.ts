@@ -68,7 +68,11 @@ export async function startEmbeddedPostgres(opts: {
   const server = await runServer(bin('postgres'), dataDir, opts.port, user, log);
   try {
     const client = new pg.Client({
-      host: '127.0.0.1', port: opts.port, user: 'postgres', password: EMBEDDED_PASSWORD, database: 'postgres',
+      host: '127.0.0.1',
+      port: opts.port,
+      user: 'postgres',
+      password: EMBEDDED_PASSWORD,
+      database: 'postgres',
     });
     await client.connect();
     try {
@@ -91,17 +95,22 @@ async function packagedBinaries(): Promise<{ nativeDir: string; name: string; ve
   try {
     ({ postgres: postgresBin } = (await import(name)) as { postgres: string });
   } catch {
-    throw new EmbeddedPostgresError(`Embedded PostgreSQL needs the package ${name}, which is not installed: run npm ci, ${USE_DATABASE_URL}.`);
+    throw new EmbeddedPostgresError(
+      `Embedded PostgreSQL needs the package ${name}, which is not installed: run npm ci, ${USE_DATABASE_URL}.`,
+    );
   }
   const nativeDir = path.dirname(path.dirname(postgresBin));
-  const { version } = JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return { nativeDir, name, version };
 }
 
 /** As root: the `postgres` user, created if missing (as embedded-postgres's createPostgresUser did). */
 function serverUser(): ServerUser | null {
   if (process.getuid?.() !== 0) return null;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
@@ -110,7 +119,9 @@ function serverUser(): ServerUser | null {
       execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
       return { uid: id('-u'), gid: id('-g') };
     } catch {
-      throw new EmbeddedPostgresError(`PostgreSQL refuses to run as root and there is no user postgres to run it as: create one (useradd postgres), run npm start as a normal user, ${USE_DATABASE_URL}.`);
+      throw new EmbeddedPostgresError(
+        `PostgreSQL refuses to run as root and there is no user postgres to run it as: create one (useradd postgres), run npm start as a normal user, ${USE_DATABASE_URL}.`,
+      );
     }
   }
 }
@@ -142,10 +153,17 @@ function sharedRoot(user: ServerUser): string {
  * A copy of the binaries under the shared root, one per package version (about 60 MB, made
  * once): the binaries find their lib/ and share/ relative to themselves, so a copy works.
  */
-function binariesCopy(packaged: { nativeDir: string; name: string; version: string }, root: string, log: Logger): string {
+function binariesCopy(
+  packaged: { nativeDir: string; name: string; version: string },
+  root: string,
+  log: Logger,
+): string {
   const target = path.join(root, `${packaged.name.replace('@embedded-postgres/', 'postgresql-')}-${packaged.version}`);
   if (fs.existsSync(target)) return target;
-  log.info({ from: packaged.nativeDir, to: target }, 'copying the PostgreSQL binaries where the postgres user can run them');
+  log.info(
+    { from: packaged.nativeDir, to: target },
+    'copying the PostgreSQL binaries where the postgres user can run them',
+  );
   // Copied aside and renamed into place, so a half-made copy is never used and two starts at once cannot clash.
   const temp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -180,7 +198,9 @@ function reachableDataDir(dataDir: string, user: ServerUser, sharedRootOf: () =>
     const target = path.resolve(path.dirname(dataDir), fs.readlinkSync(dataDir));
     if (fs.existsSync(target)) {
       if (mayExecute(user, path.dirname(target))) return target;
-      throw new EmbeddedPostgresError(`The PostgreSQL data that ${dataDir} links to (${target}) cannot be reached by the postgres user, who runs the server for root: make its folders enterable by that user (chmod o+x) or remove the link to start with an empty database.`);
+      throw new EmbeddedPostgresError(
+        `The PostgreSQL data that ${dataDir} links to (${target}) cannot be reached by the postgres user, who runs the server for root: make its folders enterable by that user (chmod o+x) or remove the link to start with an empty database.`,
+      );
     }
     fs.unlinkSync(dataDir); // its target was removed (e.g. a cleaned /tmp): start afresh
   } else if (mayExecute(user, path.dirname(dataDir))) {
@@ -188,11 +208,17 @@ function reachableDataDir(dataDir: string, user: ServerUser, sharedRootOf: () =>
   } else if (link) {
     // A real folder `postgres` cannot reach: empty (an earlier failed start) is replaced by a link; a cluster is not moved.
     if (fs.readdirSync(dataDir).length > 0) {
-      throw new EmbeddedPostgresError(`The PostgreSQL data in ${dataDir} cannot be reached by the postgres user, who runs the server for root: make the folders above it enterable by that user (chmod o+x), or move it to ${SHARED_ROOTS[0]} and leave a symbolic link in its place.`);
+      throw new EmbeddedPostgresError(
+        `The PostgreSQL data in ${dataDir} cannot be reached by the postgres user, who runs the server for root: make the folders above it enterable by that user (chmod o+x), or move it to ${SHARED_ROOTS[0]} and leave a symbolic link in its place.`,
+      );
     }
     fs.rmdirSync(dataDir);
   }
-  const target = path.join(sharedRootOf(), 'clusters', crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  const target = path.join(
+    sharedRootOf(),
+    'clusters',
+    crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16),
+  );
   if (fs.existsSync(target)) {
     // Nothing linked to it any more: DATA_DIR was deleted (or the clone made anew), so its data goes too.
     log.info({ target, dataDir }, 'removing the PostgreSQL cluster of a deleted data folder');
@@ -201,7 +227,10 @@ function reachableDataDir(dataDir: string, user: ServerUser, sharedRootOf: () =>
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.chmodSync(path.dirname(target), 0o755);
   fs.symlinkSync(target, dataDir);
-  log.info({ dataDir, target }, 'the postgres user cannot enter the data folder, so the PostgreSQL cluster lives in a shared folder linked from it');
+  log.info(
+    { dataDir, target },
+    'the postgres user cannot enter the data folder, so the PostgreSQL cluster lives in a shared folder linked from it',
+  );
   return target;
 }
 
@@ -215,11 +244,20 @@ async function initdb(initdbBin: string, dataDir: string, user: ServerUser | nul
   try {
     const output: string[] = [];
     const code = await new Promise<number | string>((resolve) => {
-      const child = spawn(initdbBin, [
-        `--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`,
-        // Fresh machines often lack en_US.UTF-8; C.UTF-8 is always there.
-        '--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8',
-      ], { ...user, cwd: path.dirname(dataDir), env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        initdbBin,
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=password',
+          '--username=postgres',
+          `--pwfile=${passwordFile}`,
+          // Fresh machines often lack en_US.UTF-8; C.UTF-8 is always there.
+          '--lc-messages=C',
+          '--locale=C.UTF-8',
+          '--encoding=UTF8',
+        ],
+        { ...user, cwd: path.dirname(dataDir), env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
       child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
       child.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
@@ -227,7 +265,9 @@ async function initdb(initdbBin: string, dataDir: string, user: ServerUser | nul
     });
     if (code !== 0) {
       const last = output.join('').trim().split('\n').filter(Boolean).at(-1) ?? `exit ${code}`;
-      throw new EmbeddedPostgresError(`Embedded PostgreSQL could not create its cluster in ${dataDir} (${typeof code === 'string' ? code : last}): check that the folder is empty and writable, ${USE_DATABASE_URL}.`);
+      throw new EmbeddedPostgresError(
+        `Embedded PostgreSQL could not create its cluster in ${dataDir} (${typeof code === 'string' ? code : last}): check that the folder is empty and writable, ${USE_DATABASE_URL}.`,
+      );
     }
   } finally {
     fs.rmSync(passwordFile, { force: true });
@@ -237,7 +277,10 @@ async function initdb(initdbBin: string, dataDir: string, user: ServerUser | nul
 /** Runs `postgres` as a child until stopped; resolves once it accepts connections. */
 async function runServer(postgresBin: string, dataDir: string, port: number, user: ServerUser | null, log: Logger) {
   const child = spawn(postgresBin, ['-D', dataDir, '-p', String(port)], {
-    ...user, cwd: dataDir, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
+    cwd: dataDir,
+    env: CHILD_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let lastError = '';
@@ -248,7 +291,11 @@ async function runServer(postgresBin: string, dataDir: string, port: number, use
       settled = true;
       clearTimeout(timer);
       child.kill('SIGQUIT');
-      reject(new EmbeddedPostgresError(`Embedded PostgreSQL did not start (${why}): stop any other server on port ${port} or on ${dataDir} (another npm start?), set EMBEDDED_POSTGRES_PORT to a free port, ${USE_DATABASE_URL}.`));
+      reject(
+        new EmbeddedPostgresError(
+          `Embedded PostgreSQL did not start (${why}): stop any other server on port ${port} or on ${dataDir} (another npm start?), set EMBEDDED_POSTGRES_PORT to a free port, ${USE_DATABASE_URL}.`,
+        ),
+      );
     };
     const timer = setTimeout(() => fail('not ready after 60 s'), 60_000);
     const onLog = (chunk: Buffer) => {
