@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps) {
         .json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
     },
   });
-  router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);
+  router.use(['/api/v1/auth/login', '/oauth2/token', '/token', '/revoke', '/oauth2/revoke'], limiter);
   app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
   mountOAuth2(router, auth);
   mountRoutes(router, routes, { db, authenticate: auth.authenticate });
