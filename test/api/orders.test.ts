@@ -244,7 +244,8 @@ describe('a fee-based order from quote to delivery', () => {
     ).toBe(orderId);
 
     const files = await call(office.baseUrl, 'GET', `/download/${orderId}/files`, { token: systemToken });
-    expect(files.body).toHaveLength(1);
+    // The package and, since issue 14, uttag.json listed beside it.
+    expect(files.body.map((f: { title: string }) => f.title)).toEqual(['fastighetskartan-vektor.zip', 'uttag.json']);
     const [file] = files.body;
     expect(Object.keys(file).sort()).toEqual(['displaySize', 'href', 'length', 'title', 'type', 'updated']);
     expect(file.type).toBe('application/zip');
