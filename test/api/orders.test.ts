@@ -238,7 +238,14 @@ describe('a fee-based order from quote to delivery', () => {
       objektidentitet: expect.any(String),
       skapad: expect.any(String),
     });
-    expect(Object.keys(latest.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect(Object.keys(latest.body).sort()).toEqual([
+      'metadata',
+      'objektidentitet',
+      'skapad',
+      'status',
+      'typ',
+      'uppdaterad',
+    ]);
     expect(
       (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken })).body.id,
     ).toBe(orderId);
@@ -581,7 +588,14 @@ describe('G8, G10: a subscription', () => {
       });
     const started = await start();
     expect(started.status).toBe(201);
-    expect(Object.keys(started.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect(Object.keys(started.body).sort()).toEqual([
+      'metadata',
+      'objektidentitet',
+      'skapad',
+      'status',
+      'typ',
+      'uppdaterad',
+    ]);
     expect(started.body).toMatchObject({ typ: 'FORANDRING' });
     expect((await start()).body.objektidentitet).toBe(started.body.objektidentitet);
     await expect
