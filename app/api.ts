@@ -52,6 +52,11 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
+  app.use(
+    ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],
+    express.json({ limit: '2mb', strict: false }),
+  );
   // JSON bodies only: routes that take a file read it from the request stream (api/upload.ts).
   app.use(express.json({ limit: '2mb' }));
 
@@ -84,7 +89,25 @@ export function createApp(deps: AppDeps) {
         .json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
     },
   });
-  router.use(['/api/v1/auth/login', '/oauth2/token'], limiter);
+  router.use(['/api/v1/auth/login', '/oauth2/token', '/token', '/revoke', '/oauth2/revoke'], limiter);
+  // G10: the download API takes a user's password with every request (HTTP Basic); failed ones count as sign-in attempts.
+  router.use(
+    '/geotorget/nedladdning',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      skip: (req) => !/^Basic\s/i.test(req.get('Authorization') ?? ''),
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      handler: (_req, res) => {
+        res
+          .status(429)
+          .json(errorBody(new ApiError(429, 'rate_limited', 'Too many failed sign-ins; wait a minute and try again')));
+      },
+    }),
+  );
   app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
   mountOAuth2(router, auth);
   mountRoutes(router, routes, { db, authenticate: auth.authenticate });

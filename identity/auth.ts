@@ -4,6 +4,7 @@ import {
   findSystemAccountByClientId,
   principalForToken,
   revokeAccessToken,
+  revokeSystemAccountToken,
   storeAccessToken,
   type TokenSubject,
 } from './credentials.store';
@@ -20,25 +21,85 @@ export const SESSION_COOKIE = 'kk_session';
 export const unauthorized = (message = 'A valid access token is required') =>
   new ApiError(401, 'unauthorized', message);
 
+/** G10: a client-credentials token lives at least this long, whatever the sessions' lifetime. */
+export const CLIENT_TOKEN_MIN_TTL_SECONDS = 1800;
+
+/**
+ * HTTP Basic credentials, if the request has them. OAuth2 clients form-encode the client id and
+ * secret before joining them (RFC 6749 2.3.1); a user's e-mail and password come as they are (RFC 7617).
+ */
+export function basicCredentials(req: Request, formEncoded: boolean): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(req.get('Authorization') ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  const decode = (part: string) => {
+    if (!formEncoded) return part;
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part;
+    }
+  };
+  return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+}
+
 export function createAuth(db: Db, tokenTtlSeconds: number) {
-  async function issue(subject: TokenSubject) {
+  async function issue(subject: TokenSubject, ttlSeconds = tokenTtlSeconds) {
     const token = randomToken();
-    await storeAccessToken(db, tokenHash(token), subject, new Date(Date.now() + tokenTtlSeconds * 1000));
-    return { access_token: token, token_type: 'Bearer' as const, expires_in: tokenTtlSeconds };
+    await storeAccessToken(db, tokenHash(token), subject, new Date(Date.now() + ttlSeconds * 1000));
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: ttlSeconds };
+  }
+
+  /** A user by e-mail and password; a wrong e-mail and a wrong password look alike and cost alike. */
+  async function checkPassword(email: string, password: string) {
+    const user = await findUserByEmail(db, email);
+    const ok = await verifySecret(password, user?.password_hash ?? DUMMY_HASH);
+    return user && ok ? user : undefined;
+  }
+
+  /** A live system account by its client id and secret. */
+  async function checkClient(clientId: string, clientSecret: string) {
+    const account = await findSystemAccountByClientId(db, clientId);
+    const ok = await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH);
+    return account && ok ? account : undefined;
   }
 
   return {
     /**
-     * Bearer token → principal; a missing, unknown or expired token is a 401. A GET may also
-     * come with the pages' session cookie, so the pages link to downloads; only reads, because a
-     * cookie is sent along on cross-site requests and POSTs need the pages' CSRF check.
+     * The request's credentials → principal: a bearer token, on `basic` routes also a user's
+     * e-mail and password (HTTP Basic). Wrong or expired credentials are a 401, and so is none at
+     * all unless `optional`. A GET may also come with the pages' session cookie, so the pages
+     * link to downloads; only reads, because a cookie is sent along on cross-site requests and
+     * POSTs need the pages' CSRF check.
      */
-    async authenticate(req: Request): Promise<Principal> {
-      const header = req.get('Authorization') ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
+    async authenticate(
+      req: Request,
+      how: { basic: boolean; optional: boolean } = { basic: false, optional: false },
+    ): Promise<Principal | undefined> {
+      const header = req.get('Authorization');
+      const basic = how.basic ? basicCredentials(req, false) : undefined;
+      if (basic) {
+        const user = await checkPassword(basic.id, basic.secret);
+        if (!user) throw unauthorized('The e-mail address or the password is wrong');
+        return {
+          kind: 'user',
+          id: user.id,
+          role: user.role,
+          accountId: user.account_id,
+          email: user.email,
+          language: user.language,
+        };
+      }
+      const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
       const token =
         match?.[1] ?? (req.method === 'GET' || req.method === 'HEAD' ? readCookie(req, SESSION_COOKIE) : undefined);
-      if (!token) throw unauthorized();
+      if (!token) {
+        // Credentials of a kind this route does not take are not the same as none.
+        if (how.optional && header === undefined) return undefined;
+        throw unauthorized();
+      }
       const principal = await principalForToken(db, tokenHash(token), new Date());
       if (!principal) throw unauthorized('The access token is unknown or has expired');
       return principal;
@@ -51,18 +112,27 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
 
     /** Users sign in with e-mail and password; a wrong e-mail and a wrong password look alike. */
     async login(email: string, password: string) {
-      const user = await findUserByEmail(db, email);
-      const ok = await verifySecret(password, user?.password_hash ?? DUMMY_HASH);
-      if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
+      const user = await checkPassword(email, password);
+      if (!user) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
       return issue({ userId: user.id });
     },
 
-    /** OAuth2 client credentials for system accounts (DOMAIN G10). */
+    /** OAuth2 client credentials for system accounts (DOMAIN G10); undefined for a wrong client. */
     async clientCredentials(clientId: string, clientSecret: string) {
-      const account = await findSystemAccountByClientId(db, clientId);
-      const ok = await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH);
-      if (!account || !ok) return undefined;
-      return issue({ systemAccountId: account.id });
+      const account = await checkClient(clientId, clientSecret);
+      if (!account) return undefined;
+      return issue({ systemAccountId: account.id }, Math.max(tokenTtlSeconds, CLIENT_TOKEN_MIN_TTL_SECONDS));
+    },
+
+    /**
+     * OAuth2 token revocation (RFC 7009): a client ends one of its own tokens. False for a wrong
+     * client; an unknown token, or another client's, is left alone and still answers true.
+     */
+    async revokeClientToken(clientId: string, clientSecret: string, token: string) {
+      const account = await checkClient(clientId, clientSecret);
+      if (!account) return false;
+      await revokeSystemAccountToken(db, tokenHash(token), account.id);
+      return true;
     },
   };
 }

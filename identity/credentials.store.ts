@@ -45,6 +45,11 @@ export async function revokeAccessToken(db: Db, hash: string): Promise<void> {
   await db('access_tokens').where({ token_hash: hash }).delete();
 }
 
+/** OAuth2 revocation: the token ends at once, if it is the system account's own. */
+export async function revokeSystemAccountToken(db: Db, hash: string, systemAccountId: string): Promise<void> {
+  await db('access_tokens').where({ token_hash: hash, system_account_id: systemAccountId }).delete();
+}
+
 /** The principal behind a live token: a user, or a system account acting for its customer account. */
 
 export async function principalForToken(db: Db, hash: string, now: Date): Promise<Principal | undefined> {

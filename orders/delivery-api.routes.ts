@@ -2,38 +2,95 @@ import { z } from 'zod';
 import type { Db } from '../platform/db';
 import type { Principal } from '../platform/http/principal';
 import type { Request, Response } from 'express';
-import { deliveryFiles, findDeliveryLink, getOrder, latestDelivery, type DeliveryFileRow } from './orders.store';
+import {
+  deliveryFiles,
+  findDeliveryLink,
+  getDelivery,
+  getOrder,
+  getProduct,
+  latestDelivery,
+  type DeliveryFileRow,
+  type DeliveryRow,
+} from './orders.store';
 import type { Config } from '../platform/config';
 import type { DeliveryStore } from '../platform/file-store';
-import { assertVisible } from '../identity/auth';
+import { getAccount } from '../identity/accounts.store';
+import { assertVisible, unauthorized } from '../identity/auth';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';
 import { DELIVERY_TYPES } from './orders.rules';
 import type { OrderService } from './orders.service';
-import { presentDelivery, presentOrder } from './present';
+import { displaySize, isoWithOffset, presentDeliveryApiOrder, presentLeverans } from './present';
+import { getSubscription } from './subscriptions.store';
 
 const orderParams = z.object({ orderId: z.uuid() });
+const fileName = z.string().min(1).max(200);
+/** G10: `?typ=BAS|FORANDRING`; none (or empty) is BAS. */
+const typQuery = z.object({
+  typ: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DELIVERY_TYPES).default('BAS')),
+});
 
-function displaySize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB'];
-  let size = bytes;
-  let unit = 0;
-  while (size >= 1024 && unit < units.length - 1) [size, unit] = [size / 1024, unit + 1];
-  return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
-}
+/** The roles of the delivery API (G10): customers of the order's account (users and system accounts), and staff reading. */
+const READERS = ['customer', 'handler', 'admin'] as const;
 
 /**
- * The delivery API that existing customer integrations call (G10). Its paths and field names
- * are fixed by DOMAIN.md; a system account sees only its own account's orders.
+ * The delivery APIs that existing customer integrations call (G10): Geotorget's order handler
+ * (`/geotorget/orderhanterare/v2`, with `/download/{orderId}/files`) and its newer download API
+ * (`/geotorget/nedladdning/v1`, which also takes HTTP Basic with a user's e-mail and password).
+ * Their paths and field names are fixed (docs/decisions/delivery-api.md says what Kartkontor
+ * decided where they leave room). A customer sees only its own account's orders; the files of
+ * an open-data order are open to anyone with its id.
  */
 export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: DeliveryStore; config: Config }) {
   const visibleOrder = async (principal: Principal, id: string) =>
     assertVisible(principal, await getOrder(deps.db, id), `Order ${id}`);
-  const successfulFiles = async (orderId: string) => {
-    const delivery = await latestDelivery(deps.db, orderId);
-    if (!delivery || delivery.status !== 'LYCKAD')
-      throw new ApiError(404, 'no_delivery', `Order ${orderId} has no finished delivery yet`);
+  /**
+   * The order whose files are asked for: a caller with credentials sees its own account's (staff
+   * every order's); one without, only an open-data order's, and a 401 for any other id, so the
+   * answer does not tell whether a fee-based order exists.
+   */
+  const filesOrder = async (caller: Principal | undefined, id: string) => {
+    if (caller) return visibleOrder(caller, id);
+    const order = await getOrder(deps.db, id);
+    const product = order && (await getProduct(deps.db, order.product_id));
+    if (!order || !product?.open_data) throw unauthorized();
+    return order;
+  };
+  const noDelivery = (orderId: string) =>
+    new ApiError(404, 'no_delivery', `Order ${orderId} has no finished delivery yet`);
+  /** The files of a finished (LYCKAD) delivery of the order: `which` is 'latest' or a delivery's id. */
+  const successfulFiles = async (orderId: string, which = 'latest') => {
+    const delivery = which === 'latest' ? await latestDelivery(deps.db, orderId) : await getDelivery(deps.db, which);
+    if (!delivery || delivery.order_id !== orderId || delivery.status !== 'LYCKAD') throw noDelivery(orderId);
     return { delivery, files: await deliveryFiles(deps.db, delivery.id) };
+  };
+  const findFile = (files: DeliveryFileRow[], name: string) => {
+    const file = files.find((f) => f.name === name);
+    if (!file) throw new ApiError(404, 'not_found', `The delivery has no file ${name}`);
+    return file;
+  };
+
+  /** The order with what the delivery API shows of its product, account, subscription and latest delivery. */
+  const presentOrderFor = async (principal: Principal, id: string) => {
+    const order = await visibleOrder(principal, id);
+    const [product, account, subscription, latest] = await Promise.all([
+      getProduct(deps.db, order.product_id),
+      getAccount(deps.db, order.account_id),
+      getSubscription(deps.db, order.id),
+      latestDelivery(deps.db, order.id),
+    ]);
+    return presentDeliveryApiOrder(order, { product: product!, account: account!, subscription, latest });
+  };
+  const presentLatest = async (principal: Principal, orderId: string) => {
+    await visibleOrder(principal, orderId);
+    const delivery = await latestDelivery(deps.db, orderId);
+    if (!delivery) throw new ApiError(404, 'no_delivery', `Order ${orderId} has no delivery yet`);
+    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id));
+  };
+  /** G8, G10: a new delivery on a subscription; answers it as the latest delivery shows it. */
+  const startDelivery = async (principal: Principal, orderId: string, typ: (typeof DELIVERY_TYPES)[number]) => {
+    const delivery: DeliveryRow = await deps.orders.startDelivery(principal, orderId, typ);
+    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id));
   };
 
   // Links point where the customer reached us, unless PUBLIC_URL says otherwise (behind a proxy).
@@ -45,10 +102,27 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       type: f.type,
       length: f.length,
       displaySize: displaySize(f.length),
-      updated: f.updated_at,
+      updated: isoWithOffset(f.updated_at),
     }));
   };
-  /** Streams the file (never whole in memory) with Content-Length; a single byte range answers 206. */
+  /**
+   * The download API's tree of a delivery's files: each entry's `path` is fetched under
+   * `/geotorget/nedladdning/v1/{orderId}`; a file is `application/octet-stream` (its bytes come
+   * with their own type), a level `application/json`. Deliveries list their files at the top level.
+   */
+  const fileTree = (delivery: DeliveryRow, files: DeliveryFileRow[]) =>
+    files.map((f) => ({
+      path: `/leverans/${delivery.id}/files/${encodeURIComponent(f.name)}`,
+      title: f.name,
+      type: 'application/octet-stream',
+      length: f.length,
+      displaySize: displaySize(f.length),
+      updated: isoWithOffset(f.updated_at),
+    }));
+  /**
+   * Streams the file (never whole in memory) with Content-Length and no Content-Encoding, whatever
+   * the request's Accept says; a single byte range answers 206.
+   */
   const sendFile = async (req: Request, res: Response, file: DeliveryFileRow) => {
     const size = await deps.store.size(file.storage_key);
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.get('Range') ?? '');
@@ -92,6 +166,10 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
   };
   const linkParams = z.object({ token: z.string().regex(/^[\w-]{16,64}$/) });
 
+  const v2 = '/geotorget/orderhanterare/v2/:orderId';
+  const v1 = '/geotorget/nedladdning/v1/:orderId';
+  const deliveryParams = orderParams.extend({ delivery: z.union([z.literal('latest'), z.uuid()]) });
+
   return [
     defineRoute({
       method: 'get',
@@ -117,60 +195,56 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'orders',
       summary: "A file through a delivery e-mail's link, as GET {href} of the delivery API",
       auth: 'public',
-      params: linkParams.extend({ name: z.string().min(1).max(200) }),
+      params: linkParams.extend({ name: fileName }),
       handler: async ({ params, req, res }) => {
-        const file = (await linkedFiles(params.token)).files.find((f) => f.name === params.name);
-        if (!file) throw new ApiError(404, 'not_found', `The delivery has no file ${params.name}`);
-        await sendFile(req, res, file);
+        await sendFile(req, res, findFile((await linkedFiles(params.token)).files, params.name));
       },
     }),
     defineRoute({
       method: 'get',
-      path: '/geotorget/orderhanterare/v2/:orderId',
-      tag: 'delivery API (G10)',
-      summary: 'The order as JSON',
-      auth: ['customer', 'handler', 'admin'],
-      params: orderParams,
-      handler: async ({ params, principal }) => ({ body: presentOrder(await visibleOrder(principal, params.orderId)) }),
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/geotorget/orderhanterare/v2/:orderId/leverans/latest',
+      path: v2,
       tag: 'delivery API (G10)',
       summary:
-        'The latest delivery: objektidentitet, skapad, status (LYCKAD | PÅGÅENDE | MISSLYCKAD), typ (BAS | FORANDRING)',
-      auth: ['customer', 'handler', 'admin'],
+        'The order: objektidentitet, produktnamn, produktnummer, produktTyp, status (AKTIV | AVSLUTAD), abonnemang, skapad, …, and the back office’s fields',
+      auth: READERS,
       params: orderParams,
-      handler: async ({ params, principal }) => {
-        await visibleOrder(principal, params.orderId);
-        const delivery = await latestDelivery(deps.db, params.orderId);
-        if (!delivery) throw new ApiError(404, 'no_delivery', `Order ${params.orderId} has no delivery yet`);
-        return { body: presentDelivery(delivery) };
-      },
+      handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${v2}/leverans/latest`,
+      tag: 'delivery API (G10)',
+      summary:
+        'The latest delivery: objektidentitet, status (PÅGÅENDE | LYCKAD | MISSLYCKAD | MAKULERAD), typ (BAS | FORANDRING), skapad, uppdaterad, metadata {size, humanReadableSize, lagringstid}',
+      auth: READERS,
+      params: orderParams,
+      handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
     }),
     defineRoute({
       method: 'post',
-      path: '/geotorget/orderhanterare/v2/:orderId/leverans',
+      path: `${v2}/leverans`,
       tag: 'delivery API (G10)',
-      summary: 'Start a new delivery on a subscription (typ=BAS or FORANDRING)',
+      summary: 'Start a new delivery on a subscription (typ=BAS, the default, or FORANDRING); any body is ignored',
       auth: ['customer'],
       params: orderParams,
-      query: z.object({ typ: z.enum(DELIVERY_TYPES) }),
+      query: typQuery,
       idempotent: true,
       successStatus: 201,
       handler: async ({ params, query, principal }) => ({
-        body: presentDelivery(await deps.orders.startDelivery(principal, params.orderId, query.typ)),
+        body: await startDelivery(principal, params.orderId, query.typ),
       }),
     }),
     defineRoute({
       method: 'get',
       path: '/download/:orderId/files',
       tag: 'delivery API (G10)',
-      summary: "The files of the order's latest finished delivery",
-      auth: ['customer', 'handler', 'admin'],
+      summary:
+        "The files of the order's latest finished delivery, uttag.json among them; an open-data order's without credentials",
+      auth: READERS,
+      anonymous: true,
       params: orderParams,
-      handler: async ({ params, principal, req }) => {
-        await visibleOrder(principal, params.orderId);
+      handler: async ({ params, caller, req }) => {
+        await filesOrder(caller, params.orderId);
         const { files } = await successfulFiles(params.orderId);
         return { body: presentFiles(req, `/download/${params.orderId}/files`, files) };
       },
@@ -180,14 +254,77 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       path: '/download/:orderId/files/:name',
       tag: 'delivery API (G10)',
       summary: "A file's bytes, streamed with Content-Length; Range requests answer 206",
-      auth: ['customer', 'handler', 'admin'],
-      params: orderParams.extend({ name: z.string().min(1).max(200) }),
+      auth: READERS,
+      anonymous: true,
+      params: orderParams.extend({ name: fileName }),
+      handler: async ({ params, caller, req, res }) => {
+        await filesOrder(caller, params.orderId);
+        const { files } = await successfulFiles(params.orderId);
+        await sendFile(req, res, findFile(files, params.name));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: v1,
+      tag: 'download API (G10)',
+      summary: 'The order, as GET /geotorget/orderhanterare/v2/{orderId}',
+      auth: READERS,
+      basic: true,
+      params: orderParams,
+      handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: `${v1}/leverans`,
+      tag: 'download API (G10)',
+      summary: 'Start a new delivery on a subscription, as POST /geotorget/orderhanterare/v2/{orderId}/leverans',
+      auth: ['customer'],
+      basic: true,
+      params: orderParams,
+      query: typQuery,
+      idempotent: true,
+      successStatus: 201,
+      handler: async ({ params, query, principal }) => ({
+        body: await startDelivery(principal, params.orderId, query.typ),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${v1}/leverans/latest`,
+      tag: 'download API (G10)',
+      summary: 'The latest delivery with its metadata, as GET /geotorget/orderhanterare/v2/{orderId}/leverans/latest',
+      auth: READERS,
+      basic: true,
+      params: orderParams,
+      handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${v1}/leverans/:delivery/files`,
+      tag: 'download API (G10)',
+      summary:
+        'The files of a finished delivery (latest, or by id) as a tree of {path, title, type, length, displaySize, updated}',
+      auth: READERS,
+      basic: true,
+      params: deliveryParams,
+      handler: async ({ params, principal }) => {
+        await visibleOrder(principal, params.orderId);
+        const { delivery, files } = await successfulFiles(params.orderId, params.delivery);
+        return { body: fileTree(delivery, files) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${v1}/leverans/:delivery/files/:name`,
+      tag: 'download API (G10)',
+      summary: "A file's bytes, at the path its tree entry names",
+      auth: READERS,
+      basic: true,
+      params: deliveryParams.extend({ name: fileName }),
       handler: async ({ params, principal, req, res }) => {
         await visibleOrder(principal, params.orderId);
-        const { files } = await successfulFiles(params.orderId);
-        const file = files.find((f) => f.name === params.name);
-        if (!file) throw new ApiError(404, 'not_found', `The delivery has no file ${params.name}`);
-        await sendFile(req, res, file);
+        const { files } = await successfulFiles(params.orderId, params.delivery);
+        await sendFile(req, res, findFile(files, params.name));
       },
     }),
   ];

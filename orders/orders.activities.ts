@@ -15,7 +15,31 @@ import {
 import { stockholmDate } from '../domain/calendar';
 import type { DeliveryStore } from '../platform/file-store';
 import type { SendEmail } from '../platform/outbox/email.activities';
-import type { Producer, ProductionRequest } from './production';
+import type { Area } from '../domain/geometry';
+import type { ProducedFile, Producer, ProductionRequest } from './production';
+import { UTTAG_FILE, uttagJson, type Statistik } from './uttag';
+
+/** A title clients can use as a file name as it is (G10). */
+const SAFE_TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * G10: the delivery's files as listed: production's files and `uttag.json`, built from their
+ * statistics. A title that is not a safe file name, or that comes twice, is a production error.
+ */
+export function withUttag(area: Area, files: ProducedFile[]): ProducedFile[] {
+  const titles = new Set<string>([UTTAG_FILE]);
+  for (const f of files) {
+    if (!SAFE_TITLE.test(f.name) || titles.has(f.name))
+      throw ApplicationFailure.nonRetryable(
+        `Production named a file ${JSON.stringify(f.name)}: titles are unique file names of letters, digits, '.', '_' and '-', and ${UTTAG_FILE} is the delivery's own`,
+        'bad_file_name',
+      );
+    titles.add(f.name);
+  }
+  const data = files.filter((f): f is ProducedFile & { statistik: Statistik[] } => f.statistik !== undefined);
+  const uttag = uttagJson(area, data);
+  return [...files, { name: UTTAG_FILE, type: 'application/json', data: Buffer.from(JSON.stringify(uttag, null, 2)) }];
+}
 
 /** The end-use terms an agreement concluded today refers to (G4). */
 export const TERMS_VERSION = 'Kartkontor slutanvändarvillkor 2026:1';
@@ -102,7 +126,9 @@ export function createOrderActivities(deps: {
           `Delivery ${running} on order ${request.orderId} is still in progress`,
           'delivery_in_progress',
         );
-      const { files, version } = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
+      const produced = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
+      const { version } = produced;
+      const files = withUttag(request.selection, produced.files);
       let bytes = 0;
       const stored = [];
       for (const f of files) {

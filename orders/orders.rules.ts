@@ -140,3 +140,40 @@ export function orderActions(order: OrderFacts, role: string): OrderActions {
     newExtract: customer && order.subscription && order.latestDelivery !== null,
   };
 }
+
+/**
+ * G10: a delivery's status in the delivery API. Kartkontor records the first three;
+ * MAKULERAD (a delivery withdrawn) is part of the contract but never answered today
+ * (docs/decisions/delivery-api.md).
+ */
+export const LEVERANS_STATUSES = ['PÅGÅENDE', 'LYCKAD', 'MISSLYCKAD', 'MAKULERAD'] as const;
+export type LeveransStatus = (typeof LEVERANS_STATUSES)[number];
+
+/** G10: how many days a delivery's files are kept from when it was made (`lagringstid`). */
+export const DELIVERY_RETENTION_DAYS = 90;
+
+/** One-off orders that will deliver no more: refused, cancelled, or delivered for download or shipped. */
+const FINAL_ORDER_STATUSES = ['rejected', 'cancelled', 'shipped'];
+
+/**
+ * G10: an order is AKTIV while it can still deliver, AVSLUTAD once it has ended
+ * (docs/decisions/delivery-api.md). A one-off order ends when refused, cancelled, or delivered
+ * (a hard drive: shipped); a subscription when it has ended or was terminated, or its
+ * cancelled term is over; a suspended subscription is still AKTIV (it delivers again once paid).
+ */
+export function orderLifecycle(
+  order: { status: string; subscription: boolean; delivery_method: 'download' | 'physical_media' },
+  subscription: { status: string; term_end: Date } | undefined,
+  now: Date,
+): 'AKTIV' | 'AVSLUTAD' {
+  if (order.status === 'rejected' || order.status === 'cancelled') return 'AVSLUTAD';
+  if (order.subscription) {
+    if (!subscription) return 'AKTIV';
+    if (subscription.status === 'ended' || subscription.status === 'terminated') return 'AVSLUTAD';
+    return subscription.status === 'cancelled' && subscription.term_end.getTime() <= now.getTime()
+      ? 'AVSLUTAD'
+      : 'AKTIV';
+  }
+  const delivered = order.status === 'delivered' && order.delivery_method === 'download';
+  return delivered || FINAL_ORDER_STATUSES.includes(order.status) ? 'AVSLUTAD' : 'AKTIV';
+}

@@ -75,6 +75,10 @@ export async function listProducts(db: Db): Promise<(Product & { prices: PriceVe
   }));
 }
 
+export async function getProduct(db: Db, id: string): Promise<Product | undefined> {
+  return db('products').where({ id }).first();
+}
+
 /** G5: framework agreements, of one account or (for admins) all, oldest first. */
 export async function listFrameworkAgreements(db: Db, accountId?: string) {
   const query = db('framework_agreements').orderBy(['valid_from', 'id']);

@@ -1,5 +1,6 @@
 import yazl from 'yazl';
 import { bbox, containsPoint, type Area } from '../domain/geometry';
+import { UTTAG_FILE, uttagJson, type Statistik } from './uttag';
 
 export interface ProductionRequest {
   orderId: string;
@@ -14,9 +15,15 @@ export interface ProductionRequest {
 }
 
 export interface ProducedFile {
+  /**
+   * The file's title: a safe file name ([A-Za-z0-9._-]), the same from delivery to delivery of a
+   * product, because clients match titles exactly (G10).
+   */
   name: string;
   type: string;
   data: Buffer;
+  /** A data file's objects per table, for `uttag.json` (G10); absent for a file that holds no data. */
+  statistik?: Statistik[];
 }
 
 /** A production system: the built-in one below, or a real one plugged in behind the same call. */
@@ -109,8 +116,8 @@ const crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } }
 
 /**
  * The built-in producer: cuts the sample data at the version of `asOf` to the selection and
- * packs one ZIP with a GeoJSON file per table and `uttag.json` (G10): one feature per data
- * file, with its `filnamn` and `statistik` (table name and number of objects in the file).
+ * packs one ZIP, `{productId}.zip`, with a GeoJSON file per table and its own `uttag.json`
+ * (G10) describing them; the ZIP is the delivery's data file, with the objects of every table.
  */
 export const sampleProducer: Producer = {
   async produce(request, progress) {
@@ -121,32 +128,31 @@ export const sampleProducer: Producer = {
     const zip = new yazl.ZipFile();
     // The fastest deflate: the sample GeoJSON still shrinks fourteenfold (level 6: seventeenfold), at a fifth of the CPU.
     const entry = { mtime: new Date(0), compressionLevel: 1 };
-    const manifest = [];
+    const entries = [];
     for (const { table, spacing } of tables) {
       const current = sampleFeatures(request.selection, table, spacing, version);
       const features =
         request.typ === 'BAS'
           ? current
           : changedFeatures(sampleFeatures(request.selection, table, spacing, request.sinceVersion!), current);
-      const filnamn = `${table}.geojson`;
-      zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features })), filnamn, entry);
-      manifest.push({
-        type: 'Feature',
-        geometry: request.selection,
-        properties: { filnamn, statistik: [{ tabellnamn: table, antalObjekt: features.length }] },
-      });
+      const name = `${table}.geojson`;
+      zip.addBuffer(Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features })), name, entry);
+      entries.push({ name, statistik: [{ tabellnamn: table, antalObjekt: features.length }] });
       progress(`${table}: ${features.length} objects`);
     }
-    zip.addBuffer(
-      Buffer.from(JSON.stringify({ type: 'FeatureCollection', crs, features: manifest }, null, 2)),
-      'uttag.json',
-      entry,
-    );
+    zip.addBuffer(Buffer.from(JSON.stringify(uttagJson(request.selection, entries), null, 2)), UTTAG_FILE, entry);
     zip.end();
     const chunks: Buffer[] = [];
     for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
     return {
-      files: [{ name: `leverans-${request.deliveryId}.zip`, type: 'application/zip', data: Buffer.concat(chunks) }],
+      files: [
+        {
+          name: `${request.productId}.zip`,
+          type: 'application/zip',
+          data: Buffer.concat(chunks),
+          statistik: entries.flatMap((e) => e.statistik),
+        },
+      ],
       version,
     };
   },

@@ -48,13 +48,14 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,
       tags: [r.tag],
-      security: r.auth === 'public' ? [] : [{ bearer: [] }],
+      security:
+        r.auth === 'public' ? [] : [{ bearer: [] }, ...(r.basic ? [{ basic: [] }] : []), ...(r.anonymous ? [{}] : [])],
       description:
-        r.auth === 'public'
+        (r.auth === 'public'
           ? 'Public'
           : r.auth === 'authenticated'
             ? 'Any signed-in user or system account'
-            : `Roles: ${r.auth.join(', ')}`,
+            : `Roles: ${r.auth.join(', ')}`) + (r.anonymous ? '; without credentials where the resource is open' : ''),
       parameters,
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } }
@@ -89,7 +90,9 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
     openapi: '3.1.0',
     info: { title: 'Kartkontor API', version: '1' },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } },
+    },
     paths,
   };
 }

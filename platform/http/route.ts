@@ -16,8 +16,10 @@ export interface HandlerContext<B, Q, P> {
   body: B;
   query: Q;
   params: P;
-  /** Present on every route that is not public. */
+  /** Present on every route that is not public (on an `anonymous` route, only when credentials came). */
   principal: Principal;
+  /** The principal, or undefined: what a public or `anonymous` route's handler looks at. */
+  caller: Principal | undefined;
 }
 
 export interface Answer {
@@ -37,6 +39,13 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   tag: string;
   /** 'public', 'authenticated' (any role), or the roles allowed. */
   auth: 'public' | 'authenticated' | readonly Role[];
+  /**
+   * Also runs for a request without credentials, with `caller` undefined: the handler decides what
+   * such a caller may see (open data, G10). Credentials that do come are checked and `auth` applies.
+   */
+  anonymous?: boolean;
+  /** Also takes HTTP Basic with a user's e-mail and password, besides a bearer token (G10's download API). */
+  basic?: boolean;
   body?: z.ZodType<B>;
   /** A route that reads a file from the request stream itself (the body is not parsed). */
   upload?: Upload;
@@ -73,7 +82,7 @@ export function prepareRoute(
   res: Response,
   input: RouteInput,
 ): HandlerContext<unknown, unknown, unknown> {
-  if (spec.auth !== 'public') {
+  if (spec.auth !== 'public' && (principal || !spec.anonymous)) {
     if (!principal) throw new ApiError(401, 'unauthorized', 'A valid access token is required');
     if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
       throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
@@ -92,6 +101,7 @@ export function prepareRoute(
     query: parse('query', spec.query, input.query),
     body: parse('body', spec.body, input.body),
     principal: principal as Principal,
+    caller: principal,
   };
 }
 
@@ -103,14 +113,26 @@ export async function runRoute(
   return { status: answer.status ?? spec.successStatus ?? 200, body: answer.body ?? null };
 }
 
-export function mountRoutes(
-  router: Router,
-  routes: RouteSpec[],
-  deps: { db: Db; authenticate: (req: Request) => Promise<Principal> },
-) {
+/**
+ * The principal of a request's credentials. A request without any is a 401, or undefined when
+ * `optional`; `basic` also takes HTTP Basic credentials.
+ */
+export type Authenticate = (req: Request, how: { basic: boolean; optional: boolean }) => Promise<Principal | undefined>;
+
+export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db; authenticate: Authenticate }) {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response) => {
-      const principal = spec.auth === 'public' ? undefined : await deps.authenticate(req);
+      const principal =
+        spec.auth === 'public'
+          ? undefined
+          : await deps
+              .authenticate(req, { basic: spec.basic ?? false, optional: spec.anonymous ?? false })
+              .catch((err: unknown) => {
+                // A client that may answer with Basic credentials is told so with the 401 (RFC 7235).
+                if (spec.basic && err instanceof ApiError && err.status === 401)
+                  res.set('WWW-Authenticate', 'Basic realm="Kartkontor", charset="UTF-8"');
+                throw err;
+              });
       const ctx = prepareRoute(spec, principal, req, res, { body: req.body, query: req.query, params: req.params });
       const run = () => runRoute(spec, ctx);
       const key = req.get('Idempotency-Key');

@@ -238,13 +238,21 @@ describe('a fee-based order from quote to delivery', () => {
       objektidentitet: expect.any(String),
       skapad: expect.any(String),
     });
-    expect(Object.keys(latest.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect(Object.keys(latest.body).sort()).toEqual([
+      'metadata',
+      'objektidentitet',
+      'skapad',
+      'status',
+      'typ',
+      'uppdaterad',
+    ]);
     expect(
       (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken })).body.id,
     ).toBe(orderId);
 
     const files = await call(office.baseUrl, 'GET', `/download/${orderId}/files`, { token: systemToken });
-    expect(files.body).toHaveLength(1);
+    // The package and, since issue 14, uttag.json listed beside it.
+    expect(files.body.map((f: { title: string }) => f.title)).toEqual(['fastighetskartan-vektor.zip', 'uttag.json']);
     const [file] = files.body;
     expect(Object.keys(file).sort()).toEqual(['displaySize', 'href', 'length', 'title', 'type', 'updated']);
     expect(file.type).toBe('application/zip');
@@ -580,7 +588,14 @@ describe('G8, G10: a subscription', () => {
       });
     const started = await start();
     expect(started.status).toBe(201);
-    expect(Object.keys(started.body).sort()).toEqual(['objektidentitet', 'skapad', 'status', 'typ']);
+    expect(Object.keys(started.body).sort()).toEqual([
+      'metadata',
+      'objektidentitet',
+      'skapad',
+      'status',
+      'typ',
+      'uppdaterad',
+    ]);
     expect(started.body).toMatchObject({ typ: 'FORANDRING' });
     expect((await start()).body.objektidentitet).toBe(started.body.objektidentitet);
     await expect
