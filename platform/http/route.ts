@@ -6,6 +6,7 @@ import type { Role } from './principal';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
 import type { Db } from '../db';
 import { ApiError, validationError } from './errors';
+import { findUnstorableText } from './input';
 import type { Upload } from './upload';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -80,6 +81,14 @@ export function prepareRoute(
     }
   }
   const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
+    // A6: before any schema, so no route can forget it: text PostgreSQL cannot store is refused.
+    const bad = findUnstorableText(value);
+    if (bad) {
+      const field = [where, ...bad.path].join('.');
+      throw new ApiError(400, 'validation_failed', `The request is not valid: ${field}: ${bad.problem}`, [
+        { field, message: bad.problem },
+      ]);
+    }
     if (!schema) return value as T;
     const result = schema.safeParse(value ?? {});
     if (!result.success) throw validationError(where, result.error);

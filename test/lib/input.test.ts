@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { findUnstorableText, unstorableText } from '../../platform/http/input';
+
+describe('text PostgreSQL cannot store (A6)', () => {
+  it('finds U+0000 and lone surrogates, and nothing in ordinary text', () => {
+    expect(unstorableText('a\u0000b')).toBe('NUL character (U+0000)');
+    expect(unstorableText('\ud800')).toBe('lone surrogate');
+    expect(unstorableText('x\udc00')).toBe('lone surrogate');
+    expect(unstorableText('\udc00\ud800')).toBe('lone surrogate');
+    for (const fine of ['', 'Gräv & Co AB', 'emoji 😀 ok', '\\u0000 written out', 'tab\tand\nnewline', '\uFFFD'])
+      expect(unstorableText(fine)).toBeUndefined();
+  });
+
+  it('answers the path of the first bad string anywhere: values, array items, object keys', () => {
+    expect(findUnstorableText({ a: 'ok', b: { c: ['ok', 'x\u0000'] } })).toEqual({
+      path: ['b', 'c', '1'],
+      problem: 'contains a NUL character (U+0000)',
+    });
+    expect(findUnstorableText({ a: { 'k\ud800': 1 } })).toEqual({
+      path: ['a'],
+      problem: 'has a key that contains a lone surrogate',
+    });
+    expect(findUnstorableText('\u0000')).toEqual({ path: [], problem: 'contains a NUL character (U+0000)' });
+    expect(findUnstorableText({ n: 1, t: true, z: null, s: 'ok', list: [1, 'två', { x: '😀' }] })).toBeUndefined();
+    expect(findUnstorableText(undefined)).toBeUndefined();
+  });
+
+  it('walks any depth without recursion', () => {
+    let deep: unknown = 'bottom\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(findUnstorableText(deep)?.path).toHaveLength(100_000);
+  });
+});
