@@ -1,3 +1,6 @@
+import express, { type RequestHandler } from 'express';
+import { ApiError } from './errors';
+
 /** U+0000 (PostgreSQL refuses it in text and jsonb) or a lone UTF-16 surrogate (not UTF-8 at all). */
 const UNSTORABLE = /[\0\p{Cs}]/u;
 
@@ -43,4 +46,43 @@ export function findUnstorableText(value: unknown): { path: string[]; problem: s
     }
   }
   return undefined;
+}
+
+/** How deeply arrays and objects nest in `value` (a scalar is 0), without recursion. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const inner of Array.isArray(v) ? v : Object.values(v)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A GeoJSON MultiPolygon nests 6 deep in a request; nothing the API takes comes near this. */
+export const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_BYTES = '2mb';
+
+/**
+ * The API's JSON body parser: at most MAX_JSON_BYTES (413 `body_too_large`) and MAX_JSON_DEPTH
+ * levels of nesting (400 `json_too_deep`), so nothing downstream (hashing, validation, logging)
+ * recurses into an arbitrarily deep document. Errors go to the one error handler (errors.ts).
+ */
+export function jsonBody(): RequestHandler[] {
+  return [
+    express.json({ limit: MAX_JSON_BYTES }),
+    (req, _res, next) => {
+      if (nestingDepth(req.body) > MAX_JSON_DEPTH)
+        next(
+          new ApiError(
+            400,
+            'json_too_deep',
+            `The JSON body nests more than ${MAX_JSON_DEPTH} levels deep; no request needs that many`,
+          ),
+        );
+      else next();
+    },
+  ];
 }

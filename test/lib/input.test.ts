@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnstorableText, unstorableText } from '../../platform/http/input';
+import { findUnstorableText, nestingDepth, unstorableText } from '../../platform/http/input';
 
 describe('text PostgreSQL cannot store (A6)', () => {
   it('finds U+0000 and lone surrogates, and nothing in ordinary text', () => {
@@ -29,5 +29,15 @@ describe('text PostgreSQL cannot store (A6)', () => {
     let deep: unknown = 'bottom\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(findUnstorableText(deep)?.path).toHaveLength(100_000);
+  });
+});
+
+describe('JSON depth', () => {
+  it('counts nested arrays and objects; a scalar is 0', () => {
+    expect(nestingDepth('x')).toBe(0);
+    expect(nestingDepth(null)).toBe(0);
+    expect(nestingDepth({})).toBe(1);
+    expect(nestingDepth({ selection: { coordinates: [[[1, 2]]] } })).toBe(5);
+    expect(nestingDepth(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(100_000);
   });
 });
