@@ -31,14 +31,19 @@ const BODY_FAILURES: Record<string, [number, string]> = {
   'parameters.too.many': [413, 'body_too_large'],
 };
 
+/** PostgreSQL's unique_violation: two requests raced for one key (the check before the insert cannot see the other). */
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * The client's part of an error, as the API answers it: an ApiError as it is; a body that could
- * not be read (too large, malformed JSON, …) as its 4xx. Undefined for anything else (a fault on
- * our side).
+ * not be read (too large, malformed JSON, …) as its 4xx; a unique-key race lost to a concurrent
+ * request as 409 `already_exists`. Undefined for anything else (a fault on our side).
  */
 export function clientError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
-  const e = err as { status?: unknown; type?: unknown; message?: unknown };
+  const e = err as { status?: unknown; type?: unknown; code?: unknown; severity?: unknown; message?: unknown };
+  if (e?.code === UNIQUE_VIOLATION && typeof e.severity === 'string')
+    return new ApiError(409, 'already_exists', 'This already exists: another request created it at the same time');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     const [status, code] = (typeof e.type === 'string' && BODY_FAILURES[e.type]) || [e.status, 'bad_request'];
     return new ApiError(status, code, String(e.message));
