@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findUnstorableText, nestingDepth, unstorableText } from '../../platform/http/input';
+import { storableJson } from '../../platform/http/idempotency.store';
 
 describe('text PostgreSQL cannot store (A6)', () => {
   it('finds U+0000 and lone surrogates, and nothing in ordinary text', () => {
@@ -39,5 +40,14 @@ describe('JSON depth', () => {
     expect(nestingDepth({})).toBe(1);
     expect(nestingDepth({ selection: { coordinates: [[[1, 2]]] } })).toBe(5);
     expect(nestingDepth(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(100_000);
+  });
+});
+
+describe('an idempotent answer is always storable', () => {
+  it('puts U+FFFD for U+0000 and lone surrogates, and leaves escaped backslashes and pairs alone', () => {
+    const body = { text: 'a\u0000b\ud800c', ok: 'Gräv 😀', written: '\\u0000 and \\\\ud800' };
+    const stored = JSON.parse(storableJson(body));
+    expect(stored).toEqual({ text: 'a\uFFFDb\uFFFDc', ok: 'Gräv 😀', written: '\\u0000 and \\\\ud800' });
+    expect(storableJson(undefined)).toBe('null');
   });
 });
