@@ -13,6 +13,7 @@ import type { Account } from './accounts.store';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
 import { readCookie } from '../platform/http/cookies';
+import { unstorableText } from '../platform/http/input';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
@@ -68,6 +69,29 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * HTTP Basic credentials (RFC 6749 2.3.1: each part %-encoded): `missing` without a Basic header,
+ * `malformed` when a part is not validly %-encoded or holds text no client id or secret can
+ * hold (U+0000, a lone surrogate), so neither ever reaches the database (A6).
+ */
+export function basicCredentials(
+  header: string | undefined,
+): { clientId: string; secret: string } | 'missing' | 'malformed' {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return 'missing';
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return 'malformed';
+  try {
+    const clientId = decodeURIComponent(decoded.slice(0, colon));
+    const secret = decodeURIComponent(decoded.slice(colon + 1));
+    if (unstorableText(clientId) || unstorableText(secret)) return 'malformed';
+    return { clientId, secret };
+  } catch {
+    return 'malformed';
+  }
+}
 
 /** Customers see only their own account: the account filter for a list, undefined for staff. */
 export function accountScope(principal: Principal): string | undefined {

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Auth } from './auth';
+import { basicCredentials, type Auth } from './auth';
 
 /**
  * `POST /oauth2/token`, client credentials (DOMAIN G10). Customer integrations use stock
@@ -16,13 +16,16 @@ export function mountOAuth2(router: Router, auth: Auth) {
     if (grantType !== 'client_credentials') {
       return fail(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     }
-    const match = /^Basic\s+(\S+)$/i.exec(req.get('Authorization') ?? '');
-    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 1) return fail(401, 'invalid_client', 'Send the client id and secret with HTTP Basic authentication');
-    const clientId = decodeURIComponent(decoded.slice(0, colon));
-    const secret = decodeURIComponent(decoded.slice(colon + 1));
-    const token = await auth.clientCredentials(clientId, secret);
+    const credentials = basicCredentials(req.get('Authorization'));
+    if (credentials === 'missing')
+      return fail(401, 'invalid_client', 'Send the client id and secret with HTTP Basic authentication');
+    if (credentials === 'malformed')
+      return fail(
+        401,
+        'invalid_client',
+        'The Basic credentials cannot be read: send client_id:client_secret, each %-encoded, in base64',
+      );
+    const token = await auth.clientCredentials(credentials.clientId, credentials.secret);
     if (!token) return fail(401, 'invalid_client', 'The client id or the client secret is wrong');
     res.set('Cache-Control', 'no-store').json(token);
   });
