@@ -9,6 +9,7 @@ import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createAuth } from '../identity/auth';
 import { ApiError, errorBody, errorHandler } from '../platform/http/errors';
+import { jsonBody } from '../platform/http/input';
 import { openApiDocument } from '../platform/http/openapi';
 import { pagesRouter } from './pages';
 import { mountRoutes, type RouteSpec } from '../platform/http/route';
@@ -55,10 +56,11 @@ export function createApp(deps: AppDeps) {
   // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
   app.use(
     ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],
-    express.json({ limit: '2mb', strict: false }),
+    jsonBody({ strict: false }),
   );
-  // JSON bodies only: routes that take a file read it from the request stream (api/upload.ts).
-  app.use(express.json({ limit: '2mb' }));
+  // JSON bodies only, bounded in size and depth (A6): routes that take a file read it from the
+  // request stream (platform/http/upload.ts).
+  app.use(jsonBody());
 
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [

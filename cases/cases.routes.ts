@@ -66,14 +66,18 @@ const presentFees = (f: CaseFees) => ({ priceListVersion: f.version, ...f.amount
 /** Surveys: the handler uploads the survey's file (a body of this type, or the multipart field `file`). */
 const SURVEY_UPLOAD: Upload = { mediaType: 'application/octet-stream', multipartField: 'file' };
 const SURVEY_FILE_MAX_BYTES = 50 * 1_048_576;
-/** A file name the delivery store and a Content-Disposition header both take as it is. */
+/**
+ * A file name the delivery store and a Content-Disposition header both take as it is: no path,
+ * and no `..` anywhere (A6: the store refuses a key with one; a name is not worth a 500).
+ */
 const safeFileName = (name: string) =>
   name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\w.-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(-100) || 'file';
+    .replace(/\.{2,}/g, '.')
+    .slice(-100)
+    .replace(/^[._]+/, '') || 'file';
 
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
 export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliveryStore }) {

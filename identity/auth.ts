@@ -14,6 +14,7 @@ import type { Account } from './accounts.store';
 import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
 import { readCookie } from '../platform/http/cookies';
+import { unstorableText } from '../platform/http/input';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
@@ -28,21 +29,25 @@ export const CLIENT_TOKEN_MIN_TTL_SECONDS = 1800;
  * HTTP Basic credentials, if the request has them. OAuth2 clients form-encode the client id and
  * secret before joining them (RFC 6749 2.3.1); a user's e-mail and password come as they are (RFC 7617).
  */
-export function basicCredentials(req: Request, formEncoded: boolean): { id: string; secret: string } | undefined {
+export function basicCredentials(
+  req: Request,
+  formEncoded: boolean,
+): { id: string; secret: string } | 'malformed' | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(req.get('Authorization') ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 1) return undefined;
-  const decode = (part: string) => {
-    if (!formEncoded) return part;
-    try {
-      return decodeURIComponent(part.replace(/\+/g, ' '));
-    } catch {
-      return part;
-    }
-  };
-  return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  if (colon < 1) return 'malformed';
+  // A %-escape that cannot be decoded, a NUL or a lone surrogate is no credential (A6): never a query.
+  try {
+    const decode = (part: string) => (formEncoded ? decodeURIComponent(part.replace(/\+/g, ' ')) : part);
+    const id = decode(decoded.slice(0, colon));
+    const secret = decode(decoded.slice(colon + 1));
+    if (unstorableText(id) || unstorableText(secret)) return 'malformed';
+    return { id, secret };
+  } catch {
+    return 'malformed';
+  }
 }
 
 export function createAuth(db: Db, tokenTtlSeconds: number) {
@@ -80,6 +85,7 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
     ): Promise<Principal | undefined> {
       const header = req.get('Authorization');
       const basic = how.basic ? basicCredentials(req, false) : undefined;
+      if (basic === 'malformed') throw unauthorized('The Basic credentials cannot be read');
       if (basic) {
         const user = await checkPassword(basic.id, basic.secret);
         if (!user) throw unauthorized('The e-mail address or the password is wrong');

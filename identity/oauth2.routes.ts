@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { unstorableText } from '../platform/http/input';
 import { basicCredentials, type Auth } from './auth';
 
 /** What the token endpoint answers for a token's scope: Kartkontor has one scope, every client's own orders. */
@@ -31,7 +32,9 @@ export function mountOAuth2(router: Router, auth: Auth) {
     if (basic) return basic;
     const id = param(req, 'client_id');
     const secret = param(req, 'client_secret');
-    return id && secret !== undefined ? { id, secret } : undefined;
+    if (!id || secret === undefined) return undefined;
+    // A NUL or a lone surrogate is no credential (A6): never a query.
+    return unstorableText(id) || unstorableText(secret) ? 'malformed' : { id, secret };
   };
 
   router.post(['/oauth2/token', '/token'], form, async (req, res) => {
@@ -39,6 +42,7 @@ export function mountOAuth2(router: Router, auth: Auth) {
       return fail(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     }
     const credentials = client(req);
+    if (credentials === 'malformed') return fail(res, 401, 'invalid_client', 'The client credentials cannot be read');
     if (!credentials)
       return fail(
         res,
@@ -53,6 +57,7 @@ export function mountOAuth2(router: Router, auth: Auth) {
 
   router.post(['/revoke', '/oauth2/revoke'], form, async (req, res) => {
     const credentials = client(req);
+    if (credentials === 'malformed') return fail(res, 401, 'invalid_client', 'The client credentials cannot be read');
     if (!credentials)
       return fail(
         res,

@@ -7,7 +7,7 @@ import type { EmailActivities } from '../platform/outbox/email.activities';
 import type { OrderActivities } from './orders.activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.workflow';
-import { refusal } from '../platform/temporal/refusal';
+import { inputRefusal, refusal } from '../platform/temporal/refusal';
 import { subscription } from './subscription.workflow';
 import { subscriptionWorkflow } from './subscription.messages';
 import {
@@ -56,6 +56,33 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   let firstTermStart: number | null = null;
   const decided = () => decision !== null;
   const message = customerMessage(input, { fee: input.fee.display.amount, includesVat: input.fee.display.includesVat });
+  /** How many steps failed on their input so far: each failure alerts once, under its own key. */
+  let inputFailures = 0;
+  /**
+   * A6: runs a recording step. One whose input the database refuses is not retried (the
+   * activity fails it at once): the order is recorded as failed, visibly, admins are alerted,
+   * and the failure goes on to the caller.
+   */
+  const recording = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      const refused = inputRefusal(err);
+      if (refused) {
+        inputFailures += 1;
+        state.status = 'failed';
+        state.reason = `Recording the ${what} failed on its input; staff are alerted`;
+        await steps.recordOrderStatus(orderId, 'failed', state.reason, 'system', null);
+        await steps.emailStaff({
+          key: `${orderId}:input-refused-${inputFailures}`,
+          role: 'admin',
+          template: 'order-input-refused',
+          data: { orderId, step: what, error: refused.message },
+        });
+      }
+      throw err;
+    }
+  };
   /** Records a transition and sends the customer's e-mail about it, if any, in one step. */
   const setStatus = (
     status: OrderStatus,
@@ -65,13 +92,21 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
   ) => {
     state.status = status;
     state.reason = reason;
-    return steps.recordOrderStatus(orderId, status, reason, by, notify);
+    return recording(`status ${status}`, () => steps.recordOrderStatus(orderId, status, reason, by, notify));
   };
   const decide =
     (status: NonNullable<typeof decision>['status']) =>
     async (request: { by: string; reason?: string }): Promise<OrderState> => {
-      decision = { status, by: request.by, reason: request.reason ?? null };
-      await condition(() => decisionDone);
+      const mine = { status, by: request.by, reason: request.reason ?? null };
+      decision = mine;
+      await condition(() => decisionDone || decision !== mine);
+      // Undone: the decision could not be recorded (A6); the order waits for another.
+      if (!decisionDone)
+        throw refusal(
+          422,
+          'decision_not_recorded',
+          `The decision on order ${orderId} could not be recorded (${state.reason}); it is undone and the order awaits a decision again`,
+        );
       // The answer is the decision; production may already have moved the status on.
       return { ...state, status };
     };
@@ -106,7 +141,8 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     },
     {
       validator: (_retry: { by: string }) => {
-        if (state.status !== 'failed')
+        // A decision that could not be recorded also leaves the order failed; only a delivery is retried.
+        if (state.status !== 'failed' || !decisionDone)
           throw refusal(409, 'not_failed', `Order ${orderId} has no failed delivery to retry`);
       },
     },
@@ -150,29 +186,34 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     // G4, G8: a subscription's agreement runs to the last day of the term its approval starts.
     firstTermStart = input.subscription ? Date.now() : null;
     const agreementValidTo = firstTermStart === null ? null : lastDayOfTerm(termEndAfter(firstTermStart));
-    state.agreementId = await steps.recordApproval({
-      orderId,
-      by,
-      concludeAgreement: needsApproval,
-      agreementValidTo,
-      invoice,
-    });
+    state.agreementId = await recording('approval', () =>
+      steps.recordApproval({ orderId, by, concludeAgreement: needsApproval, agreementValidTo, invoice }),
+    );
     await steps.sendEmail(
       message('order-approved', 'approved', {
         agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null,
       }),
     );
   };
-  const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>) => {
-    if (status === 'approved') await recordApproval(by);
-    else
-      await setStatus(
-        status,
-        by,
-        reason,
-        message(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason }),
-      );
+  /** Carries out the decision; false when a handler's decision could not be recorded and is undone (A6). */
+  const carryOut = async ({ status, by, reason }: NonNullable<typeof decision>): Promise<boolean> => {
+    try {
+      if (status === 'approved') await recordApproval(by);
+      else
+        await setStatus(
+          status,
+          by,
+          reason,
+          message(status === 'rejected' ? 'order-rejected' : 'order-cancelled', status, { reason }),
+        );
+    } catch (err) {
+      // The order is recorded as failed and admins are alerted (recording); a person's decision is
+      // undone, so its update is refused and another may be taken. The system's own approval fails the workflow.
+      if (!inputRefusal(err) || !needsApproval) throw err;
+      return false;
+    }
     decisionDone = true;
+    return true;
   };
 
   const delivery: DeliveryContext = {
@@ -210,9 +251,12 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
         data: { orderId, alert: kind === 'alert', product: input.product.name },
       });
     }
-    await condition(decided);
   }
-  await carryOut(decision!);
+  for (;;) {
+    await condition(decided);
+    if (await carryOut(decision!)) break;
+    decision = null;
+  }
 
   if (decision!.status === 'approved' && input.subscription) {
     // G8: the subscription lives on in its own workflow (terms, invoices, deliveries) after this one ends.
@@ -240,7 +284,7 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     if (input.deliveryMethod === 'physical_media') {
       await condition(() => shipment !== null);
       const { by, carrier, trackingNumber } = shipment!;
-      await steps.recordShipment(orderId, { carrier, trackingNumber });
+      await recording('shipment', () => steps.recordShipment(orderId, { carrier, trackingNumber }));
       await setStatus('shipped', by, null, message('order-shipped', 'shipped', { carrier, trackingNumber }));
       shipped = true;
     }

@@ -17,6 +17,7 @@ import type { DeliveryStore } from '../platform/file-store';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import type { Area } from '../domain/geometry';
 import type { ProducedFile, Producer, ProductionRequest } from './production';
+import { refusingBadInput } from '../platform/temporal/refusal';
 import { UTTAG_FILE, uttagJson, type Statistik } from './uttag';
 
 /** A title clients can use as a file name as it is (G10). */
@@ -66,7 +67,8 @@ export function createOrderActivities(deps: {
   return {
     /**
      * Records a transition and, when given, sends the customer's e-mail about it: one step, so a
-     * workflow pays one activity for both. Both are once only, so a retry repeats neither.
+     * workflow pays one activity for both. Both are once only, so a retry repeats neither. Input
+     * the database refuses (A6) fails at once, not retried: the workflow is told (INPUT_REFUSED).
      */
     async recordOrderStatus(
       orderId: string,
@@ -75,12 +77,14 @@ export function createOrderActivities(deps: {
       by: string | null,
       notify: SendEmail | null = null,
     ): Promise<void> {
-      await setOrderStatus(deps.db, orderId, status, reason, by);
-      if (notify) await deps.sendEmail(notify);
+      await refusingBadInput(async () => {
+        await setOrderStatus(deps.db, orderId, status, reason, by);
+        if (notify) await deps.sendEmail(notify);
+      });
     },
 
     async recordShipment(orderId: string, shipment: { carrier: string; trackingNumber: string }): Promise<void> {
-      await setOrderShipment(deps.db, orderId, shipment);
+      await refusingBadInput(() => setOrderShipment(deps.db, orderId, shipment));
     },
 
     /**
@@ -95,21 +99,23 @@ export function createOrderActivities(deps: {
       agreementValidTo: string | null;
       invoice: Omit<BookInvoice, 'date'> | null;
     }): Promise<string | null> {
-      return deps.db.transaction(async (trx) => {
-        const today = stockholmDate(new Date());
-        const agreementId = input.concludeAgreement
-          ? await concludeAgreement(
-              trx,
-              input.orderId,
-              input.by,
-              { validFrom: today, validTo: input.agreementValidTo },
-              TERMS_VERSION,
-            )
-          : null;
-        if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
-        await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
-        return agreementId;
-      });
+      return refusingBadInput(() =>
+        deps.db.transaction(async (trx) => {
+          const today = stockholmDate(new Date());
+          const agreementId = input.concludeAgreement
+            ? await concludeAgreement(
+                trx,
+                input.orderId,
+                input.by,
+                { validFrom: today, validTo: input.agreementValidTo },
+                TERMS_VERSION,
+              )
+            : null;
+          if (input.invoice) await bookInvoice(trx, { ...input.invoice, date: today });
+          await setOrderStatus(trx, input.orderId, 'approved', null, input.by);
+          return agreementId;
+        }),
+      );
     },
 
     /**

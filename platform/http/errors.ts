@@ -25,27 +25,41 @@ export function validationError(where: 'body' | 'query' | 'params', error: z.Zod
 
 export const errorBody = (e: ApiError) => ({ error: { code: e.code, message: e.message, details: e.details ?? null } });
 
+/** Body-parser failures (by their `type`) with a code of their own; any other is `bad_request` with its status. */
+const BODY_FAILURES: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'body_too_large'],
+  'parameters.too.many': [413, 'body_too_large'],
+};
+
+/** PostgreSQL's unique_violation: two requests raced for one key (the check before the insert cannot see the other). */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The client's part of an error, as the API answers it: an ApiError as it is; a body that could
+ * not be read (too large, malformed JSON, …) as its 4xx; a unique-key race lost to a concurrent
+ * request as 409 `already_exists`. Undefined for anything else (a fault on our side).
+ */
+export function clientError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const e = err as { status?: unknown; type?: unknown; code?: unknown; severity?: unknown; message?: unknown };
+  if (e?.code === UNIQUE_VIOLATION && typeof e.severity === 'string')
+    return new ApiError(409, 'already_exists', 'This already exists: another request created it at the same time');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    const [status, code] = (typeof e.type === 'string' && BODY_FAILURES[e.type]) || [e.status, 'bad_request'];
+    return new ApiError(status, code, String(e.message));
+  }
+  return undefined;
+}
+
+const internalError = () =>
+  new ApiError(500, 'internal_error', 'Something went wrong on our side; the request id is in the X-Request-Id header');
+
+/** Any error as the API answers it: the client's part (clientError), else a 500 that tells nothing of the cause. */
+export const apiErrorOf = (err: unknown): ApiError => clientError(err) ?? internalError();
+
+/** The one error handler: `{ error: { code, message, details } }`; only our own faults are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  if (err instanceof ApiError) {
-    res.status(err.status).json(errorBody(err));
-    return;
-  }
-  // Body parser failures (malformed JSON, too large) are the client's fault.
-  const status = (err as { status?: number }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    res.status(status).json(errorBody(new ApiError(status, 'bad_request', (err as Error).message)));
-    return;
-  }
-  req.log.error({ err }, 'unhandled error');
-  res
-    .status(500)
-    .json(
-      errorBody(
-        new ApiError(
-          500,
-          'internal_error',
-          'Something went wrong on our side; the request id is in the X-Request-Id header',
-        ),
-      ),
-    );
+  const error = apiErrorOf(err);
+  if (error.status >= 500) req.log.error({ err }, 'unhandled error');
+  res.status(error.status).json(errorBody(error));
 };

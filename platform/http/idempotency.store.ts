@@ -29,6 +29,17 @@ export async function claimIdempotencyKey(
   return { state: 'replay', status: row.response_status, body: row.response_body };
 }
 
+/**
+ * JSON text jsonb takes: JSON.stringify writes U+0000 and lone surrogates as `\u` escapes, which
+ * jsonb refuses; they become U+FFFD, so an answer can always be stored (A6). An escaped
+ * backslash (`\\`) is skipped whole, so `\\u0000` (a backslash, then text) stays as it is.
+ */
+export const storableJson = (value: unknown): string =>
+  JSON.stringify(value ?? null).replace(/\\(\\|u0000|ud[89a-f][0-9a-f]{2})/gi, (escape, what: string) =>
+    what === '\\' ? escape : '\\ufffd',
+  );
+
+/** Stores the answer of a claimed key; one that holds U+0000 or a lone surrogate is stored with U+FFFD in their place. */
 export async function completeIdempotentRequest(
   db: Db,
   scope: string,
@@ -38,7 +49,7 @@ export async function completeIdempotentRequest(
 ): Promise<void> {
   await db('idempotency_keys')
     .where({ scope, key })
-    .update({ response_status: status, response_body: JSON.stringify(body) });
+    .update({ response_status: status, response_body: storableJson(body) });
 }
 
 /** A request that failed with a server error frees its key, so the client may retry. */

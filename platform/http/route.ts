@@ -5,7 +5,8 @@ import type { Principal } from './principal';
 import type { Role } from './principal';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
 import type { Db } from '../db';
-import { ApiError, validationError } from './errors';
+import { ApiError, clientError, errorBody, validationError } from './errors';
+import { findUnstorableText } from './input';
 import type { Upload } from './upload';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -89,6 +90,14 @@ export function prepareRoute(
     }
   }
   const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
+    // A6: before any schema, so no route can forget it: text PostgreSQL cannot store is refused.
+    const bad = findUnstorableText(value);
+    if (bad) {
+      const field = [where, ...bad.path].join('.');
+      throw new ApiError(400, 'validation_failed', `The request is not valid: ${field}: ${bad.problem}`, [
+        { field, message: bad.problem },
+      ]);
+    }
     if (!schema) return value as T;
     const result = schema.safeParse(value ?? {});
     if (!result.success) throw validationError(where, result.error);
@@ -145,7 +154,11 @@ export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db;
   }
 }
 
-/** Same key and body → the stored answer; same key, other body → 409 (never a second run). */
+/**
+ * Same key and body → the stored answer; same key, other body → 409 (never a second run). Every
+ * path settles the key: an answer (also a refusal, 4xx) is stored, a fault (5xx) frees the key
+ * for a retry, and a run that applied is never freed, even when its answer cannot be stored.
+ */
 async function idempotently(
   db: Db,
   principal: Principal | undefined,
@@ -170,19 +183,37 @@ async function idempotently(
       'A request with this Idempotency-Key is still being processed; retry shortly',
     );
   if (claim.state === 'replay') return { status: claim.status, body: claim.body };
-  try {
-    const answer = await run();
-    await completeIdempotentRequest(db, scope, key, answer.status, answer.body);
-    return answer;
-  } catch (err) {
-    // A refused request (4xx) is an answer too; anything else frees the key for a retry.
-    if (err instanceof ApiError && err.status < 500) {
-      await completeIdempotentRequest(db, scope, key, err.status, {
-        error: { code: err.code, message: err.message, details: err.details ?? null },
-      });
-    } else {
-      await releaseIdempotencyKey(db, scope, key);
+  /** A step that settles the key; its own failure is logged and never hides the request's outcome. */
+  const settle = async (what: string, step: () => Promise<void>) => {
+    try {
+      await step();
+      return true;
+    } catch (err) {
+      req.log.error({ err, scope, key }, `idempotency key: ${what} failed`);
+      return false;
     }
-    throw err;
+  };
+  let answer: Required<Answer>;
+  try {
+    answer = await run();
+  } catch (err) {
+    const refused = clientError(err);
+    // A refused request (4xx) is an answer too; anything else frees the key for a retry. A
+    // refusal whose answer cannot be stored frees the key as well: it applied nothing.
+    const stored =
+      refused &&
+      refused.status < 500 &&
+      (await settle('storing the refusal', () =>
+        completeIdempotentRequest(db, scope, key, refused.status, errorBody(refused)),
+      ));
+    if (!stored) await settle('releasing the key', () => releaseIdempotencyKey(db, scope, key));
+    throw refused ?? err;
   }
+  // The request applied: its key must not be freed (a retry would apply it twice). Should the
+  // answer not be stored, its status is, without a body.
+  if (
+    !(await settle('storing the answer', () => completeIdempotentRequest(db, scope, key, answer.status, answer.body)))
+  )
+    await settle('storing the status', () => completeIdempotentRequest(db, scope, key, answer.status, null));
+  return answer;
 }

@@ -26,14 +26,20 @@ async function fileSource(
 
 /**
  * An uploaded file as UTF-8 text, chunk by chunk as it arrives. Nothing is buffered whole, so
- * files of any size use little memory.
+ * files of any size use little memory. Text holds no U+0000 (A6: PostgreSQL cannot store it; the
+ * fatal decoder already refuses anything that is not UTF-8, lone surrogates included).
  */
 export async function* uploadedText(req: Request, upload: Upload): AsyncGenerator<string> {
   const { chunks } = await fileSource(req, upload);
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  const text = (s: string) => {
+    if (s.includes('\0'))
+      throw new ApiError(400, 'file_not_text', 'The file holds a NUL character (U+0000); it is not a text file');
+    return s;
+  };
   try {
-    for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
-    yield decoder.decode();
+    for await (const chunk of chunks) yield text(decoder.decode(chunk, { stream: true }));
+    yield text(decoder.decode());
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA')
       throw new ApiError(400, 'not_utf8', 'The file is not UTF-8 text; save it as UTF-8 and send it again');

@@ -248,6 +248,38 @@ describe('deciding', () => {
   });
 });
 
+describe('a step that fails on its input (A6)', () => {
+  it('a reject reason the database refuses is not retried for ever: the order is failed, admins are alerted, the decision is refused and undone, and the order can still be approved', async () => {
+    const { id, handle } = await placeOrder();
+    await expect.poll(() => status(id)).toBe('awaiting_approval');
+    // The API refuses U+0000 at validation; here the update reaches the workflow as if it had not.
+    expect(
+      await refusedWith(handle.executeUpdate(rejectOrderUpdate, { args: [{ by: 'h', reason: 'Nej\u0000' }] })),
+    ).toEqual({ code: 'decision_not_recorded', status: 422 });
+    const order = await database.db('orders').where({ id }).first();
+    expect(order.status).toBe('failed');
+    expect(order.status_reason).toMatch(/status rejected failed on its input/);
+    await expect.poll(() => keys(id)).toEqual(['confirmation', 'input-refused-1']);
+    const alert = await database.db('outbox').where('idempotency_key', 'like', `${id}:input-refused-1:%`).first();
+    expect(alert.to_address).toBe('o-admin@test.se');
+    expect(await refusedWith(handle.executeUpdate(retryDeliveryUpdate, { args: [{ by: 'h' }] }))).toEqual({
+      code: 'not_failed',
+      status: 409,
+    });
+
+    await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'h' }] });
+    expect(await handle.result()).toMatchObject({ status: 'delivered' });
+    expect((await database.db('order_events').where({ order_id: id }).orderBy('id')).map((e) => e.status)).toEqual([
+      'submitted',
+      'awaiting_approval',
+      'failed',
+      'approved',
+      'in_production',
+      'delivered',
+    ]);
+  });
+});
+
 describe('production', () => {
   it('a final production failure sets MISSLYCKAD and alerts handlers; a handler retry delivers', async () => {
     production.failures = 3; // every attempt of the first delivery fails
