@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
+import { subscriptionStateQuery, subscriptionWorkflow } from '../../orders/subscription.messages';
 import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 
@@ -53,8 +54,17 @@ async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 20_000)
 /** Waits until the order's latest delivery has finished; answers it. */
 const finished = async (id: string) => {
   await until(async () => (await latest(id))?.status, 'LYCKAD');
+  if (id === ids.subscription) await subscriptionIdle(id);
   return latest(id);
 };
+/** The subscription's workflow has heard its delivery finished (the row is written first), so it takes the next. */
+const subscriptionIdle = (id: string) =>
+  until(
+    async () =>
+      (await office.temporal.workflow.getHandle(subscriptionWorkflow.workflowId(id)).query(subscriptionStateQuery))
+        .current,
+    null,
+  );
 const orderStatus = async (id: string) =>
   (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status;
 
