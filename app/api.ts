@@ -14,6 +14,7 @@ import { openApiDocument } from '../platform/http/openapi';
 import { pagesRouter } from './pages';
 import { mountRoutes, type RouteSpec } from '../platform/http/route';
 import { auditRoutes } from '../platform/audit/audit.routes';
+import { accountUserRoutes } from '../identity/account-users.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { caseRoutes } from '../cases/cases.routes';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: services.directory }),
+    ...accountUserRoutes({ accountUsers: services.accountUsers }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db';
 import type { RouteSpec } from '../platform/http/route';
 import { SESSION_COOKIE, type Auth } from '../identity/auth';
 import { createPagesKit, type Navigation } from '../platform/pages/kit';
+import { accountPages } from '../identity/account.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
@@ -16,6 +17,7 @@ const navigation: Navigation = {
     ['/app/cases', 'nav.cases'],
     ['/app/invoices', 'nav.invoices'],
     ['/app/agreements', 'nav.agreements'],
+    ['/app/account/users', 'nav.users'],
   ],
   handler: [
     ['/app/orders?status=awaiting_approval', 'nav.queue'],
@@ -56,5 +58,6 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   outboxPages(kit);
   invoicePages(kit);
   settlementPages(kit, { db });
+  accountPages(kit);
   return kit.router();
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createCaseService } from '../cases/cases.service';
+import { createAccountUsers } from '../identity/account-users.service';
 import { createDirectory } from '../identity/directory.service';
+import { createLinks } from '../identity/links';
 import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { createFrameworkAgreements } from '../orders/framework-agreements';
@@ -30,12 +32,25 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
       });
     },
   });
+  const links = createLinks({ db, workflows, publicUrl: config.publicUrl });
+  const accountUsers = createAccountUsers({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
   const settlements = createSettlementService({ workflows });
   const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
-  return { workflows, store, directory, orders, frameworkAgreements, cases, settlements, personalData };
+  return {
+    workflows,
+    store,
+    directory,
+    links,
+    accountUsers,
+    orders,
+    frameworkAgreements,
+    cases,
+    settlements,
+    personalData,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import { z } from 'zod';
 import {
   ANSWERS,
@@ -110,6 +111,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       summary:
         'Register a locate, planning or survey case; answers the LK number, order time and deadlines (L1–L4, L10, L12)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       body: newCase,
       idempotent: true,
       successStatus: 201,
@@ -124,6 +126,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'List cases by handling deadline: customers their own, handlers all',
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       query: z.object({
         status: z.string().max(40).optional(),
         overdue: z.enum(['true', 'false']).optional(),
@@ -145,6 +148,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       summary:
         'One case with its work area (also as an SVG path in a 240×240 box), its network owners and their answers',
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       params: lkParams,
       handler: async ({ params, principal }) => {
         const c = await visibleCase(principal, params.lk);
@@ -202,6 +206,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'The fee of moving (with date) or cancelling (without) the locate, before confirming (L15, L16)',
       auth: ['customer', 'handler'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       query: z.object({ date: isoDate.optional(), express: z.enum(['true', 'false']).default('false') }),
       handler: async ({ params, query, principal }) => {
@@ -218,6 +223,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'Move the locate; expectedFeeMinor is the quoted fee, refused with 409 if it has changed (L15)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({ date: isoDate, express: z.boolean().default(false), expectedFeeMinor: z.number().int().min(0) }),
       handler: async ({ params, body, principal }) => {
@@ -230,6 +236,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'Cancel the locate; expectedFeeMinor is the quoted fee (L16)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({ expectedFeeMinor: z.number().int().min(0) }),
       handler: async ({ params, body, principal }) => {
@@ -264,6 +271,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'The delivered planning basis as PDF (L17); not for digging',
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       params: lkParams,
       handler: async ({ params, principal, res }) => {
         const c = await visibleCase(principal, params.lk);
@@ -278,6 +286,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'A delivered file of a planning case or survey (L17)',
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       params: lkParams.extend({ name: z.string().min(1).max(200) }),
       handler: async ({ params, principal, res }) => {
         const c = await visibleCase(principal, params.lk);
@@ -292,6 +301,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'Withdraw a planning case within 48 hours of ordering, before delivery (L18)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       handler: async ({ params, principal }) => {
         return { body: await deps.cases.withdraw(principal, params.lk) };
@@ -328,6 +338,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       summary:
         "Order a physical locate of a map-only network owner's lines, for a fee (L14); without expectedFeeMinor answers the fee only",
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({ ownerId: z.string().min(1), expectedFeeMinor }),
       handler: async ({ params, body, principal }) => {
@@ -349,6 +360,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       summary:
         'Order planning add-ons: faster delivery and vector formats (L17); without expectedFeeMinor answers the fee only',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({
         fasterDelivery: z.boolean().default(false),
@@ -375,6 +387,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       tag: 'cases',
       summary: 'File a written complaint on a case (L7); handlers are notified',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({ text: z.string().trim().min(1).max(5000) }),
       idempotent: true,

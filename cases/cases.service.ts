@@ -4,6 +4,7 @@ import { orderTime as orderTimeOf, stockholmDate, type IsoDate } from '../domain
 import { intersects, validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
+import { placedBy } from '../identity/account-users.service';
 import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
@@ -138,11 +139,14 @@ export function createCaseService(deps: {
       const deadline =
         body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
       const fees = await caseFeesOn(db, orderTime);
+      // A3: mail about the case goes to the user who registered it.
+      const questioner = await placedBy(db, principal, account);
       const lk = await registerCase(
         db,
         {
           kind: body.kind,
           account_id: account.id,
+          user_id: questioner.userId,
           work_area: area.geometry,
           area_m2: area.areaM2,
           registered_at: now,
@@ -159,7 +163,7 @@ export function createCaseService(deps: {
             lk,
             kind: body.kind,
             accountId: account.id,
-            questioner: { name: account.name, email: account.email, language: account.language },
+            questioner: { name: questioner.name, email: questioner.email, language: questioner.language },
             registeredAt: now.getTime(),
             orderTime,
             handlingDeadline: deadline,
@@ -301,7 +305,8 @@ export function createCaseService(deps: {
     /** L7: files a written complaint; its own workflow notifies the handlers. */
     async fileComplaint(principal: Principal, lk: string, text: string) {
       const c = await visibleCase(principal, lk);
-      const account = (await getAccount(db, c.account_id))!;
+      // A3: the answer to a complaint goes to the user who filed it.
+      const questioner = await placedBy(db, principal, (await getAccount(db, c.account_id))!);
       const id = crypto.randomUUID();
       await fileComplaint(db, { id, lk: c.lk, text, filed_by: principal.id }, () =>
         workflows.start(complaintWorkflow, id, {
@@ -309,7 +314,7 @@ export function createCaseService(deps: {
           lk: c.lk,
           accountId: c.account_id,
           text,
-          questioner: { name: account.name, email: account.email, language: account.language },
+          questioner: { name: questioner.name, email: questioner.email, language: questioner.language },
         }),
       );
       return { id, lk: c.lk, text };

@@ -15,6 +15,8 @@ export interface CaseRow {
   lk: string;
   kind: CaseKind;
   account_id: string;
+  /** A3: the user who registered the case (none for a system account's). */
+  user_id: string | null;
   work_area: Area;
   area_m2: number;
   registered_at: Date;

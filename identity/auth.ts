@@ -96,6 +96,7 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
           accountId: user.account_id,
           email: user.email,
           language: user.language,
+          ...(user.account_role ? { accountRole: user.account_role } : {}),
         };
       }
       const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

@@ -64,6 +64,7 @@ export async function principalForToken(db: Db, hash: string, now: Date): Promis
       't.user_id',
       't.system_account_id',
       'u.role',
+      'u.account_role',
       'u.account_id as user_account_id',
       'u.email',
       'u.language as user_language',
@@ -79,6 +80,7 @@ export async function principalForToken(db: Db, hash: string, now: Date): Promis
       accountId: row.user_account_id,
       email: row.email,
       language: row.user_language,
+      ...(row.account_role ? { accountRole: row.account_role } : {}),
     };
   }
   return {

@@ -3,8 +3,8 @@ import type { Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { createAccount, getAccount } from './accounts.store';
 import { createSystemAccount } from './credentials.store';
-import { createUser, findUserByEmail, setPasswordHash } from './users.store';
-import { ROLES } from '../platform/http/principal';
+import { createUser, findUserByEmail, listAccountUsers, setPasswordHash } from './users.store';
+import { ACCOUNT_ROLES, ROLES } from '../platform/http/principal';
 import { hashSecret, randomToken } from './secrets';
 import { LANGUAGES } from '../domain/vocabulary';
 import type { Language } from '../domain/vocabulary';
@@ -42,11 +42,17 @@ export const newUserSchema = z
     password: passwordSchema,
     role: z.enum(ROLES),
     accountId: z.uuid().optional(),
+    /** A3: a customer user's role in the account; the account's first user is its admin, later ones orderers. */
+    accountRole: z.enum(ACCOUNT_ROLES).optional(),
     language: z.enum(LANGUAGES).default('sv'),
   })
   .refine((u) => (u.role === 'customer') === Boolean(u.accountId), {
     message: 'a customer user needs an account, and staff users have none',
     path: ['accountId'],
+  })
+  .refine((u) => u.role === 'customer' || !u.accountRole, {
+    message: 'only a customer user has a role in an account',
+    path: ['accountRole'],
   });
 export type NewUserInput = z.input<typeof newUserSchema>;
 
@@ -106,6 +112,9 @@ export function createDirectory({ db, welcome }: DirectoryDeps) {
         name: u.name,
         password_hash: await hashSecret(u.password),
         role: u.role,
+        account_role: u.accountId
+          ? (u.accountRole ?? ((await listAccountUsers(db, u.accountId)).length === 0 ? 'admin' : 'orderer'))
+          : null,
         account_id: u.accountId ?? null,
         language: u.language,
       });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ACCESS } from './account-roles';
 import type { Principal } from '../platform/http/principal';
 import { correctionSchema, PersonalDataRefused, type PersonalData } from './personal-data.service';
 import { ApiError } from '../platform/http/errors';
@@ -23,6 +24,7 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       tag: 'personal data',
       summary: 'Everything stored about the account and its people (L8: access)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.administer,
       handler: async ({ principal, req }) => ({
         body: await deps.personalData.export(own(principal), auditActor(principal, req)),
       }),
@@ -33,6 +35,7 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       tag: 'personal data',
       summary: "Correct the account's name, e-mail address or language (L8: rectification)",
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.administer,
       body: correctionSchema,
       handler: async ({ principal, body, req }) => ({
         body: await deps.personalData.correct(own(principal), body, auditActor(principal, req)),
@@ -44,6 +47,7 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       tag: 'personal data',
       summary: 'Restrict processing: the data is kept, but no new orders or cases are taken (L8)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.administer,
       body: z.object({ reason: z.string().trim().min(1).max(1000) }),
       successStatus: 204,
       handler: async ({ principal, body, req }) => {
@@ -56,6 +60,7 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       tag: 'personal data',
       summary: 'Lift the restriction of processing (L8)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.administer,
       successStatus: 204,
       handler: async ({ principal, req }) => {
         await refusals(() => deps.personalData.liftRestriction(own(principal), auditActor(principal, req)));
@@ -68,6 +73,7 @@ export function personalDataRoutes(deps: { personalData: PersonalData }) {
       summary:
         'Erase the personal data: the account is anonymised once no order or case runs and nothing is owed (L8); signs every user out',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.administer,
       body: z.object({ confirm: z.literal(true, { error: 'set confirm to true: erasure cannot be undone' }) }),
       handler: async ({ principal, req }) => ({
         body: await refusals(() => deps.personalData.erase(own(principal), auditActor(principal, req))),

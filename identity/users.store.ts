@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import type { Role } from '../platform/http/principal';
+import type { AccountRole, Role } from '../platform/http/principal';
 import type { Language } from '../domain/vocabulary';
 
 export interface User {
@@ -9,15 +9,35 @@ export interface User {
   name: string;
   password_hash: string;
   role: Role;
+  /** A3: customer users only. */
+  account_role: AccountRole | null;
   language: Language;
+  /** A2: null until the user opened the link in the confirmation or invitation e-mail. */
+  email_confirmed_at: Date | null;
   created_at: Date;
 }
 
 export type PublicUser = Omit<User, 'password_hash'>;
 
-const publicColumns = ['id', 'account_id', 'email', 'name', 'role', 'language', 'created_at'];
+const publicColumns = [
+  'id',
+  'account_id',
+  'email',
+  'name',
+  'role',
+  'account_role',
+  'language',
+  'email_confirmed_at',
+  'created_at',
+];
 
-export async function createUser(db: Db, input: Omit<User, 'id' | 'created_at'>): Promise<PublicUser> {
+/** A password hash no password matches: an invited user has none until they choose one. */
+export const NO_PASSWORD = '!';
+
+export async function createUser(
+  db: Db,
+  input: Omit<User, 'id' | 'created_at' | 'email_confirmed_at'> & { email_confirmed_at?: Date | null },
+): Promise<PublicUser> {
   const [row] = await db('users')
     .insert({ ...input, email: input.email.toLowerCase() })
     .returning(publicColumns);
@@ -28,8 +48,25 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return db('users').where({ email: email.toLowerCase() }).first();
 }
 
+export async function getUser(db: Db, id: string): Promise<User | undefined> {
+  return db('users').where({ id }).first();
+}
+
 export async function listUsers(db: Db): Promise<PublicUser[]> {
   return db('users').select(publicColumns).orderBy('created_at');
+}
+
+/** A3: the users of one account, the first (its admin) first. */
+export async function listAccountUsers(db: Db, accountId: string): Promise<PublicUser[]> {
+  return db('users').where({ account_id: accountId }).select(publicColumns).orderBy('created_at');
+}
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<User, 'account_role' | 'email_confirmed_at' | 'name'>>,
+): Promise<void> {
+  await db('users').where({ id }).update(changes);
 }
 
 /** Replaces the password and signs the user out everywhere. */

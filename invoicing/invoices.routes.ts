@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
 import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
@@ -46,6 +47,7 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       tag: 'invoices',
       summary: "List invoices: a customer sees its own account's, finance and admins all",
       auth: ['customer', 'finance', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.invoices,
       query: z.object({ status: z.enum(['paid', 'unpaid']).optional(), ...paging }),
       handler: async ({ query, principal }) => {
         const { items, total } = await listInvoices(deps.db, { ...query, accountId: accountScope(principal) });
@@ -58,6 +60,7 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       tag: 'invoices',
       summary: 'One invoice with its lines',
       auth: ['customer', 'finance', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.invoices,
       params: idParams,
       handler: async ({ params, principal }) => ({
         body: present(assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice')),

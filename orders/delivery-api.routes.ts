@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import type { Db } from '../platform/db';
 import type { Principal } from '../platform/http/principal';
 import type { Request, Response } from 'express';
@@ -207,6 +208,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The order: objektidentitet, produktnamn, produktnummer, produktTyp, status (AKTIV | AVSLUTAD), abonnemang, skapad, …, and the back office’s fields',
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
     }),
@@ -217,6 +219,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The latest delivery: objektidentitet, status (PÅGÅENDE | LYCKAD | MISSLYCKAD | MAKULERAD), typ (BAS | FORANDRING), skapad, uppdaterad, metadata {size, humanReadableSize, lagringstid}',
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
     }),
@@ -226,6 +229,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'delivery API (G10)',
       summary: 'Start a new delivery on a subscription (typ=BAS, the default, or FORANDRING); any body is ignored',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: orderParams,
       query: typQuery,
       idempotent: true,
@@ -241,6 +245,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         "The files of the order's latest finished delivery, uttag.json among them; an open-data order's without credentials",
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       anonymous: true,
       params: orderParams,
       handler: async ({ params, caller, req }) => {
@@ -255,6 +260,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'delivery API (G10)',
       summary: "A file's bytes, streamed with Content-Length; Range requests answer 206",
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       anonymous: true,
       params: orderParams.extend({ name: fileName }),
       handler: async ({ params, caller, req, res }) => {
@@ -269,6 +275,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'The order, as GET /geotorget/orderhanterare/v2/{orderId}',
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       basic: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
@@ -279,6 +286,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'Start a new delivery on a subscription, as POST /geotorget/orderhanterare/v2/{orderId}/leverans',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       basic: true,
       params: orderParams,
       query: typQuery,
@@ -294,6 +302,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'The latest delivery with its metadata, as GET /geotorget/orderhanterare/v2/{orderId}/leverans/latest',
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       basic: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
@@ -305,6 +314,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The files of a finished delivery (latest, or by id) as a tree of {path, title, type, length, displaySize, updated}',
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       basic: true,
       params: deliveryParams,
       handler: async ({ params, principal }) => {
@@ -319,6 +329,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: "A file's bytes, at the path its tree entry names",
       auth: READERS,
+      accountRoles: ACCOUNT_ACCESS.read,
       basic: true,
       params: deliveryParams.extend({ name: fileName }),
       handler: async ({ params, principal, req, res }) => {

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { getAccount } from '../identity/accounts.store';
@@ -58,6 +59,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'The fee of an order before it is placed (G2, G3); the same figure goes on the order',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       body: orderRequest,
       handler: async ({ body, principal }) => {
         const { product, area, fee, needsApproval } = await deps.orders.quote(principal, body);
@@ -90,6 +92,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'Place an order; the confirmation e-mail goes out at once (G3–G6)',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       body: orderRequest,
       idempotent: true,
       successStatus: 201,
@@ -105,6 +108,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       summary:
         'Orders, oldest first (the handlers’ queue with ?status=awaiting_approval); customers see their own (G6, G9)',
       auth: ['customer', 'handler', 'finance', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       query: z.object({ status: z.string().max(40).optional(), ...paging }),
       handler: async ({ query, principal }) => {
         const { items, total } = await listOrders(deps.db, { ...query, accountId: accountScope(principal) });
@@ -117,6 +121,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'One order with its history and its deliveries, newest last (G6, G9)',
       auth: ['customer', 'handler', 'finance', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       params: idParams,
       handler: async ({ params, principal }) => {
         const order = await deps.orders.visibleOrder(principal, params.id);
@@ -166,6 +171,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'The customer cancels, until the order is approved',
       auth: ['customer', 'handler'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: idParams,
       handler: async ({ params, principal }) => {
         return { body: await deps.orders.decide(principal, params.id, 'cancel', {}) };
@@ -177,6 +183,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'The customer starts a new extract on a subscription (G8); as POST …/leverans of the delivery API',
       auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: idParams,
       body: z.object({ typ: z.enum(DELIVERY_TYPES) }),
       idempotent: true,
@@ -191,6 +198,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'Cancel a subscription: it ends when the paid term does, without refund, and is not renewed (G8)',
       auth: ['customer', 'handler'],
+      accountRoles: ACCOUNT_ACCESS.order,
       params: idParams,
       handler: async ({ params, principal }) => ({ body: await deps.orders.cancelSubscription(principal, params.id) }),
     }),
@@ -235,6 +243,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: "End-use agreements, newest first: a customer's own (G4, G9); ?status=valid|ended, paged",
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       query: z.object({ status: z.enum(AGREEMENT_STATUSES).optional(), ...paging }),
       handler: async ({ principal, query }) => ({
         body: await listAgreements(deps.db, {
@@ -250,6 +259,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       tag: 'orders',
       summary: 'The readable agreement document (HTML)',
       auth: ['customer', 'handler', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.read,
       params: idParams,
       handler: async ({ params, principal, res }) => {
         const agreement = assertVisible(principal, await getAgreement(deps.db, params.id), 'The agreement');

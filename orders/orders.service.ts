@@ -5,6 +5,7 @@ import { stockholmDate } from '../domain/calendar';
 import { validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
+import { placedBy } from '../identity/account-users.service';
 import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
@@ -152,6 +153,8 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
       assertMayDoBusiness(account);
       const id = crypto.randomUUID();
       const placedAt = new Date();
+      // A3: mail about the order goes to the user who placed it.
+      const contact = await placedBy(db, principal, account);
       return insertOrder(
         db,
         {
@@ -176,7 +179,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
           workflows.start(geodataOrderWorkflow, id, {
             orderId: id,
             accountId: account.id,
-            customer: { name: account.name, email: account.email, language: account.language },
+            customer: { name: contact.name, email: contact.email, language: contact.language },
             product: {
               id: product.id,
               name: account.language === 'sv' ? product.name_sv : product.name_en,

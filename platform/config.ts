@@ -58,6 +58,14 @@ const schema = z.object({
   /** G7: how long the link in a delivery e-mail opens the files. */
   DELIVERY_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** A4: failed sign-ins to one account (e-mail address) within 15 minutes before it is refused for the rest of them. */
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** A2, A3: how long the link that confirms an e-mail address or accepts an invitation opens. */
+  ACCOUNT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  /** A4: how long a password-reset link opens, in seconds. */
+  PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /** A4: staff (handlers, finance, admins) must sign in with two factors (TOTP). */
+  STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false'),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z
     .string()

@@ -55,7 +55,9 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
           ? 'Public'
           : r.auth === 'authenticated'
             ? 'Any signed-in user or system account'
-            : `Roles: ${r.auth.join(', ')}`) + (r.anonymous ? '; without credentials where the resource is open' : ''),
+            : `Roles: ${r.auth.join(', ')}`) +
+        (r.accountRoles ? `; in a customer account: ${r.accountRoles.join(', ')}` : '') +
+        (r.anonymous ? '; without credentials where the resource is open' : ''),
       parameters,
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } }

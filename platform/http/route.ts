@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Principal } from './principal';
-import type { Role } from './principal';
+import type { AccountRole, Principal, Role } from './principal';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
 import type { Db } from '../db';
 import { ApiError, clientError, errorBody, validationError } from './errors';
@@ -40,6 +39,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   tag: string;
   /** 'public', 'authenticated' (any role), or the roles allowed. */
   auth: 'public' | 'authenticated' | readonly Role[];
+  /**
+   * A3: the account roles a customer user needs on this route; without it every account role may
+   * call it. Staff and system accounts are not customer users and are not checked here.
+   */
+  accountRoles?: readonly AccountRole[];
   /**
    * Also runs for a request without credentials, with `caller` undefined: the handler decides what
    * such a caller may see (open data, G10). Credentials that do come are checked and `auth` applies.
@@ -88,6 +92,17 @@ export function prepareRoute(
     if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
       throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
     }
+    if (
+      spec.accountRoles &&
+      principal.kind === 'user' &&
+      principal.role === 'customer' &&
+      !(principal.accountRole && spec.accountRoles.includes(principal.accountRole))
+    )
+      throw new ApiError(
+        403,
+        'account_role_forbidden',
+        `In the account this needs one of the roles: ${spec.accountRoles.join(', ')}`,
+      );
   }
   const parse = <T>(where: 'body' | 'query' | 'params', schema: z.ZodType<T> | undefined, value: unknown): T => {
     // A6: before any schema, so no route can forget it: text PostgreSQL cannot store is refused.

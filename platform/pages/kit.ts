@@ -81,8 +81,13 @@ export interface Pager {
   next?: string;
 }
 
+/** A page anyone may open (sign-up, the links in e-mails, the terms): the caller may be signed in or not. */
+export type OpenPage = Omit<Page, 'principal'> & { principal: Principal | undefined; lang: Language };
+
 /** Where a context registers its pages (paths under /app). */
 export interface PagesKit {
+  /** A page without a session (its API calls are the caller's, or anonymous); a POST still needs the CSRF token. */
+  open(method: 'get' | 'post', path: string, handler: (p: OpenPage) => Promise<void>): void;
   /** A signed-in page: without a session, to the sign-in form; a POST without the session's CSRF token is refused. */
   get(path: string, handler: (p: Page) => Promise<void>): void;
   post(path: string, handler: (p: Page) => Promise<void>): void;
@@ -203,36 +208,40 @@ export function createPagesKit(deps: {
 
   const page =
     (handler: (p: Page) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      const state = await stateOf(req, res);
-      if (!state.principal)
-        return res.redirect(
-          303,
-          `/app/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/app')}`,
-        );
-      if (req.method === 'POST' && !csrfMatches(req.body?._csrf, state.secret))
-        throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
-      const principal = state.principal;
-      await handler({
-        req,
-        res,
-        principal,
-        t: (key) => dictionaries[state.lang][key],
-        async api(method, routePath, input = {}) {
-          const spec = specs.get(`${method} ${routePath}`);
-          if (!spec) throw new Error(`The pages call an API route that does not exist: ${method} ${routePath}`);
-          return (await runRoute(spec, prepareRoute(spec, principal, req, res, input))).body as never;
-        },
-        show(view, title, data = {}, crumbs = []) {
-          res.type('html').send(views.render(view, frame(req, state, title, crumbs), data));
-        },
-        done(to) {
-          res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}notice=done`);
-        },
-        fields: () => fieldsOf(req),
-        paging: () => paging(req),
-      });
-    };
+    (req: Request, res: Response): Promise<void> =>
+      anyPage(req, res, handler as (p: OpenPage) => Promise<void>, false);
+
+  async function anyPage(req: Request, res: Response, handler: (p: OpenPage) => Promise<void>, open: boolean) {
+    const state = await stateOf(req, res);
+    if (!state.principal && !open)
+      return res.redirect(
+        303,
+        `/app/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/app')}`,
+      );
+    if (req.method === 'POST' && !csrfMatches(req.body?._csrf, state.secret))
+      throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
+    const principal = state.principal;
+    await handler({
+      req,
+      res,
+      principal,
+      lang: state.lang,
+      t: (key) => dictionaries[state.lang][key],
+      async api(method, routePath, input = {}) {
+        const spec = specs.get(`${method} ${routePath}`);
+        if (!spec) throw new Error(`The pages call an API route that does not exist: ${method} ${routePath}`);
+        return (await runRoute(spec, prepareRoute(spec, principal, req, res, input))).body as never;
+      },
+      show(view, title, data = {}, crumbs = []) {
+        res.type('html').send(views.render(view, frame(req, state, title, crumbs), data));
+      },
+      done(to) {
+        res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}notice=done`);
+      },
+      fields: () => fieldsOf(req),
+      paging: () => paging(req),
+    });
+  }
 
   // --- Sign-in and sign-out -------------------------------------------------------------
   const safeNext = (next: unknown) => (typeof next === 'string' && next.startsWith('/app') ? next : '/app');
@@ -291,6 +300,10 @@ export function createPagesKit(deps: {
     if (finished) throw new Error('A page was registered after the pages router was finished');
   };
   return {
+    open(method, routePath, handler) {
+      notFinished();
+      router[method](routePath, (req, res) => anyPage(req, res, handler, true));
+    },
     get(routePath, handler) {
       notFinished();
       router.get(routePath, page(handler));

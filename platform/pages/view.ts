@@ -37,6 +37,14 @@ export function createViews(dir: string) {
     'answer',
     (value: string, options: Handlebars.HelperOptions) => dict(options)[`answer.${value}` as MessageKey] ?? value,
   );
+  hb.registerHelper(
+    'role',
+    (value: string, options: Handlebars.HelperOptions) => dict(options)[`accountRole.${value}` as MessageKey] ?? value,
+  );
+  hb.registerHelper(
+    'permission',
+    (value: string, options: Handlebars.HelperOptions) => dict(options)[`permission.${value}` as MessageKey] ?? value,
+  );
   // Order fee lines have a kind, case fee lines a code (T1).
   hb.registerHelper('feeLine', (line: { kind?: string; code?: string }, options: Handlebars.HelperOptions) => {
     const name = line.kind ?? line.code ?? '';
