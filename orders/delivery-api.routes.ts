@@ -207,6 +207,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The order: objektidentitet, produktnamn, produktnummer, produktTyp, status (AKTIV | AVSLUTAD), abonnemang, skapad, …, and the back office’s fields',
       auth: READERS,
+      systemAccounts: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
     }),
@@ -217,6 +218,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The latest delivery: objektidentitet, status (PÅGÅENDE | LYCKAD | MISSLYCKAD | MAKULERAD), typ (BAS | FORANDRING), skapad, uppdaterad, metadata {size, humanReadableSize, lagringstid}',
       auth: READERS,
+      systemAccounts: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
     }),
@@ -226,6 +228,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'delivery API (G10)',
       summary: 'Start a new delivery on a subscription (typ=BAS, the default, or FORANDRING); any body is ignored',
       auth: ['customer'],
+      systemAccounts: true,
       params: orderParams,
       query: typQuery,
       idempotent: true,
@@ -241,6 +244,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         "The files of the order's latest finished delivery, uttag.json among them; an open-data order's without credentials",
       auth: READERS,
+      systemAccounts: true,
       anonymous: true,
       params: orderParams,
       handler: async ({ params, caller, req }) => {
@@ -255,6 +259,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'delivery API (G10)',
       summary: "A file's bytes, streamed with Content-Length; Range requests answer 206",
       auth: READERS,
+      systemAccounts: true,
       anonymous: true,
       params: orderParams.extend({ name: fileName }),
       handler: async ({ params, caller, req, res }) => {
@@ -269,6 +274,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'The order, as GET /geotorget/orderhanterare/v2/{orderId}',
       auth: READERS,
+      systemAccounts: true,
       basic: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentOrderFor(principal, params.orderId) }),
@@ -279,6 +285,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'Start a new delivery on a subscription, as POST /geotorget/orderhanterare/v2/{orderId}/leverans',
       auth: ['customer'],
+      systemAccounts: true,
       basic: true,
       params: orderParams,
       query: typQuery,
@@ -294,6 +301,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: 'The latest delivery with its metadata, as GET /geotorget/orderhanterare/v2/{orderId}/leverans/latest',
       auth: READERS,
+      systemAccounts: true,
       basic: true,
       params: orderParams,
       handler: async ({ params, principal }) => ({ body: await presentLatest(principal, params.orderId) }),
@@ -305,6 +313,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary:
         'The files of a finished delivery (latest, or by id) as a tree of {path, title, type, length, displaySize, updated}',
       auth: READERS,
+      systemAccounts: true,
       basic: true,
       params: deliveryParams,
       handler: async ({ params, principal }) => {
@@ -319,6 +328,7 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       tag: 'download API (G10)',
       summary: "A file's bytes, at the path its tree entry names",
       auth: READERS,
+      systemAccounts: true,
       basic: true,
       params: deliveryParams.extend({ name: fileName }),
       handler: async ({ params, principal, req, res }) => {
