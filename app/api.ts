@@ -16,6 +16,7 @@ import { mountRoutes, type RouteSpec } from '../platform/http/route';
 import { auditRoutes } from '../platform/audit/audit.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
+import { blockingRoutes } from '../identity/blocking.routes';
 import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: services.directory }),
+    ...blockingRoutes({ blocking: services.blocking }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),

@@ -6,6 +6,7 @@ import { createPagesKit, type Navigation } from '../platform/pages/kit';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
+import { accountPages } from '../identity/accounts.pages';
 import { casePages } from '../cases/cases.pages';
 import { settlementPages } from '../settlement/settlement.pages';
 
@@ -23,6 +24,7 @@ const navigation: Navigation = {
     ['/app/cases', 'nav.cases'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
+    ['/app/accounts', 'nav.accounts'],
   ],
   finance: [
     ['/app/settlements', 'nav.settlements'],
@@ -36,6 +38,7 @@ const navigation: Navigation = {
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
     ['/app/agreements', 'nav.agreements'],
+    ['/app/accounts', 'nav.accounts'],
   ],
 };
 
@@ -56,5 +59,6 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   outboxPages(kit);
   invoicePages(kit);
   settlementPages(kit, { db });
+  accountPages(kit);
   return kit.router();
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createCaseService } from '../cases/cases.service';
+import { createBlocking } from '../identity/blocking';
 import { createDirectory } from '../identity/directory.service';
 import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
@@ -35,7 +36,8 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const cases = createCaseService({ db, workflows, config, store });
   const settlements = createSettlementService({ workflows });
   const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
-  return { workflows, store, directory, orders, frameworkAgreements, cases, settlements, personalData };
+  const blocking = createBlocking({ db });
+  return { workflows, store, directory, blocking, orders, frameworkAgreements, cases, settlements, personalData };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,14 +10,30 @@ export interface User {
   password_hash: string;
   role: Role;
   language: Language;
+  /** A5: blocked by staff, and why. */
+  blocked_at: Date | null;
+  blocked_reason: string | null;
   created_at: Date;
 }
 
 export type PublicUser = Omit<User, 'password_hash'>;
 
-const publicColumns = ['id', 'account_id', 'email', 'name', 'role', 'language', 'created_at'];
+const publicColumns = [
+  'id',
+  'account_id',
+  'email',
+  'name',
+  'role',
+  'language',
+  'blocked_at',
+  'blocked_reason',
+  'created_at',
+];
 
-export async function createUser(db: Db, input: Omit<User, 'id' | 'created_at'>): Promise<PublicUser> {
+export async function createUser(
+  db: Db,
+  input: Omit<User, 'id' | 'created_at' | 'blocked_at' | 'blocked_reason'>,
+): Promise<PublicUser> {
   const [row] = await db('users')
     .insert({ ...input, email: input.email.toLowerCase() })
     .returning(publicColumns);

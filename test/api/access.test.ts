@@ -6,6 +6,7 @@ let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
 let accountId: string;
 let otherAccountId: string;
+let ownClient: { clientId: string; clientSecret: string };
 let systemToken: string;
 let otherSystemToken: string;
 /** A subscription order of the account, approved and delivered: what the delivery API is tried on. */
@@ -61,10 +62,8 @@ beforeAll(async () => {
   await directory.createUser({ email: 'access-admin@test.se', name: 'A', password, role: 'admin' }, actor);
   for (const who of ['customer', 'handler', 'admin'])
     token[who] = await login(office.baseUrl, `access-${who}@test.se`, password);
-  systemToken = await clientCredentialsToken(
-    office.baseUrl,
-    await directory.createSystemAccount(accountId, 'integration', actor),
-  );
+  ownClient = await directory.createSystemAccount(accountId, 'integration', actor);
+  systemToken = await clientCredentialsToken(office.baseUrl, ownClient);
   otherSystemToken = await clientCredentialsToken(
     office.baseUrl,
     await directory.createSystemAccount(otherAccountId, 'other integration', actor),
@@ -155,5 +154,137 @@ describe('A1: a system account may use the delivery API (G10) for its own accoun
   it('another account’s system account does not see the order', async () => {
     for (const path of [`/geotorget/orderhanterare/v2/${orderId}`, `/download/${orderId}/files`])
       expect((await call(office.baseUrl, 'GET', path, { token: otherSystemToken })).status).toBe(404);
+  });
+});
+
+describe('A5, L9: staff block and unblock an account or a user, at once', () => {
+  const block = (what: 'accounts' | 'users', id: string, action: 'block' | 'unblock', who = token.handler) =>
+    call(office.baseUrl, 'POST', `/api/v1/${what}/${id}/${action}`, {
+      token: who,
+      body: { reason: 'unpaid since May' },
+    });
+  const delivery = () => call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: systemToken });
+
+  it('only admins and handlers block, with a reason, a known id; a system account never', async () => {
+    const customer = await block('accounts', accountId, 'block', token.customer);
+    expect(customer.status).toBe(403);
+    expect(customer.body.error.code).toBe('forbidden');
+    expect((await block('accounts', accountId, 'block', systemToken)).body.error.code).toBe('system_account_forbidden');
+    const noReason = await call(office.baseUrl, 'POST', `/api/v1/accounts/${accountId}/block`, {
+      token: token.handler,
+      body: { reason: ' ' },
+    });
+    expect(noReason.status).toBe(400);
+    const unknown = await block('accounts', '00000000-0000-4000-8000-000000000000', 'block');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    expect((await office.db('accounts').where({ id: accountId }).first()).blocked_at).toBeNull();
+    expect(await office.db('audit_log').where({ action: 'account.blocked' })).toHaveLength(0);
+  });
+
+  it('blocking an account cuts its live session and its integration token at once; nothing new is ordered or extracted; unblocking restores the same credentials', async () => {
+    expect((await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.customer })).status).toBe(200);
+    expect((await delivery()).status).toBe(200);
+
+    const blocked = await block('accounts', accountId, 'block');
+    expect(blocked.status).toBe(200);
+    expect(blocked.body).toMatchObject({ id: accountId, blockedReason: 'unpaid since May' });
+
+    const session = await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.customer });
+    expect(session.status).toBe(403);
+    expect(session.body.error.code).toBe('account_blocked');
+    const integration = await delivery();
+    expect(integration.status).toBe(403);
+    expect(integration.body.error.code).toBe('account_blocked');
+    // The pages' session cookie opens nothing either: back to the sign-in form.
+    const page = await fetch(`${office.baseUrl}/app/orders`, {
+      headers: { cookie: `kk_session=${token.customer}` },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/app\/sign-in/);
+    // No new sign-in, no new client token, no new order, no new extract.
+    const signIn = await call(office.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: 'access-customer@test.se', password },
+    });
+    expect(signIn.status).toBe(403);
+    expect(signIn.body.error.code).toBe('account_blocked');
+    await expect(clientCredentialsToken(office.baseUrl, ownClient)).rejects.toThrow(/: 401$/);
+    const ordered = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: subscriptionOrder,
+    });
+    expect(ordered.body.error.code).toBe('account_blocked');
+    const extract = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, {
+      token: systemToken,
+    });
+    expect(extract.status).toBe(403);
+    expect(extract.body.error.code).toBe('account_blocked');
+    expect(await office.db('orders').where({ account_id: accountId })).toHaveLength(1);
+    // What is owed goes on: staff still read the account's invoices and orders.
+    expect((await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: token.admin })).status).toBe(200);
+
+    const unblocked = await block('accounts', accountId, 'unblock');
+    expect(unblocked.status).toBe(200);
+    expect(unblocked.body).toMatchObject({ blockedAt: null, blockedReason: null });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.customer })).status).toBe(200);
+    expect((await delivery()).status).toBe(200);
+    expect(await clientCredentialsToken(office.baseUrl, ownClient)).toBeTruthy();
+
+    const audit = await office
+      .db('audit_log')
+      .where({ object_id: accountId })
+      .whereIn('action', ['account.blocked', 'account.unblocked'])
+      .orderBy('id');
+    expect(audit.map((a) => [a.action, a.actor_type, a.details.reason])).toEqual([
+      ['account.blocked', 'user', 'unpaid since May'],
+      ['account.unblocked', 'user', 'unpaid since May'],
+    ]);
+  });
+
+  it('a handler cannot approve an order of a blocked account (approval starts paid production)', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...subscriptionOrder, selection: square(300) },
+    });
+    expect(placed.status).toBe(201);
+    const id = placed.body.id;
+    await until(
+      async () =>
+        (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status ===
+        'awaiting_approval',
+    );
+    expect((await block('accounts', accountId, 'block')).status).toBe(200);
+    const refused = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('account_blocked');
+    expect((await block('accounts', accountId, 'unblock')).status).toBe(200);
+    expect(
+      (
+        await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/reject`, {
+          token: token.handler,
+          body: { reason: 'test over' },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('blocking one user cuts that user only; the account’s integration goes on', async () => {
+    const user = await office.db('users').where({ email: 'access-customer@test.se' }).first();
+    expect((await block('users', user.id, 'block', token.admin)).status).toBe(200);
+    const refused = await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.customer });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('user_blocked');
+    expect((await delivery()).status).toBe(200);
+    expect((await block('users', user.id, 'unblock', token.admin)).status).toBe(200);
+    expect((await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.customer })).status).toBe(200);
+    const self = await block(
+      'users',
+      (await office.db('users').where({ email: 'access-admin@test.se' }).first()).id,
+      'block',
+      token.admin,
+    );
+    expect(self.status).toBe(409);
+    expect(self.body.error.code).toBe('cannot_block_self');
   });
 });
