@@ -17,6 +17,7 @@ import { auditRoutes } from '../platform/audit/audit.routes';
 import { accountUserRoutes } from '../identity/account-users.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
+import { blockingRoutes } from '../identity/blocking.routes';
 import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: services.directory }),
     ...accountUserRoutes({ accountUsers: services.accountUsers }),
+    ...blockingRoutes({ blocking: services.blocking }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),

@@ -18,9 +18,11 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   accounts create --kind private --name NAME --email EMAIL --birth-date YYYY-MM-DD [--language sv|en]
   accounts create --kind organisation --name NAME --email EMAIL --organisation-number NNNNNN-NNNN [--language sv|en]
   accounts list
+  accounts block|unblock --account ID --reason TEXT   (A5, L9: at once; written to the audit log)
   users create --email EMAIL --name NAME --password PASSWORD --role customer|handler|finance|admin [--account ID] [--language sv|en]
   users reset-password --email EMAIL --password PASSWORD
   users list
+  users block|unblock --user ID --reason TEXT
   system-accounts create --account ID [--description TEXT]   (prints the client secret once)
   system-accounts list
   framework-agreements create --account ID --kind reseller|geodata_cooperation|other --products ID[,ID…] --valid-from YYYY-MM-DD [--valid-to YYYY-MM-DD]
@@ -41,6 +43,8 @@ const { values, positionals } = parseArgs({
     password: { type: 'string' },
     role: { type: 'string' },
     account: { type: 'string' },
+    user: { type: 'string' },
+    reason: { type: 'string' },
     description: { type: 'string' },
     year: { type: 'string' },
     products: { type: 'string' },
@@ -69,7 +73,11 @@ function print(result: unknown) {
 
 const config = loadConfigOrExit();
 const runtime = await connectRuntime(config);
-const { directory, frameworkAgreements } = createServices({ db: runtime.db, temporal: runtime.temporal, config });
+const { directory, blocking, frameworkAgreements } = createServices({
+  db: runtime.db,
+  temporal: runtime.temporal,
+  config,
+});
 const actor = { actorType: 'system' as const, actorId: `cli:${process.env.USER ?? 'unknown'}` };
 let exitCode = 0;
 try {
@@ -92,6 +100,20 @@ try {
     case 'accounts list':
       print(await listAccounts(runtime.db));
       break;
+    case 'accounts block':
+    case 'accounts unblock': {
+      const id = z.uuid('--account must be an account id').parse(values.account);
+      const run = command === 'accounts block' ? blocking.blockAccount : blocking.unblockAccount;
+      print(await run(id, values.reason ?? '', actor));
+      break;
+    }
+    case 'users block':
+    case 'users unblock': {
+      const id = z.uuid('--user must be a user id').parse(values.user);
+      const run = command === 'users block' ? blocking.blockUser : blocking.unblockUser;
+      print(await run(id, values.reason ?? '', actor));
+      break;
+    }
     case 'users create':
       print(
         await directory.createUser(

@@ -7,6 +7,7 @@ import { accountPages } from '../identity/account.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
+import { blockingPages } from '../identity/blocking.pages';
 import { casePages } from '../cases/cases.pages';
 import { settlementPages } from '../settlement/settlement.pages';
 
@@ -25,6 +26,7 @@ const navigation: Navigation = {
     ['/app/cases', 'nav.cases'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
+    ['/app/accounts', 'nav.accounts'],
   ],
   finance: [
     ['/app/settlements', 'nav.settlements'],
@@ -38,6 +40,7 @@ const navigation: Navigation = {
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
     ['/app/agreements', 'nav.agreements'],
+    ['/app/accounts', 'nav.accounts'],
   ],
 };
 
@@ -59,5 +62,6 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   invoicePages(kit);
   settlementPages(kit, { db });
   accountPages(kit);
+  blockingPages(kit);
   return kit.router();
 }

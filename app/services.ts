@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createCaseService } from '../cases/cases.service';
 import { createAccountUsers } from '../identity/account-users.service';
+import { createBlocking } from '../identity/blocking';
 import { createDirectory } from '../identity/directory.service';
 import { createLinks } from '../identity/links';
 import { createPersonalData } from '../identity/personal-data.service';
@@ -39,12 +40,14 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const cases = createCaseService({ db, workflows, config, store });
   const settlements = createSettlementService({ workflows });
   const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
+  const blocking = createBlocking({ db });
   return {
     workflows,
     store,
     directory,
     links,
     accountUsers,
+    blocking,
     orders,
     frameworkAgreements,
     cases,

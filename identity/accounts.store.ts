@@ -10,6 +10,8 @@ export interface Account {
   email: string;
   language: Language;
   blocked_at: Date | null;
+  /** A5: why staff blocked it. */
+  blocked_reason: string | null;
   /** L8: the person restricted processing: data kept, no new business. */
   restricted_at: Date | null;
   restriction_reason: string | null;

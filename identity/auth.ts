@@ -15,6 +15,7 @@ import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
 import { readCookie } from '../platform/http/cookies';
 import { unstorableText } from '../platform/http/input';
+import { assertNotBlocked, blockOf } from './blocking';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
@@ -64,11 +65,14 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
     return user && ok ? user : undefined;
   }
 
-  /** A live system account by its client id and secret. */
+  /** A live system account by its client id and secret; one of a blocked account (A5) is refused like a wrong one. */
   async function checkClient(clientId: string, clientSecret: string) {
     const account = await findSystemAccountByClientId(db, clientId);
     const ok = await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH);
-    return account && ok ? account : undefined;
+    if (!account || !ok) return undefined;
+    return (await blockOf(db, { kind: 'system_account', id: account.id, accountId: account.account_id }))
+      ? undefined
+      : account;
   }
 
   return {
@@ -89,6 +93,7 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
       if (basic) {
         const user = await checkPassword(basic.id, basic.secret);
         if (!user) throw unauthorized('The e-mail address or the password is wrong');
+        await assertNotBlocked(db, { kind: 'user', id: user.id, accountId: user.account_id });
         return {
           kind: 'user',
           id: user.id,
@@ -109,11 +114,16 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
       }
       const principal = await principalForToken(db, tokenHash(token), new Date());
       if (!principal) throw unauthorized('The access token is unknown or has expired');
+      // A5: read on every request, so a block cuts live sessions and tokens at once.
+      await assertNotBlocked(db, principal);
       return principal;
     },
 
-    /** The principal of a pages session, if the token is still live. */
-    session: (token: string) => principalForToken(db, tokenHash(token), new Date()),
+    /** The principal of a pages session, if the token is still live and not blocked (A5). */
+    async session(token: string) {
+      const principal = await principalForToken(db, tokenHash(token), new Date());
+      return principal && !(await blockOf(db, principal)) ? principal : undefined;
+    },
 
     signOut: (token: string) => revokeAccessToken(db, tokenHash(token)),
 
@@ -121,6 +131,7 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
     async login(email: string, password: string) {
       const user = await checkPassword(email, password);
       if (!user) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
+      await assertNotBlocked(db, { kind: 'user', id: user.id, accountId: user.account_id });
       return issue({ userId: user.id });
     },
 

@@ -14,6 +14,9 @@ export interface User {
   language: Language;
   /** A2: null until the user opened the link in the confirmation or invitation e-mail. */
   email_confirmed_at: Date | null;
+  /** A5: blocked by staff, and why. */
+  blocked_at: Date | null;
+  blocked_reason: string | null;
   created_at: Date;
 }
 
@@ -28,6 +31,8 @@ const publicColumns = [
   'account_role',
   'language',
   'email_confirmed_at',
+  'blocked_at',
+  'blocked_reason',
   'created_at',
 ];
 
@@ -36,7 +41,9 @@ export const NO_PASSWORD = '!';
 
 export async function createUser(
   db: Db,
-  input: Omit<User, 'id' | 'created_at' | 'email_confirmed_at'> & { email_confirmed_at?: Date | null },
+  input: Omit<User, 'id' | 'created_at' | 'email_confirmed_at' | 'blocked_at' | 'blocked_reason'> & {
+    email_confirmed_at?: Date | null;
+  },
 ): Promise<PublicUser> {
   const [row] = await db('users')
     .insert({ ...input, email: input.email.toLowerCase() })

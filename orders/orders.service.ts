@@ -206,7 +206,17 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
       decision: D,
       details: DecisionDetails<D>,
     ): Promise<OrderState> {
-      await visibleOrder(principal, orderId);
+      const order = await visibleOrder(principal, orderId);
+      // A5, L9: approving starts the paid production; a blocked account's order waits for the unblock.
+      if (decision === 'approve') {
+        const account = await getAccount(db, order.account_id);
+        if (account?.blocked_at)
+          throw new ApiError(
+            409,
+            'account_blocked',
+            `The account of order ${orderId} is blocked; approve it once unblocked`,
+          );
+      }
       const update = DECISIONS[decision] as UpdateDefinition<OrderState, [DecisionDetails<D> & { by: string }]>;
       return workflows.update(geodataOrderWorkflow.workflowId(orderId), update, { ...details, by: principal.id });
     },

@@ -25,6 +25,8 @@ export interface SubscriptionState {
   terminated: { by: string; reason: string; at: number } | null;
   /** Dunning: annual invoices not paid yet. */
   unpaid: UnpaidInvoice[];
+  /** A5, L9: since when the renewal waits for the blocked account to be unblocked. */
+  renewalBlockedSince?: number;
 }
 
 export interface SubscriptionInput extends OrderParty {

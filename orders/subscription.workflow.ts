@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
 import { money } from '../domain/money';
 import {
@@ -158,6 +166,12 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
             `The subscription on order ${orderId} is suspended: invoice ${unpaid.number} was due on ${unpaid.dueDate} and is not paid; new extracts can be started again once it is paid`,
             { invoiceId: unpaid.invoiceId },
           );
+        if (state.renewalBlockedSince !== undefined)
+          throw refusal(
+            409,
+            'account_blocked',
+            `The account of order ${orderId} is blocked; its term has ended unrenewed`,
+          );
         if (state.current) throw inProgress(state.current.deliveryId);
         if (typ === 'FORANDRING' && !state.lastSuccessful)
           throw refusal(
@@ -265,6 +279,9 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     let skipped: { deliveryId: string | null; reason: string };
     if (state.current) skipped = running(state.current.deliveryId);
     else if (unpaid) skipped = { deliveryId: null, reason: `suspended: invoice ${unpaid.number} is not paid` };
+    // A5, L9: a blocked account starts no new extract; the run is skipped, as for a suspension.
+    else if (patched('blocked-account-skips-scheduled-runs') && (await acts.accountIsBlocked(input.accountId)))
+      skipped = { deliveryId: null, reason: 'the account is blocked' };
     else {
       const typ = state.lastSuccessful ? 'FORANDRING' : 'BAS';
       const opened = await open(typ);
@@ -339,12 +356,25 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   }
 
   await settled();
+  let nextTermStart = state.termEnd;
+  // A5, L9: a blocked account is not renewed (a renewal is paid work). The subscription waits at
+  // its term's end, asking daily, until the account is unblocked (then the next term starts that
+  // day, so no blocked time is paid for) or the subscription is cancelled or terminated meanwhile.
+  if (state.status === 'active' && patched('blocked-account-renewal-waits')) {
+    while (state.status === 'active' && (await acts.accountIsBlocked(input.accountId))) {
+      state.renewalBlockedSince ??= Date.now();
+      const seen = changed;
+      await condition(() => changed !== seen, DAY);
+    }
+    if (state.renewalBlockedSince !== undefined) nextTermStart = Date.now();
+    delete state.renewalBlockedSince;
+  }
   if (state.status === 'active') {
     // G8: renewal; the next run books the next term's invoice.
     Object.assign(state, {
       term: state.term + 1,
-      termStart: state.termEnd,
-      termEnd: termEndAfter(state.termEnd),
+      termStart: nextTermStart,
+      termEnd: termEndAfter(nextTermStart),
       invoiceId: null,
       renewalNoticeSent: false,
       nextRun: 0,

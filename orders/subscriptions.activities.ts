@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db';
 import { getInvoice } from '../invoicing/invoices.store';
+import { getAccount } from '../identity/accounts.store';
 import {
   saveSubscription,
   saveSubscriptionRun,
@@ -29,6 +30,10 @@ export function createSubscriptionActivities(deps: { db: Db }) {
     /** Dunning asks before it reminds or suspends, in case the payment's signal never arrived. */
     async invoiceIsPaid(invoiceId: string): Promise<boolean> {
       return (await getInvoice(deps.db, invoiceId))?.status === 'paid';
+    },
+    /** A5, L9: a blocked account starts no new paid work (renewals, scheduled extracts); asked each time, never cached. */
+    async accountIsBlocked(accountId: string): Promise<boolean> {
+      return Boolean((await getAccount(deps.db, accountId))?.blocked_at);
     },
   };
 }

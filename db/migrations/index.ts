@@ -9,6 +9,7 @@ import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
+import * as blocking from './030_blocking';
 import * as accountUsers from './040_account_users';
 
 export const migrations: Record<string, Knex.Migration> = {
@@ -22,5 +23,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '010_case_files': caseFiles,
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
+  '030_blocking': blocking,
   '040_account_users': accountUsers,
 };

@@ -51,6 +51,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   anonymous?: boolean;
   /** Also takes HTTP Basic with a user's e-mail and password, besides a bearer token (G10's download API). */
   basic?: boolean;
+  /** A1: a system account may call this route (the G10 delivery API only); every other route refuses it. */
+  systemAccounts?: true;
   body?: z.ZodType<B>;
   /** A route that reads a file from the request stream itself (the body is not parsed). */
   upload?: Upload;
@@ -89,6 +91,12 @@ export function prepareRoute(
 ): HandlerContext<unknown, unknown, unknown> {
   if (spec.auth !== 'public' && (principal || !spec.anonymous)) {
     if (!principal) throw new ApiError(401, 'unauthorized', 'A valid access token is required');
+    if (principal.kind === 'system_account' && !spec.systemAccounts)
+      throw new ApiError(
+        403,
+        'system_account_forbidden',
+        'A system account may use only the delivery API (A1, G10); sign in as a user for this',
+      );
     if (spec.auth !== 'authenticated' && !spec.auth.includes(principal.role)) {
       throw new ApiError(403, 'forbidden', `This needs one of the roles: ${spec.auth.join(', ')}`);
     }

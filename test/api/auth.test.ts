@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
 import { bookInvoice } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
@@ -130,10 +131,14 @@ describe('OAuth2 client credentials (G10)', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { access_token: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
-    const me = await call(office.baseUrl, 'GET', '/api/v1/me', { token: body.access_token });
-    expect(me.body).toMatchObject({ kind: 'system_account', role: 'customer', account: { name: 'Mine AB' } });
+    // A1: the token opens the delivery API only (an unknown order: a 404, not a 401).
+    const order = await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${crypto.randomUUID()}`, {
+      token: body.access_token,
+    });
+    expect(order.status).toBe(404);
     const invoices = await call(office.baseUrl, 'GET', '/api/v1/invoices', { token: body.access_token });
-    expect(invoices.body.items.map((i: { id: string }) => i.id)).toEqual([ownInvoice]);
+    expect(invoices.status).toBe(403);
+    expect(invoices.body.error.code).toBe('system_account_forbidden');
   });
 
   it('refuses a wrong secret with invalid_client', async () => {
@@ -150,9 +155,10 @@ describe('OAuth2 client credentials (G10)', () => {
 
   it('stops accepting a token once it has expired', async () => {
     const body = (await (await token(basic(client.clientId, client.clientSecret))).json()) as { access_token: string };
-    expect((await call(office.baseUrl, 'GET', '/api/v1/me', { token: body.access_token })).status).toBe(200);
+    const anOrder = `/geotorget/orderhanterare/v2/${crypto.randomUUID()}`;
+    expect((await call(office.baseUrl, 'GET', anOrder, { token: body.access_token })).status).toBe(404);
     await office.db('access_tokens').update({ expires_at: new Date(Date.now() - 1000) });
-    const expired = await call(office.baseUrl, 'GET', '/api/v1/me', { token: body.access_token });
+    const expired = await call(office.baseUrl, 'GET', anOrder, { token: body.access_token });
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toMatch(/expired/);
     for (const role of Object.keys(tokens))

@@ -128,7 +128,8 @@ describe('G10: the token endpoint, at POST /oauth2/token and POST /token', () =>
   const accepted = async (res: Response) => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { access_token: string };
-    expect((await get('/api/v1/me', body.access_token)).status).toBe(200);
+    // The token opens the delivery API (A1: and only it).
+    expect((await get(`/geotorget/orderhanterare/v2/${ids.feeBased}`, body.access_token)).status).toBe(200);
   };
 
   it('takes grant_type in the query string with an empty body (no Content-Type, or text/plain), or in a form body; an empty scope= is fine', async () => {

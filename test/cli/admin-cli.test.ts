@@ -184,3 +184,46 @@ it('G5: records a framework agreement for an account, lists it, and refuses an u
   expect(reversed.stderr).toMatch(/validTo: must not be before validFrom/);
   expect(cli('framework-agreements', 'list', '--json').json()).toHaveLength(1);
 });
+
+it('A5, L9: blocks and unblocks an account and a user with a reason (audit log); refuses no reason or an unknown id', async () => {
+  const accountId = cli(
+    'accounts',
+    'create',
+    '--kind',
+    'private',
+    '--name',
+    'Spärras',
+    '--email',
+    'blocked-cli@example.se',
+    '--birth-date',
+    '1980-01-01',
+    '--json',
+  ).json().id;
+  const blocked = cli('accounts', 'block', '--account', accountId, '--reason', 'fraud suspected', '--json');
+  expect(blocked.status).toBe(0);
+  expect(blocked.json()).toMatchObject({ id: accountId, blockedReason: 'fraud suspected' });
+  expect((await office.db('accounts').where({ id: accountId }).first()).blocked_at).not.toBeNull();
+  expect(cli('accounts', 'unblock', '--account', accountId, '--reason', 'cleared', '--json').json()).toMatchObject({
+    blockedAt: null,
+  });
+  expect((await office.db('accounts').where({ id: accountId }).first()).blocked_at).toBeNull();
+
+  const user = (await office.db('users').where({ email: 'cli.user@example.se' }).first()).id;
+  expect(cli('users', 'block', '--user', user, '--reason', 'left the company', '--json').status).toBe(0);
+  expect((await office.db('users').where({ id: user }).first()).blocked_reason).toBe('left the company');
+  expect(cli('users', 'unblock', '--user', user, '--reason', 'back', '--json').status).toBe(0);
+
+  const noReason = cli('accounts', 'block', '--account', accountId);
+  expect(noReason.status).toBe(1);
+  expect(noReason.stderr).toMatch(/reason/);
+  const unknown = cli('accounts', 'block', '--account', '00000000-0000-4000-8000-000000000000', '--reason', 'x');
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toMatch(/not found/);
+  const audit = await office.db('audit_log').where({ object_id: accountId }).orderBy('id');
+  expect(audit.map((a) => [a.action, a.actor_id, a.details?.reason])).toEqual([
+    ['account.created', expect.stringMatching(/^cli:/), undefined],
+    ['account.blocked', expect.stringMatching(/^cli:/), 'fraud suspected'],
+    ['account.unblocked', expect.stringMatching(/^cli:/), 'cleared'],
+  ]);
+  expect((await office.db('accounts').where({ id: accountId }).first()).blocked_at).toBeNull();
+});

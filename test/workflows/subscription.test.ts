@@ -70,7 +70,7 @@ beforeAll(async () => {
 afterAll(() => bed.stop());
 
 /** A subscription order's row and its subscription workflow, as the order's approval starts it. */
-async function subscribe(interval: DeliveryInterval | null = null) {
+async function subscribe(interval: DeliveryInterval | null = null, account = accountId) {
   const id = crypto.randomUUID();
   const fee = orderFee(
     {
@@ -89,7 +89,7 @@ async function subscribe(interval: DeliveryInterval | null = null) {
     database.db,
     {
       id,
-      account_id: accountId,
+      account_id: account,
       user_id: null,
       product_id: 'byggnader',
       format: 'GeoJSON',
@@ -109,7 +109,7 @@ async function subscribe(interval: DeliveryInterval | null = null) {
   );
   const input: SubscriptionInput = {
     orderId: id,
-    accountId,
+    accountId: account,
     customer: { name: 'A', email: 'subscriber@test.se', language: 'sv' },
     product: { id: 'byggnader', name: 'Byggnader' },
     publicUrl: 'http://x',
@@ -435,6 +435,74 @@ describe('G8, T5: dunning', () => {
     await expect.poll(async () => (await row(id)).status).toBe('active');
     await startDelivery(id, 'FORANDRING');
     await expect.poll(() => finished(id)).toBe(3);
+    await end(id);
+  });
+});
+
+describe('A5, L9: a blocked account starts no new paid work', () => {
+  let blockedAccount: string;
+  const block = (blocked: boolean) =>
+    database
+      .db('accounts')
+      .where({ id: blockedAccount })
+      .update({ blocked_at: blocked ? new Date() : null, blocked_reason: blocked ? 'test' : null });
+  beforeAll(async () => {
+    const directory = createDirectory({ db: database.db, welcome: async () => {} });
+    blockedAccount = (
+      await directory.createAccount(
+        { kind: 'private', name: 'Spärrad', email: 'blocked-subscriber@test.se', birthDate: '1970-01-01' },
+        { actorType: 'system' },
+      )
+    ).id;
+  });
+
+  it('the renewal waits while the account is blocked (no invoice, no extract), and unblocking renews from that day', async () => {
+    const { id, handle, termEnd } = await subscribe(null, blockedAccount);
+    await pay(id, 1);
+    await expect.poll(() => finished(id)).toBe(1);
+    await block(true);
+    await skipTo(termEnd + 3 * DAY);
+    await expect.poll(async () => (await state(id)).renewalBlockedSince).toBeGreaterThanOrEqual(termEnd);
+    expect(await state(id)).toMatchObject({ term: 1, status: 'active' });
+    expect(await termInvoice(id, 2)).toBeUndefined();
+    expect(await refusedWith(startDelivery(id, 'FORANDRING'))).toMatchObject({ code: 'account_blocked', status: 409 });
+    expect(await mails(id)).not.toContain('invoice-term-2');
+
+    await block(false);
+    const unblockedAt = await env.currentTimeMs();
+    await skipTo(unblockedAt + DAY + 60_000);
+    await expect.poll(async () => (await state(id)).term).toBe(2);
+    const renewed = await state(id);
+    expect(renewed.renewalBlockedSince).toBeUndefined();
+    // The blocked days are not paid for: the new term starts when the account was found unblocked.
+    expect(renewed.termStart).toBeGreaterThan(unblockedAt);
+    expect(renewed.termEnd).toBe(addMonths(renewed.termStart, 12));
+    await expect.poll(async () => (await termInvoice(id, 2))?.invoice_date).toBe(stockholmDate(renewed.termStart));
+    await handle.executeUpdate(terminateSubscriptionUpdate, { args: [{ by: 'a', reason: 'test over' }] });
+    await handle.result();
+  });
+
+  it('a scheduled run while the account is blocked is skipped and recorded; after the unblock the next run delivers', async () => {
+    const { id, termStart } = await subscribe('quarterly', blockedAccount);
+    await pay(id, 1);
+    await expect.poll(() => finished(id)).toBe(1);
+    const runs = scheduledRuns('quarterly', 1, termStart);
+    await block(true);
+    await skipTo(runs[1]! + 60_000);
+    await expect
+      .poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 1 }).first())?.outcome)
+      .toBe('skipped');
+    expect(await database.db('subscription_runs').where({ order_id: id, run: 1 }).first()).toMatchObject({
+      delivery_id: null,
+      reason: 'the account is blocked',
+    });
+    expect(await deliveries(id)).toHaveLength(1);
+    await block(false);
+    await skipTo(runs[2]! + 60_000);
+    await expect
+      .poll(async () => (await database.db('subscription_runs').where({ order_id: id, run: 2 }).first())?.outcome)
+      .toBe('started');
+    await expect.poll(() => finished(id)).toBe(2);
     await end(id);
   });
 });
