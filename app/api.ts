@@ -55,15 +55,6 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
-  app.use(
-    ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],
-    jsonBody({ strict: false }),
-  );
-  // JSON bodies only, bounded in size and depth (A6): routes that take a file read it from the
-  // request stream (platform/http/upload.ts).
-  app.use(jsonBody());
-
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
@@ -114,7 +105,16 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // The pages read their own forms, and only once the session is known (platform/pages/kit.ts).
   app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
+  // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
+  app.use(
+    ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],
+    jsonBody({ strict: false }),
+  );
+  // JSON bodies only, bounded in size and depth (A6): routes that take a file read it from the
+  // request stream (platform/http/upload.ts).
+  app.use(jsonBody());
   mountOAuth2(router, auth);
   mountRoutes(router, routes, { db, authenticate: auth.authenticate });
 

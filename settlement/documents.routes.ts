@@ -1,12 +1,29 @@
 import Handlebars from 'handlebars';
+import { toCsv } from '../platform/csv';
 import { formatCents, type Statement } from './rules/calculate';
+import { reference, type PayoutBatch } from './rules/payout-file';
 
 /** The statement as finance downloads it: one row per provider and pool (M6: the rows of a pool add up to it). */
 export function statementCsv(statement: Statement | null): string {
-  const rows = (statement?.lines ?? []).map((l) =>
-    [l.providerId, l.pool, l.basis.fraction, l.share.fraction, l.share.percent, formatCents(l.amountCents)].join(','),
+  return toCsv(
+    ['provider_id', 'pool', 'basis', 'share', 'share_percent', 'amount'],
+    (statement?.lines ?? []).map((l) => [
+      l.providerId,
+      l.pool,
+      l.basis.fraction,
+      l.share.fraction,
+      l.share.percent,
+      formatCents(l.amountCents),
+    ]),
   );
-  return `${['provider_id,pool,basis,share,share_percent,amount', ...rows].join('\n')}\n`;
+}
+
+/** The payout file for people: one payment per provider. */
+export function payoutCsv(batch: PayoutBatch): string {
+  return toCsv(
+    ['provider_id', 'name', 'iban', 'amount', 'currency', 'reference'],
+    batch.payments.map((p) => [p.providerId, p.name, p.iban, formatCents(p.amountCents), 'EUR', reference(batch)]),
+  );
 }
 
 export interface StatementHeading {
@@ -43,8 +60,8 @@ export function statementHtml(heading: StatementHeading, statement: Statement | 
 
 const page = Handlebars.compile(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Royalty settlement {{year}}</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:.25em .6em;text-align:left}td.n{text-align:right}code{font-size:.85em}</style></head>
-<body>
+<link rel="stylesheet" href="/app/assets/documents.css"></head>
+<body class="statement">
 <h1>Royalty settlement {{year}}</h1>
 <p>{{#if version}}Version {{version}}, {{status}}{{else}}{{status}} (not approved){{/if}}. Amounts in EUR.</p>
 <p>Inputs SHA-256 <code>{{inputsSha256}}</code><br>Statement SHA-256 <code>{{statementSha256}}</code></p>

@@ -13,13 +13,13 @@ import {
 } from './settlement.store';
 import type { SettlementInput, Statement } from './rules/calculate';
 import { INPUT_TYPES, readInput } from './rules/csv';
-import { pain001, payoutCsv, type PayoutBatch } from './rules/payout-file';
+import { pain001, type PayoutBatch } from './rules/payout-file';
 import type { Config } from '../platform/config';
 import { ApiError, notFound } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';
 import { uploadedText, type Upload } from '../platform/http/upload';
 import { auditActor } from '../platform/audit/actor';
-import { statementCsv, statementHtml } from './documents.routes';
+import { payoutCsv, statementCsv, statementHtml } from './documents.routes';
 import { SETTLEMENT_ACTIONS, type SettlementService } from './settlement.service';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2200) });

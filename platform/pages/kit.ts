@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { readCookie } from '../http/cookies';
-import { ApiError } from '../http/errors';
+import { ApiError, apiErrorOf } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../http/route';
 import type { Language } from '../../domain/vocabulary';
@@ -155,24 +155,26 @@ export function createPagesKit(deps: {
   const specs = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const router = Router();
   router.use('/assets', express.static(path.join(PAGES_DIR, 'assets'), { index: false, maxAge: '1h' }));
-  router.use(express.urlencoded({ extended: false, limit: '2mb' }));
-  // A form with a file (a settlement input) is read whole here: a person's upload from a page.
-  // The API's own import route streams files of any size instead.
-  router.use(express.raw({ type: 'multipart/form-data', limit: '50mb' }));
+  // Bodies are read only once the session is known (readForm): a stranger's POST is turned away
+  // before a byte of it is parsed. A form with a file (a settlement input) is read whole: a
+  // person's upload from a page; the API's own import route streams files of any size instead.
+  const signedInParsers = [
+    express.urlencoded({ extended: false, limit: '2mb' }),
+    express.raw({ type: 'multipart/form-data', limit: '50mb' }),
+  ];
+  // The sign-in form holds an e-mail address, a password and two short tokens.
+  const signInParsers = [express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 10 })];
+  // An open page's form (sign-up, a link from an e-mail): a few short fields, from anyone.
+  const openParsers = [express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 30 })];
 
   const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' });
 
-  /** Language, session and CSRF token of a request; forms sent as multipart become plain fields. */
-  async function stateOf(req: Request, res: Response): Promise<PageState & { secret?: string }> {
-    const token = readCookie(req, sessions.cookie);
-    const principal = token ? await sessions.session(token) : undefined;
-    const { lang, remember } = pageLanguage(req, principal?.language);
-    if (remember) res.cookie('lang', lang, { ...cookieOptions(req), maxAge: 365 * 86_400_000 });
-    let secret = principal ? token : readCookie(req, PRE_SESSION_COOKIE);
-    if (!secret && req.method === 'GET') {
-      secret = crypto.randomBytes(32).toString('base64url');
-      res.cookie(PRE_SESSION_COOKIE, secret, cookieOptions(req));
-    }
+  /** Reads a POST's form with the given parsers (bounded); a form sent as multipart becomes plain fields. */
+  async function readForm(req: Request, res: Response, parsers: RequestHandler[]) {
+    for (const parse of parsers)
+      await new Promise<void>((resolve, reject) => {
+        void parse(req, res, (err?: unknown) => (err instanceof Error ? reject(err) : resolve()));
+      });
     if (Buffer.isBuffer(req.body) && req.is('multipart/form-data')) {
       const form = await new Response(req.body, { headers: { 'content-type': req.get('content-type')! } })
         .formData()
@@ -182,6 +184,19 @@ export function createPagesKit(deps: {
       const fields: Record<string, string> = {};
       for (const [name, value] of form) fields[name] = typeof value === 'string' ? value : await value.text();
       req.body = fields;
+    }
+  }
+
+  /** Language, session and CSRF token of a request (its body is not read here). */
+  async function stateOf(req: Request, res: Response): Promise<PageState & { secret?: string }> {
+    const token = readCookie(req, sessions.cookie);
+    const principal = token ? await sessions.session(token) : undefined;
+    const { lang, remember } = pageLanguage(req, principal?.language);
+    if (remember) res.cookie('lang', lang, { ...cookieOptions(req), maxAge: 365 * 86_400_000 });
+    let secret = principal ? token : readCookie(req, PRE_SESSION_COOKIE);
+    if (!secret && req.method === 'GET') {
+      secret = crypto.randomBytes(32).toString('base64url');
+      res.cookie(PRE_SESSION_COOKIE, secret, cookieOptions(req));
     }
     const state = { lang, principal, csrf: secret ? csrfToken(secret) : '', secret };
     res.locals.page = state;
@@ -218,8 +233,11 @@ export function createPagesKit(deps: {
         303,
         `/app/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/app')}`,
       );
-    if (req.method === 'POST' && !csrfMatches(req.body?._csrf, state.secret))
-      throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
+    if (req.method === 'POST') {
+      await readForm(req, res, state.principal ? signedInParsers : openParsers);
+      if (!csrfMatches(req.body?._csrf, state.secret))
+        throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
+    }
     const principal = state.principal;
     await handler({
       req,
@@ -257,6 +275,7 @@ export function createPagesKit(deps: {
   });
   router.post('/sign-in', deps.signInLimiter, async (req, res) => {
     const state = await stateOf(req, res);
+    await readForm(req, res, signInParsers);
     if (!csrfMatches(req.body?._csrf, state.secret))
       throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
     const { email, password } = fieldsOf(req);
@@ -332,15 +351,9 @@ export function createPagesKit(deps: {
       );
       const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
         const state: PageState = res.locals.page ?? { lang: pageLanguage(req).lang, csrf: '' };
-        const error =
-          err instanceof ApiError
-            ? err
-            : new ApiError(
-                500,
-                'internal_error',
-                'Something went wrong on our side; the request id is in the X-Request-Id header',
-              );
-        if (!(err instanceof ApiError)) req.log.error({ err }, 'page failed');
+        // The API's own mapping: an oversized or malformed body is the client's 4xx, not our 500.
+        const error = apiErrorOf(err);
+        if (error.status >= 500) req.log.error({ err }, 'page failed');
         const details = Array.isArray(error.details) ? error.details : [];
         // Back to the page the form was on, when it was one of ours.
         const referer = req.get('Referer') ?? '';

@@ -1,6 +1,6 @@
 /**
- * The payout files of an approved statement: CSV for people, ISO 20022 pain.001.001.03 (SEPA
- * credit transfer) for the bank. Pure: the same frozen payments give the same bytes (M6).
+ * The payout file of an approved statement for the bank: ISO 20022 pain.001.001.03 (SEPA credit
+ * transfer); the CSV for people is in settlement/documents.routes.ts. Pure: the same frozen payments give the same bytes (M6).
  */
 import { formatCents } from './calculate';
 
@@ -20,15 +20,8 @@ export interface PayoutBatch {
   payments: Payment[];
 }
 
-const reference = (b: PayoutBatch) => `Royalties ${b.year} v${b.version}`;
-const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-
-export function payoutCsv(batch: PayoutBatch): string {
-  const rows = batch.payments.map((p) =>
-    [p.providerId, p.name, p.iban, formatCents(p.amountCents), 'EUR', reference(batch)].map(csvField).join(','),
-  );
-  return `${['provider_id,name,iban,amount,currency,reference', ...rows].join('\n')}\n`;
-}
+/** The remittance text of a batch's payments. */
+export const reference = (b: PayoutBatch) => `Royalties ${b.year} v${b.version}`;
 
 const xml = (text: string) =>
   text

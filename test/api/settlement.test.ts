@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../identity/accounts.store';
 import { bookInvoice } from '../../invoicing/invoices.store';
@@ -14,17 +15,18 @@ const year = 2025;
 
 const providersCsv = [
   'provider_id,name,business_id,iban,email,language',
-  'espoo,Espoon kaupunki,0112038-9,FI2112345600000785,kartat@espoo.test,fi',
+  '"a,b",Espoon kaupunki,0112038-9,FI2112345600000785,kartat@espoo.test,fi',
   'hki,"Helsinki, kaupunkimittaus",0112038-9,FI2112345600000785,kartta@hki.test,sv',
-  'mml,Maanmittauslaitos,0112038-9,FI2112345600000785,mml@mml.test,en',
+  // Issue 15: an id and a name a spreadsheet would run as formulas, and an id holding a comma.
+  '@mml,"=HYPERLINK(""http://evil.test"",""Maanmittauslaitos"")",0112038-9,FI2112345600000785,mml@mml.test,en',
 ].join('\n');
 const mapCsv = [
   'provider_id,dataset_id,area_km2,scale_denominator,in_service_from,in_service_to',
   'hki,hki-500,200,500,2010-01-01,',
-  'espoo,esp-1000,300,1000,2010-01-01,',
-  'mml,topo,20000,20000,2000-01-01,',
+  '"a,b",esp-1000,300,1000,2010-01-01,',
+  '@mml,topo,20000,20000,2000-01-01,',
 ].join('\n');
-const addressCsv = 'provider_id,addresses\nhki,3000\nespoo,1000\n';
+const addressCsv = 'provider_id,addresses\nhki,3000\n"a,b",1000\n';
 const revenueCsv =
   'category,amount\nusage_fee,5000.00\ncopy_permit,1200.00\npublication_permit,300.00\naddress_search,1000.00\naddress_register_cost,200.00\n';
 
@@ -248,18 +250,33 @@ describe('the settlement of a year', () => {
   });
 
   it('M6: the statement CSV and both payout files add up to the pools', async () => {
-    const csv = (await (await get('/statement.csv')).text())
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(','));
-    expect(csv).toHaveLength(5);
-    const pool = (name: string) => csv.filter((c) => c[1] === name).reduce((s, c) => s + minor(c.at(-1)!), 0);
+    // Opened back with an independent reader, field by field (issue 15: no live formulas, aligned columns).
+    const csv: string[][] = parse(await (await get('/statement.csv')).text());
+    expect(csv[0]).toEqual(['provider_id', 'pool', 'basis', 'share', 'share_percent', 'amount']);
+    expect(csv.slice(1)).toHaveLength(5);
+    for (const row of csv) expect(row).toHaveLength(6);
+    expect(csv.slice(1).map((c) => `${c[0]} ${c[1]}`)).toEqual(
+      expect.arrayContaining(["'@mml map", 'a,b map', 'a,b address', 'hki map', 'hki address']),
+    );
+    const pool = (name: string) =>
+      csv
+        .slice(1)
+        .filter((c) => c[1] === name)
+        .reduce((s, c) => s + minor(c[5]!), 0);
     expect([pool('map'), pool('address')]).toEqual([650_000, 80_000]);
 
-    const payouts = (await (await get('/payouts.csv')).text()).trim().split('\n').slice(1);
+    const payouts: Record<string, string>[] = parse(await (await get('/payouts.csv')).text(), { columns: true });
     expect(payouts).toHaveLength(3);
-    expect(payouts.map((l) => minor(l.split(',').at(-3)!)).reduce((a, b) => a + b, 0)).toBe(730_000);
+    expect(payouts.reduce((s, p) => s + minor(p.amount!), 0)).toBe(730_000);
+    expect(payouts.find((p) => p.provider_id === "'@mml")).toEqual({
+      provider_id: "'@mml",
+      name: '\'=HYPERLINK("http://evil.test","Maanmittauslaitos")',
+      iban: 'FI2112345600000785',
+      amount: expect.stringMatching(/^\d+\.\d\d$/),
+      currency: 'EUR',
+      reference: 'Royalties 2025 v1',
+    });
+    expect(payouts.find((p) => p.provider_id === 'a,b')).toMatchObject({ name: 'Espoon kaupunki', currency: 'EUR' });
 
     const xml = await (await get('/payouts.xml')).text();
     expect(xml).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.03');
@@ -392,7 +409,7 @@ describe('the settlement of a year', () => {
       version: 1,
       verified: true,
       lines: expect.arrayContaining([
-        expect.objectContaining({ providerId: 'espoo', pool: 'map', amountEur: '1147.06' }),
+        expect.objectContaining({ providerId: 'a,b', pool: 'map', amountEur: '1147.06' }),
       ]),
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pain001, payoutCsv, type PayoutBatch } from '../../settlement/rules/payout-file';
+import { payoutCsv } from '../../settlement/documents.routes';
+import { pain001, type PayoutBatch } from '../../settlement/rules/payout-file';
 
 const batch: PayoutBatch = {
   year: 2025,
