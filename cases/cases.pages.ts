@@ -42,11 +42,12 @@ interface HistoryItem {
 /** The facts of a history step worth a glance: dates, answers, fees (excluding VAT, as stated). */
 function historyDetail(e: HistoryItem): string {
   const d = e.data;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const fees = Array.isArray(d.fees) ? (d.fees as { code: string }[]).map((f) => f.code).join(', ') : '';
   const parts = [
-    d.ownerId && d.answer ? `${String(d.ownerId)}: ${String(d.answer)}` : '',
-    d.from && d.to ? `${String(d.from)} → ${String(d.to)}` : d.locateDate ? String(d.locateDate) : '',
-    d.handlingDeadline ? String(d.handlingDeadline) : d.deadline ? String(d.deadline) : '',
+    d.ownerId && d.answer ? `${str(d.ownerId)}: ${str(d.answer)}` : '',
+    d.from && d.to ? `${str(d.from)} → ${str(d.to)}` : str(d.locateDate),
+    str(d.handlingDeadline) || str(d.deadline),
     d.express ? 'express' : '',
     fees,
   ];
