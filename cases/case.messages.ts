@@ -3,7 +3,7 @@ import type { IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { Contact } from '../domain/vocabulary';
 import { defineWorkflow } from '../platform/temporal/contract';
-import type { Answer, CaseFees, CaseFile, CaseKind, FeeLine, VectorFormat } from './cases.rules';
+import type { Answer, CaseFees, CaseFile, CaseKind, FeeLine, OwnerMode, VectorFormat } from './cases.rules';
 
 export interface CaseInput {
   lk: string;
@@ -28,7 +28,7 @@ export interface CaseInput {
 export interface CaseOwner {
   id: string;
   name: string;
-  mode: 'locates' | 'map_only';
+  mode: OwnerMode;
 }
 
 /** L13: a part of a split case as the handler drew it; the API found its owners. */
@@ -83,18 +83,24 @@ export const answerUpdate = defineUpdate<
 export const locateDoneUpdate = defineUpdate<CaseState, [{ by: string }]>('locateDone');
 export const moveLocateUpdate = defineUpdate<
   { locateDate: IsoDate; express: boolean; fees: FeeLine[] },
-  [{ date: IsoDate; express: boolean; expectedFeeMinor: number }]
+  /** `by`: who moves it (history); `byHandler`: a handler moving it for the questioner, who may give a split part express (L13). */
+  [{ date: IsoDate; express: boolean; expectedFeeMinor: number; by?: string; byHandler?: boolean }]
 >('moveLocate');
-export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number }]>('cancelLocate');
+export const cancelLocateUpdate = defineUpdate<{ fees: FeeLine[] }, [{ expectedFeeMinor: number; by?: string }]>(
+  'cancelLocate',
+);
 /** L17: a planning case's files are produced; a survey's file was stored by the handler's upload. */
 export const deliverCaseUpdate = defineUpdate<CaseState, [{ by: string; surveyFile?: CaseFile }]>('deliver');
-export const withdrawUpdate = defineUpdate<CaseState, [Record<string, never>]>('withdraw');
-export const orderMapOnlyLocateUpdate = defineUpdate<CaseState, [{ ownerId: string; expectedFeeMinor: number }]>(
-  'orderMapOnlyLocate',
-);
+/** L18: `noticeReceivedAt` when a handler records a withdrawal notice received by e-mail (§4.2). */
+export const withdrawUpdate = defineUpdate<CaseState, [{ by?: string; noticeReceivedAt?: number }]>('withdraw');
+/** L14: a locate of an owner answered "dig according to map" (map-only: for a fee; maps-primarily: free). */
+export const orderMapOnlyLocateUpdate = defineUpdate<
+  CaseState,
+  [{ ownerId: string; expectedFeeMinor: number; by?: string }]
+>('orderMapOnlyLocate');
 export const orderPlanningAddOnsUpdate = defineUpdate<
   CaseState,
-  [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number }]
+  [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number; by?: string }]
 >('orderPlanningAddOns');
 export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
 

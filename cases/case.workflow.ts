@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, executeChild, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, executeChild, patched, setHandler } from '@temporalio/workflow';
 import {
   ANSWERS,
   MAX_LOCATE_MOVES,
@@ -9,9 +9,14 @@ import {
   feeLine,
   feeTotal,
   handlingSchedule,
+  locateDateOnAnswers,
   moveFees,
+  offersLocateOnOrder,
+  ownerLocateFees,
   planningAddOnFees,
+  planningFasterDueDate,
   scheduleLocate,
+  scheduleMove,
   type FeeLine,
 } from './cases.rules';
 import {
@@ -64,6 +69,13 @@ const confirmFee = (fees: FeeLine[], expectedFeeMinor: number) => {
  */
 export async function locateCase(input: CaseInput): Promise<CaseState> {
   const { lk } = input;
+  /**
+   * Issue 18: the rules at their edges (L15's express period from the change, L12's locate never
+   * on a past date, L17's faster delivery from the registration date, surveys handled by their
+   * delivery) and the history of the workflow's own steps. A case started before keeps replaying
+   * and runs on as it began (docs/decisions.md).
+   */
+  const edges = patched('issue-18-case-edges');
   const state: CaseState = {
     status: 'registered',
     handlingDeadline: input.handlingDeadline,
@@ -79,7 +91,9 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
   let splitParts: SplitPart[] = [];
   const split = Boolean(input.part);
   const allAnswered = () => input.owners.every((o) => state.answers[o.id]);
-  const handled = () => state.status !== 'registered' || (input.kind !== 'planning' && allAnswered());
+  // Surveys are handled by their delivery, like planning cases; only a locate is handled by its answers (issue 18).
+  const handledByAnswers = edges ? input.kind === 'locate' : input.kind !== 'planning';
+  const handled = () => state.status !== 'registered' || (handledByAnswers && allAnswered());
   const mail = (template: string, suffix: string, data: Record<string, unknown> = {}) =>
     acts.sendEmail({
       key: `${lk}:${suffix}`,
@@ -99,15 +113,27 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       lines: fees.map((f) => ({ description: `${lk}: ${f.code}`, quantity: 1, unitPrice: f.amount })),
     });
   };
-  const mirror = () =>
-    acts.recordCaseState(lk, {
-      status: state.status,
-      locate_date: state.locateDate,
-      express: state.express,
-      overdue: state.overdue,
-      handling_deadline: state.handlingDeadline,
-      add_ons: state.addOns,
-    });
+  /** A step of the case's history: who (a user, or the workflow itself) did what. */
+  const event = (type: string, suffix: string, by: string | undefined, data: Record<string, unknown> = {}) => ({
+    type,
+    actor: by ?? 'system',
+    data,
+    key: `${lk}:${type}:${suffix}`,
+  });
+  type CaseEventInput = ReturnType<typeof event>;
+  const mirror = (step?: CaseEventInput) =>
+    acts.recordCaseState(
+      lk,
+      {
+        status: state.status,
+        locate_date: state.locateDate,
+        express: state.express,
+        overdue: state.overdue,
+        handling_deadline: state.handlingDeadline,
+        add_ons: state.addOns,
+      },
+      step,
+    );
   const expressRefusal = () =>
     refusal(
       422,
@@ -142,9 +168,9 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     locateDoneUpdate,
-    async (_done: { by: string }) => {
+    async ({ by }: { by: string }) => {
       state.status = 'located';
-      await mirror();
+      await mirror(event('locate_done', 'done', by, { locateDate: state.locateDate }));
       await mail('case-locate-done', 'locate-done', { locateDate: state.locateDate });
       return state;
     },
@@ -156,8 +182,11 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
   );
 
-  const quoteMove = (date: IsoDate, express: boolean) => {
-    const scheduled = scheduleLocate(input.orderTime, date, { express, split, today: stockholmDate(new Date()) });
+  const quoteMove = (date: IsoDate, express: boolean, byHandler: boolean) => {
+    // L15: the express period counts from the change; L13: a handler may give a split part express.
+    const scheduled = edges
+      ? scheduleMove(new Date(), date, { express, split: split && !byHandler })
+      : scheduleLocate(input.orderTime, date, { express, split, today: stockholmDate(new Date()) });
     if (!scheduled.ok && scheduled.reason === 'express_not_allowed_for_split_case') throw expressRefusal();
     if (!scheduled.ok)
       throw refusal(
@@ -172,18 +201,21 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
   };
   setHandler(
     moveLocateUpdate,
-    async ({ date, express }) => {
-      const { scheduled, fees } = quoteMove(date, express);
+    async ({ date, express, by, byHandler }) => {
+      const { scheduled, fees } = quoteMove(date, express, Boolean(byHandler));
       await charge(`move-${date}`, fees);
+      const from = state.locateDate;
       state.locateDate = scheduled.date;
       state.express = state.express || scheduled.express;
       state.moves += 1;
-      await mirror();
+      await mirror(
+        event('locate_moved', `${state.moves}`, by, { from, to: scheduled.date, express: scheduled.express, fees }),
+      );
       await mail('case-locate-moved', `moved-${scheduled.date}`, { locateDate: scheduled.date });
       return { locateDate: scheduled.date, express: state.express, fees };
     },
     {
-      validator: ({ date, express, expectedFeeMinor }) => {
+      validator: ({ date, express, expectedFeeMinor, byHandler }) => {
         if (state.status !== 'locate_scheduled')
           throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to move`);
         if (state.moves >= MAX_LOCATE_MOVES)
@@ -192,18 +224,18 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
             'too_many_moves',
             `the locate of ${lk} has been moved ${MAX_LOCATE_MOVES} times; contact a handler`,
           );
-        confirmFee(quoteMove(date, express).fees, expectedFeeMinor);
+        confirmFee(quoteMove(date, express, Boolean(byHandler)).fees, expectedFeeMinor);
       },
     },
   );
 
   setHandler(
     cancelLocateUpdate,
-    async () => {
+    async ({ by }) => {
       const fees = cancellationFees(input.fees, state.locateDate!, new Date());
       await charge('cancel', fees);
       state.status = 'cancelled';
-      await mirror();
+      await mirror(event('locate_cancelled', 'cancelled', by, { locateDate: state.locateDate, fees }));
       await mail('case-cancelled', 'cancelled');
       return { fees };
     },
@@ -218,10 +250,14 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     deliverCaseUpdate,
-    async ({ surveyFile }) => {
+    async ({ by, surveyFile }) => {
       state.status = 'delivered';
       state.files = surveyFile ? [surveyFile] : await longActs.producePlanningFiles(lk);
-      await acts.recordCaseState(lk, { status: state.status, files: state.files });
+      await acts.recordCaseState(
+        lk,
+        { status: state.status, files: state.files },
+        event('delivered', 'delivered', by, { files: state.files }),
+      );
       const files = state.files.map((f) => ({
         name: f.name,
         url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}`,
@@ -248,16 +284,20 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     withdrawUpdate,
-    async (_withdraw: Record<string, never>) => {
+    async ({ by, noticeReceivedAt }: { by?: string; noticeReceivedAt?: number }) => {
       state.status = 'withdrawn';
-      await mirror();
+      await mirror(
+        event('withdrawn', 'withdrawn', by, noticeReceivedAt ? { noticeReceivedAt: new Date(noticeReceivedAt) } : {}),
+      );
       await mail('case-withdrawn', 'withdrawn');
       return state;
     },
     {
-      validator: (_withdraw: Record<string, never>) => {
+      validator: ({ noticeReceivedAt }: { by?: string; noticeReceivedAt?: number }) => {
         if (input.kind !== 'planning') throw refusal(409, 'not_withdrawable', `${lk} is not a planning case`);
-        if (state.status !== 'registered' || !canWithdraw(new Date(input.registeredAt), new Date(), false)) {
+        // L18 by e-mail (§4.2): the 48 hours count to when the notice arrived, not to when a handler records it.
+        const noticeAt = new Date(noticeReceivedAt ?? Date.now());
+        if (state.status !== 'registered' || !canWithdraw(new Date(input.registeredAt), noticeAt, false)) {
           throw refusal(
             409,
             'withdrawal_period_over',
@@ -268,14 +308,17 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
   );
 
+  // L14 (§3.1): owners that only or primarily supply maps; only a map-only owner's locate costs a fee.
   const mapOnlyLocateOffered = (ownerId: string) =>
-    input.owners.some((o) => o.id === ownerId && o.mode === 'map_only') &&
-    state.answers[ownerId]?.answer === 'dig_according_to_map';
+    input.owners.some((o) => o.id === ownerId && offersLocateOnOrder(o.mode, state.answers[ownerId]?.answer));
+  const ownerLocateFeesOf = (ownerId: string) =>
+    ownerLocateFees(input.fees, input.owners.find((o) => o.id === ownerId)!.mode);
   setHandler(
     orderMapOnlyLocateUpdate,
-    async ({ ownerId }) => {
+    async ({ ownerId, by }) => {
       state.addOns.push(`map_only_locate:${ownerId}`);
-      await charge(`map-only-locate-${ownerId}`, [feeLine(input.fees, 'mapOnlyOwnerLocate')]);
+      const fees = ownerLocateFeesOf(ownerId);
+      await charge(`map-only-locate-${ownerId}`, fees);
       if (state.status === 'answered') {
         // Ordered after the answers: the normal locate period (L12) counts from this order's own order time.
         const orderedAt = orderTimeOf(new Date());
@@ -284,7 +327,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         state.locateDate = scheduled.ok ? scheduled.date : earliestNormalLocateDate(orderedAt);
         state.status = 'locate_scheduled';
       }
-      await mirror();
+      await mirror(event('owner_locate_ordered', ownerId, by, { ownerId, locateDate: state.locateDate, fees }));
       await mail('case-locate-ordered', `map-only-locate-${ownerId}`, {
         owner: input.owners.find((o) => o.id === ownerId)!.name,
         locateDate: state.locateDate,
@@ -307,20 +350,30 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
           );
         if (state.addOns.includes(`map_only_locate:${ownerId}`))
           throw refusal(409, 'already_ordered', `a locate of ${ownerId}'s lines is already ordered on ${lk}`);
-        confirmFee([feeLine(input.fees, 'mapOnlyOwnerLocate')], expectedFeeMinor);
+        confirmFee(ownerLocateFeesOf(ownerId), expectedFeeMinor);
       },
     },
   );
 
-  const fasterDeadline = addWorkingDays(input.orderTime, PLANNING_FASTER_DELIVERY_WORKING_DAYS);
+  // L17: faster delivery counts from the registration date, as the free PDF does (issue 18).
+  const fasterDeadline = edges
+    ? planningFasterDueDate(new Date(input.registeredAt))
+    : addWorkingDays(input.orderTime, PLANNING_FASTER_DELIVERY_WORKING_DAYS);
   setHandler(
     orderPlanningAddOnsUpdate,
-    async ({ fasterDelivery, formats }) => {
+    async ({ fasterDelivery, formats, by }) => {
       const items = [...(fasterDelivery ? ['faster_delivery'] : []), ...formats];
       state.addOns.push(...items);
       if (fasterDelivery) state.handlingDeadline = fasterDeadline;
-      await charge(`add-ons-${items.join('-')}`, planningAddOnFees(input.fees, fasterDelivery, formats));
-      await mirror();
+      const fees = planningAddOnFees(input.fees, fasterDelivery, formats);
+      await charge(`add-ons-${items.join('-')}`, fees);
+      await mirror(
+        event('add_ons_ordered', items.join('-'), by, {
+          items,
+          fees,
+          ...(fasterDelivery ? { handlingDeadline: fasterDeadline } : {}),
+        }),
+      );
       return state;
     },
     {
@@ -346,7 +399,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     splitUpdate,
-    async ({ parts }) => {
+    async ({ parts, by }) => {
       splitParts = parts;
       state.parts = parts.map((_, i) => `${lk}-${i + 1}`);
       await acts.recordCaseParts(
@@ -359,7 +412,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         })),
       );
       state.status = 'split';
-      await mirror();
+      await mirror(event('split', 'split', by, { parts: state.parts }));
       return { parts: state.parts };
     },
     {
@@ -391,31 +444,36 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       [
         schedule.morningReminder,
         true,
-        () =>
-          acts.emailStaff({
+        async () => {
+          await acts.emailStaff({
             key: `${lk}:reminder-morning-${deadline}`,
             role: 'handler',
             template: 'case-reminder',
             data: { lk, deadline, which: 'morning' },
-          }),
+          });
+          if (edges) await acts.recordCaseEvent(lk, event('reminder', `morning-${deadline}`, undefined, { deadline }));
+        },
       ],
       [
         schedule.lastReminder,
         true,
-        () =>
-          acts.emailStaff({
+        async () => {
+          await acts.emailStaff({
             key: `${lk}:reminder-two-hours-${deadline}`,
             role: 'handler',
             template: 'case-reminder',
             data: { lk, deadline, which: 'two-hours' },
-          }),
+          });
+          if (edges)
+            await acts.recordCaseEvent(lk, event('reminder', `two-hours-${deadline}`, undefined, { deadline }));
+        },
       ],
       [
         schedule.due,
         false,
         async () => {
           state.overdue = true;
-          await mirror();
+          await mirror(event('escalated', deadline, undefined, { deadline }));
           await acts.emailStaff({
             key: `${lk}:escalation-${deadline}`,
             role: 'admin',
@@ -437,7 +495,17 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
     const needsLocate =
       input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
-    if (needsLocate) {
+    if (needsLocate && edges) {
+      // L12: answers that come on or after the desired date never schedule the locate in the past.
+      const scheduled = locateDateOnAnswers(input.orderTime, input.desiredLocateDate, {
+        express: input.express,
+        split,
+        today: stockholmDate(new Date()),
+      });
+      state.locateDate = scheduled.date;
+      state.express = scheduled.express;
+      if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
+    } else if (needsLocate) {
       const scheduled = input.desiredLocateDate
         ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split })
         : null;
@@ -446,7 +514,15 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
     }
     state.status = needsLocate ? 'locate_scheduled' : 'answered';
-    await mirror();
+    await mirror(
+      needsLocate
+        ? event('locate_scheduled', 'answers', undefined, {
+            locateDate: state.locateDate,
+            express: state.express,
+            fees: state.express ? [feeLine(input.fees, 'express')] : [],
+          })
+        : event('all_answered', 'answers', undefined),
+    );
     await mail('case-answers', 'answers', {
       answers: input.owners.map((o) => ({
         owner: o.name,
@@ -454,6 +530,8 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         note: state.answers[o.id]!.note,
       })),
       locateDate: state.locateDate,
+      // L14: after "dig according to map", careful digging applies in the area.
+      carefulDigging: Object.values(state.answers).some((a) => a.answer === 'dig_according_to_map'),
     });
   }
   if (state.status === 'split') {
@@ -467,7 +545,7 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
       ),
     );
     state.status = 'completed';
-    await mirror();
+    await mirror(event('completed', 'parts', undefined, { parts: state.parts }));
   }
   if (state.status === 'answered' && input.owners.some((o) => mapOnlyLocateOffered(o.id))) {
     // L14: a map-only owner's locate can be ordered until the dig start.

@@ -5,6 +5,7 @@ import type { MessageKey } from '../platform/pages/i18n';
 import { queryString, type Form, type Page, type PagesKit } from '../platform/pages/kit';
 import { CASE_STATUSES } from './case.messages';
 import { ANSWERS, VECTOR_FORMATS, caseActions } from './cases.rules';
+import { zonedInstant } from '../domain/calendar';
 
 /** West and east halves of an area's bounding box: a starting point for splitting a case (L13). */
 function halves(area: Area) {
@@ -23,6 +24,34 @@ function halves(area: Area) {
     ],
   });
   return [box(b.minE, mid), box(mid, b.maxE)];
+}
+
+/** A `datetime-local` field's value read as Stockholm time (T4), as an ISO instant; the API refuses what is not one. */
+function stockholmLocal(value: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  return m ? zonedInstant(m[1]!, Number(m[2]), Number(m[3]), 'Europe/Stockholm').toISOString() : value;
+}
+
+interface HistoryItem {
+  at: string;
+  type: string;
+  actor?: string;
+  actorRole: string | null;
+  data: Record<string, unknown>;
+}
+/** The facts of a history step worth a glance: dates, answers, fees (excluding VAT, as stated). */
+function historyDetail(e: HistoryItem): string {
+  const d = e.data;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const fees = Array.isArray(d.fees) ? (d.fees as { code: string }[]).map((f) => f.code).join(', ') : '';
+  const parts = [
+    d.ownerId && d.answer ? `${str(d.ownerId)}: ${str(d.answer)}` : '',
+    d.from && d.to ? `${str(d.from)} → ${str(d.to)}` : str(d.locateDate),
+    str(d.handlingDeadline) || str(d.deadline),
+    d.express ? 'express' : '',
+    fees,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }
 
 const caseCrumbs = (p: Page, lk: string, last?: string): Frame['crumbs'] => [
@@ -63,7 +92,8 @@ const casePosts: Record<string, (form: Form) => unknown> = {
   answers: (f) => ({ ownerId: f.ownerId, answer: f.answer, note: f.note || undefined }),
   'locate-done': () => ({}),
   deliver: () => ({}),
-  withdraw: () => ({}),
+  // L18, L7: a handler records a notice or complaint received by e-mail, at a Stockholm local time.
+  withdraw: (f) => (f.noticeReceivedAt ? { noticeReceivedAt: stockholmLocal(String(f.noticeReceivedAt)) } : {}),
   'locate/move': (f) => ({ date: f.date, express: f.express === 'true', expectedFeeMinor: Number(f.expectedFeeMinor) }),
   'locate/cancel': (f) => ({ expectedFeeMinor: Number(f.expectedFeeMinor) }),
   'map-only-locate': (f) => ({ ownerId: f.ownerId, expectedFeeMinor: Number(f.expectedFeeMinor) }),
@@ -72,7 +102,7 @@ const casePosts: Record<string, (form: Form) => unknown> = {
     formats: [f.formats ?? []].flat(),
     expectedFeeMinor: Number(f.expectedFeeMinor),
   }),
-  complaints: (f) => ({ text: f.text }),
+  complaints: (f) => ({ text: f.text, ...(f.receivedAt ? { receivedAt: stockholmLocal(String(f.receivedAt)) } : {}) }),
   split: (f) => {
     try {
       return { parts: (JSON.parse(String(f.parts ?? '')) as unknown[]).map((workArea) => ({ workArea })) };
@@ -115,6 +145,13 @@ export function casePages(kit: PagesKit) {
         vectorFormats: VECTOR_FORMATS,
         mapOnlyOwners: c.owners.filter((o: { id: string }) => actions.mapOnlyLocate.includes(o.id)),
         hasPdf: c.kind === 'planning' && c.status === 'delivered',
+        principalRole: p.principal.role,
+        history: c.history.map((e: HistoryItem) => ({
+          at: e.at,
+          label: p.t(`caseEvent.${e.type}` as MessageKey),
+          detail: historyDetail(e),
+          who: e.actorRole === 'system' ? 'Kartkontor' : [e.actorRole, e.actor].filter(Boolean).join(' '),
+        })),
       },
       caseCrumbs(p, c.lk),
     );

@@ -5,20 +5,22 @@ import {
   ANSWERS,
   CASE_FEE_CODES,
   VECTOR_FORMATS,
-  feeLine,
+  ownerLocateFees,
   planningAddOnFees,
   type CaseFees,
-  type FeeLine,
 } from './cases.rules';
 import { toSvgPath } from '../domain/geometry';
 import type { Db } from '../platform/db';
 import {
   caseFileKey,
   casePartsOf,
+  complaintFileKey,
+  listCaseEvents,
   listCases,
   listCasePriceVersions,
   listComplaints,
   planningPdfName,
+  type CaseEventRow,
   type CaseRow,
 } from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
@@ -35,12 +37,6 @@ const lkParams = z.object({
 });
 /** Without expectedFeeMinor a paid order only answers its fee; with it, the fee is confirmed and the order placed. */
 const expectedFeeMinor = z.number().int().min(0).optional();
-
-const fees = (lines: FeeLine[]) => ({
-  lines: lines.map((f) => ({ code: f.code, amount: f.amount })),
-  total: { minor: lines.reduce((s, f) => s + f.amount.minor, 0), currency: 'SEK' },
-  vatExcluded: true,
-});
 
 const present = (c: CaseRow) => ({
   lk: c.lk,
@@ -59,6 +55,18 @@ const present = (c: CaseRow) => ({
   addOns: c.add_ons,
   files: c.files.map((f) => ({ ...f, href: `/api/v1/cases/${c.lk}/files/${encodeURIComponent(f.name)}` })),
   fees: presentFees(c.fees),
+});
+
+/**
+ * A step of the case's history. The questioner sees who acted by role (staff are not named to
+ * customers); handlers and admins see the user.
+ */
+const presentEvent = (role: string) => (e: CaseEventRow) => ({
+  at: e.at,
+  type: e.type,
+  actorRole: e.actor === 'system' ? 'system' : e.actor_role,
+  ...(role === 'customer' && e.actor_role !== 'customer' ? {} : { actor: e.actor }),
+  data: e.data,
 });
 
 /** T3: the case's price list (excluding VAT), as the customer is quoted from it. */
@@ -83,6 +91,8 @@ const safeFileName = (name: string) =>
 /** Locate, planning and survey cases (L1–L18); the case workflow decides, these routes ask it. */
 export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliveryStore }) {
   const visibleCase = deps.cases.visibleCase;
+  /** T2, L5: a fee quote with its VAT; `expectedFeeMinor` confirms its net sum. */
+  const fees = deps.cases.quoteFor;
   /** Streams a delivered file from the store, never whole in memory. */
   const sendCaseFile = async (res: Response, lk: string, name: string) => {
     const key = caseFileKey(lk, name);
@@ -93,6 +103,9 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
         : name.endsWith('.dxf')
           ? 'image/vnd.dxf'
           : 'application/octet-stream';
+    await sendStored(res, key, name, type);
+  };
+  const sendStored = async (res: Response, key: string, name: string, type: string) => {
     res.set({
       'Content-Type': type,
       'Content-Length': String(await deps.store.size(key)),
@@ -154,6 +167,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
         const c = await visibleCase(principal, params.lk);
         const parts = await casePartsOf(deps.db, c.lk);
         const complaints = await listComplaints(deps.db, c.lk);
+        const history = await listCaseEvents(deps.db, c.lk);
         return {
           body: {
             ...present(c),
@@ -171,10 +185,14 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
             complaints: complaints.map((k) => ({
               id: k.id,
               text: k.text,
+              channel: k.channel,
               filedAt: k.filed_at,
+              receivedAt: k.received_at,
+              attachment: k.attachment_name,
               response: k.response,
               respondedAt: k.responded_at,
             })),
+            history: history.map(presentEvent(principal.role)),
           },
         };
       },
@@ -204,25 +222,27 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'get',
       path: '/api/v1/cases/:lk/locate/quote',
       tag: 'cases',
-      summary: 'The fee of moving (with date) or cancelling (without) the locate, before confirming (L15, L16)',
+      summary:
+        'The fee of moving (with date) or cancelling (without) the locate, before confirming (L15, L16); with VAT (T2), expectedFeeMinor is fees.net.minor',
       auth: ['customer', 'handler'],
       accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       query: z.object({ date: isoDate.optional(), express: z.enum(['true', 'false']).default('false') }),
       handler: async ({ params, query, principal }) => {
-        const quote = await deps.cases.quoteLocateChange(principal, params.lk, {
+        const { accountId, ...quote } = await deps.cases.quoteLocateChange(principal, params.lk, {
           date: query.date,
           express: query.express === 'true',
         });
-        return { body: { ...quote, fees: fees(quote.fees) } };
+        return { body: { ...quote, fees: await fees(accountId, quote.fees) } };
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/cases/:lk/locate/move',
       tag: 'cases',
-      summary: 'Move the locate; expectedFeeMinor is the quoted fee, refused with 409 if it has changed (L15)',
-      auth: ['customer'],
+      summary:
+        "Move the locate; expectedFeeMinor is the quoted net fee, refused with 409 if it has changed (L15). A handler moves it on the questioner's behalf and may give a split part express (L13)",
+      auth: ['customer', 'handler'],
       accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
       body: z.object({ date: isoDate, express: z.boolean().default(false), expectedFeeMinor: z.number().int().min(0) }),
@@ -299,12 +319,23 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/cases/:lk/withdraw',
       tag: 'cases',
-      summary: 'Withdraw a planning case within 48 hours of ordering, before delivery (L18)',
-      auth: ['customer'],
+      summary:
+        'Withdraw a planning case within 48 hours of ordering, before delivery (L18); a handler records a notice received by e-mail with noticeReceivedAt',
+      auth: ['customer', 'handler'],
       accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
-      handler: async ({ params, principal }) => {
-        return { body: await deps.cases.withdraw(principal, params.lk) };
+      body: z.object({ noticeReceivedAt: z.string().datetime({ offset: true }).optional() }).default({}),
+      handler: async ({ params, body, principal }) => {
+        if (principal.role === 'handler' && !body.noticeReceivedAt)
+          throw new ApiError(
+            422,
+            'notice_received_at_missing',
+            'A handler records a withdrawal notice received by e-mail: give noticeReceivedAt, when it arrived (L18)',
+          );
+        if (principal.role !== 'handler' && body.noticeReceivedAt)
+          throw new ApiError(422, 'unexpected_field', 'noticeReceivedAt is for a notice a handler records');
+        const receivedAt = body.noticeReceivedAt ? new Date(body.noticeReceivedAt) : undefined;
+        return { body: await deps.cases.withdraw(principal, params.lk, receivedAt) };
       },
     }),
     defineRoute({
@@ -343,8 +374,14 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       body: z.object({ ownerId: z.string().min(1), expectedFeeMinor }),
       handler: async ({ params, body, principal }) => {
         const c = await visibleCase(principal, params.lk);
+        const owner = c.owners.find((o) => o.owner_id === body.ownerId);
         if (body.expectedFeeMinor === undefined)
-          return { body: { confirmed: false, fees: fees([feeLine(c.fees, 'mapOnlyOwnerLocate')]) } };
+          return {
+            body: {
+              confirmed: false,
+              fees: await fees(c.account_id, owner ? ownerLocateFees(c.fees, owner.mode) : []),
+            },
+          };
         return {
           body: await deps.cases.orderMapOnlyLocate(principal, c.lk, {
             ...body,
@@ -371,7 +408,10 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
         const c = await visibleCase(principal, params.lk);
         if (body.expectedFeeMinor === undefined)
           return {
-            body: { confirmed: false, fees: fees(planningAddOnFees(c.fees, body.fasterDelivery, body.formats)) },
+            body: {
+              confirmed: false,
+              fees: await fees(c.account_id, planningAddOnFees(c.fees, body.fasterDelivery, body.formats)),
+            },
           };
         return {
           body: await deps.cases.orderPlanningAddOns(principal, c.lk, {
@@ -385,15 +425,56 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       method: 'post',
       path: '/api/v1/cases/:lk/complaints',
       tag: 'cases',
-      summary: 'File a written complaint on a case (L7); handlers are notified',
-      auth: ['customer'],
+      summary:
+        'File a written complaint on a case (L7); handlers are notified. A handler records one received by e-mail (§2.4): receivedAt, and the original message as base64',
+      auth: ['customer', 'handler'],
       accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,
-      body: z.object({ text: z.string().trim().min(1).max(5000) }),
+      body: z.object({
+        text: z.string().trim().min(1).max(5000),
+        receivedAt: z.string().datetime({ offset: true }).optional(),
+        original: z
+          .object({ name: z.string().min(1).max(200), contentBase64: z.string().base64().max(1_400_000) })
+          .optional(),
+      }),
       idempotent: true,
       successStatus: 201,
       handler: async ({ params, body, principal }) => {
-        return { body: await deps.cases.fileComplaint(principal, params.lk, body.text) };
+        const handler = principal.role === 'handler';
+        if (handler && !body.receivedAt)
+          throw new ApiError(
+            422,
+            'received_at_missing',
+            'A handler records a complaint received in writing: give receivedAt, when it arrived (L7)',
+          );
+        if (!handler && (body.receivedAt || body.original))
+          throw new ApiError(422, 'unexpected_field', 'receivedAt and original are for a complaint a handler records');
+        const received = body.receivedAt
+          ? {
+              at: new Date(body.receivedAt),
+              original: body.original && {
+                name: safeFileName(body.original.name),
+                data: Buffer.from(body.original.contentBase64, 'base64'),
+              },
+            }
+          : undefined;
+        return { body: await deps.cases.fileComplaint(principal, params.lk, body.text, received) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/cases/:lk/complaints/:complaintId/original',
+      tag: 'cases',
+      summary: 'The original e-mail of a complaint a handler recorded (L7)',
+      auth: ['customer', 'handler', 'admin'],
+      params: lkParams.extend({ complaintId: z.string().uuid() }),
+      handler: async ({ params, principal, res }) => {
+        const c = await visibleCase(principal, params.lk);
+        const complaint = (await listComplaints(deps.db, c.lk)).find((k) => k.id === params.complaintId);
+        if (!complaint?.attachment_name)
+          throw new ApiError(404, 'not_found', `Complaint ${params.complaintId} on ${c.lk} has no original attached`);
+        const key = complaintFileKey(c.lk, complaint.id, complaint.attachment_name);
+        await sendStored(res, key, complaint.attachment_name, 'application/octet-stream');
       },
     }),
     defineRoute({

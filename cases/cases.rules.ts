@@ -5,12 +5,14 @@
 import {
   addWorkingDays,
   isWorkingDay,
+  nextWorkingDay,
   noonOfWorkingDayBefore,
   parseIsoDate,
+  stockholmDate,
   zonedInstant,
   type IsoDate,
 } from '../domain/calendar';
-import type { Money } from '../domain/money';
+import { add, money, vatOn, type CustomerKind, type Money } from '../domain/money';
 import type { CaseOwner, CaseStatus } from './case.messages';
 
 export const CASE_KINDS = ['locate', 'planning', 'survey'] as const;
@@ -21,6 +23,13 @@ export interface CaseFile {
   name: string;
   bytes: number;
 }
+
+/**
+ * L14 (003 §3.1): how a network owner works: it locates its lines itself, it primarily supplies
+ * maps (a locate can still be ordered, free), or it only supplies maps (a locate costs a fee).
+ */
+export const OWNER_MODES = ['locates', 'maps_primarily', 'map_only'] as const;
+export type OwnerMode = (typeof OWNER_MODES)[number];
 
 /** L11: the answers a handler may give per network owner. */
 export const ANSWERS = ['no_infrastructure', 'dig_according_to_map', 'information', 'locate_needed'] as const;
@@ -77,13 +86,23 @@ export function isAdult(birthDate: IsoDate, on: IsoDate): boolean {
 }
 
 /**
- * L10: handled the same or the next working day after the order time; when the dig start
- * is far ahead, at the latest 5 working days before it, whichever is later.
+ * L10, L12: handled the same or the next working day after the order time; when the dig start
+ * is far ahead, at the latest 5 working days before it — and, for a locate, at the latest the
+ * working day before the desired locate date, so that the locate can happen on it — whichever
+ * of these is later than the next working day.
  */
-export function handlingDeadlineDate(orderTime: IsoDate, digStart: IsoDate): IsoDate {
+export function handlingDeadlineDate(
+  orderTime: IsoDate,
+  digStart: IsoDate,
+  desiredLocateDate?: IsoDate | null,
+): IsoDate {
   const soon = addWorkingDays(orderTime, 1);
-  const beforeDig = addWorkingDays(digStart, -HANDLING_DAYS_BEFORE_DIG);
-  return beforeDig > soon ? beforeDig : soon;
+  let far = addWorkingDays(digStart, -HANDLING_DAYS_BEFORE_DIG);
+  if (desiredLocateDate) {
+    const beforeLocate = addWorkingDays(desiredLocateDate, -1);
+    if (beforeLocate < far) far = beforeLocate;
+  }
+  return far > soon ? far : soon;
 }
 
 /** The instants a handler is reminded at and the case escalates at (L10). */
@@ -97,13 +116,14 @@ export function handlingSchedule(deadline: IsoDate) {
 }
 
 export const earliestNormalLocateDate = (orderTime: IsoDate) => addWorkingDays(orderTime, NORMAL_LOCATE_WORKING_DAYS);
-export const expressWindow = (orderTime: IsoDate) => ({
-  first: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.first),
-  last: addWorkingDays(orderTime, EXPRESS_WORKING_DAYS.last),
+/** L12: working day 1 to 4 counted from `from` (an order time, or for a move the day of the change, L15). */
+export const expressWindow = (from: IsoDate) => ({
+  first: addWorkingDays(from, EXPRESS_WORKING_DAYS.first),
+  last: addWorkingDays(from, EXPRESS_WORKING_DAYS.last),
 });
 
 export type LocateDateRefusal =
-  'not_a_working_day' | 'before_order_time' | 'date_in_past' | 'express_not_allowed_for_split_case';
+  'not_a_working_day' | 'before_order_time' | 'date_in_past' | 'express_not_allowed_for_split_case' | 'express_period';
 
 /**
  * L12, L13: the locate date for a requested date. A date at least 5 working days after the
@@ -128,9 +148,68 @@ export function scheduleLocate(
   return { ok: true, date: requested, express: true };
 }
 
+/**
+ * L12, L10: the locate date when every owner has answered. The desired date as `scheduleLocate`
+ * keeps it — unless the answers came so late that it is today or already past: then the locate
+ * goes to the earliest normal date, or the next working day if that has passed too. A passed
+ * express date is not express (and costs no express fee): the delay was the service's.
+ */
+export function locateDateOnAnswers(
+  orderTime: IsoDate,
+  desired: IsoDate | null,
+  opts: { express: boolean; split: boolean; today: IsoDate },
+): { date: IsoDate; express: boolean } {
+  const scheduled = desired ? scheduleLocate(orderTime, desired, { express: opts.express, split: opts.split }) : null;
+  const normal = earliestNormalLocateDate(orderTime);
+  const date = scheduled?.ok ? scheduled.date : normal;
+  if (date > opts.today) return { date, express: Boolean(scheduled?.ok && scheduled.express) };
+  return { date: normal > opts.today ? normal : nextWorkingDay(opts.today), express: false };
+}
+
+/**
+ * L15, L13: the new date of a moved locate. It must be a working day after the day of the
+ * change; one inside the express period counted from the change (working day 1 to 4 after it)
+ * is express — ordered as such, never for a split part through the portal — and costs the
+ * express fee.
+ */
+export function scheduleMove(
+  changedAt: Date,
+  requested: IsoDate,
+  opts: { express: boolean; split: boolean },
+): { ok: true; date: IsoDate; express: boolean } | { ok: false; reason: LocateDateRefusal } {
+  parseIsoDate(requested);
+  if (!isWorkingDay(requested)) return { ok: false, reason: 'not_a_working_day' };
+  const today = stockholmDate(changedAt);
+  if (requested <= today) return { ok: false, reason: 'date_in_past' };
+  if (requested > expressWindow(today).last) return { ok: true, date: requested, express: false };
+  if (opts.split) return { ok: false, reason: 'express_not_allowed_for_split_case' };
+  if (!opts.express) return { ok: false, reason: 'express_period' };
+  return { ok: true, date: requested, express: true };
+}
+
 export interface FeeLine {
   code: CaseFeeCode;
   amount: Money;
+}
+
+/**
+ * T2, L5: a fee quote as shown and confirmed: each line's net amount, the VAT on it (25 %,
+ * rounded per line as the invoice rounds it) and the total the questioner will pay. A private
+ * person's total includes the VAT; an organisation is invoiced the same lines with the VAT
+ * shown. The confirmation (`expectedFeeMinor`) is the net sum, as the fees are stated.
+ */
+export function feeQuote(lines: FeeLine[], kind: CustomerKind) {
+  const vat = lines.map((l) => vatOn(l.amount));
+  const net = money(feeTotal(lines), 'SEK');
+  const vatSum = vat.reduce((sum, v) => add(sum, v), money(0, 'SEK'));
+  return {
+    lines: lines.map((l, i) => ({ code: l.code, net: l.amount, vat: vat[i]!, amount: add(l.amount, vat[i]!) })),
+    net,
+    vat: vatSum,
+    total: add(net, vatSum),
+    vatIncluded: true,
+    customerKind: kind,
+  };
 }
 
 /** L15: moving a locate is free until 12:00 on the working day before its date; a new date inside the express window adds the express fee. */
@@ -141,13 +220,35 @@ export function moveFees(fees: CaseFees, currentDate: IsoDate, newDateIsExpress:
   return lines;
 }
 
+/**
+ * L14 (003 §3.1): the fee of a physical locate of an owner answered "dig according to map": a
+ * map-only owner's costs the fee; one of an owner that primarily supplies maps has no fee named
+ * in the terms, so it is free (decision).
+ */
+export function ownerLocateFees(fees: CaseFees, mode: OwnerMode): FeeLine[] {
+  return mode === 'map_only' ? [feeLine(fees, 'mapOnlyOwnerLocate')] : [];
+}
+
+/** L14: whether an owner answered "dig according to map" may have its lines located on order. */
+export const offersLocateOnOrder = (mode: OwnerMode, answer: Answer | null | undefined) =>
+  (mode === 'map_only' || mode === 'maps_primarily') && answer === 'dig_according_to_map';
+
 /** L16: cancelling is free until 12:00 on the working day before the locate date. */
 export function cancellationFees(fees: CaseFees, locateDate: IsoDate, now: Date): FeeLine[] {
   return now.getTime() >= noonOfWorkingDayBefore(locateDate).getTime() ? [feeLine(fees, 'cancellation')] : [];
 }
 
-/** L17: the PDF is due within 10 working days of the order time. */
-export const planningDueDate = (orderTime: IsoDate) => addWorkingDays(orderTime, PLANNING_DELIVERY_WORKING_DAYS);
+/**
+ * L17 (003 §4.1): the PDF is due within 10 working days from the registration date — the
+ * calendar date of registration in Stockholm, not the order time, so a registration after
+ * 12:00 is not given an extra day. A registration on a non-working day counts from it as
+ * working days do (the first is the next working day).
+ */
+export const planningDueDate = (registeredAt: Date) =>
+  addWorkingDays(stockholmDate(registeredAt), PLANNING_DELIVERY_WORKING_DAYS);
+/** L17: faster delivery (decision: 5 working days) counts from the registration date too. */
+export const planningFasterDueDate = (registeredAt: Date) =>
+  addWorkingDays(stockholmDate(registeredAt), PLANNING_FASTER_DELIVERY_WORKING_DAYS);
 
 /** L17: the fees of planning add-ons: faster delivery once, each vector format once. */
 export function planningAddOnFees(
@@ -195,13 +296,13 @@ export interface CaseActions {
   /** L15, L16: the customer moves or cancels a scheduled locate (fee first). */
   moveLocate: boolean;
   cancelLocate: boolean;
-  /** L18: the customer withdraws a planning case. */
+  /** L18: the customer withdraws a planning case; a handler records a notice received by e-mail. */
   withdraw: boolean;
   /** L17: the customer orders faster delivery or vector formats for a planning case (fee first). */
   addOns: boolean;
-  /** L14: the owners whose locate the customer may order: map-only owners answered "dig according to map". */
+  /** L14: the owners whose locate the customer may order: map-only and maps-primarily owners answered "dig according to map". */
   mapOnlyLocate: string[];
-  /** L7: the customer files a complaint; a handler responds to one. */
+  /** L7: the customer files a complaint, a handler records one received by e-mail; a handler responds to one. */
   complain: boolean;
   respond: boolean;
 }
@@ -218,19 +319,21 @@ export function caseActions(c: CaseFacts, role: string, now = new Date()): CaseA
     split: handler && c.kind === 'locate' && !c.parentLk && registered && c.owners.every((o) => o.answer === null),
     locateDone: handler && scheduled,
     deliver: handler && planning && registered,
-    moveLocate: customer && scheduled,
+    // A handler moves it on the questioner's behalf (and may give a split part express, L13).
+    moveLocate: (customer || handler) && scheduled,
     cancelLocate: customer && scheduled,
+    // L18: a handler records a withdrawal notice received by e-mail, judged by when it arrived.
     withdraw:
-      customer &&
       planning &&
       registered &&
-      (c.registeredAt === undefined || canWithdraw(new Date(c.registeredAt), now, false)),
+      (handler || (customer && (c.registeredAt === undefined || canWithdraw(new Date(c.registeredAt), now, false)))),
     addOns: customer && planning && registered,
     mapOnlyLocate:
       customer && c.status === 'answered'
-        ? c.owners.filter((o) => o.mode === 'map_only' && o.answer === 'dig_according_to_map').map((o) => o.id)
+        ? c.owners.filter((o) => offersLocateOnOrder(o.mode, o.answer)).map((o) => o.id)
         : [],
-    complain: customer,
+    // L7 (§2.4): complaints arrive in writing by e-mail too; a handler records them.
+    complain: customer || handler,
     respond: handler,
   };
 }

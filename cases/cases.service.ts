@@ -31,11 +31,13 @@ import {
   cancellationFees,
   earliestNormalLocateDate,
   expressWindow,
+  feeQuote,
   handlingDeadlineDate,
   isAdult,
   moveFees,
   planningDueDate,
   scheduleLocate,
+  scheduleMove,
   type Answer,
   type CaseFees,
   type CaseFile,
@@ -50,6 +52,7 @@ import {
   fileComplaint,
   getCase,
   getComplaint,
+  complaintFileKey,
   listNetworkOwners,
   registerCase,
 } from './cases.store';
@@ -137,7 +140,9 @@ export function createCaseService(deps: {
         .filter((o) => intersects(o.coverage, area.geometry))
         .map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
       const deadline =
-        body.kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, body.digStart);
+        body.kind === 'planning'
+          ? planningDueDate(now)
+          : handlingDeadlineDate(orderTime, body.digStart, body.kind === 'locate' ? body.desiredLocateDate : null);
       const fees = await caseFeesOn(db, orderTime);
       // A3: mail about the case goes to the user who registered it.
       const questioner = await placedBy(db, principal, account);
@@ -158,6 +163,17 @@ export function createCaseService(deps: {
           fees,
         },
         owners.map((o) => o.id),
+        // The history's first steps (issue 18): registered, the terms accepted (L1), order time and deadline (L3, L10, L17).
+        [
+          { type: 'registered', actor: principal.id, actorRole: principal.role, data: { kind: body.kind }, at: now },
+          { type: 'terms_accepted', actor: principal.id, actorRole: principal.role, at: now },
+          {
+            type: 'deadline_set',
+            actor: 'system',
+            data: { orderTime, handlingDeadline: deadline, desiredLocateDate: body.desiredLocateDate ?? null },
+            at: now,
+          },
+        ],
         (lk) =>
           workflows.start(locateCaseWorkflow, lk, {
             lk,
@@ -199,22 +215,33 @@ export function createCaseService(deps: {
       return workflows.update(caseId(lk), locateDoneUpdate, { by: principal.id });
     },
 
-    /** L15, L16: the fee of moving (with a date) or cancelling (without) the locate, before confirming. */
+    /** T2, L5: fee lines as the case's questioner is quoted them: with the VAT, a private person's total including it. */
+    async quoteFor(accountId: string, lines: FeeLine[]) {
+      return feeQuote(lines, (await getAccount(db, accountId))!.kind);
+    },
+
+    /**
+     * L15, L16: the fee of moving (with a date) or cancelling (without) the locate, before
+     * confirming. The express period counts from the change (L15); a handler moving a split
+     * part may give it express (L13).
+     */
     async quoteLocateChange(
       principal: Principal,
       lk: string,
       change: { date?: IsoDate; express: boolean },
     ): Promise<
-      { action: 'cancel'; fees: FeeLine[] } | { action: 'move'; locateDate: IsoDate; express: boolean; fees: FeeLine[] }
+      | { action: 'cancel'; accountId: string; fees: FeeLine[] }
+      | { action: 'move'; accountId: string; locateDate: IsoDate; express: boolean; fees: FeeLine[] }
     > {
       const c = await visibleCase(principal, lk);
       if (c.status !== 'locate_scheduled' || !c.locate_date)
         throw new ApiError(409, 'no_locate_scheduled', `${c.lk} has no scheduled locate`);
-      if (!change.date) return { action: 'cancel', fees: cancellationFees(c.fees, c.locate_date, new Date()) };
-      const scheduled = scheduleLocate(c.order_time, change.date, {
+      const accountId = c.account_id;
+      if (!change.date)
+        return { action: 'cancel', accountId, fees: cancellationFees(c.fees, c.locate_date, new Date()) };
+      const scheduled = scheduleMove(new Date(), change.date, {
         express: change.express,
-        split: c.parent_lk !== null,
-        today: stockholmDate(new Date()),
+        split: c.parent_lk !== null && principal.role !== 'handler',
       });
       if (!scheduled.ok)
         throw new ApiError(
@@ -224,26 +251,35 @@ export function createCaseService(deps: {
         );
       return {
         action: 'move',
+        accountId,
         locateDate: scheduled.date,
         express: scheduled.express,
         fees: moveFees(c.fees, c.locate_date, scheduled.express && !c.express, new Date()),
       };
     },
 
-    /** L15: moves the locate at the fee the questioner confirmed (409 if it has changed). */
+    /**
+     * L15: moves the locate at the fee the questioner confirmed (409 if it has changed). A
+     * handler may move it on the questioner's behalf (the fee is the questioner's, shown first)
+     * and give a split part express (L13: not through the portal, but through a handler).
+     */
     async moveLocate(
       principal: Principal,
       lk: string,
       body: { date: IsoDate; express: boolean; expectedFeeMinor: number },
     ) {
       await visibleCase(principal, lk);
-      return workflows.update(caseId(lk), moveLocateUpdate, body);
+      return workflows.update(caseId(lk), moveLocateUpdate, {
+        ...body,
+        by: principal.id,
+        byHandler: principal.role === 'handler',
+      });
     },
 
     /** L16: cancels the locate at the fee the questioner confirmed. */
     async cancelLocate(principal: Principal, lk: string, body: { expectedFeeMinor: number }) {
       await visibleCase(principal, lk);
-      return workflows.update(caseId(lk), cancelLocateUpdate, body);
+      return workflows.update(caseId(lk), cancelLocateUpdate, { ...body, by: principal.id });
     },
 
     /** L17: delivers a planning case (its files are produced) or a survey with the handler's file. */
@@ -259,10 +295,18 @@ export function createCaseService(deps: {
       return { name, bytes: await deps.store.put(caseFileKey(lk, name), data) };
     },
 
-    /** L18: withdraws a planning case within 48 hours, before delivery. */
-    async withdraw(principal: Principal, lk: string) {
+    /**
+     * L18: withdraws a planning case within 48 hours, before delivery: the questioner in the
+     * portal, or a handler recording a notice received by e-mail (§4.2) at the time it arrived.
+     */
+    async withdraw(principal: Principal, lk: string, noticeReceivedAt?: Date) {
       await visibleCase(principal, lk);
-      return workflows.update(caseId(lk), withdrawUpdate, {});
+      if (noticeReceivedAt && noticeReceivedAt.getTime() > Date.now())
+        throw new ApiError(422, 'received_in_future', 'The withdrawal notice cannot have arrived in the future');
+      return workflows.update(caseId(lk), withdrawUpdate, {
+        by: principal.id,
+        ...(noticeReceivedAt ? { noticeReceivedAt: noticeReceivedAt.getTime() } : {}),
+      });
     },
 
     /** L13: splits a case into parts; each part's owners are the case's owners whose coverage meets it. */
@@ -289,7 +333,7 @@ export function createCaseService(deps: {
     /** L14: orders a map-only owner's locate at the confirmed fee. */
     async orderMapOnlyLocate(principal: Principal, lk: string, body: { ownerId: string; expectedFeeMinor: number }) {
       await visibleCase(principal, lk);
-      return workflows.update(caseId(lk), orderMapOnlyLocateUpdate, body);
+      return workflows.update(caseId(lk), orderMapOnlyLocateUpdate, { ...body, by: principal.id });
     },
 
     /** L17: orders planning add-ons at the confirmed fee. */
@@ -299,16 +343,48 @@ export function createCaseService(deps: {
       body: { fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number },
     ) {
       await visibleCase(principal, lk);
-      return workflows.update(caseId(lk), orderPlanningAddOnsUpdate, body);
+      return workflows.update(caseId(lk), orderPlanningAddOnsUpdate, { ...body, by: principal.id });
     },
 
-    /** L7: files a written complaint; its own workflow notifies the handlers. */
-    async fileComplaint(principal: Principal, lk: string, text: string) {
+    /**
+     * L7: files a written complaint; its own workflow notifies the handlers. A handler records
+     * one that arrived by e-mail (§2.4) with when it arrived and the original message attached.
+     */
+    async fileComplaint(
+      principal: Principal,
+      lk: string,
+      text: string,
+      received?: { at: Date; original?: { name: string; data: Buffer } },
+    ) {
       const c = await visibleCase(principal, lk);
-      // A3: the answer to a complaint goes to the user who filed it.
-      const questioner = await placedBy(db, principal, (await getAccount(db, c.account_id))!);
+      if (received && received.at.getTime() > Date.now())
+        throw new ApiError(422, 'received_in_future', 'The complaint cannot have arrived in the future');
+      const account = (await getAccount(db, c.account_id))!;
+      // A3: the answer goes to the user who filed it; one a handler records goes to the account's contact.
+      const questioner =
+        principal.role === 'customer'
+          ? await placedBy(db, principal, account)
+          : { name: account.name, email: account.email, language: account.language };
       const id = crypto.randomUUID();
-      await fileComplaint(db, { id, lk: c.lk, text, filed_by: principal.id }, () =>
+      const original = received?.original;
+      // The original is stored first: a complaint never points to a file that is not there.
+      if (original) await deps.store.put(complaintFileKey(c.lk, id, original.name), original.data);
+      const complaint = {
+        id,
+        lk: c.lk,
+        text,
+        filed_by: principal.id,
+        channel: received ? ('email' as const) : ('portal' as const),
+        received_at: received?.at ?? null,
+        attachment_name: original?.name ?? null,
+      };
+      const event = {
+        type: 'complaint_filed',
+        actor: principal.id,
+        actorRole: principal.role,
+        data: { complaintId: id, channel: complaint.channel, receivedAt: complaint.received_at, text },
+      };
+      await fileComplaint(db, complaint, event, () =>
         workflows.start(complaintWorkflow, id, {
           complaintId: id,
           lk: c.lk,
@@ -317,7 +393,7 @@ export function createCaseService(deps: {
           questioner: { name: questioner.name, email: questioner.email, language: questioner.language },
         }),
       );
-      return { id, lk: c.lk, text };
+      return { id, lk: c.lk, text, channel: complaint.channel, receivedAt: complaint.received_at };
     },
 
     /** L7: a handler's response, recorded and sent to the questioner. */

@@ -1,5 +1,13 @@
 import type { Area } from '../domain/geometry';
-import { CASE_FEE_CODES, lkNumber, type Answer, type CaseFees, type CaseFile, type CaseKind } from './cases.rules';
+import {
+  CASE_FEE_CODES,
+  lkNumber,
+  type Answer,
+  type CaseFees,
+  type CaseFile,
+  type CaseKind,
+  type OwnerMode,
+} from './cases.rules';
 import { money } from '../domain/money';
 import type { Db } from '../platform/db';
 
@@ -7,7 +15,7 @@ export interface NetworkOwner {
   id: string;
   name: string;
   email: string;
-  mode: 'locates' | 'map_only';
+  mode: OwnerMode;
   coverage: Area;
 }
 
@@ -107,6 +115,7 @@ export async function registerCase(
   db: Db,
   input: NewCase,
   ownerIds: string[],
+  events: CaseEvent[],
   start: (lk: string) => Promise<unknown>,
 ): Promise<string> {
   return db.transaction(async (trx) => {
@@ -128,6 +137,7 @@ export async function registerCase(
       status: 'registered',
     });
     if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
+    for (const event of events) await recordCaseEvent(trx, lk, event);
     await start(lk);
     return lk;
   });
@@ -218,6 +228,10 @@ export interface ComplaintRow {
   text: string;
   filed_by: string;
   filed_at: Date;
+  /** `portal`, or `email` when a handler recorded a complaint received in writing (L7, §2.4). */
+  channel: 'portal' | 'email';
+  received_at: Date | null;
+  attachment_name: string | null;
   response: string | null;
   responded_by: string | null;
   responded_at: Date | null;
@@ -226,14 +240,20 @@ export interface ComplaintRow {
 /** L7: records a complaint and runs `start` (its workflow) before committing, so a failed start stores nothing. */
 export async function fileComplaint(
   db: Db,
-  complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by'>,
+  complaint: Pick<ComplaintRow, 'id' | 'lk' | 'text' | 'filed_by' | 'channel' | 'received_at' | 'attachment_name'>,
+  event: CaseEvent,
   start: () => Promise<unknown>,
 ): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('case_complaints').insert(complaint);
+    await recordCaseEvent(trx, complaint.lk, event);
     await start();
   });
 }
+
+/** L7: where the original e-mail of a complaint a handler recorded is kept in the delivery store. */
+export const complaintFileKey = (lk: string, complaintId: string, name: string) =>
+  `cases/${lk}/complaints/${complaintId}/${name}`;
 
 export async function listComplaints(db: Db, lk: string): Promise<ComplaintRow[]> {
   return db('case_complaints').where({ lk }).orderBy('filed_at');
@@ -249,8 +269,12 @@ export async function recordComplaintResponse(
   response: string,
   by: string,
   at: Date,
-): Promise<void> {
-  await db('case_complaints').where({ id }).update({ response, responded_by: by, responded_at: at });
+): Promise<{ lk: string } | undefined> {
+  const [row] = await db('case_complaints')
+    .where({ id })
+    .update({ response, responded_by: by, responded_at: at })
+    .returning('lk');
+  return row;
 }
 
 export async function recordAnswer(
@@ -273,4 +297,45 @@ export async function casesOfAccount(db: Db, accountId: string): Promise<string[
 /** L13: the parts of a split case, by LK number. */
 export async function casePartsOf(db: Db, lk: string): Promise<{ lk: string; status: string }[]> {
   return db('cases').where({ parent_lk: lk }).orderBy('lk').select('lk', 'status');
+}
+
+/** One step of a case's history: what happened, who did it (a user's id, or `system`) and when. */
+export interface CaseEvent {
+  type: string;
+  actor: string;
+  actorRole?: string | null;
+  data?: Record<string, unknown>;
+  /** Given by workflow steps, so a retried activity records the step once. */
+  key?: string;
+  at?: Date;
+}
+
+export interface CaseEventRow {
+  id: string;
+  lk: string;
+  at: Date;
+  type: string;
+  actor: string;
+  actor_role: string | null;
+  data: Record<string, unknown>;
+}
+
+export async function recordCaseEvent(db: Db, lk: string, event: CaseEvent): Promise<void> {
+  await db('case_events')
+    .insert({
+      lk,
+      type: event.type,
+      actor: event.actor,
+      actor_role: event.actorRole ?? null,
+      data: JSON.stringify(event.data ?? {}),
+      idempotency_key: event.key ?? null,
+      ...(event.at ? { at: event.at } : {}),
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+/** A case's history, oldest first. */
+export async function listCaseEvents(db: Db, lk: string): Promise<CaseEventRow[]> {
+  return db('case_events').where({ lk }).orderBy('id').select('id', 'lk', 'at', 'type', 'actor', 'actor_role', 'data');
 }

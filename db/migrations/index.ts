@@ -11,6 +11,7 @@ import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
 import * as blocking from './030_blocking';
 import * as accountUsers from './040_account_users';
+import * as caseHistory from './050_case_history';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '012_personal_data': personalData,
   '030_blocking': blocking,
   '040_account_users': accountUsers,
+  '050_case_history': caseHistory,
 };

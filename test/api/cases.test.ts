@@ -44,6 +44,14 @@ beforeAll(async () => {
     { kind: 'organisation', name: 'Annan AB', email: 'case-other@test.se', organisationNumber: '556111-3333' },
     actor,
   );
+  const adult = await directory.createAccount(
+    { kind: 'private', name: 'Privat Person', email: 'case-private@test.se', birthDate: '1980-01-01', language: 'sv' },
+    actor,
+  );
+  await directory.createUser(
+    { email: 'case-private-user@test.se', name: 'P', password, role: 'customer', accountId: adult.id },
+    actor,
+  );
   const teen = await directory.createAccount(
     { kind: 'private', name: 'Young Person', email: 'case-teen@test.se', birthDate: '2010-01-01', language: 'en' },
     actor,
@@ -66,6 +74,7 @@ beforeAll(async () => {
     customer: 'case-customer@test.se',
     other: 'case-other-user@test.se',
     teen: 'case-teen-user@test.se',
+    private: 'case-private-user@test.se',
     handler: 'case-handler@test.se',
     admin: 'case-admin@test.se',
   })) {
@@ -505,15 +514,21 @@ describe('split, add-ons and complaints', () => {
       token: token.customer,
       body: { ownerId: 'fiber-ost' },
     });
+    // T2: an organisation is quoted the net fee with the VAT shown; it is invoiced both.
     expect(mapOnly.body).toMatchObject({
       confirmed: false,
-      fees: { total: { minor: 120_000, currency: 'SEK' }, vatExcluded: true },
+      fees: {
+        net: { minor: 120_000, currency: 'SEK' },
+        vat: { minor: 30_000, currency: 'SEK' },
+        total: { minor: 150_000, currency: 'SEK' },
+        customerKind: 'organisation',
+      },
     });
     const addOns = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
       token: token.customer,
       body: { formats: ['DXF', 'DWG'] },
     });
-    expect(addOns.body.fees.total.minor).toBe(160_000);
+    expect(addOns.body.fees.net.minor).toBe(160_000);
     const badFormat = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/add-ons`, {
       token: token.customer,
       body: { formats: ['PNG'] },
@@ -598,14 +613,14 @@ describe('T3: the case price list', () => {
         token: token.customer,
         body: { formats: ['DXF'] },
       });
-      expect(quote.body.fees.total.minor).toBe(80_000);
+      expect(quote.body.fees.net.minor).toBe(80_000);
       const after = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body;
       expect(after.fees).toMatchObject({ priceListVersion: today, planningVectorFormat: { minor: 160_000 } });
       const quoteAfter = await call(office.baseUrl, 'POST', `/api/v1/cases/${after.lk}/add-ons`, {
         token: token.customer,
         body: { formats: ['DXF'] },
       });
-      expect(quoteAfter.body.fees.total.minor).toBe(160_000);
+      expect(quoteAfter.body.fees.net.minor).toBe(160_000);
     } finally {
       await office.db('case_price_list').where({ valid_from: today }).delete();
     }
@@ -656,5 +671,140 @@ describe('T3: the case price list', () => {
       '2020-01-01',
     ]);
     expect(list.body.items[0].express).toEqual({ minor: 160_000, currency: 'SEK' });
+  });
+});
+
+describe('issue 18: VAT for private persons, the history and the handler tools', () => {
+  const api = (method: string, path: string, who: string, body?: unknown) =>
+    call(office.baseUrl, method, path, { token: token[who], body });
+
+  it('L5, T2: a private person is quoted the fee with 25 % VAT in the total, and confirms with the net sum', async () => {
+    const lk = (await register('private', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const quote = await api('POST', `/api/v1/cases/${lk}/add-ons`, 'private', { formats: ['DXF'] });
+    expect(quote.body.fees).toMatchObject({
+      lines: [
+        { code: 'planningVectorFormat', net: { minor: 80_000 }, vat: { minor: 20_000 }, amount: { minor: 100_000 } },
+      ],
+      net: { minor: 80_000 },
+      vat: { minor: 20_000 },
+      total: { minor: 100_000 },
+      customerKind: 'private',
+    });
+    const ordered = await api('POST', `/api/v1/cases/${lk}/add-ons`, 'private', {
+      formats: ['DXF'],
+      expectedFeeMinor: quote.body.fees.net.minor,
+    });
+    expect(ordered.status).toBe(200);
+    // The invoice carries the same VAT the quote showed.
+    await expect
+      .poll(() => office.db('invoices').where({ reference: lk }).first())
+      .toMatchObject({ net_minor: 80_000, vat_minor: 20_000 });
+  });
+
+  it("history: every step with who and when, for the questioner (staff by role) and the handler; a handler moves the locate on the questioner's behalf", async () => {
+    const orderTime = orderTimeOf(new Date());
+    const lk = (
+      await register('customer', {
+        kind: 'locate',
+        workArea,
+        digStart: addWorkingDays(orderTime, 12),
+        desiredLocateDate: addWorkingDays(orderTime, 10),
+      })
+    ).body.lk;
+    for (const ownerId of ['stockholm-el', 'fiber-ost'])
+      await api('POST', `/api/v1/cases/${lk}/answers`, 'handler', { ownerId, answer: 'locate_needed' });
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/cases/${lk}`, 'customer')).body.status)
+      .toBe('locate_scheduled');
+    const date = addWorkingDays(orderTime, 11);
+    const quote = await api('GET', `/api/v1/cases/${lk}/locate/quote?date=${date}`, 'handler');
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ action: 'move', locateDate: date, fees: { net: { minor: 0 } } });
+    const moved = await api('POST', `/api/v1/cases/${lk}/locate/move`, 'handler', {
+      date,
+      expectedFeeMinor: quote.body.fees.net.minor,
+    });
+    expect(moved.status).toBe(200);
+    expect((await api('POST', `/api/v1/cases/${lk}/locate/move`, 'admin', { date, expectedFeeMinor: 0 })).status).toBe(
+      403,
+    );
+
+    const handlerView = await api('GET', `/api/v1/cases/${lk}`, 'handler');
+    const types = handlerView.body.history.map((e: { type: string }) => e.type);
+    expect(types).toEqual([
+      'registered',
+      'terms_accepted',
+      'deadline_set',
+      'answered',
+      'answered',
+      'locate_scheduled',
+      'locate_moved',
+    ]);
+    const handlerId = handlerView.body.history[3].actor;
+    expect(handlerView.body.history[3]).toMatchObject({ actorRole: 'handler', data: { answer: 'locate_needed' } });
+    expect(handlerView.body.history[6]).toMatchObject({
+      actor: handlerId,
+      data: { from: addWorkingDays(orderTime, 10), to: date, fees: [] },
+    });
+    expect(handlerView.body.history[2].data).toMatchObject({
+      orderTime,
+      handlingDeadline: handlerView.body.handlingDeadline,
+    });
+    // The questioner sees the staff's steps by role only.
+    const customerView = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(customerView.body.history[3].actor).toBeUndefined();
+    expect(customerView.body.history[3].actorRole).toBe('handler');
+    expect(customerView.body.history[0].actor).toBeDefined();
+    expect(Date.parse(customerView.body.history[0].at)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('L7 (§2.4): a handler records a complaint received by e-mail with the original attached; others cannot', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const path = `/api/v1/cases/${lk}/complaints`;
+    const receivedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const original = {
+      name: 'reklamation.eml',
+      contentBase64: Buffer.from('From: a@b.se\r\n\r\nFel!').toString('base64'),
+    };
+    expect((await api('POST', path, 'handler', { text: 'Fel på leveransen' })).body.error.code).toBe(
+      'received_at_missing',
+    );
+    const future = await api('POST', path, 'handler', {
+      text: 'Fel',
+      receivedAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(future.body.error.code).toBe('received_in_future');
+    expect((await api('POST', path, 'customer', { text: 'Fel', receivedAt })).body.error.code).toBe('unexpected_field');
+    expect((await api('POST', path, 'admin', { text: 'Fel', receivedAt })).status).toBe(403);
+    expect(await office.db('case_complaints').where({ lk })).toEqual([]);
+
+    const filed = await api('POST', path, 'handler', { text: 'Fel på leveransen', receivedAt, original });
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({ channel: 'email' });
+    const c = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(c.body.complaints).toMatchObject([
+      { id: filed.body.id, channel: 'email', receivedAt, attachment: 'reklamation.eml' },
+    ]);
+    expect(c.body.history.map((e: { type: string }) => e.type)).toContain('complaint_filed');
+    const res = await fetch(`${office.baseUrl}${path}/${filed.body.id}/original`, {
+      headers: { authorization: `Bearer ${token.customer}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('From: a@b.se\r\n\r\nFel!');
+    expect((await api('GET', `${path}/${filed.body.id}/original`, 'other')).status).toBe(404);
+  });
+
+  it('L18 (§4.2): a handler records a withdrawal notice received by e-mail; the questioner cannot backdate one', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const path = `/api/v1/cases/${lk}/withdraw`;
+    const noticeReceivedAt = new Date(Date.now() - 60_000).toISOString();
+    expect((await api('POST', path, 'handler', {})).body.error.code).toBe('notice_received_at_missing');
+    expect((await api('POST', path, 'customer', { noticeReceivedAt })).body.error.code).toBe('unexpected_field');
+    expect((await api('POST', path, 'admin', { noticeReceivedAt })).status).toBe(403);
+    const withdrawn = await api('POST', path, 'handler', { noticeReceivedAt });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status).toBe('withdrawn');
+    const history = (await api('GET', `/api/v1/cases/${lk}`, 'handler')).body.history;
+    expect(history.at(-1)).toMatchObject({ type: 'withdrawn', actorRole: null, data: { noticeReceivedAt } });
   });
 });

@@ -161,7 +161,9 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await page.waitForURL(/\/move\?/);
     expect(await page.locator('h1').textContent()).toBe('Move the locate');
     expect(await page.locator('tbody').textContent()).toContain('Express');
-    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,500\.00/);
+    expect(await page.locator('tfoot').textContent()).toMatch(
+      /Net\s*SEK\s*1,500\.00\s*VAT\s*SEK\s*375\.00\s*Total\s*SEK\s*1,875\.00/,
+    );
     expect(await page.locator('dd').first().textContent()).toContain(newDate);
     expect((await caseRow(lks.answered)).locate_date).toEqual(before);
     await expectAccessible(page);
@@ -201,7 +203,7 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await page.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
     await page.getByRole('button', { name: 'Show the fee: Fiber Öst AB' }).click();
     expect(await page.locator('h1').textContent()).toBe("Order a locate of a map-only owner's lines");
-    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,200\.00/);
+    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,500\.00/);
     await page.getByRole('button', { name: 'Confirm the order and the fee' }).click();
     await page.waitForURL(/notice=done/);
     await expect.poll(async () => (await caseRow(lks.mapOnly)).status, { timeout: 15_000 }).toBe('locate_scheduled');
@@ -214,7 +216,7 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await page.getByLabel('DXF').check();
     await page.getByRole('button', { name: 'Show the fee' }).click();
     expect(await page.locator('tbody').textContent()).toMatch(/Faster delivery[\s\S]*Vector format/);
-    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*1,800\.00/);
+    expect(await page.locator('tfoot').textContent()).toMatch(/Total\s*SEK\s*2,250\.00/);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Confirm the order and the fee' }).click();
     await page.waitForURL(/notice=done/);
@@ -236,6 +238,24 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await expect
       .poll(async () => (await customer.reload(), await customer.locator('main').textContent()), { timeout: 15_000 })
       .toContain('A clearer map is on its way.');
+  });
+
+  it('the case history shows every step: the questioner sees staff by role, the handler sees who', async () => {
+    const customer = await signedIn('pages-case-customer@test.se');
+    await customer.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
+    const rows = async (page: Page) => (await page.locator('#history tbody tr').allTextContents()).join('\n');
+    const seen = await rows(customer);
+    for (const step of ['Registered', 'Terms of purchase accepted', 'Order time and handling deadline set'])
+      expect(seen).toContain(step);
+    expect(seen).toMatch(/Network owner answered · fiber-ost: dig_according_to_map\s*handler\n/);
+    expect(seen).toContain('Every network owner answered');
+    await expectAccessible(customer);
+    const handler = await signedIn('pages-case-handler@test.se');
+    await handler.goto(`${office.baseUrl}/app/cases/${lks.mapOnly}`);
+    expect(await rows(handler)).toMatch(
+      /Network owner answered · fiber-ost: dig_according_to_map\s*handler [0-9a-f-]{36}/,
+    );
+    await screenshot(handler, 'handler-case-history');
   });
 
   it('withdraws a planning case within 48 hours', async () => {

@@ -4,8 +4,21 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
-import { addWorkingDays, noonOfWorkingDayBefore, orderTime as orderTimeOf } from '../../domain/calendar';
-import { handlingDeadlineDate, handlingSchedule, planningDueDate } from '../../cases/cases.rules';
+import {
+  addWorkingDays,
+  noonOfWorkingDayBefore,
+  orderTime as orderTimeOf,
+  stockholmDate,
+  zonedInstant,
+} from '../../domain/calendar';
+import { upsertNetworkOwner } from '../../cases/cases.store';
+import type { Area } from '../../domain/geometry';
+import {
+  handlingDeadlineDate,
+  handlingSchedule,
+  planningDueDate,
+  planningFasterDueDate,
+} from '../../cases/cases.rules';
 import { caseFeesOn } from '../../cases/cases.store';
 import type { Answer, CaseFees, CaseKind } from '../../cases/cases.rules';
 import { createCaseService, type CaseService } from '../../cases/cases.service';
@@ -88,7 +101,14 @@ afterAll(() => bed.stop());
  * are working days after the order time; a locate case wants its locate 7 working days after it by default.
  */
 async function startCase(
-  opts: { kind?: CaseKind; digStartDays?: number; desiredLocateDays?: number | null; express?: boolean } = {},
+  opts: {
+    kind?: CaseKind;
+    digStartDays?: number;
+    desiredLocateDays?: number | null;
+    express?: boolean;
+    /** Another work area than the two demo owners' (its owners are not checked). */
+    workArea?: unknown;
+  } = {},
 ) {
   const kind = opts.kind ?? 'locate';
   const now = new Date(await env.currentTimeMs());
@@ -98,12 +118,13 @@ async function startCase(
     opts.desiredLocateDays === null || kind !== 'locate'
       ? null
       : addWorkingDays(orderTime, opts.desiredLocateDays ?? 7);
-  const deadline = kind === 'planning' ? planningDueDate(orderTime) : handlingDeadlineDate(orderTime, digStart);
+  const deadline =
+    kind === 'planning' ? planningDueDate(now) : handlingDeadlineDate(orderTime, digStart, desiredLocateDate);
   const registered = await cases.register(
     questioner,
     {
       kind,
-      workArea: owners[0]!.coverage,
+      workArea: opts.workArea ?? owners[0]!.coverage,
       digStart,
       desiredLocateDate: desiredLocateDate ?? undefined,
       express: opts.express ?? false,
@@ -112,9 +133,9 @@ async function startCase(
     now,
   );
   expect(registered).toMatchObject({ orderTime, handlingDeadline: deadline });
-  expect(registered.owners.map((o) => o.id).sort()).toEqual(owners.map((o) => o.id).sort());
+  if (!opts.workArea) expect(registered.owners.map((o) => o.id).sort()).toEqual(owners.map((o) => o.id).sort());
   const { lk } = registered;
-  return { lk, orderTime, deadline, desiredLocateDate, handle: env.client.workflow.getHandle(lk) };
+  return { lk, orderTime, deadline, desiredLocateDate, registeredAt: now, handle: env.client.workflow.getHandle(lk) };
 }
 
 const skipTo = async (at: Date) => env.sleep(Math.max(0, at.getTime() - (await env.currentTimeMs())));
@@ -217,7 +238,8 @@ describe('L15, L16: moving and cancelling the locate', () => {
       args: [{ date: addWorkingDays(orderTime, 8), express: false, expectedFeeMinor: 0 }],
     });
     expect(free).toMatchObject({ locateDate: addWorkingDays(orderTime, 8), fees: [] });
-    const express = addWorkingDays(orderTime, 4);
+    // L15: the express period counts from the change: working day 4 after today is still in it.
+    const express = addWorkingDays(stockholmDate(new Date(await env.currentTimeMs())), 4);
     expect(
       await refusedWith(
         handle.executeUpdate(moveLocateUpdate, { args: [{ date: express, express: true, expectedFeeMinor: 0 }] }),
@@ -238,7 +260,8 @@ describe('L15, L16: moving and cancelling the locate', () => {
     await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
     const cutOff = noonOfWorkingDayBefore(desiredLocateDate!);
     await skipTo(new Date(cutOff.getTime() - 60_000));
-    const later = addWorkingDays(orderTime, 9);
+    // Past the express period counted from the change (L15): that is tested on its own below.
+    const later = addWorkingDays(orderTime, 12);
     expect(
       await refusedWith(
         handle.executeUpdate(moveLocateUpdate, {
@@ -334,6 +357,23 @@ describe('L13: split', () => {
         }),
       ),
     ).toBe('express_not_allowed_for_split_case');
+    // L13: through a handler, a split part can get express (issue 18).
+    const partExpress = addWorkingDays(stockholmDate(new Date(await env.currentTimeMs())), 2);
+    await part1.executeUpdate(moveLocateUpdate, {
+      args: [
+        {
+          date: partExpress,
+          express: true,
+          expectedFeeMinor: DEMO_FEES.amounts.express.minor,
+          by: 'h',
+          byHandler: true,
+        },
+      ],
+    });
+    await expect.poll(() => caseRow(`${lk}-1`)).toMatchObject({ locate_date: partExpress, express: true });
+    await expect
+      .poll(() => invoice(`${lk}-1:move-${partExpress}`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
     await part1.executeUpdate(locateDoneUpdate, { args: [{ by: 't' }] });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await part2.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'no_infrastructure', by: 'h' }] });
@@ -383,8 +423,8 @@ describe("L14: map-only owners' locate", () => {
 
 describe('L17, L18: planning cases', () => {
   it('L17: the PDF is due 10 working days after the order time; paid faster delivery moves the deadline, and a missed one escalates', async () => {
-    const { lk, orderTime, deadline, handle } = await startCase({ kind: 'planning' });
-    expect(deadline).toBe(addWorkingDays(orderTime, 10));
+    const { lk, deadline, registeredAt, handle } = await startCase({ kind: 'planning' });
+    expect(deadline).toBe(addWorkingDays(stockholmDate(registeredAt), 10));
     const fee = DEMO_FEES.amounts.planningFasterDelivery.minor + DEMO_FEES.amounts.planningVectorFormat.minor;
     expect(
       await refusedWith(
@@ -396,7 +436,7 @@ describe('L17, L18: planning cases', () => {
     await handle.executeUpdate(orderPlanningAddOnsUpdate, {
       args: [{ fasterDelivery: true, formats: ['DXF'], expectedFeeMinor: fee }],
     });
-    const faster = addWorkingDays(orderTime, 5);
+    const faster = planningFasterDueDate(registeredAt);
     await expect
       .poll(() => caseRow(lk))
       .toMatchObject({ handling_deadline: faster, add_ons: ['faster_delivery', 'DXF'] });
@@ -429,5 +469,153 @@ describe('L17, L18: planning cases', () => {
         handle.executeUpdate(answerUpdate, { args: [{ ownerId: 'fiber-ost', answer: 'information', by: 'h' }] }),
       ),
     ).toBe('not_applicable');
+  });
+});
+
+/** 14:00 Stockholm time on the working day after the test clock's today: after the L3 cut-off. */
+async function skipToAfternoonOfNextWorkingDay() {
+  const day = addWorkingDays(stockholmDate(new Date(await env.currentTimeMs())), 1);
+  await skipTo(zonedInstant(day, 14, 0, 'Europe/Stockholm'));
+  return day;
+}
+const events = async (lk: string) =>
+  (await database.db('case_events').where({ lk }).orderBy('id')).map((e) => ({
+    type: e.type,
+    actor: e.actor,
+    data: e.data,
+  }));
+const square = (e: number, n: number, size: number): Area => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [e, n],
+      [e + size, n],
+      [e + size, n + size],
+      [e, n + size],
+      [e, n],
+    ],
+  ],
+});
+
+describe('issue 18: the rules at their edges', () => {
+  it('L15: a move to working day 1–4 after the change is express with its fee, however long ago the case was ordered', async () => {
+    const { lk, orderTime, handle } = await startCase({ desiredLocateDays: 10 });
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    // Six working days after the order time, before the free-change cut-off of the locate date.
+    const today = addWorkingDays(orderTime, 6);
+    await skipTo(zonedInstant(today, 9, 0, 'Europe/Stockholm'));
+    const tomorrow = addWorkingDays(today, 1); // past the order time's express window, inside the change's
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, { args: [{ date: tomorrow, express: false, expectedFeeMinor: 0 }] }),
+      ),
+    ).toBe('express_period');
+    expect(
+      await refusedWith(
+        handle.executeUpdate(moveLocateUpdate, { args: [{ date: tomorrow, express: true, expectedFeeMinor: 0 }] }),
+      ),
+    ).toBe('fee_changed');
+    const moved = await handle.executeUpdate(moveLocateUpdate, {
+      args: [{ date: tomorrow, express: true, expectedFeeMinor: DEMO_FEES.amounts.express.minor, by: questioner.id }],
+    });
+    expect(moved).toMatchObject({ locateDate: tomorrow, express: true });
+    await expect
+      .poll(() => invoice(`${lk}:move-${tomorrow}`))
+      .toMatchObject({ net_minor: DEMO_FEES.amounts.express.minor });
+    // The history: who moved it, from which date to which, with the fee.
+    await expect
+      .poll(() => events(lk))
+      .toContainEqual({
+        type: 'locate_moved',
+        actor: questioner.id,
+        data: expect.objectContaining({ from: addWorkingDays(orderTime, 10), to: tomorrow, express: true }),
+      });
+  });
+
+  it('L12: answers that come on or after the desired locate date schedule the locate on the next working day, never in the past', async () => {
+    const { lk, orderTime, handle } = await startCase({ desiredLocateDays: 6, digStartDays: 8 });
+    const late = addWorkingDays(orderTime, 7);
+    await skipTo(zonedInstant(late, 10, 0, 'Europe/Stockholm'));
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: addWorkingDays(late, 1), express: false });
+  });
+
+  it('L10, L12: with a dig start far ahead, the case is handled at the latest the working day before the desired locate date', async () => {
+    const { lk, orderTime, deadline } = await startCase({ digStartDays: 30, desiredLocateDays: 8 });
+    expect(deadline).toBe(addWorkingDays(orderTime, 7));
+    await expect.poll(() => caseRow(lk)).toMatchObject({ handling_deadline: deadline });
+    await skipTo(new Date(handlingSchedule(deadline).due.getTime() + 60_000));
+    await expect.poll(() => outboxKeys(lk)).toContain(`escalation-${deadline}`);
+  });
+
+  it('L17 (§4.1): a planning case registered after 12:00 is due 10 working days from its registration date', async () => {
+    const registrationDay = await skipToAfternoonOfNextWorkingDay();
+    const { lk, orderTime, deadline } = await startCase({ kind: 'planning' });
+    expect(orderTime).toBe(addWorkingDays(registrationDay, 1));
+    expect(deadline).toBe(addWorkingDays(registrationDay, 10));
+    await skipTo(new Date(handlingSchedule(deadline).due.getTime() + 60_000));
+    await expect.poll(() => outboxKeys(lk)).toContain(`escalation-${deadline}`);
+    await expect.poll(async () => (await caseRow(lk)).overdue).toBe(true);
+  });
+
+  it('Surveys: a survey whose area touches no network owner waits for its delivery and is delivered', async () => {
+    const { lk, handle } = await startCase({ kind: 'survey', workArea: square(400_000, 6_300_000, 200) });
+    expect(await database.db('case_owners').where({ lk })).toEqual([]);
+    await env.sleep(60_000);
+    expect((await caseRow(lk)).status).toBe('registered');
+    await handle.executeUpdate(deliverCaseUpdate, {
+      args: [{ by: 'h', surveyFile: { name: 'inmatning.dxf', bytes: 3 } }],
+    });
+    expect((await handle.result()).status).toBe('delivered');
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('L14 (§3.1): an owner that primarily supplies maps answered "dig according to map": its locate is ordered free, and careful digging applies', async () => {
+    const area = square(500_000, 6_400_000, 10_000);
+    await upsertNetworkOwner(database.db, {
+      id: 'karta-forst',
+      name: 'Karta Först AB',
+      email: 'karta@test.se',
+      mode: 'maps_primarily',
+      coverage: area,
+    });
+    const { lk, handle } = await startCase({ workArea: square(501_000, 6_401_000, 200), desiredLocateDays: 8 });
+    await handle.executeUpdate(answerUpdate, {
+      args: [{ ownerId: 'karta-forst', answer: 'dig_according_to_map', by: 'h' }],
+    });
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
+    const answers = await database
+      .db('outbox')
+      .where({ idempotency_key: `${lk}:answers` })
+      .first();
+    expect(answers.text).toContain('careful digging applies in the area');
+    expect(answers.text).not.toContain('No physical locate');
+    const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, {
+      args: [{ ownerId: 'karta-forst', expectedFeeMinor: 0 }],
+    });
+    expect(ordered).toMatchObject({ status: 'locate_scheduled' });
+    expect(await invoice(`${lk}:map-only-locate-karta-forst`)).toBeUndefined();
+  });
+
+  it('L18 (§4.2): a handler records a withdrawal notice that arrived by e-mail within 48 hours, judged by its arrival', async () => {
+    const { lk, registeredAt, handle } = await startCase({ kind: 'planning' });
+    await env.sleep(50 * 3_600_000);
+    const late = registeredAt.getTime() + 49 * 3_600_000;
+    expect(
+      await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{ by: 'h', noticeReceivedAt: late }] })),
+    ).toBe('withdrawal_period_over');
+    const inTime = registeredAt.getTime() + 47 * 3_600_000;
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'h', noticeReceivedAt: inTime }] });
+    expect((await handle.result()).status).toBe('withdrawn');
+    await expect
+      .poll(() => events(lk))
+      .toContainEqual({
+        type: 'withdrawn',
+        actor: 'h',
+        data: { noticeReceivedAt: new Date(inTime).toISOString() },
+      });
   });
 });
