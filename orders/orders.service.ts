@@ -19,7 +19,7 @@ import {
   retryDeliveryUpdate,
   type OrderState,
 } from './order.messages';
-import { frameworkCovers, orderFee, priceOn, type DeliveryTyp } from './orders.rules';
+import { formatKind, frameworkCovers, orderFee, priceOn, type DeliveryTyp } from './orders.rules';
 import {
   getDelivery,
   getOrder,
@@ -88,6 +88,12 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
         422,
         'unknown_format',
         `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`,
+      );
+    if (formatKind(body.format) === null)
+      throw new ApiError(
+        422,
+        'format_not_producible',
+        `${product.name_en} is listed as ${body.format}, but production cannot make ${body.format} yet; choose another format`,
       );
     const area = validateArea(body.selection);
     if (!area.ok)

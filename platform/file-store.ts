@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
  * implement the same three calls.
  */
 export interface DeliveryStore {
-  put(key: string, data: Buffer): Promise<number>;
+  /** Stores bytes, or a file's content (copied, never read into memory); answers the bytes stored. */
+  put(key: string, data: Buffer | { path: string }): Promise<number>;
   size(key: string): Promise<number>;
   /** Streams the bytes (inclusive range), never the whole file in memory. */
   read(key: string, range?: { start: number; end: number }): Readable;
@@ -23,9 +24,10 @@ export function localDeliveryStore(root: string): DeliveryStore {
       const target = file(key);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       // Written aside and renamed, so a reader never sees half a file.
-      await fs.promises.writeFile(`${target}.part`, data);
+      if (Buffer.isBuffer(data)) await fs.promises.writeFile(`${target}.part`, data);
+      else await fs.promises.copyFile(data.path, `${target}.part`);
       await fs.promises.rename(`${target}.part`, target);
-      return data.length;
+      return Buffer.isBuffer(data) ? data.length : (await fs.promises.stat(target)).size;
     },
     async size(key) {
       return (await fs.promises.stat(file(key))).size;
