@@ -25,6 +25,8 @@ export interface ActivityDeps {
   deliveryDir: string;
   /** G7: the folder of product sources production reads. */
   productSourceDir: string;
+  /** G10: days a delivery's files are kept (`lagringstid`). */
+  retentionDays: number;
   log: Logger;
 }
 
@@ -47,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
       producer: sourceProducer(deps.productSourceDir),
       store: localDeliveryStore(deps.deliveryDir),
       sendEmail: email.sendEmail,
+      retentionDays: deps.retentionDays,
     }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),

@@ -14,6 +14,7 @@ import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalConnectionOptions } from '../platform/temporal/connection';
 import { DEMO_SOURCE_VERSION, ensureDemoSources } from '../dev/demo-source';
+import { retentionDays } from '../orders/retention';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'workflows.ts');
 
@@ -52,6 +53,7 @@ export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps 
     mailFrom: config.MAIL_FROM,
     deliveryDir: path.join(config.DATA_DIR, 'deliveries'),
     productSourceDir: productSourceDir(config),
+    retentionDays: retentionDays(config),
     log,
   };
 }

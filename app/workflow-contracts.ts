@@ -3,6 +3,7 @@ import { complaintWorkflow } from '../cases/complaint.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { geodataOrderWorkflow } from '../orders/order.messages';
 import { subscriptionWorkflow } from '../orders/subscription.messages';
+import { deliveryRetentionWorkflow } from '../orders/retention.messages';
 import type { WorkflowContract } from '../platform/temporal/contract';
 import { settlementWorkflow, yearlySettlementWorkflow } from '../settlement/settlement.messages';
 import type * as Workflows from './workflows';
@@ -22,6 +23,7 @@ export const WORKFLOW_CONTRACTS = {
   settlement: settlementWorkflow,
   yearlySettlement: yearlySettlementWorkflow,
   welcomeUser: welcomeUserWorkflow,
+  deliveryRetention: deliveryRetentionWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

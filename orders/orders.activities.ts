@@ -19,6 +19,7 @@ import type { Area } from '../domain/geometry';
 import { ProductionRefusal, type ProducedFile, type Producer, type ProductionRequest } from './production';
 import { refusingBadInput } from '../platform/temporal/refusal';
 import { UTTAG_FILE, uttagJson, type Statistik } from './uttag';
+import { purgeExpiredDeliveries } from './retention';
 
 /** A title clients can use as a file name as it is (G10). */
 const SAFE_TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -53,6 +54,8 @@ export function createOrderActivities(deps: {
   producer: Producer;
   store: DeliveryStore;
   sendEmail: (m: SendEmail) => Promise<unknown>;
+  /** G10: days a delivery's files are kept (`lagringstid`). */
+  retentionDays: number;
 }) {
   const open = async (
     request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>,
@@ -191,6 +194,10 @@ export function createOrderActivities(deps: {
      */
     openDelivery: (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>) =>
       open(request),
+
+    /** G10: removes the files of deliveries past `lagringstid` (the nightly Schedule). */
+    purgeExpiredDeliveries: () =>
+      purgeExpiredDeliveries({ db: deps.db, store: deps.store, retentionDays: deps.retentionDays, now: new Date() }),
 
     async markDeliveryFailed(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
       await upsertDelivery(deps.db, {

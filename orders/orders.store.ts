@@ -45,6 +45,8 @@ export interface DeliveryRow {
   since_version: number | null;
   created_at: Date;
   finished_at: Date | null;
+  /** G10: when its files were removed, `lagringstid` days after it was made. */
+  files_removed_at: Date | null;
 }
 
 export interface DeliveryFileRow {

@@ -4,12 +4,14 @@ import type { Readable } from 'node:stream';
 
 /**
  * Where delivery files live. The built-in store is a local folder; an object store can
- * implement the same three calls.
+ * implement the same four calls.
  */
 export interface DeliveryStore {
   /** Stores bytes, or a file's content (copied, never read into memory); answers the bytes stored. */
   put(key: string, data: Buffer | { path: string }): Promise<number>;
   size(key: string): Promise<number>;
+  /** Removes a file; a file already gone is fine. */
+  remove(key: string): Promise<void>;
   /** Streams the bytes (inclusive range), never the whole file in memory. */
   read(key: string, range?: { start: number; end: number }): Readable;
 }
@@ -31,6 +33,9 @@ export function localDeliveryStore(root: string): DeliveryStore {
     },
     async size(key) {
       return (await fs.promises.stat(file(key))).size;
+    },
+    async remove(key) {
+      await fs.promises.rm(file(key), { force: true });
     },
     read(key, range) {
       return fs.createReadStream(file(key), range);

@@ -14,6 +14,9 @@ import 'jsts/org/locationtech/jts/monkey.js';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
+import { DELIVERY_RETENTION_DAYS } from '../../orders/orders.rules';
+import { purgeExpiredDeliveries } from '../../orders/retention';
+import { localDeliveryStore } from '../../platform/file-store';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 import { readZip } from '../support/zip';
 
@@ -251,5 +254,58 @@ describe('G7: a format is never replaced by another', () => {
       .db('products')
       .where({ id: 'terrangkartan' })
       .update({ formats: ['GeoJSON', 'GeoPackage'] });
+  });
+});
+
+describe('G10: lagringstid', () => {
+  it('past lagringstid the nightly purge removes the files; the delivery says so and its links answer 410 with a code', async () => {
+    const { id } = await delivered({ productId: 'terrangkartan', format: 'GeoJSON', selection });
+    const files = (await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: token.customer })).body as {
+      href: string;
+    }[];
+    const delivery = await office.db('deliveries').where({ order_id: id }).first();
+    const stored = await office.db('delivery_files').where({ delivery_id: delivery.id });
+    const store = localDeliveryStore(path.join(office.config.DATA_DIR, 'deliveries'));
+    const purge = (days: number) =>
+      purgeExpiredDeliveries({
+        db: office.db,
+        store,
+        retentionDays: DELIVERY_RETENTION_DAYS,
+        // A second past the day: the database keeps microseconds, a Date only milliseconds.
+        now: new Date(delivery.finished_at.getTime() + days * 86_400_000 + 1000),
+      });
+    const latest = async () =>
+      (
+        await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${id}/leverans/latest`, {
+          token: token.customer,
+        })
+      ).body;
+    expect((await latest()).metadata.lagringstid).toBe(DELIVERY_RETENTION_DAYS);
+
+    // A day before lagringstid is over, nothing of this delivery goes.
+    await purge(DELIVERY_RETENTION_DAYS - 1);
+    expect((await latest()).metadata.borttagen).toBeUndefined();
+    for (const f of stored) expect(await store.size(f.storage_key)).toBe(Number(f.length));
+
+    expect((await purge(DELIVERY_RETENTION_DAYS)).deliveries).toBeGreaterThanOrEqual(1);
+    for (const f of stored) await expect(store.size(f.storage_key)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await latest()).metadata).toMatchObject({
+      lagringstid: DELIVERY_RETENTION_DAYS,
+      borttagen: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    const list = await call(office.baseUrl, 'GET', `/download/${id}/files`, { token: token.customer });
+    expect(list.status).toBe(410);
+    expect(list.body.error.code).toBe('delivery_files_removed');
+    for (const f of files) {
+      const res = await fetch(f.href, { headers: { authorization: `Bearer ${token.customer}` } });
+      expect(res.status).toBe(410);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('delivery_files_removed');
+    }
+    // Idempotent: a second run finds nothing more of it to remove.
+    const again = await purge(DELIVERY_RETENTION_DAYS + 1);
+    expect(await office.db('deliveries').where({ id: delivery.id }).first()).toMatchObject({
+      files_removed_at: new Date(delivery.finished_at.getTime() + DELIVERY_RETENTION_DAYS * 86_400_000 + 1000),
+    });
+    expect(again.files).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import { createLogger } from '../../platform/logger';
 import { createServices } from '../../app/services';
 import { createWorker, productSourceDir, WORKFLOWS_PATH } from '../../app/worker';
 import { ensureDemoSources } from '../../dev/demo-source';
+import { DELIVERY_RETENTION_DAYS } from '../../orders/orders.rules';
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
 
@@ -136,6 +137,7 @@ export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
     mailFrom: 'Kartkontor <noreply@test.se>',
     deliveryDir: path.join(os.tmpdir(), 'kartkontor-test-deliveries'),
     productSourceDir: sources,
+    retentionDays: DELIVERY_RETENTION_DAYS,
     log,
   });
 }
