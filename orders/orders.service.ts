@@ -49,6 +49,8 @@ export const orderRequest = z.object({
   subscription: z.boolean().default(false),
   /** G8: a subscription may also deliver by itself at a fixed interval. */
   deliveryInterval: z.enum(DELIVERY_INTERVALS).optional(),
+  /** G10: the customer's own marking (a reference of theirs), shown back as `ordermarkning`. */
+  ordermarkning: z.string().trim().min(1).max(100).optional(),
 });
 export type OrderRequest = z.infer<typeof orderRequest>;
 
@@ -175,6 +177,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
           subscription: body.subscription,
           delivery_interval: body.deliveryInterval ?? null,
           permitted_use: body.permittedUse,
+          ordermarkning: body.ordermarkning ?? null,
           status: 'submitted',
           placed_at: placedAt,
         },

@@ -100,7 +100,7 @@ export function presentDeliveryApiOrder(
     status: orderLifecycle(o, subscription, now),
     abonnemang: o.subscription,
     skapad: isoWithOffset(o.placed_at),
-    ordermarkning: null,
+    ordermarkning: o.ordermarkning,
     arendenummer: o.id,
     kundnummer: account.id,
     leveransepost: account.email,

@@ -10,6 +10,7 @@ import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
 import * as deliveryRetention from './020_delivery_retention';
+import * as orderMarking from './021_order_marking';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
   '020_delivery_retention': deliveryRetention,
+  '021_order_marking': orderMarking,
 };
