@@ -11,7 +11,7 @@ import { createCaseActivities } from '../cases/cases.activities';
 import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
 import { createOrderActivities } from '../orders/orders.activities';
-import { sampleProducer } from '../orders/production';
+import { sourceProducer } from '../orders/production';
 import { createSettlementActivities } from '../settlement/settlement.activities';
 import { createSubscriptionActivities } from '../orders/subscriptions.activities';
 
@@ -23,6 +23,10 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Folder of the local delivery store (DATA_DIR/deliveries). */
   deliveryDir: string;
+  /** G7: the folder of product sources production reads. */
+  productSourceDir: string;
+  /** G10: days a delivery's files are kept (`lagringstid`). */
+  retentionDays: number;
   log: Logger;
 }
 
@@ -42,9 +46,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createOrderActivities({
       db: deps.db,
-      producer: sampleProducer,
+      producer: sourceProducer(deps.productSourceDir),
       store: localDeliveryStore(deps.deliveryDir),
       sendEmail: email.sendEmail,
+      retentionDays: deps.retentionDays,
     }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
     ...createAuditActivities({ db: deps.db }),

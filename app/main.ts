@@ -17,6 +17,7 @@ import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { createServices } from './services';
 import { ensureSettlementSchedule } from '../settlement/schedule';
+import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { createWorker } from './worker';
 import { ensureTemporalCli } from '../dev/provision';
@@ -57,6 +58,7 @@ async function start() {
   stops.unshift(runtime.close);
   const services = createServices({ db: runtime.db, temporal: runtime.temporal, config });
   await ensureSettlementSchedule(runtime.temporal, config);
+  await ensureDeliveryRetentionSchedule(runtime.temporal, config);
 
   const worker = await createWorker(config, { db: runtime.db, log });
   const running = worker.run();

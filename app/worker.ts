@@ -13,6 +13,8 @@ import type { Db } from '../platform/db';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalConnectionOptions } from '../platform/temporal/connection';
+import { DEMO_SOURCE_VERSION, ensureDemoSources } from '../dev/demo-source';
+import { retentionDays } from '../orders/retention';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'workflows.ts');
 
@@ -39,6 +41,10 @@ function installRuntime(log: Logger) {
   });
 }
 
+/** G7: the product sources: PRODUCT_SOURCE_DIR, or the demo sources generated under DATA_DIR. */
+export const productSourceDir = (config: Config) =>
+  config.PRODUCT_SOURCE_DIR ?? path.join(config.DATA_DIR, 'product-sources', DEMO_SOURCE_VERSION);
+
 /** The activities' dependencies as the configuration names them. */
 export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps {
   return {
@@ -46,6 +52,8 @@ export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps 
     smtpUrl: config.SMTP_URL,
     mailFrom: config.MAIL_FROM,
     deliveryDir: path.join(config.DATA_DIR, 'deliveries'),
+    productSourceDir: productSourceDir(config),
+    retentionDays: retentionDays(config),
     log,
   };
 }
@@ -61,6 +69,7 @@ export async function createWorker(
   bundle?: WorkflowBundleOption,
 ): Promise<Worker> {
   installRuntime(deps.log);
+  if (!config.PRODUCT_SOURCE_DIR) ensureDemoSources(productSourceDir(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   return Worker.create({
     connection,

@@ -4,6 +4,7 @@ import { accountMailWorkflow } from '../identity/account-mail.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { geodataOrderWorkflow } from '../orders/order.messages';
 import { subscriptionWorkflow } from '../orders/subscription.messages';
+import { deliveryRetentionWorkflow } from '../orders/retention.messages';
 import type { WorkflowContract } from '../platform/temporal/contract';
 import { settlementWorkflow, yearlySettlementWorkflow } from '../settlement/settlement.messages';
 import type * as Workflows from './workflows';
@@ -24,6 +25,7 @@ export const WORKFLOW_CONTRACTS = {
   yearlySettlement: yearlySettlementWorkflow,
   welcomeUser: welcomeUserWorkflow,
   accountMail: accountMailWorkflow,
+  deliveryRetention: deliveryRetentionWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

@@ -5,5 +5,6 @@ export { caseComplaint } from '../cases/complaint.workflow';
 export { geodataOrder } from '../orders/order.workflow';
 export { settlement, yearlySettlement } from '../settlement/settlement.workflow';
 export { subscription } from '../orders/subscription.workflow';
+export { deliveryRetention } from '../orders/retention.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';
 export { accountMail } from '../identity/account-mail.workflow';

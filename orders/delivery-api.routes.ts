@@ -22,6 +22,7 @@ import { defineRoute } from '../platform/http/route';
 import { DELIVERY_TYPES } from './orders.rules';
 import type { OrderService } from './orders.service';
 import { displaySize, isoWithOffset, presentDeliveryApiOrder, presentLeverans } from './present';
+import { retentionDays } from './retention';
 import { getSubscription } from './subscriptions.store';
 
 const orderParams = z.object({ orderId: z.uuid() });
@@ -63,7 +64,17 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
   const successfulFiles = async (orderId: string, which = 'latest') => {
     const delivery = which === 'latest' ? await latestDelivery(deps.db, orderId) : await getDelivery(deps.db, which);
     if (!delivery || delivery.order_id !== orderId || delivery.status !== 'LYCKAD') throw noDelivery(orderId);
+    assertFilesKept(delivery);
     return { delivery, files: await deliveryFiles(deps.db, delivery.id) };
+  };
+  /** G10: past `lagringstid` a delivery's files are removed; its file list and links answer 410. */
+  const assertFilesKept = (delivery: Pick<DeliveryRow, 'id' | 'files_removed_at'>) => {
+    if (delivery.files_removed_at)
+      throw new ApiError(
+        410,
+        'delivery_files_removed',
+        `The files of delivery ${delivery.id} were removed on ${isoWithOffset(delivery.files_removed_at)}, ${retentionDays(deps.config)} days (lagringstid) after it was made; start a new delivery or order again`,
+      );
   };
   const findFile = (files: DeliveryFileRow[], name: string) => {
     const file = files.find((f) => f.name === name);
@@ -86,12 +97,12 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
     await visibleOrder(principal, orderId);
     const delivery = await latestDelivery(deps.db, orderId);
     if (!delivery) throw new ApiError(404, 'no_delivery', `Order ${orderId} has no delivery yet`);
-    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id));
+    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id), retentionDays(deps.config));
   };
   /** G8, G10: a new delivery on a subscription; answers it as the latest delivery shows it. */
   const startDelivery = async (principal: Principal, orderId: string, typ: (typeof DELIVERY_TYPES)[number]) => {
     const delivery: DeliveryRow = await deps.orders.startDelivery(principal, orderId, typ);
-    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id));
+    return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id), retentionDays(deps.config));
   };
 
   // Links point where the customer reached us, unless PUBLIC_URL says otherwise (behind a proxy).
@@ -163,6 +174,8 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
         'link_expired',
         `This download link expired at ${link.expires_at.toISOString()}; sign in to download the files`,
       );
+    const delivery = await getDelivery(deps.db, link.delivery_id);
+    if (delivery) assertFilesKept(delivery);
     return { link, files: await deliveryFiles(deps.db, link.delivery_id) };
   };
   const linkParams = z.object({ token: z.string().regex(/^[\w-]{16,64}$/) });

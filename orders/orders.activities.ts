@@ -16,9 +16,10 @@ import { stockholmDate } from '../domain/calendar';
 import type { DeliveryStore } from '../platform/file-store';
 import type { SendEmail } from '../platform/outbox/email.activities';
 import type { Area } from '../domain/geometry';
-import type { ProducedFile, Producer, ProductionRequest } from './production';
+import { ProductionRefusal, type ProducedFile, type Producer, type ProductionRequest } from './production';
 import { refusingBadInput } from '../platform/temporal/refusal';
 import { UTTAG_FILE, uttagJson, type Statistik } from './uttag';
+import { purgeExpiredDeliveries } from './retention';
 
 /** A title clients can use as a file name as it is (G10). */
 const SAFE_TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -39,7 +40,10 @@ export function withUttag(area: Area, files: ProducedFile[]): ProducedFile[] {
   }
   const data = files.filter((f): f is ProducedFile & { statistik: Statistik[] } => f.statistik !== undefined);
   const uttag = uttagJson(area, data);
-  return [...files, { name: UTTAG_FILE, type: 'application/json', data: Buffer.from(JSON.stringify(uttag, null, 2)) }];
+  return [
+    ...files,
+    { name: UTTAG_FILE, type: 'application/json', content: Buffer.from(JSON.stringify(uttag, null, 2)) },
+  ];
 }
 
 /** The end-use terms an agreement concluded today refers to (G4). */
@@ -50,6 +54,8 @@ export function createOrderActivities(deps: {
   producer: Producer;
   store: DeliveryStore;
   sendEmail: (m: SendEmail) => Promise<unknown>;
+  /** G10: days a delivery's files are kept (`lagringstid`). */
+  retentionDays: number;
 }) {
   const open = async (
     request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>,
@@ -132,21 +138,30 @@ export function createOrderActivities(deps: {
           `Delivery ${running} on order ${request.orderId} is still in progress`,
           'delivery_in_progress',
         );
-      const produced = await deps.producer.produce(request, (note) => Context.current().heartbeat(note));
+      const order = await deps.db('orders').where({ id: request.orderId }).first('format');
+      if (!order) throw ApplicationFailure.nonRetryable(`There is no order ${request.orderId}`, 'unknown_order');
+      let produced: Awaited<ReturnType<Producer['produce']>>;
+      try {
+        produced = await deps.producer.produce({ ...request, format: order.format }, (note) =>
+          Context.current().heartbeat(note),
+        );
+      } catch (err) {
+        // G7: an extract production cannot make fails at once; trying again would not change it.
+        if (err instanceof ProductionRefusal) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        throw err;
+      }
       const { version } = produced;
-      const files = withUttag(request.selection, produced.files);
       let bytes = 0;
       const stored = [];
-      for (const f of files) {
-        const key = `${request.orderId}/${request.deliveryId}/${f.name}`;
-        bytes += await deps.store.put(key, f.data);
-        stored.push({
-          delivery_id: request.deliveryId,
-          name: f.name,
-          type: f.type,
-          length: f.data.length,
-          storage_key: key,
-        });
+      try {
+        for (const f of withUttag(request.selection, produced.files)) {
+          const key = `${request.orderId}/${request.deliveryId}/${f.name}`;
+          const length = await deps.store.put(key, f.content);
+          bytes += length;
+          stored.push({ delivery_id: request.deliveryId, name: f.name, type: f.type, length, storage_key: key });
+        }
+      } finally {
+        await produced.done();
       }
       await addDeliveryFiles(deps.db, stored);
       await upsertDelivery(deps.db, {
@@ -166,7 +181,7 @@ export function createOrderActivities(deps: {
               expiresAt: new Date(request.linkExpiresAt),
             });
       return {
-        files: files.length,
+        files: stored.length,
         bytes,
         version,
         link: link && { token: link.token, expiresAt: new Date(link.expires_at).getTime() },
@@ -179,6 +194,10 @@ export function createOrderActivities(deps: {
      */
     openDelivery: (request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ' | 'sinceVersion'>) =>
       open(request),
+
+    /** G10: removes the files of deliveries past `lagringstid` (the nightly Schedule). */
+    purgeExpiredDeliveries: () =>
+      purgeExpiredDeliveries({ db: deps.db, store: deps.store, retentionDays: deps.retentionDays, now: new Date() }),
 
     async markDeliveryFailed(request: Pick<ProductionRequest, 'orderId' | 'deliveryId' | 'typ'>): Promise<void> {
       await upsertDelivery(deps.db, {

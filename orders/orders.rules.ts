@@ -149,8 +149,16 @@ export function orderActions(order: OrderFacts, role: string): OrderActions {
 export const LEVERANS_STATUSES = ['PÅGÅENDE', 'LYCKAD', 'MISSLYCKAD', 'MAKULERAD'] as const;
 export type LeveransStatus = (typeof LEVERANS_STATUSES)[number];
 
-/** G10: how many days a delivery's files are kept from when it was made (`lagringstid`). */
+/** G10: how many days a delivery's files are kept from when it was made (`lagringstid`); DELIVERY_RETENTION_DAYS configures it. */
 export const DELIVERY_RETENTION_DAYS = 90;
+
+/**
+ * G7: the formats production makes, and the kind of source each is made from: vector formats
+ * from a product's GeoPackage, GeoTIFF from its elevation grid. An order for any other format is
+ * refused when placed; production never delivers a format other than the one ordered.
+ */
+const FORMAT_KINDS: Record<string, 'vector' | 'grid'> = { GeoPackage: 'vector', GeoJSON: 'vector', GeoTIFF: 'grid' };
+export const formatKind = (format: string): 'vector' | 'grid' | null => FORMAT_KINDS[format] ?? null;
 
 /** One-off orders that will deliver no more: refused, cancelled, or delivered for download or shipped. */
 const FINAL_ORDER_STATUSES = ['rejected', 'cancelled', 'shipped'];

@@ -20,7 +20,7 @@ import {
   retryDeliveryUpdate,
   type OrderState,
 } from './order.messages';
-import { frameworkCovers, orderFee, priceOn, type DeliveryTyp } from './orders.rules';
+import { formatKind, frameworkCovers, orderFee, priceOn, type DeliveryTyp } from './orders.rules';
 import {
   getDelivery,
   getOrder,
@@ -50,6 +50,8 @@ export const orderRequest = z.object({
   subscription: z.boolean().default(false),
   /** G8: a subscription may also deliver by itself at a fixed interval. */
   deliveryInterval: z.enum(DELIVERY_INTERVALS).optional(),
+  /** G10: the customer's own marking (a reference of theirs), shown back as `ordermarkning`. */
+  ordermarkning: z.string().trim().min(1).max(100).optional(),
 });
 export type OrderRequest = z.infer<typeof orderRequest>;
 
@@ -89,6 +91,12 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
         422,
         'unknown_format',
         `${product.name_en} comes as ${product.formats.join(', ')}, not ${body.format}`,
+      );
+    if (formatKind(body.format) === null)
+      throw new ApiError(
+        422,
+        'format_not_producible',
+        `${product.name_en} is listed as ${body.format}, but production cannot make ${body.format} yet; choose another format`,
       );
     const area = validateArea(body.selection);
     if (!area.ok)
@@ -172,6 +180,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
           subscription: body.subscription,
           delivery_interval: body.deliveryInterval ?? null,
           permitted_use: body.permittedUse,
+          ordermarkning: body.ordermarkning ?? null,
           status: 'submitted',
           placed_at: placedAt,
         },

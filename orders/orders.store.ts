@@ -28,6 +28,8 @@ export interface OrderRow {
   /** G8: a fixed-interval subscription's interval; null: extracts on request only. */
   delivery_interval: DeliveryInterval | null;
   permitted_use: string;
+  /** G10: the customer's own marking of the order, if any. */
+  ordermarkning: string | null;
   status: string;
   status_reason: string | null;
   shipment: { carrier: string; trackingNumber: string } | null;
@@ -45,6 +47,8 @@ export interface DeliveryRow {
   since_version: number | null;
   created_at: Date;
   finished_at: Date | null;
+  /** G10: when its files were removed, `lagringstid` days after it was made. */
+  files_removed_at: Date | null;
 }
 
 export interface DeliveryFileRow {
@@ -112,7 +116,9 @@ export async function createFrameworkAgreement(
 /** Stores the order and its first event, and runs `start` (its workflow) before committing: no order without its workflow. */
 export async function insertOrder(
   db: Db,
-  order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>,
+  order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment' | 'ordermarkning'> & {
+    ordermarkning?: string | null;
+  },
   start: () => Promise<unknown>,
 ): Promise<OrderRow> {
   return db.transaction(async (trx) => {

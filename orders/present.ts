@@ -35,11 +35,21 @@ export const presentDelivery = (d: DeliveryRow) => ({
 });
 
 /** G10: a delivery with its `metadata`: the bytes of its files, for people too, and the days they are kept. */
-export const presentLeverans = (d: DeliveryRow, files: Pick<DeliveryFileRow, 'length'>[]) => {
+export const presentLeverans = (
+  d: DeliveryRow,
+  files: Pick<DeliveryFileRow, 'length'>[],
+  lagringstid = DELIVERY_RETENTION_DAYS,
+) => {
   const size = files.reduce((sum, f) => sum + Number(f.length), 0);
   return {
     ...presentDelivery(d),
-    metadata: { size, humanReadableSize: displaySize(size), lagringstid: DELIVERY_RETENTION_DAYS },
+    metadata: {
+      size,
+      humanReadableSize: displaySize(size),
+      lagringstid,
+      // Past lagringstid the files are gone: the delivery says since when (its links answer 410).
+      ...(d.files_removed_at ? { borttagen: isoWithOffset(d.files_removed_at) } : {}),
+    },
   };
 };
 
@@ -90,7 +100,7 @@ export function presentDeliveryApiOrder(
     status: orderLifecycle(o, subscription, now),
     abonnemang: o.subscription,
     skapad: isoWithOffset(o.placed_at),
-    ordermarkning: null,
+    ordermarkning: o.ordermarkning,
     arendenummer: o.id,
     kundnummer: account.id,
     leveransepost: account.email,

@@ -57,6 +57,13 @@ const schema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(3600),
   /** G7: how long the link in a delivery e-mail opens the files. */
   DELIVERY_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
+  /** G10: days a delivery's files are kept (`lagringstid`); unset, orders.rules' DELIVERY_RETENTION_DAYS. */
+  DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /**
+   * G7: the folder of product sources (`{productId}.gpkg`, `{productId}.tif`). Unset, a demo source
+   * is generated under DATA_DIR on first start.
+   */
+  PRODUCT_SOURCE_DIR: z.string().min(1).optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** A4: failed sign-ins to one account (e-mail address) within 15 minutes before it is refused for the rest of them. */
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),

@@ -9,6 +9,8 @@ import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
+import * as deliveryRetention from './020_delivery_retention';
+import * as orderMarking from './021_order_marking';
 import * as blocking from './030_blocking';
 import * as accountUsers from './040_account_users';
 import * as caseHistory from './050_case_history';
@@ -24,6 +26,8 @@ export const migrations: Record<string, Knex.Migration> = {
   '010_case_files': caseFiles,
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
+  '020_delivery_retention': deliveryRetention,
+  '021_order_marking': orderMarking,
   '030_blocking': blocking,
   '040_account_users': accountUsers,
   '050_case_history': caseHistory,

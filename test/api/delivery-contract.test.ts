@@ -242,6 +242,21 @@ describe('G10: /geotorget/orderhanterare/v2/{orderId}', () => {
     expect(typeof oneOff.abonnemang).toBe('boolean');
   });
 
+  it('ordermarkning: the marking the customer gave when ordering is stored on the order and shown back; one too long is refused', async () => {
+    const marked = await place({ ...feeBased, ordermarkning: '  Projekt Norra länken 42 ' });
+    expect((await get(v2(marked))).body.ordermarkning).toBe('Projekt Norra länken 42');
+    expect((await office.db('orders').where({ id: marked }).first()).ordermarkning).toBe('Projekt Norra länken 42');
+    expect((await get(v2(ids.feeBased))).body.ordermarkning).toBeNull();
+    const before = await office.db('orders').count({ n: '*' }).first();
+    const refused = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...feeBased, ordermarkning: 'x'.repeat(101) },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toEqual(expect.any(String));
+    expect(await office.db('orders').count({ n: '*' }).first()).toEqual(before);
+  });
+
   it('status is AKTIV while the order can deliver and AVSLUTAD once it has ended', async () => {
     expect((await get(v2(ids.pending))).body.status).toBe('AKTIV');
     expect((await get(v2(ids.subscription))).body.status).toBe('AKTIV');

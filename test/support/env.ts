@@ -13,7 +13,9 @@ import { createDb, migrateLatest, type Db } from '../../platform/db';
 import { loadConfig, type Config } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { createServices } from '../../app/services';
-import { createWorker, WORKFLOWS_PATH } from '../../app/worker';
+import { createWorker, productSourceDir, WORKFLOWS_PATH } from '../../app/worker';
+import { ensureDemoSources } from '../../dev/demo-source';
+import { DELIVERY_RETENTION_DAYS } from '../../orders/orders.rules';
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
 
@@ -114,13 +116,28 @@ export async function startBackOffice(
   };
 }
 
+/** The demo product sources (G7), generated once, then copied for a test file that edits its source. */
+export function demoSources(): string {
+  const dir = productSourceDir(testConfig());
+  ensureDemoSources(dir);
+  return dir;
+}
+export function copyOfDemoSources(): string {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kartkontor-test-sources-'));
+  fs.cpSync(demoSources(), copy, { recursive: true });
+  return copy;
+}
+
 /** The activities over a test database, sending to the test SMTP receiver unless told otherwise. */
 export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
+  const sources = demoSources();
   return createActivities({
     db,
     smtpUrl: opts.smtp === false ? undefined : `smtp://127.0.0.1:${inject('smtpPort')}`,
     mailFrom: 'Kartkontor <noreply@test.se>',
     deliveryDir: path.join(os.tmpdir(), 'kartkontor-test-deliveries'),
+    productSourceDir: sources,
+    retentionDays: DELIVERY_RETENTION_DAYS,
     log,
   });
 }
