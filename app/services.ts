@@ -4,6 +4,9 @@ import { createCaseService } from '../cases/cases.service';
 import { createAccountUsers } from '../identity/account-users.service';
 import { createDirectory } from '../identity/directory.service';
 import { createLinks } from '../identity/links';
+import { createSignUp } from '../identity/sign-up.service';
+import { createPasswords } from '../identity/passwords.service';
+import { createTwoFactor } from '../identity/two-factor';
 import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { createFrameworkAgreements } from '../orders/framework-agreements';
@@ -34,6 +37,9 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   });
   const links = createLinks({ db, workflows, publicUrl: config.publicUrl });
   const accountUsers = createAccountUsers({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
+  const signUp = createSignUp({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
+  const passwords = createPasswords({ db, links, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS });
+  const twoFactor = createTwoFactor(db);
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
@@ -45,6 +51,9 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     directory,
     links,
     accountUsers,
+    signUp,
+    passwords,
+    twoFactor,
     orders,
     frameworkAgreements,
     cases,

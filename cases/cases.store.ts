@@ -107,7 +107,7 @@ export async function registerCase(
   db: Db,
   input: NewCase,
   ownerIds: string[],
-  start: (lk: string) => Promise<unknown>,
+  start: (lk: string, trx: Db) => Promise<unknown>,
 ): Promise<string> {
   return db.transaction(async (trx) => {
     const year = Number(input.order_time.slice(0, 4));
@@ -128,7 +128,7 @@ export async function registerCase(
       status: 'registered',
     });
     if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
-    await start(lk);
+    await start(lk, trx);
     return lk;
   });
 }

@@ -14,10 +14,15 @@ export interface User {
   language: Language;
   /** A2: null until the user opened the link in the confirmation or invitation e-mail. */
   email_confirmed_at: Date | null;
+  /** A4: the TOTP secret awaiting its first code, the active one, and the last time step used. */
+  totp_pending_secret: string | null;
+  totp_secret: string | null;
+  totp_enabled_at: Date | null;
+  totp_last_step: string | number | null;
   created_at: Date;
 }
 
-export type PublicUser = Omit<User, 'password_hash'>;
+export type PublicUser = Omit<User, 'password_hash' | 'totp_pending_secret' | 'totp_secret' | 'totp_last_step'>;
 
 const publicColumns = [
   'id',
@@ -28,6 +33,7 @@ const publicColumns = [
   'account_role',
   'language',
   'email_confirmed_at',
+  'totp_enabled_at',
   'created_at',
 ];
 
@@ -36,7 +42,9 @@ export const NO_PASSWORD = '!';
 
 export async function createUser(
   db: Db,
-  input: Omit<User, 'id' | 'created_at' | 'email_confirmed_at'> & { email_confirmed_at?: Date | null },
+  input: Pick<User, 'email' | 'name' | 'password_hash' | 'role' | 'account_role' | 'account_id' | 'language'> & {
+    email_confirmed_at?: Date | null;
+  },
 ): Promise<PublicUser> {
   const [row] = await db('users')
     .insert({ ...input, email: input.email.toLowerCase() })

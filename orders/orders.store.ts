@@ -113,7 +113,7 @@ export async function createFrameworkAgreement(
 export async function insertOrder(
   db: Db,
   order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment'>,
-  start: () => Promise<unknown>,
+  start: (trx: Db) => Promise<unknown>,
 ): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     // The order and its first event in one statement.
@@ -127,7 +127,7 @@ export async function insertOrder(
       `WITH inserted AS (${insert.sql}), event AS (INSERT INTO order_events (order_id, status, "by") SELECT id, status, user_id FROM inserted) SELECT * FROM inserted`,
       insert.bindings,
     );
-    await start();
+    await start(trx);
     return row as OrderRow;
   });
 }

@@ -10,6 +10,8 @@ import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
 import * as accountUsers from './040_account_users';
+import * as terms from './041_terms';
+import * as twoFactor from './042_two_factor';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
   '040_account_users': accountUsers,
+  '041_terms': terms,
+  '042_two_factor': twoFactor,
 };
