@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
@@ -16,6 +16,8 @@ import { mountRoutes, type RouteSpec } from '../platform/http/route';
 import { auditRoutes } from '../platform/audit/audit.routes';
 import { accountUserRoutes } from '../identity/account-users.routes';
 import { authRoutes } from '../identity/auth.routes';
+import { signUpRoutes } from '../identity/sign-up.routes';
+import { passwordRoutes } from '../identity/passwords.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
 import { caseRoutes } from '../cases/cases.routes';
@@ -55,12 +57,21 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS);
+
+  const staffTwoFactorRequired = config.STAFF_TOTP_REQUIRED === 'true';
+  const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS, { staffTwoFactorRequired });
   const routes: RouteSpec[] = [
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: services.directory }),
     ...accountUserRoutes({ accountUsers: services.accountUsers }),
     ...blockingRoutes({ blocking: services.blocking }),
+    ...signUpRoutes({ db, signUp: services.signUp }),
+    ...passwordRoutes({
+      auth,
+      passwords: services.passwords,
+      twoFactor: services.twoFactor,
+      staffTwoFactorRequired,
+    }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),
@@ -86,7 +97,44 @@ export function createApp(deps: AppDeps) {
         .json(errorBody(new ApiError(429, 'rate_limited', 'Too many sign-in attempts; wait a minute and try again')));
     },
   });
-  router.use(['/api/v1/auth/login', '/oauth2/token', '/token', '/revoke', '/oauth2/revoke'], limiter);
+  // A2, A4: signing up and asking for a reset link send e-mail, and the password steps guess passwords: limited like sign-ins.
+  router.use(
+    [
+      '/api/v1/auth/login',
+      '/oauth2/token',
+      '/token',
+      '/revoke',
+      '/oauth2/revoke',
+      '/api/v1/sign-up',
+      '/api/v1/password-reset',
+      '/api/v1/auth/two-factor',
+      '/api/v1/me/password',
+    ],
+    limiter,
+  );
+  // A4: failed sign-ins per account (e-mail address), whichever address they come from; a
+  // successful one does not count. Kept in each API process's memory, like the per-address limit.
+  const accountLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: config.LOGIN_FAILURES_PER_ACCOUNT,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skip: (req) => typeof req.body?.email !== 'string',
+    keyGenerator: (req) => `account:${String(req.body.email).trim().toLowerCase()}`,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => {
+      res
+        .status(429)
+        .json(
+          errorBody(
+            new ApiError(429, 'rate_limited_account', 'Too many failed sign-ins to this account; wait and try again'),
+          ),
+        );
+    },
+  });
+  router.use(['/api/v1/auth/login', '/api/v1/auth/two-factor'], accountLimiter);
+  const signInLimiter: RequestHandler = (req, res, next) =>
+    limiter(req, res, (err?: unknown) => (err ? next(err) : accountLimiter(req, res, next)));
   // G10: the download API takes a user's password with every request (HTTP Basic); failed ones count as sign-in attempts.
   router.use(
     '/geotorget/nedladdning',
@@ -106,7 +154,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   // The pages read their own forms, and only once the session is known (platform/pages/kit.ts).
-  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter: limiter }));
+  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter }));
   // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
   app.use(
     ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],

@@ -4,6 +4,8 @@ import type { RouteSpec } from '../platform/http/route';
 import { SESSION_COOKIE, type Auth } from '../identity/auth';
 import { createPagesKit, type Navigation } from '../platform/pages/kit';
 import { accountPages } from '../identity/account.pages';
+import { signUpPages } from '../identity/sign-up.pages';
+import { securityPages } from '../identity/security.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
@@ -19,6 +21,7 @@ const navigation: Navigation = {
     ['/app/invoices', 'nav.invoices'],
     ['/app/agreements', 'nav.agreements'],
     ['/app/account/users', 'nav.users'],
+    ['/app/security', 'nav.security'],
   ],
   handler: [
     ['/app/orders?status=awaiting_approval', 'nav.queue'],
@@ -27,11 +30,13 @@ const navigation: Navigation = {
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/accounts', 'nav.accounts'],
+    ['/app/security', 'nav.security'],
   ],
   finance: [
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
     ['/app/orders', 'nav.orders'],
+    ['/app/security', 'nav.security'],
   ],
   admin: [
     ['/app/orders', 'nav.orders'],
@@ -41,6 +46,7 @@ const navigation: Navigation = {
     ['/app/invoices', 'nav.invoices'],
     ['/app/agreements', 'nav.agreements'],
     ['/app/accounts', 'nav.accounts'],
+    ['/app/security', 'nav.security'],
   ],
 };
 
@@ -63,5 +69,7 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   settlementPages(kit, { db });
   accountPages(kit);
   blockingPages(kit);
+  signUpPages(kit);
+  securityPages(kit);
   return kit.router();
 }

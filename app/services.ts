@@ -5,6 +5,9 @@ import { createAccountUsers } from '../identity/account-users.service';
 import { createBlocking } from '../identity/blocking';
 import { createDirectory } from '../identity/directory.service';
 import { createLinks } from '../identity/links';
+import { createSignUp } from '../identity/sign-up.service';
+import { createPasswords } from '../identity/passwords.service';
+import { createTwoFactor } from '../identity/two-factor';
 import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { createFrameworkAgreements } from '../orders/framework-agreements';
@@ -35,6 +38,9 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   });
   const links = createLinks({ db, workflows, publicUrl: config.publicUrl });
   const accountUsers = createAccountUsers({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
+  const signUp = createSignUp({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
+  const passwords = createPasswords({ db, links, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS });
+  const twoFactor = createTwoFactor(db);
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
@@ -48,6 +54,9 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     links,
     accountUsers,
     blocking,
+    signUp,
+    passwords,
+    twoFactor,
     orders,
     frameworkAgreements,
     cases,

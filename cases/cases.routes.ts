@@ -25,6 +25,7 @@ import {
 } from './cases.store';
 import type { DeliveryStore } from '../platform/file-store';
 import { accountScope } from '../identity/auth';
+import { presentAcceptance } from '../identity/terms';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute, paging } from '../platform/http/route';
 import { isoDate } from '../platform/http/schemas';
@@ -171,6 +172,8 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
         return {
           body: {
             ...present(c),
+            // L1: the terms accepted by registering the case, with its LK number.
+            termsAcceptance: await presentAcceptance(deps.db, { lk: c.lk }),
             workArea: c.work_area,
             workAreaSvg: toSvgPath(c.work_area, 240, 240),
             owners: c.owners.map((o) => ({

@@ -78,13 +78,6 @@ export const PLANNING_WITHDRAWAL_MS = 48 * 3_600_000;
 /** A handling deadline falls at the end of the office day, 16:00 Stockholm time (decision). */
 export const OFFICE_CLOSES_HOUR = 16;
 
-/** L5: a private person must be at least 18 on the day of ordering. */
-export function isAdult(birthDate: IsoDate, on: IsoDate): boolean {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  return y - by > 18 || (y - by === 18 && (m > bm || (m === bm && d >= bd)));
-}
-
 /**
  * L10, L12: handled the same or the next working day after the order time; when the dig start
  * is far ahead, at the latest 5 working days before it — and, for a locate, at the latest the

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate, type IsoDate } from '../domain/calendar';
+import { isAdult } from '../domain/customer';
 import { intersects, validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
 import { placedBy } from '../identity/account-users.service';
+import { acceptFor, presentAcceptance, termsToAccept } from '../identity/terms';
 import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
@@ -33,7 +35,6 @@ import {
   expressWindow,
   feeQuote,
   handlingDeadlineDate,
-  isAdult,
   moveFees,
   planningDueDate,
   scheduleLocate,
@@ -68,6 +69,8 @@ export const newCase = z
     express: z.boolean().default(false),
     // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
     acceptTerms: z.boolean(),
+    /** L1, A2: the terms version accepted; it must be the one in force. */
+    termsVersion: z.string().min(1).max(40).optional(),
   })
   .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, {
     message: 'a locate case needs a desired locate date',
@@ -146,6 +149,7 @@ export function createCaseService(deps: {
       const fees = await caseFeesOn(db, orderTime);
       // A3: mail about the case goes to the user who registered it.
       const questioner = await placedBy(db, principal, account);
+      const termsVersion = await termsToAccept(db, body.termsVersion, now);
       const lk = await registerCase(
         db,
         {
@@ -166,7 +170,7 @@ export function createCaseService(deps: {
         // The history's first steps (issue 18): registered, the terms accepted (L1), order time and deadline (L3, L10, L17).
         [
           { type: 'registered', actor: principal.id, actorRole: principal.role, data: { kind: body.kind }, at: now },
-          { type: 'terms_accepted', actor: principal.id, actorRole: principal.role, at: now },
+          { type: 'terms_accepted', actor: principal.id, actorRole: principal.role, data: { version: termsVersion }, at: now },
           {
             type: 'deadline_set',
             actor: 'system',
@@ -174,8 +178,10 @@ export function createCaseService(deps: {
             at: now,
           },
         ],
-        (lk) =>
-          workflows.start(locateCaseWorkflow, lk, {
+        async (lk, trx) => {
+          // L1: the acceptance, with the case's LK number, is stored with the case.
+          await acceptFor(trx, principal, termsVersion, { accountId: account.id, lk });
+          await workflows.start(locateCaseWorkflow, lk, {
             lk,
             kind: body.kind,
             accountId: account.id,
@@ -189,13 +195,15 @@ export function createCaseService(deps: {
             owners,
             publicUrl: deps.config.publicUrl,
             fees,
-          }),
+          });
+        },
       );
       return {
         lk,
         kind: body.kind,
         // L1: the agreement is concluded at registration.
         agreementConcludedAt: now.toISOString(),
+        termsAcceptance: await presentAcceptance(db, { lk }),
         orderTime,
         handlingDeadline: deadline,
         earliestNormalLocateDate: earliestNormalLocateDate(orderTime),

@@ -116,7 +116,7 @@ export async function registerCase(
   input: NewCase,
   ownerIds: string[],
   events: CaseEvent[],
-  start: (lk: string) => Promise<unknown>,
+  start: (lk: string, trx: Db) => Promise<unknown>,
 ): Promise<string> {
   return db.transaction(async (trx) => {
     const year = Number(input.order_time.slice(0, 4));
@@ -138,7 +138,7 @@ export async function registerCase(
     });
     if (ownerIds.length > 0) await trx('case_owners').insert(ownerIds.map((owner_id) => ({ lk, owner_id })));
     for (const event of events) await recordCaseEvent(trx, lk, event);
-    await start(lk);
+    await start(lk, trx);
     return lk;
   });
 }

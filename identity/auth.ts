@@ -16,6 +16,7 @@ import { ApiError } from '../platform/http/errors';
 import { readCookie } from '../platform/http/cookies';
 import { unstorableText } from '../platform/http/input';
 import { assertNotBlocked, blockOf } from './blocking';
+import { createTwoFactor } from './two-factor';
 
 /** The pages' session cookie holds an ordinary access token. */
 export const SESSION_COOKIE = 'kk_session';
@@ -51,18 +52,32 @@ export function basicCredentials(
   }
 }
 
-export function createAuth(db: Db, tokenTtlSeconds: number) {
+export function createAuth(db: Db, tokenTtlSeconds: number, opts: { staffTwoFactorRequired?: boolean } = {}) {
+  const twoFactor = createTwoFactor(db);
   async function issue(subject: TokenSubject, ttlSeconds = tokenTtlSeconds) {
     const token = randomToken();
     await storeAccessToken(db, tokenHash(token), subject, new Date(Date.now() + ttlSeconds * 1000));
     return { access_token: token, token_type: 'Bearer' as const, expires_in: ttlSeconds };
   }
 
-  /** A user by e-mail and password; a wrong e-mail and a wrong password look alike and cost alike. */
+  /**
+   * A user by e-mail and password; a wrong e-mail and a wrong password look alike and cost alike.
+   * A2: the right password of an address not yet confirmed is refused with its own code.
+   */
   async function checkPassword(email: string, password: string) {
     const user = await findUserByEmail(db, email);
     const ok = await verifySecret(password, user?.password_hash ?? DUMMY_HASH);
+    if (user && ok && !user.email_confirmed_at)
+      throw new ApiError(403, 'email_unconfirmed', 'Confirm the e-mail address with the link we sent first');
     return user && ok ? user : undefined;
+  }
+
+  /** The user of an e-mail and password, or 401: what sign-in and the password-proved steps share. */
+  async function userByPassword(email: string, password: string) {
+    const user = await checkPassword(email, password);
+    if (!user) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
+    await assertNotBlocked(db, { kind: 'user', id: user.id, accountId: user.account_id });
+    return user;
   }
 
   /** A live system account by its client id and secret; one of a blocked account (A5) is refused like a wrong one. */
@@ -94,6 +109,8 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
         const user = await checkPassword(basic.id, basic.secret);
         if (!user) throw unauthorized('The e-mail address or the password is wrong');
         await assertNotBlocked(db, { kind: 'user', id: user.id, accountId: user.account_id });
+        // A4: a password alone does not sign in a user with two factors; a bearer token does.
+        if (twoFactor.isOn(user)) throw unauthorized('Two-factor sign-in is on: use a bearer token');
         return {
           kind: 'user',
           id: user.id,
@@ -127,13 +144,23 @@ export function createAuth(db: Db, tokenTtlSeconds: number) {
 
     signOut: (token: string) => revokeAccessToken(db, tokenHash(token)),
 
-    /** Users sign in with e-mail and password; a wrong e-mail and a wrong password look alike. */
-    async login(email: string, password: string) {
-      const user = await checkPassword(email, password);
-      if (!user) throw new ApiError(401, 'invalid_credentials', 'The e-mail address or the password is wrong');
-      await assertNotBlocked(db, { kind: 'user', id: user.id, accountId: user.account_id });
+    /**
+     * Users sign in with e-mail and password; a wrong e-mail and a wrong password look alike. A4:
+     * with two factors on, also a code; staff without them are refused when they are required.
+     */
+    async login(email: string, password: string, code?: string) {
+      const user = await userByPassword(email, password);
+      if (twoFactor.isOn(user)) await twoFactor.check(user, code);
+      else if (opts.staffTwoFactorRequired && user.role !== 'customer')
+        throw new ApiError(
+          403,
+          'two_factor_enrolment_required',
+          'Staff must turn on two-factor sign-in first (POST /api/v1/auth/two-factor/setup)',
+        );
       return issue({ userId: user.id });
     },
+
+    userByPassword,
 
     /** OAuth2 client credentials for system accounts (DOMAIN G10); undefined for a wrong client. */
     async clientCredentials(clientId: string, clientSecret: string) {

@@ -10,7 +10,7 @@ export async function personalDataOf(db: Db, accountId: string) {
   const users = await db('users')
     .where({ account_id: accountId })
     .orderBy('created_at')
-    .select('id', 'email', 'name', 'role', 'language', 'created_at');
+    .select('id', 'email', 'name', 'role', 'account_role', 'language', 'created_at');
   const cases = await db('cases')
     .where({ account_id: accountId })
     .orderBy('registered_at')
@@ -47,7 +47,12 @@ export async function personalDataOf(db: Db, accountId: string) {
     .where('c.account_id', accountId)
     .orderBy('k.filed_at')
     .select('k.lk', 'k.text', 'k.filed_at', 'k.response');
-  return { account, users, cases, orders, agreements, invoices, emails, complaints };
+  // A2, L1: every acceptance of the terms, by whom and what it concluded.
+  const termsAcceptances = await db('terms_acceptances')
+    .where({ account_id: accountId })
+    .orderBy('accepted_at')
+    .select('terms_version', 'accepted_at', 'user_id', 'concluded', 'order_id', 'lk');
+  return { account, users, cases, orders, agreements, invoices, emails, complaints, termsAcceptances };
 }
 
 /** The account's open business by id: its orders and cases (their workflows may still run). */

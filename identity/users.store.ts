@@ -17,10 +17,15 @@ export interface User {
   /** A5: blocked by staff, and why. */
   blocked_at: Date | null;
   blocked_reason: string | null;
+  /** A4: the TOTP secret awaiting its first code, the active one, and the last time step used. */
+  totp_pending_secret: string | null;
+  totp_secret: string | null;
+  totp_enabled_at: Date | null;
+  totp_last_step: string | number | null;
   created_at: Date;
 }
 
-export type PublicUser = Omit<User, 'password_hash'>;
+export type PublicUser = Omit<User, 'password_hash' | 'totp_pending_secret' | 'totp_secret' | 'totp_last_step'>;
 
 const publicColumns = [
   'id',
@@ -33,6 +38,7 @@ const publicColumns = [
   'email_confirmed_at',
   'blocked_at',
   'blocked_reason',
+  'totp_enabled_at',
   'created_at',
 ];
 
@@ -41,7 +47,7 @@ export const NO_PASSWORD = '!';
 
 export async function createUser(
   db: Db,
-  input: Omit<User, 'id' | 'created_at' | 'email_confirmed_at' | 'blocked_at' | 'blocked_reason'> & {
+  input: Pick<User, 'email' | 'name' | 'password_hash' | 'role' | 'account_role' | 'account_id' | 'language'> & {
     email_confirmed_at?: Date | null;
   },
 ): Promise<PublicUser> {

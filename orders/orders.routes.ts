@@ -9,6 +9,7 @@ import { toSvgPath } from '../domain/geometry';
 import { AGREEMENT_STATUSES, DELIVERY_TYPES, priceOn } from './orders.rules';
 import { getSubscription, subscriptionRuns, type SubscriptionRow } from './subscriptions.store';
 import { accountScope, assertVisible } from '../identity/auth';
+import { presentAcceptance } from '../identity/terms';
 import { defineRoute, paging } from '../platform/http/route';
 import { orderRequest, type OrderService } from './orders.service';
 import { presentDelivery, presentOrder } from './present';
@@ -98,7 +99,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       successStatus: 201,
       handler: async ({ body, principal }) => {
         const order = await deps.orders.place(principal, body);
-        return { body: presentOrder(order) };
+        return {
+          body: { ...presentOrder(order), termsAcceptance: await presentAcceptance(deps.db, { orderId: order.id }) },
+        };
       },
     }),
     defineRoute({
@@ -130,6 +133,8 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
         return {
           body: {
             ...presentOrder(order),
+            // L1: the terms accepted by placing the order.
+            termsAcceptance: await presentAcceptance(deps.db, { orderId: order.id }),
             selection: order.selection,
             selectionSvg: toSvgPath(order.selection, 240, 240),
             history: await orderEvents(deps.db, order.id),

@@ -6,6 +6,7 @@ import { validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
 import { placedBy } from '../identity/account-users.service';
+import { acceptFor, termsToAccept } from '../identity/terms';
 import type { Principal } from '../platform/http/principal';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
@@ -52,6 +53,8 @@ export const orderRequest = z.object({
   deliveryInterval: z.enum(DELIVERY_INTERVALS).optional(),
   /** G10: the customer's own marking (a reference of theirs), shown back as `ordermarkning`. */
   ordermarkning: z.string().trim().min(1).max(100).optional(),
+  /** L1, A2: the terms version the customer accepts by ordering; it must be the one in force. */
+  termsVersion: z.string().min(1).max(40).optional(),
 });
 export type OrderRequest = z.infer<typeof orderRequest>;
 
@@ -163,6 +166,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
       const placedAt = new Date();
       // A3: mail about the order goes to the user who placed it.
       const contact = await placedBy(db, principal, account);
+      const termsVersion = await termsToAccept(db, body.termsVersion, placedAt);
       return insertOrder(
         db,
         {
@@ -184,8 +188,10 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
           status: 'submitted',
           placed_at: placedAt,
         },
-        () =>
-          workflows.start(geodataOrderWorkflow, id, {
+        async (trx) => {
+          // L1: ordering accepts the terms; the acceptance is stored with the order.
+          await acceptFor(trx, principal, termsVersion, { accountId: account.id, orderId: id });
+          await workflows.start(geodataOrderWorkflow, id, {
             orderId: id,
             accountId: account.id,
             customer: { name: contact.name, email: contact.email, language: contact.language },
@@ -204,7 +210,8 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
             placedAt: placedAt.getTime(),
             publicUrl: deps.config.publicUrl,
             deliveryLinkTtlHours: deps.config.DELIVERY_LINK_TTL_HOURS,
-          }),
+          });
+        },
       );
     },
 

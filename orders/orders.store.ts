@@ -119,7 +119,7 @@ export async function insertOrder(
   order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment' | 'ordermarkning'> & {
     ordermarkning?: string | null;
   },
-  start: () => Promise<unknown>,
+  start: (trx: Db) => Promise<unknown>,
 ): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     // The order and its first event in one statement.
@@ -133,7 +133,7 @@ export async function insertOrder(
       `WITH inserted AS (${insert.sql}), event AS (INSERT INTO order_events (order_id, status, "by") SELECT id, status, user_id FROM inserted) SELECT * FROM inserted`,
       insert.bindings,
     );
-    await start();
+    await start(trx);
     return row as OrderRow;
   });
 }

@@ -13,6 +13,8 @@ import * as deliveryRetention from './020_delivery_retention';
 import * as orderMarking from './021_order_marking';
 import * as blocking from './030_blocking';
 import * as accountUsers from './040_account_users';
+import * as terms from './041_terms';
+import * as twoFactor from './042_two_factor';
 import * as caseHistory from './050_case_history';
 
 export const migrations: Record<string, Knex.Migration> = {
@@ -30,5 +32,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '021_order_marking': orderMarking,
   '030_blocking': blocking,
   '040_account_users': accountUsers,
+  '041_terms': terms,
+  '042_two_factor': twoFactor,
   '050_case_history': caseHistory,
 };

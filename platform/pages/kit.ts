@@ -42,7 +42,8 @@ export interface PageSessions {
   cookie: string;
   /** The principal of a live session token. */
   session(token: string): Promise<Principal | undefined>;
-  login(email: string, password: string): Promise<{ access_token: string; expires_in: number }>;
+  /** `code`: the second factor, when the user has one (A4). */
+  login(email: string, password: string, code?: string): Promise<{ access_token: string; expires_in: number }>;
   signOut(token: string): Promise<void>;
 }
 
@@ -273,14 +274,21 @@ export function createPagesKit(deps: {
       }),
     );
   });
-  router.post('/sign-in', deps.signInLimiter, async (req, res) => {
+  // The small form is read before the limiter, which counts failures per address and per account (A4).
+  const readSignInForm: RequestHandler = (req, res, next) => {
+    readForm(req, res, signInParsers).then(() => next(), next);
+  };
+  router.post('/sign-in', readSignInForm, deps.signInLimiter, async (req, res) => {
     const state = await stateOf(req, res);
-    await readForm(req, res, signInParsers);
     if (!csrfMatches(req.body?._csrf, state.secret))
       throw new ApiError(403, 'csrf', dictionaries[state.lang]['error.csrf']);
-    const { email, password } = fieldsOf(req);
+    const { email, password, code } = fieldsOf(req);
     try {
-      const { access_token, expires_in } = await sessions.login(String(email ?? ''), String(password ?? ''));
+      const { access_token, expires_in } = await sessions.login(
+        String(email ?? ''),
+        String(password ?? ''),
+        typeof code === 'string' && code ? code : undefined,
+      );
       res.cookie(sessions.cookie, access_token, { ...cookieOptions(req), maxAge: expires_in * 1000 });
       res.clearCookie(PRE_SESSION_COOKIE, cookieOptions(req));
       req.log.info('signed in to the pages');

@@ -110,7 +110,7 @@ describe('registering a locate case', () => {
       expressWindow: { first: addWorkingDays(orderTime, 1), last: addWorkingDays(orderTime, 4) },
     });
     expect(res.body.owners.map((o: { id: string }) => o.id).sort()).toEqual(['fiber-ost', 'stockholm-el']);
-    const [mail] = await mailTo('case-org@test.se');
+    const [mail] = await mailTo('case-customer@test.se');
     expect(mail!.subject).toBe(`Bekräftelse: ärende ${lk}`);
     expect(mail!.text).toContain(orderTime);
   });
@@ -158,7 +158,7 @@ describe('registering a locate case', () => {
       body: { ownerId: 'stockholm-el', answer: 'locate_needed', note: 'högspänning' },
     });
     const findSummary = async () =>
-      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar i ärende ${lk}`);
+      (await mailTo('case-customer@test.se', 1)).find((m) => m.subject === `Svar i ärende ${lk}`);
     await expect.poll(findSummary, { timeout: 15_000 }).toBeDefined();
     const summary = (await findSummary())!;
     expect(summary.text).toContain('Fiber Öst AB: gräv enligt karta');
@@ -291,7 +291,9 @@ describe('planning cases', () => {
     const delivered = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/deliver`, { token: token.handler });
     expect(delivered.status).toBe(200);
     const mail = async () =>
-      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`);
+      (await mailTo('case-customer@test.se', 1)).find(
+        (m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`,
+      );
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
     expect((await mail())!.text).toContain(`/api/v1/cases/${lk}/files/projekteringsunderlag-${lk}.pdf`);
     expect((await mail())!.text).toContain('får inte användas för markarbeten');
@@ -417,7 +419,7 @@ describe('surveys', () => {
       },
     ]);
     const mail = async () =>
-      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
+      (await mailTo('case-customer@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
     expect((await mail())!.text).toContain(c.files[0]!.href);
     const download = await fetch(`${office.baseUrl}${c.files[0]!.href}`, {
@@ -583,7 +585,7 @@ describe('split, add-ons and complaints', () => {
     const again = await call(office.baseUrl, 'POST', path, { token: token.handler, body: { response: 'Igen' } });
     expect(again.status).toBe(409); // the complaint's workflow has ended with its response
     const reply = async () =>
-      (await mailTo('case-org@test.se', 1)).find((m) => m.subject === `Svar på din reklamation i ärende ${lk}`);
+      (await mailTo('case-customer@test.se', 1)).find((m) => m.subject === `Svar på din reklamation i ärende ${lk}`);
     await expect.poll(reply, { timeout: 15_000 }).toBeDefined();
     const c = await call(office.baseUrl, 'GET', `/api/v1/cases/${lk}`, { token: token.customer });
     expect(c.body.complaints).toMatchObject([

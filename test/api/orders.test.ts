@@ -47,7 +47,8 @@ beforeAll(async () => {
   ).id;
   const password = 'order-password-1';
   await directory.createUser(
-    { email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id },
+    // A3: mail about an order goes to the user who placed it, in their language.
+    { email: 'order-customer@test.se', name: 'C', password, role: 'customer', accountId: mine.id, language: 'en' },
     actor,
   );
   await directory.createUser(
@@ -106,7 +107,7 @@ describe('a fee-based order from quote to delivery', () => {
     expect(reused.status).toBe(409);
     expect(await office.db('orders')).toHaveLength(1);
 
-    const [mail] = await mailTo('order-org@test.se');
+    const [mail] = await mailTo('order-customer@test.se');
     expect(mail!.subject).toBe(`Order confirmation ${orderId}`);
     expect(mail!.text).toContain('SEK 500.00 excluding VAT');
     await expect
@@ -166,7 +167,7 @@ describe('a fee-based order from quote to delivery', () => {
       total: { minor: 62_500 },
     });
 
-    const mails = await mailTo('order-org@test.se', 3);
+    const mails = await mailTo('order-customer@test.se', 3);
     expect(mails.map((m) => m.subject)).toEqual([
       `Order confirmation ${orderId}`,
       `Order ${orderId} approved`,
@@ -201,7 +202,7 @@ describe('a fee-based order from quote to delivery', () => {
   });
 
   it("G7: the delivery e-mail's link opens the files without signing in, until it expires", async () => {
-    const [, , delivered] = await mailTo('order-org@test.se', 3);
+    const [, , delivered] = await mailTo('order-customer@test.se', 3);
     const linkUrl = /(http\S+\/api\/v1\/delivery-links\/[\w-]+)/.exec(delivered!.text!)![1]!;
     const linked = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
     expect(linked.status).toBe(200);
@@ -669,7 +670,7 @@ describe('G7: physical media', () => {
     ).toBe(409);
     await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler });
     await expect.poll(status, { timeout: 15_000 }).toBe('delivered');
-    const subjects = async () => (await mailTo('order-org@test.se')).map((m) => m.subject);
+    const subjects = async () => (await mailTo('order-customer@test.se')).map((m) => m.subject);
     await expect.poll(subjects).toContain(`Delivery produced: ${id}`);
 
     const shipped = await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/shipment`, {
@@ -682,7 +683,7 @@ describe('G7: physical media', () => {
       shipment: { carrier: 'PostNord', trackingNumber: 'PN123456789SE' },
     });
     await expect.poll(subjects).toContain(`Delivery shipped: ${id}`);
-    const mail = (await mailTo('order-org@test.se')).find((m) => m.subject === `Delivery shipped: ${id}`)!;
+    const mail = (await mailTo('order-customer@test.se')).find((m) => m.subject === `Delivery shipped: ${id}`)!;
     expect(mail.text).toContain('PN123456789SE');
     expect(
       (

@@ -57,13 +57,13 @@ it('L8: the person sees everything stored about them, corrects it, restricts pro
   const registered = await planningCase();
   expect(registered.status).toBe(201);
   const { lk } = registered.body;
-  await expect.poll(async () => (await mailTo('pia@test.se')).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await mailTo('pia.user@test.se')).length, { timeout: 15_000 }).toBeGreaterThan(0);
   const seen = await me('GET');
   expect(seen.status).toBe(200);
   expect(seen.body.account).toMatchObject({ name: 'Pia Person', email: 'pia@test.se', birth_date: '1980-05-17' });
   expect(seen.body.users).toEqual([expect.objectContaining({ email: 'pia.user@test.se', role: 'customer' })]);
   expect(seen.body.cases).toEqual([expect.objectContaining({ lk, kind: 'planning', work_area: workArea })]);
-  expect(seen.body.emails[0]).toMatchObject({ to_address: 'pia@test.se', subject: `Bekräftelse: ärende ${lk}` });
+  expect(seen.body.emails[0]).toMatchObject({ to_address: 'pia.user@test.se', subject: `Bekräftelse: ärende ${lk}` });
 
   const corrected = await me('PATCH', '', { name: 'Pia Persson', email: 'pia.persson@test.se' });
   expect(corrected.status).toBe(200);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isAdult } from '../../domain/customer';
 import {
   canWithdraw,
   caseActions,
@@ -7,7 +8,6 @@ import {
   expressWindow,
   handlingDeadlineDate,
   handlingSchedule,
-  isAdult,
   lkNumber,
   moveFees,
   feeTotal,
