@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
-import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
+import { call, clientCredentialsToken, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
@@ -286,5 +286,43 @@ describe('A5, L9: staff block and unblock an account or a user, at once', () => 
     );
     expect(self.status).toBe(409);
     expect(self.body.error.code).toBe('cannot_block_self');
+  });
+});
+
+describe('L8: erasure and correction reach the running subscription', () => {
+  it('erasure is refused with 409 subscription_in_force naming the subscription, and nothing is erased', async () => {
+    const refused = await call(office.baseUrl, 'POST', '/api/v1/me/personal-data/erasure', {
+      token: token.customer,
+      body: { confirm: true },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('subscription_in_force');
+    expect(refused.body.error.message).toContain(orderId);
+    expect(refused.body.error.details).toEqual({ subscriptions: [`subscription ${orderId}`] });
+    expect((await office.db('accounts').where({ id: accountId }).first()).erased_at).toBeNull();
+    expect(await office.db('audit_log').where({ object_id: accountId, action: 'personal_data.erased' })).toHaveLength(
+      0,
+    );
+  });
+
+  it('a correction of the e-mail address reaches the running subscription: its next e-mail goes to the new address', async () => {
+    expect((await mailTo('access-org@test.se', 1)).length).toBeGreaterThan(0);
+    const corrected = await call(office.baseUrl, 'PATCH', '/api/v1/me/personal-data', {
+      token: token.customer,
+      body: { email: 'access-new@test.se', name: 'Access Nya AB' },
+    });
+    expect(corrected.status).toBe(200);
+    const started = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, {
+      token: systemToken,
+    });
+    expect(started.status).toBe(201);
+    const [mail] = await mailTo('access-new@test.se', 1, 30_000);
+    expect(mail).toBeDefined();
+    expect(mail!.text).toContain('Access Nya AB');
+    const sent = await office
+      .db('outbox')
+      .where('idempotency_key', 'like', `%${started.body.objektidentitet}%`)
+      .pluck('to_address');
+    expect(sent).toEqual(['access-new@test.se']);
   });
 });
