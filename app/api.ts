@@ -17,6 +17,7 @@ import { auditRoutes } from '../platform/audit/audit.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
+import { systemAccountRoutes } from '../identity/system-accounts.routes';
 import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
     ...authRoutes({ db, auth }),
     ...directoryRoutes({ db, directory: services.directory }),
     ...blockingRoutes({ blocking: services.blocking }),
+    ...systemAccountRoutes({ db, directory: services.directory }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),

@@ -10,6 +10,7 @@ import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
 import * as blocking from './030_blocking';
+import * as systemAccountRotation from './031_system_account_rotation';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
   '030_blocking': blocking,
+  '031_system_account_rotation': systemAccountRotation,
 };
