@@ -20,6 +20,7 @@ import { signUpRoutes } from '../identity/sign-up.routes';
 import { passwordRoutes } from '../identity/passwords.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
+import { systemAccountRoutes } from '../identity/system-accounts.routes';
 import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
       twoFactor: services.twoFactor,
       staffTwoFactorRequired,
     }),
+    ...systemAccountRoutes({ db, directory: services.directory }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),

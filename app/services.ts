@@ -45,7 +45,12 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
   const settlements = createSettlementService({ workflows });
-  const personalData = createPersonalData({ db, openBusiness: [orders.openBusiness, cases.openBusiness] });
+  const personalData = createPersonalData({
+    db,
+    subscriptionsInForce: orders.subscriptionsInForce,
+    openBusiness: [orders.openBusiness, cases.openBusiness],
+    corrected: [orders.customerCorrected, cases.questionerCorrected],
+  });
   const blocking = createBlocking({ db });
   return {
     workflows,

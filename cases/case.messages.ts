@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { Contact } from '../domain/vocabulary';
@@ -76,6 +76,8 @@ export interface CaseState {
 }
 
 export const caseStateQuery = defineQuery<CaseState>('state');
+/** L8: the questioner corrected their name, e-mail address or language (cases and complaints). */
+export const questionerCorrectedSignal = defineSignal<[Contact]>('questionerCorrected');
 export const answerUpdate = defineUpdate<
   { answered: number; of: number },
   [{ ownerId: string; answer: Answer; note?: string | null; by: string }]

@@ -37,6 +37,7 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  questionerCorrectedSignal,
   splitUpdate,
   withdrawUpdate,
   type CaseInput,
@@ -142,6 +143,11 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     );
 
   setHandler(caseStateQuery, () => state);
+  // L8: the case's e-mails read the questioner when they are sent. A history recorded before this
+  // handler existed replays without the marker and ignores the signal, as it did.
+  setHandler(questionerCorrectedSignal, (contact) => {
+    if (patched('questioner-corrected-signal')) Object.assign(input.questioner, contact);
+  });
 
   setHandler(
     answerUpdate,

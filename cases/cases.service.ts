@@ -23,10 +23,12 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  questionerCorrectedSignal,
   splitUpdate,
   withdrawUpdate,
   type SplitPart,
 } from './case.messages';
+import type { Contact } from '../domain/vocabulary';
 import {
   CASE_FEE_CODES,
   CASE_KINDS,
@@ -50,6 +52,7 @@ import {
   caseFeesOn,
   caseFileKey,
   casesOfAccount,
+  complaintsOfAccount,
   fileComplaint,
   getCase,
   getComplaint,
@@ -170,7 +173,13 @@ export function createCaseService(deps: {
         // The history's first steps (issue 18): registered, the terms accepted (L1), order time and deadline (L3, L10, L17).
         [
           { type: 'registered', actor: principal.id, actorRole: principal.role, data: { kind: body.kind }, at: now },
-          { type: 'terms_accepted', actor: principal.id, actorRole: principal.role, data: { version: termsVersion }, at: now },
+          {
+            type: 'terms_accepted',
+            actor: principal.id,
+            actorRole: principal.role,
+            data: { version: termsVersion },
+            at: now,
+          },
           {
             type: 'deadline_set',
             actor: 'system',
@@ -447,12 +456,25 @@ export function createCaseService(deps: {
       return fees;
     },
 
-    /** L8: the account's cases whose workflows still run (erasure waits for them). */
+    /**
+     * L8: the account's cases and unanswered complaints whose workflows still run. Erasure waits
+     * for them: they still need the questioner (the answers, the complaint's response).
+     */
     async openBusiness(accountId: string) {
       const running: string[] = [];
       for (const lk of await casesOfAccount(db, accountId))
         if (await workflows.isRunning(caseId(lk))) running.push(`case ${lk}`);
+      for (const c of await complaintsOfAccount(db, accountId))
+        if (await workflows.isRunning(complaintWorkflow.workflowId(c.id))) running.push(`complaint on case ${c.lk}`);
       return running;
+    },
+
+    /** L8: a correction reaches every running case and complaint of the account (closed ones are skipped). */
+    async questionerCorrected(accountId: string, contact: Contact) {
+      for (const lk of await casesOfAccount(db, accountId))
+        await workflows.signal(caseId(lk), questionerCorrectedSignal, contact);
+      for (const c of await complaintsOfAccount(db, accountId))
+        await workflows.signal(complaintWorkflow.workflowId(c.id), questionerCorrectedSignal, contact);
     },
   };
 }

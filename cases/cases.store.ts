@@ -290,6 +290,15 @@ export async function recordAnswer(
 }
 
 /** L8: the account's cases, whose workflows erasure asks about. */
+/** L8: the account's complaints not answered yet (their workflows wait for the response). */
+export async function complaintsOfAccount(db: Db, accountId: string): Promise<{ id: string; lk: string }[]> {
+  return db('case_complaints as c')
+    .join('cases as k', 'k.lk', 'c.lk')
+    .where('k.account_id', accountId)
+    .whereNull('c.responded_at')
+    .select('c.id', 'c.lk');
+}
+
 export async function casesOfAccount(db: Db, accountId: string): Promise<string[]> {
   return db('cases').where({ account_id: accountId }).pluck('lk');
 }

@@ -1,7 +1,8 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { activityProxies } from '../platform/temporal/proxies';
 import { refusal } from '../platform/temporal/refusal';
 import { respondToComplaintUpdate, type ComplaintInput } from './complaint.messages';
+import { questionerCorrectedSignal } from './case.messages';
 import type { CaseActivities } from './cases.activities';
 import type { StaffActivities } from '../identity/staff.activities';
 import type { EmailActivities } from '../platform/outbox/email.activities';
@@ -16,6 +17,10 @@ const { acts } = activityProxies<CaseActivities & StaffActivities & EmailActivit
 export async function caseComplaint(input: ComplaintInput): Promise<void> {
   const key = `complaint-${input.complaintId}`;
   let response: string | null = null;
+  // L8: the response goes to the questioner's corrected address (see the case workflow).
+  setHandler(questionerCorrectedSignal, (contact) => {
+    if (patched('questioner-corrected-signal')) Object.assign(input.questioner, contact);
+  });
   setHandler(
     respondToComplaintUpdate,
     async ({ response: text, by }) => {

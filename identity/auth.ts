@@ -83,7 +83,13 @@ export function createAuth(db: Db, tokenTtlSeconds: number, opts: { staffTwoFact
   /** A live system account by its client id and secret; one of a blocked account (A5) is refused like a wrong one. */
   async function checkClient(clientId: string, clientSecret: string) {
     const account = await findSystemAccountByClientId(db, clientId);
-    const ok = await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH);
+    // A1: after a rotation, the previous secret too, until the grace period the admin chose ends.
+    const ok =
+      (await verifySecret(clientSecret, account?.secret_hash ?? DUMMY_HASH)) ||
+      (account?.previous_secret_hash != null &&
+        account.previous_secret_expires_at != null &&
+        account.previous_secret_expires_at > new Date() &&
+        (await verifySecret(clientSecret, account.previous_secret_hash)));
     if (!account || !ok) return undefined;
     return (await blockOf(db, { kind: 'system_account', id: account.id, accountId: account.account_id }))
       ? undefined

@@ -6,9 +6,87 @@ export interface SystemAccount {
   account_id: string;
   client_id: string;
   secret_hash: string;
+  /** The name its account's admin gives it. */
   description: string | null;
+  /** A1: after a rotation, the previous secret, valid until `previous_secret_expires_at`. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: Date | null;
   created_at: Date;
   revoked_at: Date | null;
+}
+
+/** What an account admin sees of a system account: never a secret or its hash. */
+export interface SystemAccountView {
+  id: string;
+  accountId: string;
+  clientId: string;
+  name: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+  previousSecretValidUntil: Date | null;
+}
+
+const view = (row: SystemAccount): SystemAccountView => ({
+  id: row.id,
+  accountId: row.account_id,
+  clientId: row.client_id,
+  name: row.description,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+  previousSecretValidUntil:
+    row.previous_secret_expires_at && row.previous_secret_expires_at > new Date()
+      ? row.previous_secret_expires_at
+      : null,
+});
+
+/** A1: the account's system accounts, revoked ones included (newest first). */
+export async function systemAccountsOf(db: Db, accountId: string): Promise<SystemAccountView[]> {
+  const rows: SystemAccount[] = await db('system_accounts')
+    .where({ account_id: accountId })
+    .orderBy('created_at', 'desc');
+  return rows.map(view);
+}
+
+/** One live system account of the account, or undefined (another account's answers the same). */
+export async function liveSystemAccountOf(db: Db, accountId: string, id: string): Promise<SystemAccount | undefined> {
+  return db('system_accounts').where({ id, account_id: accountId }).whereNull('revoked_at').first();
+}
+
+export async function renameSystemAccount(db: Db, id: string, name: string): Promise<SystemAccountView> {
+  const [row] = await db('system_accounts').where({ id }).update({ description: name }).returning('*');
+  return view(row as SystemAccount);
+}
+
+/** A1: revoked at once: its tokens end with it. */
+export async function revokeSystemAccount(db: Db, id: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('system_accounts').where({ id }).update({ revoked_at: trx.fn.now() });
+    await trx('access_tokens').where({ system_account_id: id }).delete();
+  });
+}
+
+/**
+ * A1: a new secret; the old one stays valid until `previousValidUntil`, or not at all (null):
+ * then the tokens issued so far end at once too (a leaked secret's tokens must not outlive it).
+ */
+export async function rotateSystemAccountSecret(
+  db: Db,
+  id: string,
+  secretHash: string,
+  previousValidUntil: Date | null,
+): Promise<SystemAccountView> {
+  return db.transaction(async (trx) => {
+    const [row] = await trx('system_accounts')
+      .where({ id })
+      .update({
+        secret_hash: secretHash,
+        previous_secret_hash: previousValidUntil ? trx.ref('secret_hash') : null,
+        previous_secret_expires_at: previousValidUntil,
+      })
+      .returning('*');
+    if (!previousValidUntil) await trx('access_tokens').where({ system_account_id: id }).delete();
+    return view(row as SystemAccount);
+  });
 }
 
 export async function createSystemAccount(

@@ -4,7 +4,7 @@ import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import { anonymiseAccount, unpaidInvoicesOf, personalDataOf } from './personal-data.store';
 import { getAccount, updateAccount } from './accounts.store';
 import { hashSecret, randomToken } from './secrets';
-import { LANGUAGES } from '../domain/vocabulary';
+import { LANGUAGES, type Contact } from '../domain/vocabulary';
 
 /**
  * L8: the person behind an account may see, correct, restrict and erase what is stored about
@@ -23,7 +23,7 @@ export const correctionSchema = z
 
 export class PersonalDataRefused extends Error {
   constructor(
-    readonly code: 'open_business' | 'debts_unpaid' | 'erased',
+    readonly code: 'open_business' | 'debts_unpaid' | 'erased' | 'subscription_in_force',
     message: string,
     readonly details?: unknown,
   ) {
@@ -33,8 +33,18 @@ export class PersonalDataRefused extends Error {
 
 type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
 
-/** `openBusiness` names the account's orders and cases that still run: identity knows no workflows of other contexts. */
-export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: string) => Promise<string[]>)[] }) {
+/**
+ * Identity knows no workflows of other contexts, so they are injected: `subscriptionsInForce` names
+ * the account's running subscriptions, `openBusiness` its orders, cases and complaints that still
+ * run, and each of `corrected` hands a correction to the running workflows that hold the person's
+ * contact.
+ */
+export function createPersonalData(deps: {
+  db: Db;
+  subscriptionsInForce: (accountId: string) => Promise<string[]>;
+  openBusiness: ((accountId: string) => Promise<string[]>)[];
+  corrected: ((accountId: string, contact: Contact) => Promise<void>)[];
+}) {
   const { db } = deps;
   const audit = (actor: Actor, accountId: string, action: string, details?: Record<string, unknown>) =>
     appendAudit(db, {
@@ -59,7 +69,11 @@ export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: st
       await audit(actor, accountId, 'corrected', {
         fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined),
       });
-      return getAccount(db, accountId);
+      const account = (await getAccount(db, accountId))!;
+      // The running workflows' next e-mails go to the corrected contact.
+      const contact = { name: account.name, email: account.email, language: account.language };
+      for (const reach of deps.corrected) await reach(accountId, contact);
+      return account;
     },
 
     async restrict(accountId: string, reason: string, actor: Actor) {
@@ -80,6 +94,14 @@ export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: st
      * or an invoice is unpaid (a legal claim); the refusal names them.
      */
     async erase(accountId: string, actor: Actor) {
+      // A subscription in force still delivers and invoices to the person: it must end first.
+      const subscriptions = await deps.subscriptionsInForce(accountId);
+      if (subscriptions.length > 0)
+        throw new PersonalDataRefused(
+          'subscription_in_force',
+          `Erasure waits until this subscription has ended (cancel it or wait for its term's end): ${subscriptions.join(', ')}`,
+          { subscriptions },
+        );
       const running = (await Promise.all(deps.openBusiness.map((open) => open(accountId)))).flat();
       if (running.length > 0)
         throw new PersonalDataRefused(

@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { stockholmDate } from '../domain/calendar';
 import { validateArea } from '../domain/geometry';
+import type { Contact } from '../domain/vocabulary';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
 import { placedBy } from '../identity/account-users.service';
@@ -32,13 +33,14 @@ import {
 } from './orders.store';
 import {
   cancelSubscriptionUpdate,
+  customerCorrectedSignal,
   invoicePaidSignal,
   startDeliveryUpdate,
   subscriptionWorkflow,
   terminateSubscriptionUpdate,
 } from './subscription.messages';
 import { DELIVERY_INTERVALS } from './subscriptions.rules';
-import { getSubscription, subscriptionOfInvoice } from './subscriptions.store';
+import { getSubscription, subscriptionOfInvoice, subscriptionOrdersOfAccount } from './subscriptions.store';
 
 /** What a customer asks for, for a quote or an order (G2, G3, G7, G8). */
 export const orderRequest = z.object({
@@ -261,6 +263,20 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
     async invoicePaid(invoiceId: string) {
       const orderId = await subscriptionOfInvoice(db, invoiceId);
       if (orderId) await workflows.signal(subscriptionWorkflow.workflowId(orderId), invoicePaidSignal, { invoiceId });
+    },
+
+    /** L8: the account's subscriptions still in force (their workflow runs): erasure is refused while one is. */
+    async subscriptionsInForce(accountId: string) {
+      const running: string[] = [];
+      for (const id of await subscriptionOrdersOfAccount(db, accountId))
+        if (await workflows.isRunning(subscriptionWorkflow.workflowId(id))) running.push(`subscription ${id}`);
+      return running;
+    },
+
+    /** L8: a correction reaches every running subscription of the account (a closed one answers not found, and is skipped). */
+    async customerCorrected(accountId: string, contact: Contact) {
+      for (const id of await subscriptionOrdersOfAccount(db, accountId))
+        await workflows.signal(subscriptionWorkflow.workflowId(id), customerCorrectedSignal, contact);
     },
 
     /** L8: the account's orders whose workflows still run (erasure waits for them). */

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Area } from '../domain/geometry';
+import type { Contact } from '../domain/vocabulary';
 import type { Money } from '../domain/money';
 import { defineWorkflow } from '../platform/temporal/contract';
 import type { OrderParty } from './order.messages';
@@ -53,6 +54,8 @@ export const cancelSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: s
 export const terminateSubscriptionUpdate = defineUpdate<SubscriptionState, [{ by: string; reason: string }]>(
   'terminateSubscription',
 );
+/** L8: the person corrected their name, e-mail address or language; the next e-mail goes to the new contact. */
+export const customerCorrectedSignal = defineSignal<[Contact]>('customerCorrected');
 /** Finance marked an annual invoice paid (POST /api/v1/invoices/{id}/paid). */
 export const invoicePaidSignal = defineSignal<[{ invoiceId: string }]>('invoicePaid');
 

@@ -27,6 +27,7 @@ import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryCo
 import { refusal } from '../platform/temporal/refusal';
 import {
   cancelSubscriptionUpdate,
+  customerCorrectedSignal,
   invoicePaidSignal,
   startDeliveryUpdate,
   subscriptionStateQuery,
@@ -226,6 +227,11 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     return save();
   };
   setHandler(invoicePaidSignal, ({ invoiceId }) => invoicePaid(invoiceId));
+  // L8: every e-mail reads the contact when it is sent, and the next term inherits it. A history
+  // recorded before this handler existed replays without the marker and ignores the signal, as it did.
+  setHandler(customerCorrectedSignal, (contact) => {
+    if (patched('customer-corrected-signal')) Object.assign(input.customer, contact);
+  });
 
   // The term's annual invoice (T5: due 30 days after its date, the term's first day).
   if (state.invoiceId === null) {

@@ -94,3 +94,8 @@ export async function saveSubscriptionRun(db: Db, r: SubscriptionRun): Promise<v
 export async function subscriptionRuns(db: Db, orderId: string) {
   return db('subscription_runs').where({ order_id: orderId }).orderBy(['term', 'run']);
 }
+
+/** L8: the ids of the account's subscription orders. */
+export async function subscriptionOrdersOfAccount(db: Db, accountId: string): Promise<string[]> {
+  return db('orders').where({ account_id: accountId, subscription: true }).pluck('id');
+}

@@ -12,6 +12,7 @@ import * as personalData from './012_personal_data';
 import * as deliveryRetention from './020_delivery_retention';
 import * as orderMarking from './021_order_marking';
 import * as blocking from './030_blocking';
+import * as systemAccountRotation from './031_system_account_rotation';
 import * as accountUsers from './040_account_users';
 import * as terms from './041_terms';
 import * as twoFactor from './042_two_factor';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '020_delivery_retention': deliveryRetention,
   '021_order_marking': orderMarking,
   '030_blocking': blocking,
+  '031_system_account_rotation': systemAccountRotation,
   '040_account_users': accountUsers,
   '041_terms': terms,
   '042_two_factor': twoFactor,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
-import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
+import { call, clientCredentialsToken, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
@@ -12,6 +12,8 @@ let otherSystemToken: string;
 /** A subscription order of the account, approved and delivered: what the delivery API is tried on. */
 let orderId: string;
 const password = 'access-password-1';
+/** An id no system account has: the scope refuses before any lookup. */
+const someId = '00000000-0000-4000-8000-000000000001';
 
 const E = 676_000;
 const N = 6_581_000;
@@ -58,9 +60,13 @@ beforeAll(async () => {
     { email: 'access-customer@test.se', name: 'C', password, role: 'customer', accountId },
     actor,
   );
+  await directory.createUser(
+    { email: 'access-other@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId },
+    actor,
+  );
   await directory.createUser({ email: 'access-handler@test.se', name: 'H', password, role: 'handler' }, actor);
   await directory.createUser({ email: 'access-admin@test.se', name: 'A', password, role: 'admin' }, actor);
-  for (const who of ['customer', 'handler', 'admin'])
+  for (const who of ['customer', 'other', 'handler', 'admin'])
     token[who] = await login(office.baseUrl, `access-${who}@test.se`, password);
   ownClient = await directory.createSystemAccount(accountId, 'integration', actor);
   systemToken = await clientCredentialsToken(office.baseUrl, ownClient);
@@ -105,12 +111,19 @@ describe('A1: a system account may use the delivery API (G10) for its own accoun
     ['placing an order', 'POST', '/api/v1/orders', subscriptionOrder],
     ['registering a case', 'POST', '/api/v1/cases', registerCase],
     ['who am I', 'GET', '/api/v1/me'],
+    // The account admin's routes (A1): a system account cannot mint, rotate or revoke credentials.
+    ['listing system accounts', 'GET', '/api/v1/me/system-accounts'],
+    ['creating a system account', 'POST', '/api/v1/me/system-accounts', { name: 'second integration' }],
+    ['renaming a system account', 'PATCH', `/api/v1/me/system-accounts/${someId}`, { name: 'renamed' }],
+    ['revoking a system account', 'DELETE', `/api/v1/me/system-accounts/${someId}`],
+    ['rotating a secret', 'POST', `/api/v1/me/system-accounts/${someId}/secret`, { graceHours: 1 }],
   ];
 
   it.each(refused)(
     'refuses %s with 403 system_account_forbidden and stores nothing',
     async (_what, method, path, body) => {
       const before = await office.db('orders').where({ account_id: accountId }).count({ n: '*' }).first();
+      const clients = await office.db('system_accounts').orderBy('id');
       const res = await call(office.baseUrl, method, path, { token: systemToken, body });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('system_account_forbidden');
@@ -118,6 +131,7 @@ describe('A1: a system account may use the delivery API (G10) for its own accoun
       expect(account).toMatchObject({ name: 'Access AB', restricted_at: null, erased_at: null });
       expect(await office.db('orders').where({ account_id: accountId }).count({ n: '*' }).first()).toEqual(before);
       expect(await office.db('cases').where({ account_id: accountId })).toHaveLength(0);
+      expect(await office.db('system_accounts').orderBy('id')).toEqual(clients);
     },
   );
 
@@ -286,5 +300,147 @@ describe('A5, L9: staff block and unblock an account or a user, at once', () => 
     );
     expect(self.status).toBe(409);
     expect(self.body.error.code).toBe('cannot_block_self');
+  });
+});
+
+describe('A1: the account admin creates, lists, names, rotates and revokes its system accounts', () => {
+  const mine = (method: string, path = '', body?: unknown, who = token.customer) =>
+    call(office.baseUrl, method, `/api/v1/me/system-accounts${path}`, { token: who, body });
+  const tokenFor = (clientId: string, clientSecret: string) =>
+    fetch(`${office.baseUrl}/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+  const opens = async (bearer: string) =>
+    (await call(office.baseUrl, 'GET', `/geotorget/orderhanterare/v2/${orderId}`, { token: bearer })).status;
+
+  it('creates one (the secret shown once), lists and renames it; staff and other accounts are refused', async () => {
+    const created = await mine('POST', '', { name: 'GIS server' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ accountId, name: 'GIS server', clientId: expect.stringMatching(/^kk_/) });
+    expect(await opens(await clientCredentialsToken(office.baseUrl, created.body))).toBe(200);
+
+    const listed = await mine('GET');
+    expect(listed.status).toBe(200);
+    const entry = listed.body.items.find((i: { id: string }) => i.id === created.body.id);
+    expect(entry).toMatchObject({ name: 'GIS server', clientId: created.body.clientId, revokedAt: null });
+    expect(JSON.stringify(listed.body)).not.toMatch(/secret_hash|clientSecret|\$argon|\$scrypt/);
+    expect(listed.body.items.every((i: { accountId: string }) => i.accountId === accountId)).toBe(true);
+
+    const renamed = await mine('PATCH', `/${created.body.id}`, { name: 'GIS server (prod)' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('GIS server (prod)');
+    expect((await mine('PATCH', `/${created.body.id}`, { name: '' })).status).toBe(400);
+
+    // Another account's admin neither sees, renames nor revokes it; staff have their own routes.
+    const others = await mine('GET', '', undefined, token.other);
+    expect(others.body.items.map((i: { id: string }) => i.id)).not.toContain(created.body.id);
+    expect((await mine('PATCH', `/${created.body.id}`, { name: 'taken' }, token.other)).status).toBe(404);
+    expect((await mine('DELETE', `/${created.body.id}`, undefined, token.other)).status).toBe(404);
+    const staff = await mine('GET', '', undefined, token.handler);
+    expect(staff.status).toBe(403);
+    expect(staff.body.error.code).toBe('forbidden');
+    const audit = await office.db('audit_log').where({ object_id: created.body.id }).orderBy('id').pluck('action');
+    expect(audit).toEqual(['system_account.created', 'system_account.renamed']);
+  });
+
+  it('rotation with a grace period: both secrets work until it ends, then only the new one; at most 24 hours', async () => {
+    const created = (await mine('POST', '', { name: 'rotating' })).body;
+    for (const graceHours of [25, -1, '1'])
+      expect((await mine('POST', `/${created.id}/secret`, { graceHours })).status).toBe(400);
+    const rotated = await mine('POST', `/${created.id}/secret`, { graceHours: 2 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.clientSecret).not.toBe(created.clientSecret);
+    const until = new Date(rotated.body.previousSecretValidUntil).getTime();
+    expect(until).toBeGreaterThan(Date.now() + 2 * 3_600_000 - 60_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000);
+    expect((await tokenFor(created.clientId, created.clientSecret)).status).toBe(200);
+    expect((await tokenFor(created.clientId, rotated.body.clientSecret)).status).toBe(200);
+
+    // The grace period ends (moved into the past rather than waited for).
+    await office
+      .db('system_accounts')
+      .where({ id: created.id })
+      .update({ previous_secret_expires_at: new Date(Date.now() - 1000) });
+    expect((await tokenFor(created.clientId, created.clientSecret)).status).toBe(401);
+    expect((await tokenFor(created.clientId, rotated.body.clientSecret)).status).toBe(200);
+    const rotations = await office
+      .db('audit_log')
+      .where({ object_id: created.id, action: 'system_account.secret_rotated' });
+    expect(rotations.map((r) => r.details)).toEqual([{ graceHours: 2 }]);
+  });
+
+  it('rotation without a grace period ends the old secret and its tokens at once', async () => {
+    const created = (await mine('POST', '', { name: 'leaked' })).body;
+    const oldToken = await clientCredentialsToken(office.baseUrl, created);
+    expect(await opens(oldToken)).toBe(200);
+    const rotated = await mine('POST', `/${created.id}/secret`, { graceHours: 0 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.previousSecretValidUntil).toBeNull();
+    expect(await opens(oldToken)).toBe(401);
+    expect((await tokenFor(created.clientId, created.clientSecret)).status).toBe(401);
+    const fresh = await clientCredentialsToken(office.baseUrl, { ...created, clientSecret: rotated.body.clientSecret });
+    expect(await opens(fresh)).toBe(200);
+  });
+
+  it('revoking ends its secret and every token at once; a revoked one cannot be rotated or renamed', async () => {
+    const created = (await mine('POST', '', { name: 'to revoke' })).body;
+    const live = await clientCredentialsToken(office.baseUrl, created);
+    expect(await opens(live)).toBe(200);
+    expect((await mine('DELETE', `/${created.id}`)).status).toBe(204);
+    expect(await opens(live)).toBe(401);
+    expect((await tokenFor(created.clientId, created.clientSecret)).status).toBe(401);
+    expect(await office.db('access_tokens').where({ system_account_id: created.id })).toHaveLength(0);
+    expect((await mine('DELETE', `/${created.id}`)).status).toBe(404);
+    expect((await mine('POST', `/${created.id}/secret`, { graceHours: 1 })).status).toBe(404);
+    expect((await mine('PATCH', `/${created.id}`, { name: 'back' })).status).toBe(404);
+    const listed = (await mine('GET')).body.items.find((i: { id: string }) => i.id === created.id);
+    expect(listed.revokedAt).not.toBeNull();
+    expect(await office.db('audit_log').where({ object_id: created.id }).orderBy('id').pluck('action')).toEqual([
+      'system_account.created',
+      'system_account.revoked',
+    ]);
+  });
+});
+
+describe('L8: erasure and correction reach the running subscription', () => {
+  it('erasure is refused with 409 subscription_in_force naming the subscription, and nothing is erased', async () => {
+    const refused = await call(office.baseUrl, 'POST', '/api/v1/me/personal-data/erasure', {
+      token: token.customer,
+      body: { confirm: true },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('subscription_in_force');
+    expect(refused.body.error.message).toContain(orderId);
+    expect(refused.body.error.details).toEqual({ subscriptions: [`subscription ${orderId}`] });
+    expect((await office.db('accounts').where({ id: accountId }).first()).erased_at).toBeNull();
+    expect(await office.db('audit_log').where({ object_id: accountId, action: 'personal_data.erased' })).toHaveLength(
+      0,
+    );
+  });
+
+  it('a correction of the e-mail address reaches the running subscription: its next e-mail goes to the new address', async () => {
+    expect((await mailTo('access-org@test.se', 1)).length).toBeGreaterThan(0);
+    const corrected = await call(office.baseUrl, 'PATCH', '/api/v1/me/personal-data', {
+      token: token.customer,
+      body: { email: 'access-new@test.se', name: 'Access Nya AB' },
+    });
+    expect(corrected.status).toBe(200);
+    const started = await call(office.baseUrl, 'POST', `/geotorget/orderhanterare/v2/${orderId}/leverans?typ=BAS`, {
+      token: systemToken,
+    });
+    expect(started.status).toBe(201);
+    const [mail] = await mailTo('access-new@test.se', 1, 30_000);
+    expect(mail).toBeDefined();
+    expect(mail!.text).toContain('Access Nya AB');
+    const sent = await office
+      .db('outbox')
+      .where('idempotency_key', 'like', `%${started.body.objektidentitet}%`)
+      .pluck('to_address');
+    expect(sent).toEqual(['access-new@test.se']);
   });
 });
