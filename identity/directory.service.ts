@@ -59,7 +59,7 @@ export class DirectoryError extends Error {
   }
 }
 
-type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId' | 'clientRequestId'>;
 
 export interface DirectoryDeps {
   db: Db;

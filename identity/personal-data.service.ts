@@ -31,7 +31,7 @@ export class PersonalDataRefused extends Error {
   }
 }
 
-type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId' | 'clientRequestId'>;
 
 /** `openBusiness` names the account's orders and cases that still run: identity knows no workflows of other contexts. */
 export function createPersonalData(deps: { db: Db; openBusiness: ((accountId: string) => Promise<string[]>)[] }) {

@@ -58,6 +58,8 @@ const schema = z.object({
   /** G7: how long the link in a delivery e-mail opens the files. */
   DELIVERY_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** How long an Idempotency-Key stays claimed by a request that has not answered; then another may take it over. */
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z
     .string()

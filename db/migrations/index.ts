@@ -9,6 +9,7 @@ import * as settlementInputVersions from './009_settlement_input_versions';
 import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
+import * as clientRequestId from './060_client_request_id';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '010_case_files': caseFiles,
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
+  '060_client_request_id': clientRequestId,
 };
