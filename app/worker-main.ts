@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
+import { ensurePurgeSchedule } from '../identity/purge-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { createWorker } from './worker';
 
@@ -13,6 +14,7 @@ const log = createLogger(config.LOG_LEVEL, 'worker');
 const runtime = await connectRuntime(config);
 // The workers run what the Schedule starts, so they keep it in place (idempotent, M5).
 await ensureSettlementSchedule(runtime.temporal, config);
+await ensurePurgeSchedule(runtime.temporal, config);
 const worker = await createWorker(config, { db: runtime.db, log });
 const stop = () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();

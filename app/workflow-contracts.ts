@@ -1,5 +1,6 @@
 import { locateCaseWorkflow } from '../cases/case.messages';
 import { complaintWorkflow } from '../cases/complaint.messages';
+import { purgeExpiredWorkflow } from '../identity/purge.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { geodataOrderWorkflow } from '../orders/order.messages';
 import { subscriptionWorkflow } from '../orders/subscription.messages';
@@ -22,6 +23,7 @@ export const WORKFLOW_CONTRACTS = {
   settlement: settlementWorkflow,
   yearlySettlement: yearlySettlementWorkflow,
   welcomeUser: welcomeUserWorkflow,
+  purgeExpired: purgeExpiredWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

@@ -6,3 +6,4 @@ export { geodataOrder } from '../orders/order.workflow';
 export { settlement, yearlySettlement } from '../settlement/settlement.workflow';
 export { subscription } from '../orders/subscription.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';
+export { purgeExpired } from '../identity/purge.workflow';

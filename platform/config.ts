@@ -60,6 +60,8 @@ const schema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** How long an Idempotency-Key stays claimed by a request that has not answered; then another may take it over. */
   IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** How long an Idempotency-Key's answer is kept for retries; then the hourly purge drops it. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z
     .string()

@@ -69,3 +69,10 @@ export async function completeIdempotentRequest(
 export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
   await db('idempotency_keys').where({ scope, key }).whereNull('response_status').delete();
 }
+
+/** Drops keys claimed more than `hours` ago, answered or not (the purge Schedule, identity/purge-schedule.ts). */
+export async function purgeIdempotencyKeys(db: Db, hours: number): Promise<number> {
+  return db('idempotency_keys')
+    .where('created_at', '<', db.raw('now() - make_interval(hours => ?)', [hours]))
+    .delete();
+}

@@ -8,6 +8,9 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
 import { SESSION_COOKIE } from '../../identity/auth';
+import { createPurgeActivities } from '../../identity/purge.activities';
+import { ensurePurgeSchedule } from '../../identity/purge-schedule';
+import { PURGE_SCHEDULE_ID } from '../../identity/purge.messages';
 import { cspViolations, launchBrowser, signIn, watchCsp } from '../support/browser';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 
@@ -248,5 +251,66 @@ describe('an Idempotency-Key claimed by a request that died', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('idempotency_key_in_progress');
     expect(await office.db('accounts').where({ email: 'fresh-claim@test.se' })).toHaveLength(0);
+  });
+});
+
+describe('the purge of expired access tokens and old idempotency keys', () => {
+  const token = (hash: string, expiresInSeconds: number) =>
+    office.db('access_tokens').insert({
+      token_hash: hash,
+      user_id: adminId,
+      expires_at: office.db.raw('now() + make_interval(secs => ?)', [expiresInSeconds]),
+    });
+  const key = (name: string, hoursAgo: number) =>
+    office.db('idempotency_keys').insert({
+      scope: 'purge-test',
+      key: name,
+      request_hash: 'x',
+      response_status: 201,
+      response_body: '{}',
+      created_at: office.db.raw('now() - make_interval(hours => ?)', [hoursAgo]),
+    });
+  const left = async () => ({
+    tokens: (await office.db('access_tokens').where('token_hash', 'like', 'purge-%').orderBy('token_hash')).map(
+      (t) => t.token_hash,
+    ),
+    keys: (await office.db('idempotency_keys').where({ scope: 'purge-test' }).orderBy('key')).map((k) => k.key),
+  });
+
+  it('the activity drops expired tokens and keys older than their time to live, nothing else', async () => {
+    await token('purge-expired', -60);
+    await token('purge-live', 3600);
+    await key('old', 25);
+    await key('recent', 23);
+    const purged = await createPurgeActivities({ db: office.db }).purgeExpired({ idempotencyKeyTtlHours: 24 });
+    expect(purged.accessTokens).toBeGreaterThanOrEqual(1);
+    expect(purged.idempotencyKeys).toBe(1);
+    expect(await left()).toEqual({ tokens: ['purge-live'], keys: ['recent'] });
+    // The signed-in users' own tokens are live and stay.
+    expect((await call(office.baseUrl, 'GET', '/api/v1/products', { token: customer })).status).toBe(200);
+  });
+
+  it('a Schedule on the dev server runs it every hour: created once however often the back office starts, and its run purges', async () => {
+    await ensurePurgeSchedule(office.temporal, office.config);
+    await ensurePurgeSchedule(office.temporal, office.config);
+    try {
+      const schedules = [];
+      for await (const s of office.temporal.schedule.list()) if (s.scheduleId === PURGE_SCHEDULE_ID) schedules.push(s);
+      expect(schedules).toHaveLength(1);
+      const handle = office.temporal.schedule.getHandle(PURGE_SCHEDULE_ID);
+      const described = await handle.describe();
+      expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 3_600_000 })]);
+      expect(described.action).toMatchObject({
+        workflowType: 'purgeExpired',
+        taskQueue: office.config.TEMPORAL_TASK_QUEUE,
+        args: [{ idempotencyKeyTtlHours: office.config.IDEMPOTENCY_KEY_TTL_HOURS }],
+      });
+      await token('purge-expired-2', -60);
+      await key('old-2', office.config.IDEMPOTENCY_KEY_TTL_HOURS + 1);
+      await handle.trigger();
+      await expect.poll(left, { timeout: 20_000 }).toEqual({ tokens: ['purge-live'], keys: ['recent'] });
+    } finally {
+      await office.temporal.schedule.getHandle(PURGE_SCHEDULE_ID).delete();
+    }
   });
 });
