@@ -5,6 +5,7 @@ import type { Db } from '../platform/db';
 import { stockholmDate } from '../domain/calendar';
 import { localDeliveryStore } from '../platform/file-store';
 import type { Logger } from '../platform/logger';
+import { createPurgeActivities } from '../identity/purge.activities';
 import { createStaffActivities } from '../identity/staff.activities';
 import { createAuditActivities } from '../platform/audit/audit.activities';
 import { createCaseActivities } from '../cases/cases.activities';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities({ db: deps.db }),
     ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSubscriptionActivities({ db: deps.db }),
+    ...createPurgeActivities({ db: deps.db }),
   };
 }
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
@@ -8,6 +9,7 @@ import type { Db } from '../platform/db';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createAuth } from '../identity/auth';
+import { clientRequestId } from '../platform/audit/actor';
 import { ApiError, errorBody, errorHandler } from '../platform/http/errors';
 import { jsonBody } from '../platform/http/input';
 import { openApiDocument } from '../platform/http/openapi';
@@ -42,6 +44,33 @@ export interface AppDeps {
   log: Logger;
 }
 
+/**
+ * Security headers on every answer: pages, API answers and documents (helmet). The CSP allows
+ * only this origin's own scripts and styles, none inline: the pages and documents have none.
+ * Images may be data: URLs (Swagger UI's icons). No upgrade-insecure-requests: `npm start`
+ * serves plain HTTP on localhost; behind TLS the proxy's HSTS does that work.
+ */
+export const securityHeaders = () =>
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+  });
+
 /** The Express app: routers per resource over injected stores and the Temporal client. */
 export function createApp(deps: AppDeps) {
   const { config, db, services } = deps;
@@ -51,14 +80,19 @@ export function createApp(deps: AppDeps) {
   app.use(
     pinoHttp({
       logger: deps.log,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID();
+      // The server makes every request id; a client's own X-Request-Id is logged (and audited) beside it.
+      genReqId: (_req, res) => {
+        const id = crypto.randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      customProps: (req) => {
+        const sent = clientRequestId(req);
+        return sent ? { clientRequestId: sent } : {};
+      },
     }),
   );
-
+  app.use(securityHeaders());
   const staffTwoFactorRequired = config.STAFF_TOTP_REQUIRED === 'true';
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS, { staffTwoFactorRequired });
   const routes: RouteSpec[] = [
@@ -166,18 +200,26 @@ export function createApp(deps: AppDeps) {
   // request stream (platform/http/upload.ts).
   app.use(jsonBody());
   mountOAuth2(router, auth);
-  mountRoutes(router, routes, { db, authenticate: auth.authenticate });
+  mountRoutes(router, routes, {
+    db,
+    authenticate: auth.authenticate,
+    idempotencyLeaseSeconds: config.IDEMPOTENCY_LEASE_SECONDS,
+  });
 
   const document = openApiDocument(routes, config.publicUrl);
   router.get('/api/openapi.json', (_req, res) => {
     res.json(document);
   });
   router.use('/api/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false }));
+  // The page's own script is a file, not inline, so the CSP needs no exception for it.
+  router.get('/api/docs/start.js', (_req, res) => {
+    res.type('js').send("SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });\n");
+  });
   router.get('/api/docs', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kartkontor API</title>
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });</script></body></html>`);
+<script src="/api/docs/start.js"></script></body></html>`);
   });
 
   app.use(router);

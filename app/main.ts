@@ -16,6 +16,7 @@ import { EmbeddedPostgresError, startEmbeddedPostgres } from '../dev/embedded-po
 import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { createServices } from './services';
+import { ensurePurgeSchedule } from '../identity/purge-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
@@ -59,6 +60,7 @@ async function start() {
   const services = createServices({ db: runtime.db, temporal: runtime.temporal, config });
   await ensureSettlementSchedule(runtime.temporal, config);
   await ensureDeliveryRetentionSchedule(runtime.temporal, config);
+  await ensurePurgeSchedule(runtime.temporal, config);
 
   const worker = await createWorker(config, { db: runtime.db, log });
   const running = worker.run();

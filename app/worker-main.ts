@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
+import { ensurePurgeSchedule } from '../identity/purge-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { createWorker } from './worker';
@@ -15,6 +16,7 @@ const runtime = await connectRuntime(config);
 // The workers run what the Schedule starts, so they keep it in place (idempotent, M5).
 await ensureSettlementSchedule(runtime.temporal, config);
 await ensureDeliveryRetentionSchedule(runtime.temporal, config);
+await ensurePurgeSchedule(runtime.temporal, config);
 const worker = await createWorker(config, { db: runtime.db, log });
 const stop = () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();

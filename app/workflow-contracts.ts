@@ -1,6 +1,7 @@
 import { locateCaseWorkflow } from '../cases/case.messages';
 import { complaintWorkflow } from '../cases/complaint.messages';
 import { accountMailWorkflow } from '../identity/account-mail.messages';
+import { purgeExpiredWorkflow } from '../identity/purge.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { geodataOrderWorkflow } from '../orders/order.messages';
 import { subscriptionWorkflow } from '../orders/subscription.messages';
@@ -26,6 +27,7 @@ export const WORKFLOW_CONTRACTS = {
   welcomeUser: welcomeUserWorkflow,
   accountMail: accountMailWorkflow,
   deliveryRetention: deliveryRetentionWorkflow,
+  purgeExpired: purgeExpiredWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

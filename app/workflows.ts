@@ -8,3 +8,4 @@ export { subscription } from '../orders/subscription.workflow';
 export { deliveryRetention } from '../orders/retention.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';
 export { accountMail } from '../identity/account-mail.workflow';
+export { purgeExpired } from '../identity/purge.workflow';

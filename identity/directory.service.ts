@@ -65,7 +65,7 @@ export class DirectoryError extends Error {
   }
 }
 
-type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId' | 'clientRequestId'>;
 
 export interface DirectoryDeps {
   db: Db;

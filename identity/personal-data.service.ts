@@ -31,7 +31,7 @@ export class PersonalDataRefused extends Error {
   }
 }
 
-type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId' | 'clientRequestId'>;
 
 /**
  * Identity knows no workflows of other contexts, so they are injected: `subscriptionsInForce` names

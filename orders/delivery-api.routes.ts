@@ -105,18 +105,16 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
     return presentLeverans(delivery, await deliveryFiles(deps.db, delivery.id), retentionDays(deps.config));
   };
 
-  // Links point where the customer reached us, unless PUBLIC_URL says otherwise (behind a proxy).
-  const presentFiles = (req: Request, path: string, files: DeliveryFileRow[]) => {
-    const base = deps.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
-    return files.map((f) => ({
-      href: `${base}${path}/${encodeURIComponent(f.name)}`,
+  // Links are built from configuration (PUBLIC_URL), never from the request's Host header.
+  const presentFiles = (path: string, files: DeliveryFileRow[]) =>
+    files.map((f) => ({
+      href: `${deps.config.publicUrl}${path}/${encodeURIComponent(f.name)}`,
       title: f.name,
       type: f.type,
       length: f.length,
       displaySize: displaySize(f.length),
       updated: isoWithOffset(f.updated_at),
     }));
-  };
   /**
    * The download API's tree of a delivery's files: each entry's `path` is fetched under
    * `/geotorget/nedladdning/v1/{orderId}`; a file is `application/octet-stream` (its bytes come
@@ -192,13 +190,13 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       summary: "The files behind a delivery e-mail's link, until the link expires (G7)",
       auth: 'public',
       params: linkParams,
-      handler: async ({ params, req }) => {
+      handler: async ({ params }) => {
         const { link, files } = await linkedFiles(params.token);
         return {
           body: {
             orderId: link.order_id,
             expiresAt: link.expires_at,
-            files: presentFiles(req, `/api/v1/delivery-links/${params.token}/files`, files),
+            files: presentFiles(`/api/v1/delivery-links/${params.token}/files`, files),
           },
         };
       },
@@ -265,10 +263,10 @@ export function deliveryApiRoutes(deps: { db: Db; orders: OrderService; store: D
       systemAccounts: true,
       anonymous: true,
       params: orderParams,
-      handler: async ({ params, caller, req }) => {
+      handler: async ({ params, caller }) => {
         await filesOrder(caller, params.orderId);
         const { files } = await successfulFiles(params.orderId);
-        return { body: presentFiles(req, `/download/${params.orderId}/files`, files) };
+        return { body: presentFiles(`/download/${params.orderId}/files`, files) };
       },
     }),
     defineRoute({

@@ -23,7 +23,7 @@ export const newFrameworkAgreementSchema = z
   });
 export type NewFrameworkAgreementInput = z.input<typeof newFrameworkAgreementSchema>;
 
-type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId'>;
+type Actor = Pick<AuditEntry, 'actorType' | 'actorId' | 'requestId' | 'clientRequestId'>;
 
 /** G5: framework agreements, recorded by an admin (API or CLI), each written to the audit log. */
 export function createFrameworkAgreements(deps: { db: Db }) {

@@ -3,25 +3,41 @@ import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import { z } from 'zod';
 import type { Db } from '../platform/db';
 import { getAccount } from '../identity/accounts.store';
-import { getAgreement, listAgreements, listDeliveries, listOrders, listProducts, orderEvents } from './orders.store';
+import {
+  getAgreement,
+  listAgreements,
+  listDeliveries,
+  listOrders,
+  listProducts,
+  orderEvents,
+  rolesOf,
+} from './orders.store';
 import { stockholmDate } from '../domain/calendar';
 import { toSvgPath } from '../domain/geometry';
 import { AGREEMENT_STATUSES, DELIVERY_TYPES, priceOn } from './orders.rules';
 import { getSubscription, subscriptionRuns, type SubscriptionRow } from './subscriptions.store';
 import { accountScope, assertVisible } from '../identity/auth';
 import { presentAcceptance } from '../identity/terms';
+import type { Principal } from '../platform/http/principal';
 import { defineRoute, paging } from '../platform/http/route';
 import { orderRequest, type OrderService } from './orders.service';
 import { presentDelivery, presentOrder } from './present';
 
 const idParams = z.object({ id: z.uuid() });
 
-const presentSubscription = (s: SubscriptionRow) => ({
+/**
+ * Who did something, as the viewer may see it: staff by role only to customers (issue 15), the
+ * user's id besides to staff. A step without a user (the system, a system account) is `system`.
+ */
+const actorSeenBy = (viewer: Principal, id: string | null, role: string | null | undefined) =>
+  id === null ? null : { role: role ?? 'system', userId: viewer.role === 'customer' ? null : id };
+
+const presentSubscription = (s: SubscriptionRow, cancelledBy: ReturnType<typeof actorSeenBy>) => ({
   status: s.status,
   term: s.term,
   termStart: s.term_start,
   termEnd: s.term_end,
-  cancelledBy: s.cancelled_by,
+  cancelledBy,
   terminatedReason: s.terminated_reason,
   lastSuccessfulDelivery: s.last_delivery_id,
   unpaidInvoices: s.unpaid_invoices,
@@ -130,6 +146,8 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
         const order = await deps.orders.visibleOrder(principal, params.id);
         const deliveries = (await listDeliveries(deps.db, order.id)).map(presentDelivery);
         const subscription = await getSubscription(deps.db, order.id);
+        const cancelledBy = subscription?.cancelled_by ?? null;
+        const roles = await rolesOf(deps.db, [cancelledBy]);
         return {
           body: {
             ...presentOrder(order),
@@ -137,11 +155,19 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
             termsAcceptance: await presentAcceptance(deps.db, { orderId: order.id }),
             selection: order.selection,
             selectionSvg: toSvgPath(order.selection, 240, 240),
-            history: await orderEvents(deps.db, order.id),
+            history: (await orderEvents(deps.db, order.id)).map((e) => ({
+              status: e.status,
+              reason: e.reason,
+              by: actorSeenBy(principal, e.by, e.by_role),
+              at: e.at,
+            })),
             deliveries,
             latestDelivery: deliveries.at(-1) ?? null,
             subscriptionState: subscription
-              ? { ...presentSubscription(subscription), runs: await subscriptionRuns(deps.db, order.id) }
+              ? {
+                  ...presentSubscription(subscription, actorSeenBy(principal, cancelledBy, roles.get(cancelledBy!))),
+                  runs: await subscriptionRuns(deps.db, order.id),
+                }
               : null,
           },
         };
@@ -280,8 +306,9 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
 }
 
 const agreementDocument = Handlebars.compile(`<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><title>Avtal för slutanvändning {{id}}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 44em; margin: 2em auto; line-height: 1.5">
+<html lang="sv"><head><meta charset="utf-8"><title>Avtal för slutanvändning {{id}}</title>
+<link rel="stylesheet" href="/app/assets/documents.css"></head>
+<body class="agreement">
 <h1>Avtal för slutanvändning / End-use agreement</h1>
 <dl>
 <dt>Parter / Parties</dt><dd>Kartkontor och / and {{partyName}}</dd>

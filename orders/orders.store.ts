@@ -185,8 +185,27 @@ export async function setOrderShipment(
     .update({ shipment: JSON.stringify(shipment), updated_at: db.fn.now() });
 }
 
-export async function orderEvents(db: Db, id: string) {
-  return db('order_events').where({ order_id: id }).orderBy('id').select('status', 'reason', 'by', 'at');
+/** An order's history; `by_role` is the role of the user who did it (null: the system, or a system account). */
+export async function orderEvents(
+  db: Db,
+  id: string,
+): Promise<{ status: string; reason: string | null; by: string | null; by_role: string | null; at: Date }[]> {
+  const { rows } = await db.raw(
+    `SELECT e.status, e.reason, e.by, u.role AS by_role, e.at
+       FROM order_events e LEFT JOIN users u ON u.id::text = e.by
+      WHERE e.order_id = ? ORDER BY e.id`,
+    [id],
+  );
+  return rows;
+}
+
+/** The role of each of these users (for showing staff to customers by role, never by id). */
+export async function rolesOf(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
+  const known = ids.filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/i.test(id));
+  const rows: { id: string; role: string }[] = known.length
+    ? await db('users').whereIn('id', known).select('id', 'role')
+    : [];
+  return new Map(rows.map((r) => [r.id, r.role]));
 }
 
 /**

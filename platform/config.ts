@@ -73,6 +73,10 @@ const schema = z.object({
   PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   /** A4: staff (handlers, finance, admins) must sign in with two factors (TOTP). */
   STAFF_TOTP_REQUIRED: z.enum(['true', 'false']).default('false'),
+  /** How long an Idempotency-Key stays claimed by a request that has not answered; then another may take it over. */
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** How long an Idempotency-Key's answer is kept for retries; then the hourly purge drops it. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   SETTLEMENT_SCHEDULE_DAY: z.coerce.number().int().min(1).max(31).default(15),
   SETTLEMENT_SCHEDULE_TIME: z
     .string()

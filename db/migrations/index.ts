@@ -17,6 +17,7 @@ import * as accountUsers from './040_account_users';
 import * as terms from './041_terms';
 import * as twoFactor from './042_two_factor';
 import * as caseHistory from './050_case_history';
+import * as clientRequestId from './060_client_request_id';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '041_terms': terms,
   '042_two_factor': twoFactor,
   '050_case_history': caseHistory,
+  '060_client_request_id': clientRequestId,
 };

@@ -7,6 +7,8 @@ export interface AuditEntry {
   objectType: string;
   objectId?: string | null;
   requestId?: string | null;
+  /** The X-Request-Id the client sent, if any: kept beside the server's own id, never used as it. */
+  clientRequestId?: string | null;
   details?: Record<string, unknown>;
 }
 
@@ -19,6 +21,7 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     object_type: entry.objectType,
     object_id: entry.objectId ?? null,
     request_id: entry.requestId ?? null,
+    client_request_id: entry.clientRequestId ?? null,
     details: entry.details ? JSON.stringify(entry.details) : null,
   });
 }

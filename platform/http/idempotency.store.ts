@@ -9,13 +9,17 @@ export type IdempotencyClaim =
 /**
  * Claims `key` for a request with this body hash. The first caller gets `new` and must
  * `completeIdempotentRequest`; later callers with the same body get the stored answer,
- * with another body a `mismatch` (the API answers 409).
+ * with another body a `mismatch` (the API answers 409). A claim without an answer older than
+ * `leaseSeconds` was left by a request that died (a crash, a lost connection to the database):
+ * the next caller takes it over (`new`) rather than the key staying in progress for ever.
+ * `created_at` is the time of the current claim.
  */
 export async function claimIdempotencyKey(
   db: Db,
   scope: string,
   key: string,
   requestHash: string,
+  leaseSeconds: number,
 ): Promise<IdempotencyClaim> {
   const inserted = await db('idempotency_keys')
     .insert({ scope, key, request_hash: requestHash })
@@ -25,7 +29,16 @@ export async function claimIdempotencyKey(
   if (inserted.length === 1) return { state: 'new' };
   const row = await db('idempotency_keys').where({ scope, key }).first();
   if (row.request_hash !== requestHash) return { state: 'mismatch' };
-  if (row.response_status === null) return { state: 'in-progress' };
+  if (row.response_status === null) {
+    // One taker only: a concurrent taker's update finds the claim renewed and matches nothing.
+    const taken = await db('idempotency_keys')
+      .where({ scope, key })
+      .whereNull('response_status')
+      .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [leaseSeconds]))
+      .update({ created_at: db.fn.now() })
+      .returning('key');
+    return taken.length === 1 ? { state: 'new' } : { state: 'in-progress' };
+  }
   return { state: 'replay', status: row.response_status, body: row.response_body };
 }
 
@@ -55,4 +68,11 @@ export async function completeIdempotentRequest(
 /** A request that failed with a server error frees its key, so the client may retry. */
 export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
   await db('idempotency_keys').where({ scope, key }).whereNull('response_status').delete();
+}
+
+/** Drops keys claimed more than `hours` ago, answered or not (the purge Schedule, identity/purge-schedule.ts). */
+export async function purgeIdempotencyKeys(db: Db, hours: number): Promise<number> {
+  return db('idempotency_keys')
+    .where('created_at', '<', db.raw('now() - make_interval(hours => ?)', [hours]))
+    .delete();
 }

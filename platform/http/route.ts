@@ -151,7 +151,11 @@ export async function runRoute(
  */
 export type Authenticate = (req: Request, how: { basic: boolean; optional: boolean }) => Promise<Principal | undefined>;
 
-export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db; authenticate: Authenticate }) {
+export function mountRoutes(
+  router: Router,
+  routes: RouteSpec[],
+  deps: { db: Db; authenticate: Authenticate; idempotencyLeaseSeconds: number },
+) {
   for (const spec of routes) {
     router[spec.method](spec.path, async (req: Request, res: Response) => {
       const principal =
@@ -168,7 +172,7 @@ export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db;
       const ctx = prepareRoute(spec, principal, req, res, { body: req.body, query: req.query, params: req.params });
       const run = () => runRoute(spec, ctx);
       const key = req.get('Idempotency-Key');
-      const answer = spec.idempotent && key ? await idempotently(deps.db, principal, req, key, run) : await run();
+      const answer = spec.idempotent && key ? await idempotently(deps, principal, req, key, run) : await run();
       // A handler that streams a file has answered already.
       if (res.headersSent) return;
       if (answer.status === 204) res.status(204).end();
@@ -183,7 +187,7 @@ export function mountRoutes(router: Router, routes: RouteSpec[], deps: { db: Db;
  * for a retry, and a run that applied is never freed, even when its answer cannot be stored.
  */
 async function idempotently(
-  db: Db,
+  { db, idempotencyLeaseSeconds }: { db: Db; idempotencyLeaseSeconds: number },
   principal: Principal | undefined,
   req: Request,
   key: string,
@@ -196,7 +200,7 @@ async function idempotently(
     .update(JSON.stringify(req.body ?? null))
     .update(req.originalUrl)
     .digest('hex');
-  const claim = await claimIdempotencyKey(db, scope, key, hash);
+  const claim = await claimIdempotencyKey(db, scope, key, hash, idempotencyLeaseSeconds);
   if (claim.state === 'mismatch')
     throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
   if (claim.state === 'in-progress')

@@ -132,6 +132,13 @@ function paging(req: Request) {
   };
 }
 
+/** The path (and query) of a referring page under /app, as a link that cannot leave this site. */
+function backLink(referer: string | undefined): string | undefined {
+  if (!referer || !URL.canParse(referer)) return undefined;
+  const { pathname, search } = new URL(referer);
+  return pathname === '/app' || pathname.startsWith('/app/') ? `${pathname}${search}` : undefined;
+}
+
 /** A form's fields without the CSRF token. */
 const fieldsOf = (req: Request): Form => {
   const { _csrf, ...rest } = (req.body ?? {}) as Form;
@@ -363,9 +370,8 @@ export function createPagesKit(deps: {
         const error = apiErrorOf(err);
         if (error.status >= 500) req.log.error({ err }, 'page failed');
         const details = Array.isArray(error.details) ? error.details : [];
-        // Back to the page the form was on, when it was one of ours.
-        const referer = req.get('Referer') ?? '';
-        const back = referer.startsWith(`${req.protocol}://${req.get('host')}/app`) ? referer : undefined;
+        // Back to the page the form was on, when it was one of ours: as a path, never trusting the Host header.
+        const back = backLink(req.get('Referer'));
         res
           .status(error.status)
           .type('html')

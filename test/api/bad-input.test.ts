@@ -360,7 +360,7 @@ describe('an idempotent request settles its key on every path', () => {
           throw new Error('the database is down');
         }),
       ],
-      { db: office.db, authenticate: async () => undefined },
+      { db: office.db, authenticate: async () => undefined, idempotencyLeaseSeconds: 300 },
     );
     const app = express();
     app.use(pinoHttp({ logger: log }));

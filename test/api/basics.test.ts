@@ -99,7 +99,7 @@ describe('creating a user', () => {
     const [mail] = await mailTo('new.user@grav.example.se');
     expect(mail!.subject).toBe('Välkommen till Kartkontor, Nya Användaren');
     expect(mail!.text).toContain('new.user@grav.example.se');
-    expect(mail!.html).toContain('<a href="http://localhost:3000">');
+    expect(mail!.html).toContain(`<a href="${office.baseUrl}">`);
     const audit = await office.db('audit_log').where({ action: 'user.created', object_id: user.body.id });
     expect(audit).toHaveLength(1);
     expect(audit[0].request_id).toBeTruthy();

@@ -355,7 +355,11 @@ describe('G10: /geotorget/orderhanterare/v2/{orderId}', () => {
 
 describe('G10: /download/{orderId}/files and each href', () => {
   it('is a bare JSON array of {href, title, type, length, displaySize, updated}: href absolute, updated ISO 8601', async () => {
-    const res = await get(`/download/${ids.feeBased}/files`);
+    // Issue 15: links come from PUBLIC_URL, whatever Host the request names.
+    const res = await call(office.baseUrl, 'GET', `/download/${ids.feeBased}/files`, {
+      token: systemToken,
+      headers: { host: 'evil.example' },
+    });
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
     expect(res.body.length).toBeGreaterThanOrEqual(2);

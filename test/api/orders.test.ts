@@ -7,6 +7,7 @@ let office: TestBackOffice & { drop(): Promise<void> };
 const token: Record<string, string> = {};
 let systemToken: string;
 let otherAccountId: string;
+let handlerId: string;
 
 // 2 km × 1.5 km near Stockholm: 3 km².
 const E = 674_000;
@@ -55,7 +56,9 @@ beforeAll(async () => {
     { email: 'order-other-user@test.se', name: 'O', password, role: 'customer', accountId: otherAccountId },
     actor,
   );
-  await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor);
+  handlerId = (
+    await directory.createUser({ email: 'order-handler@test.se', name: 'H', password, role: 'handler' }, actor)
+  ).id;
   await directory.createUser({ email: 'order-finance@test.se', name: 'F', password, role: 'finance' }, actor);
   for (const who of ['customer', 'other-user', 'handler', 'finance'])
     token[who] = await login(office.baseUrl, `order-${who}@test.se`, password);
@@ -187,6 +190,15 @@ describe('a fee-based order from quote to delivery', () => {
       'in_production',
       'delivered',
     ]);
+    // Issue 15: staff are shown to customers by role, never by id; staff see the id too.
+    const approval = mine.body.history.find((e: { status: string }) => e.status === 'approved');
+    expect(approval.by).toEqual({ role: 'handler', userId: null });
+    expect(JSON.stringify(mine.body)).not.toContain(handlerId);
+    const staffView = await call(office.baseUrl, 'GET', `/api/v1/orders/${orderId}`, { token: token.finance });
+    expect(staffView.body.history.find((e: { status: string }) => e.status === 'approved').by).toEqual({
+      role: 'handler',
+      userId: handlerId,
+    });
     expect(mine.body.deliveries).toEqual([expect.objectContaining({ status: 'LYCKAD', typ: 'BAS' })]);
     const list = await call(office.baseUrl, 'GET', '/api/v1/orders', { token: token.finance });
     expect(list.status).toBe(200);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNetworkOwners } from '../../dev/demo-network-owners';
 import { addWorkingDays, orderTime as orderTimeOf } from '../../domain/calendar';
 import { createDirectory } from '../../identity/directory.service';
-import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
+import { cspViolations, expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -89,6 +89,10 @@ beforeAll(async () => {
       body: { ownerId, answer },
     });
   }
+});
+// Issue 15: the pages pass their Content Security Policy: the browser refused nothing.
+afterAll(() => {
+  expect(cspViolations).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../identity/accounts.store';
 import { bookInvoice } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
-import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
+import { cspViolations, expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
 import { startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -52,6 +52,10 @@ beforeAll(async () => {
     currency: 'SEK',
     lines: [{ description: 'Avgift', quantity: 1, unitPrice: { minor: 10_000, currency: 'SEK' } }],
   });
+});
+// Issue 15: the pages pass their Content Security Policy: the browser refused nothing.
+afterAll(() => {
+  expect(cspViolations).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();

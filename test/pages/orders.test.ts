@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDirectory } from '../../identity/directory.service';
-import { expectAccessible, focused, launchBrowser, screenshot, signIn } from '../support/browser';
+import { cspViolations, expectAccessible, focused, launchBrowser, screenshot, signIn } from '../support/browser';
 import { call, login, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
@@ -89,6 +89,10 @@ beforeAll(async () => {
       { timeout: 20_000, interval: 200 },
     );
   }
+});
+// Issue 15: the pages pass their Content Security Policy: the browser refused nothing.
+afterAll(() => {
+  expect(cspViolations).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();

@@ -30,8 +30,22 @@ export async function screenshot(page: Page, name: string) {
 /** Whether the element has the keyboard focus. */
 export const focused = async (locator: Locator) => (await locator.and(locator.page().locator(':focus')).count()) === 1;
 
-/** Signs in through the form and lands on the user's first page. */
+/** What the browser refused under the Content Security Policy, over a test file: expected to stay empty. */
+export const cspViolations: string[] = [];
+const watched = new WeakSet<Page>();
+
+/** Records the page's CSP violations (Chromium logs each one to the console) in `cspViolations`. */
+export function watchCsp(page: Page) {
+  if (watched.has(page)) return;
+  watched.add(page);
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+  });
+}
+
+/** Signs in through the form and lands on the user's first page; the page's CSP violations are watched from then on. */
 export async function signIn(page: Page, baseUrl: string, email: string, password: string) {
+  watchCsp(page);
   await page.goto(`${baseUrl}/app/sign-in`);
   await page.getByLabel(/E-mail|E-post/).fill(email);
   await page.getByLabel(/Password|Lösenord/).fill(password);

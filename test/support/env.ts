@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,7 +82,13 @@ export async function startBackOffice(
   env: Record<string, string> = {},
 ): Promise<TestBackOffice & { drop(): Promise<void> }> {
   const database = env.DATABASE_URL ? await existingDatabase(env.DATABASE_URL) : await createTestDatabase();
-  const config = testConfig({ DATABASE_URL: database.url, ...env });
+  // The port is taken first, so links (built from PUBLIC_URL, never the Host header) point at this server.
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = testConfig({ DATABASE_URL: database.url, PORT: String(port), PUBLIC_URL: baseUrl, ...env });
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createWorker(config, { db: database.db, log }, await workflowBundle());
@@ -93,9 +100,7 @@ export async function startBackOffice(
     services: createServices({ db: database.db, temporal, config }),
     log,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
   const close = async () => {
     await new Promise((resolve) => server.close(resolve));
     if (worker.getState() === 'RUNNING') worker.shutdown();
