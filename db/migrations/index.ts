@@ -10,6 +10,7 @@ import * as caseFiles from './010_case_files';
 import * as casePriceList from './011_case_price_list';
 import * as personalData from './012_personal_data';
 import * as caseHistory from './050_case_history';
+import * as caseSearch from './051_case_search';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '011_case_price_list': casePriceList,
   '012_personal_data': personalData,
   '050_case_history': caseHistory,
+  '051_case_search': caseSearch,
 };
