@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { bbox, type Area } from '../../domain/geometry';
 
 /**
  * Issue 18: handlers search cases by a point or an area on the map. Each case keeps its work
@@ -13,11 +12,14 @@ export async function up(knex: Knex): Promise<void> {
     // Search results are newest first, then by LK number (keyset pagination).
     t.index(['registered_at', 'lk']);
   });
-  const rows: { lk: string; work_area: Area }[] = await knex('cases').select('lk', 'work_area');
-  for (const row of rows) {
-    const b = bbox(row.work_area);
-    await knex('cases').where({ lk: row.lk }).update({ min_e: b.minE, min_n: b.minN, max_e: b.maxE, max_n: b.maxN });
-  }
+  // Existing cases: the box of every position of their Polygon or MultiPolygon.
+  await knex.raw(`UPDATE cases c SET min_e = b.min_e, min_n = b.min_n, max_e = b.max_e, max_n = b.max_n
+    FROM (SELECT lk, min((p->>0)::float8) AS min_e, min((p->>1)::float8) AS min_n,
+                     max((p->>0)::float8) AS max_e, max((p->>1)::float8) AS max_n
+          FROM cases, LATERAL jsonb_path_query(work_area, (CASE WHEN work_area->>'type' = 'Polygon'
+            THEN '$.coordinates[*][*]' ELSE '$.coordinates[*][*][*]' END)::jsonpath) AS p
+          GROUP BY lk) b
+    WHERE b.lk = c.lk`);
   await knex.schema.alterTable('orders', (t) => t.index(['placed_at', 'id']));
 }
 
