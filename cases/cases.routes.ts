@@ -10,6 +10,7 @@ import {
   type CaseFees,
 } from './cases.rules';
 import { toSvgPath } from '../domain/geometry';
+import { addDays, zonedInstant } from '../domain/calendar';
 import type { Db } from '../platform/db';
 import {
   caseFileKey,
@@ -20,6 +21,7 @@ import {
   listCasePriceVersions,
   listComplaints,
   planningPdfName,
+  searchCasesAndOrders,
   type CaseEventRow,
   type CaseRow,
 } from './cases.store';
@@ -72,6 +74,38 @@ const presentEvent = (role: string) => (e: CaseEventRow) => ({
 
 /** T3: the case's price list (excluding VAT), as the customer is quoted from it. */
 const presentFees = (f: CaseFees) => ({ priceListVersion: f.version, ...f.amounts });
+
+/** `e,n` or `minE,minN,maxE,maxN` in metres (SWEREF 99 TM, as work areas are drawn). */
+const coordinates = (count: number) =>
+  z
+    .string()
+    .max(100)
+    .transform((v, ctx) => {
+      const parts = v.split(',').map((x) => Number(x.trim()));
+      if (parts.length !== count || parts.some((x) => !Number.isFinite(x))) {
+        ctx.addIssue({ code: 'custom', message: `must be ${count} numbers separated by commas` });
+        return z.NEVER;
+      }
+      if (count === 4 && (parts[0]! > parts[2]! || parts[1]! > parts[3]!)) {
+        ctx.addIssue({ code: 'custom', message: 'must be minE,minN,maxE,maxN with min ≤ max' });
+        return z.NEVER;
+      }
+      return parts;
+    });
+
+/** Keyset cursor of the search: the last hit's time and reference, opaque to clients. */
+const writeCursor = (h: { at: Date; ref: string }) =>
+  Buffer.from(JSON.stringify([h.at.toISOString(), h.ref])).toString('base64url');
+function readCursor(cursor: string): { at: Date; ref: string } {
+  try {
+    const [at, ref] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at === 'string' && typeof ref === 'string' && !Number.isNaN(Date.parse(at)))
+      return { at: new Date(at), ref };
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this search gave; start again without it');
+}
 
 /** Surveys: the handler uploads the survey's file (a body of this type, or the multipart field `file`). */
 const SURVEY_UPLOAD: Upload = { mediaType: 'application/octet-stream', multipartField: 'file' };
@@ -490,6 +524,63 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       body: z.object({ response: z.string().trim().min(1).max(5000) }),
       handler: async ({ params, body, principal }) => {
         return { body: await deps.cases.respondToComplaint(principal, params.lk, params.complaintId, body.response) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/search',
+      tag: 'cases',
+      summary:
+        'Handlers search cases and orders: q (LK or order number, name, organisation number, e-mail), owner, status, kind, dates, a point or box on the map (SWEREF 99 TM); newest first, a page at a time (keyset: pass next as cursor)',
+      auth: ['handler', 'admin'],
+      query: z.object({
+        q: z.string().trim().min(1).max(200).optional(),
+        ownerId: z.string().min(1).max(100).optional(),
+        status: z.string().min(1).max(40).optional(),
+        kind: z.enum(['case', 'order']).optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        point: coordinates(2).optional(),
+        box: coordinates(4).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().max(200).optional(),
+      }),
+      handler: async ({ query }) => {
+        if (query.point && query.box)
+          throw new ApiError(422, 'point_and_box', 'Search by a point or by a box, not both');
+        const [e, n] = query.point ?? [];
+        const box = query.box
+          ? { minE: query.box[0]!, minN: query.box[1]!, maxE: query.box[2]!, maxN: query.box[3]! }
+          : query.point
+            ? { minE: e!, minN: n!, maxE: e!, maxN: n! }
+            : undefined;
+        const hits = await searchCasesAndOrders(deps.db, {
+          q: query.q,
+          ownerId: query.ownerId,
+          status: query.status,
+          kind: query.kind,
+          from: query.from ? zonedInstant(query.from, 0, 0, 'Europe/Stockholm') : undefined,
+          to: query.to ? zonedInstant(addDays(query.to, 1), 0, 0, 'Europe/Stockholm') : undefined,
+          box,
+          limit: query.limit,
+          after: query.cursor ? readCursor(query.cursor) : undefined,
+        });
+        const last = hits.length === query.limit ? hits.at(-1) : undefined;
+        return {
+          body: {
+            items: hits.map((h) => ({
+              type: h.type,
+              ref: h.ref,
+              status: h.status,
+              at: h.at,
+              customer: h.customer,
+              organisationNumber: h.organisation_number,
+              email: h.email,
+              href: h.type === 'case' ? `/api/v1/cases/${h.ref}` : `/api/v1/orders/${h.ref}`,
+            })),
+            next: last ? writeCursor(last) : null,
+          },
+        };
       },
     }),
     defineRoute({

@@ -1,4 +1,4 @@
-import type { Area } from '../domain/geometry';
+import { bbox, type Area } from '../domain/geometry';
 import {
   CASE_FEE_CODES,
   lkNumber,
@@ -9,6 +9,7 @@ import {
   type OwnerMode,
 } from './cases.rules';
 import { money } from '../domain/money';
+import type { Knex } from 'knex';
 import type { Db } from '../platform/db';
 
 export interface NetworkOwner {
@@ -133,6 +134,7 @@ export async function registerCase(
       year,
       sequence,
       work_area: JSON.stringify(input.work_area),
+      ...bboxColumns(input.work_area),
       fees: JSON.stringify(input.fees),
       status: 'registered',
     });
@@ -201,6 +203,7 @@ export async function insertCaseParts(db: Db, parentLk: string, parts: CasePart[
           sequence: null,
           parent_lk: parentLk,
           work_area: JSON.stringify(part.workArea),
+          ...bboxColumns(part.workArea),
           fees: JSON.stringify(parent.fees),
           area_m2: part.areaM2,
           add_ons: '[]',
@@ -347,4 +350,117 @@ export async function recordCaseEvent(db: Db, lk: string, event: CaseEvent): Pro
 /** A case's history, oldest first. */
 export async function listCaseEvents(db: Db, lk: string): Promise<CaseEventRow[]> {
   return db('case_events').where({ lk }).orderBy('id').select('id', 'lk', 'at', 'type', 'actor', 'actor_role', 'data');
+}
+
+/** The search columns of a work area's bounding box (migration 051). */
+const bboxColumns = (area: Area) => {
+  const b = bbox(area);
+  return { min_e: b.minE, min_n: b.minN, max_e: b.maxE, max_n: b.maxN };
+};
+
+/** What a handler searches cases and orders by (issue 18); every part narrows the result. */
+export interface SearchFilter {
+  /** An LK or order number (or its start), a questioner's or customer's name, organisation number or e-mail. */
+  q?: string;
+  ownerId?: string;
+  status?: string;
+  /** Registered (cases) or placed (orders) on or after `from`, before the day after `to` (Stockholm dates). */
+  from?: Date;
+  to?: Date;
+  /** A point is a box of no size: cases whose work area's bounding box meets it. */
+  box?: { minE: number; minN: number; maxE: number; maxN: number };
+  kind?: 'case' | 'order';
+  limit: number;
+  /** Keyset: the last result's time and reference; the next page starts after it. */
+  after?: { at: Date; ref: string };
+}
+
+export interface SearchHit {
+  type: 'case' | 'order';
+  ref: string;
+  status: string;
+  at: Date;
+  account_id: string;
+  customer: string;
+  organisation_number: string | null;
+  email: string;
+}
+
+/**
+ * Issue 18: one search over cases and orders, newest first, a page at a time by keyset (the
+ * last hit's time and reference), so a page costs the same however deep it is. Owner and map
+ * filters concern cases only.
+ */
+export async function searchCasesAndOrders(db: Db, f: SearchFilter): Promise<SearchHit[]> {
+  const text = f.q?.trim();
+  const like = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const prefix = text ? `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const digits = text?.replace(/\D/g, '');
+  const customerMatch = (q: Knex.QueryBuilder, ref: string) => {
+    if (!text) return;
+    q.where((w) => {
+      w.whereRaw(`${ref} ILIKE ?`, [prefix!])
+        .orWhereILike('a.name', like!)
+        .orWhereILike('a.email', like!)
+        // A case or order was placed by one of the account's users: their e-mail finds it too.
+        .orWhereExists(db('users as u').whereRaw('u.account_id = a.id').whereILike('u.email', like!));
+      // Organisation numbers are matched by their digits, with or without the hyphen.
+      if (digits && digits.length >= 6)
+        w.orWhereRaw(`regexp_replace(a.organisation_number, '\\D', '', 'g') LIKE ?`, [`${digits}%`]);
+    });
+  };
+  const common = (q: Knex.QueryBuilder, at: string, ref: string) => {
+    customerMatch(q, ref);
+    if (f.status) q.where(`${at.split('.')[0]}.status`, f.status);
+    if (f.from) q.where(at, '>=', f.from);
+    if (f.to) q.where(at, '<', f.to);
+    // Byte order ("C") for references, as the merge below sorts them.
+    if (f.after) q.whereRaw(`(${at}, ${ref} COLLATE "C") < (?, ? COLLATE "C")`, [f.after.at, f.after.ref]);
+  };
+  const cases = db('cases as c')
+    .join('accounts as a', 'a.id', 'c.account_id')
+    .select(
+      db.raw(`'case' as type`),
+      'c.lk as ref',
+      'c.status',
+      'c.registered_at as at',
+      'c.account_id',
+      'a.name as customer',
+      'a.organisation_number',
+      'a.email',
+    )
+    .modify((q) => {
+      common(q, 'c.registered_at', 'c.lk');
+      if (f.ownerId) q.whereExists(db('case_owners as o').whereRaw('o.lk = c.lk').where('o.owner_id', f.ownerId));
+      if (f.box)
+        q.where('c.max_e', '>=', f.box.minE)
+          .where('c.min_e', '<=', f.box.maxE)
+          .where('c.max_n', '>=', f.box.minN)
+          .where('c.min_n', '<=', f.box.maxN);
+    })
+    .orderByRaw('c.registered_at DESC, c.lk COLLATE "C" DESC')
+    .limit(f.limit);
+  const orders = db('orders as o')
+    .join('accounts as a', 'a.id', 'o.account_id')
+    .select(
+      db.raw(`'order' as type`),
+      db.raw('o.id::text as ref'),
+      'o.status',
+      'o.placed_at as at',
+      'o.account_id',
+      'a.name as customer',
+      'a.organisation_number',
+      'a.email',
+    )
+    .modify((q) => common(q, 'o.placed_at', 'o.id::text'))
+    .orderByRaw('o.placed_at DESC, o.id::text COLLATE "C" DESC')
+    .limit(f.limit);
+  const searchOrders = f.kind !== 'case' && !f.ownerId && !f.box;
+  const parts = [...(f.kind !== 'order' ? [cases] : []), ...(searchOrders ? [orders] : [])];
+  if (parts.length === 0) return [];
+  // Each part is already its own newest page; merged, the newest `limit` of both are the page.
+  const rows = (await Promise.all(parts)).flat() as SearchHit[];
+  return rows
+    .sort((x, y) => y.at.getTime() - x.at.getTime() || (y.ref > x.ref ? 1 : y.ref < x.ref ? -1 : 0))
+    .slice(0, f.limit);
 }

@@ -17,6 +17,7 @@ import * as accountUsers from './040_account_users';
 import * as terms from './041_terms';
 import * as twoFactor from './042_two_factor';
 import * as caseHistory from './050_case_history';
+import * as caseSearch from './051_case_search';
 import * as clientRequestId from './060_client_request_id';
 
 export const migrations: Record<string, Knex.Migration> = {
@@ -38,5 +39,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '041_terms': terms,
   '042_two_factor': twoFactor,
   '050_case_history': caseHistory,
+  '051_case_search': caseSearch,
   '060_client_request_id': clientRequestId,
 };

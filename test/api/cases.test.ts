@@ -810,3 +810,59 @@ describe('issue 18: VAT for private persons, the history and the handler tools',
     expect(history.at(-1)).toMatchObject({ type: 'withdrawn', actorRole: null, data: { noticeReceivedAt } });
   });
 });
+
+describe('issue 18: search for handlers', () => {
+  const search = (query: string, who = 'handler') =>
+    call(office.baseUrl, 'GET', `/api/v1/search?${query}`, { token: token[who] });
+
+  it('finds cases by LK number, customer name, organisation number, owner and a point on the map; refuses customers', async () => {
+    const orderTime = orderTimeOf(new Date());
+    const lk = (
+      await register('customer', {
+        kind: 'locate',
+        workArea,
+        digStart: addWorkingDays(orderTime, 10),
+        desiredLocateDate: addWorkingDays(orderTime, 8),
+      })
+    ).body.lk;
+    const refs = async (query: string) =>
+      (await search(query)).body.items.map((i: { ref: string }) => i.ref) as string[];
+    expect(await refs(`q=${lk}`)).toEqual([lk]);
+    expect(await refs(`q=${encodeURIComponent('gräv & co')}&limit=200`)).toContain(lk);
+    expect(await refs('q=5561112222&limit=200')).toContain(lk);
+    expect(await refs('q=556111-2222&limit=200')).toContain(lk);
+    expect(await refs(`q=${encodeURIComponent('Annan AB')}&limit=200`)).not.toContain(lk);
+    expect(await refs('ownerId=fiber-ost&limit=200')).toContain(lk);
+    expect(await refs('ownerId=vatten-syd&limit=200')).not.toContain(lk);
+    expect(await refs(`point=${E + 100},${N + 100}&limit=200`)).toContain(lk);
+    expect(await refs(`point=${E - 5_000},${N}&limit=200`)).not.toContain(lk);
+    expect(await refs(`box=${E - 10},${N - 10},${E + 10},${N + 10}&limit=200`)).toContain(lk);
+    const today = stockholmDate(new Date());
+    expect(await refs(`from=${today}&to=${today}&status=registered&limit=200`)).toContain(lk);
+    expect(await refs(`to=${addDays(today, -1)}&limit=200`)).not.toContain(lk);
+
+    expect((await search(`q=${lk}`, 'customer')).status).toBe(403);
+    expect((await search('cursor=not-a-cursor')).body.error.code).toBe('invalid_cursor');
+    expect((await search('box=1,2,3')).status).toBe(400);
+    expect((await search('point=1,2&box=0,0,3,3')).body.error.code).toBe('point_and_box');
+  });
+
+  it('pages by keyset: every hit once, newest first, the same as one big page', async () => {
+    for (let i = 0; i < 5; i++) await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' });
+    const all = (await search('limit=200')).body.items as { ref: string; at: string }[];
+    expect(all.length).toBeGreaterThan(5);
+    const paged: typeof all = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: { body: { items: typeof all; next: string | null } } = await search(
+        `limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      paged.push(...page.body.items);
+      cursor = page.body.next;
+    }
+    expect(paged.map((h) => h.ref)).toEqual(all.map((h) => h.ref));
+    expect(new Set(paged.map((h) => h.ref)).size).toBe(paged.length);
+    const times = paged.map((h) => Date.parse(h.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+});
