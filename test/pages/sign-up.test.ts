@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser';
@@ -136,13 +137,14 @@ describe('A3: the account admin invites a colleague on the users page', () => {
     await expectAccessible(page);
     const row = page.getByRole('row', { name: /sara@test\.se/ });
     expect(await row.textContent()).toContain('users, system accounts and personal data');
-    await page.getByLabel('Name').fill('Olle Orderer');
+    await page.getByLabel('Name').fill('Olle Invoices');
     await page.getByLabel('E-mail address').fill('olle@test.se');
-    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByLabel('Role', { exact: true }).selectOption('invoices');
     await page.getByRole('button', { name: 'Send the invitation' }).click();
     const invited = page.getByRole('row', { name: /olle@test\.se/ });
     expect(await invited.textContent()).toContain('invited, not yet joined');
-    expect(await invited.textContent()).toContain('reads orders, deliveries, agreements and cases');
+    expect(await invited.textContent()).toContain('Invoice recipient');
+    expect(await invited.textContent()).not.toContain('reads orders');
     await screenshot(page, 'account-users');
 
     const other = await newPage();
@@ -151,7 +153,10 @@ describe('A3: the account admin invites a colleague on the users page', () => {
     await other.getByRole('button', { name: 'Set the password and join' }).click();
     expect(await other.getByRole('status').textContent()).toContain('olle@test.se');
     await signIn(other, office.baseUrl, 'olle@test.se', 'olle-password-1');
-    // A viewer sees the list but no invitation form.
+    // An invoice recipient lands on the invoices, and the menu offers only what the role may open.
+    expect(new URL(other.url()).pathname).toBe('/app/invoices');
+    expect(await other.getByRole('link', { name: 'My orders' }).count()).toBe(0);
+    // It sees the list of users but no invitation form.
     await other.goto(`${office.baseUrl}/app/account/users`);
     expect(await other.getByRole('button', { name: 'Send the invitation' }).count()).toBe(0);
   });
@@ -169,6 +174,38 @@ describe('A4: resetting a password on the pages', () => {
     await page.getByRole('button', { name: 'Set the new password' }).click();
     expect(await page.getByRole('status').textContent()).toContain('every session was signed out');
     await signIn(page, office.baseUrl, 'sara@test.se', 'sara-new-password-1');
+    expect(new URL(page.url()).pathname).toBe('/app/orders');
+  });
+});
+
+describe('A4: two-factor sign-in on the security page', () => {
+  it('turns TOTP on with a code from the app, shows the recovery codes once, and signing in then takes a code', async () => {
+    const secretPassword = 'sara-new-password-1';
+    const page = await newPage();
+    await signIn(page, office.baseUrl, 'sara@test.se', secretPassword);
+    await page.getByRole('link', { name: 'Password and sign-in' }).click();
+    await page.waitForURL(/\/app\/security$/);
+    await expectAccessible(page);
+    expect(await page.locator('main').textContent()).toContain('Two-factor sign-in is off.');
+    await page.locator('#tf-setup-password').fill(secretPassword);
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    const secret = (await page.locator('#totp-secret').textContent())!;
+    await page.locator('#tf-password').fill(secretPassword);
+    await page.getByLabel('Code from the app (or a recovery code)').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    expect(await page.locator('ul.codes li').count()).toBe(10);
+    const recovery = (await page.locator('ul.codes li').first().textContent())!.trim();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('E-mail address').fill('sara@test.se');
+    await page.getByLabel('Password', { exact: true }).fill(secretPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('two_factor_required');
+    await page.getByLabel('E-mail address').fill('sara@test.se');
+    await page.getByLabel('Password', { exact: true }).fill(secretPassword);
+    await page.getByLabel(/Code from your authenticator app/).fill(recovery);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
     expect(new URL(page.url()).pathname).toBe('/app/orders');
   });
 });
