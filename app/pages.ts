@@ -4,6 +4,7 @@ import type { RouteSpec } from '../platform/http/route';
 import { SESSION_COOKIE, type Auth } from '../identity/auth';
 import { createPagesKit, type Navigation } from '../platform/pages/kit';
 import { accountPages } from '../identity/account.pages';
+import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import { signUpPages } from '../identity/sign-up.pages';
 import { securityPages } from '../identity/security.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
@@ -16,10 +17,10 @@ import { settlementPages } from '../settlement/settlement.pages';
 /** Each role's menu across the contexts; the first entry is where the role lands after sign-in. */
 const navigation: Navigation = {
   customer: [
-    ['/app/orders', 'nav.myOrders'],
-    ['/app/cases', 'nav.cases'],
-    ['/app/invoices', 'nav.invoices'],
-    ['/app/agreements', 'nav.agreements'],
+    ['/app/orders', 'nav.myOrders', ACCOUNT_ACCESS.read],
+    ['/app/cases', 'nav.cases', ACCOUNT_ACCESS.read],
+    ['/app/invoices', 'nav.invoices', ACCOUNT_ACCESS.invoices],
+    ['/app/agreements', 'nav.agreements', ACCOUNT_ACCESS.read],
     ['/app/account/users', 'nav.users'],
     ['/app/security', 'nav.security'],
   ],

@@ -189,7 +189,7 @@ export function createCaseService(deps: {
         ],
         async (lk, trx) => {
           // L1: the acceptance, with the case's LK number, is stored with the case.
-          await acceptFor(trx, principal, termsVersion, { accountId: account.id, lk });
+          await acceptFor(trx, questioner.userId, termsVersion, { accountId: account.id, lk });
           await workflows.start(locateCaseWorkflow, lk, {
             lk,
             kind: body.kind,

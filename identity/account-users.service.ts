@@ -31,8 +31,10 @@ export interface Recipient {
 /** A3, G9: the users of an account, their roles, invitations, and who receives what. */
 export function createAccountUsers(deps: { db: Db; links: Links; linkTtlHours: number }) {
   const { db } = deps;
+  // Users are managed by the account's users; a system account (A1) never manages them.
   const accountOf = (principal: Principal) => {
-    if (!principal.accountId) throw new ApiError(403, 'forbidden', 'Only a customer account has users');
+    if (principal.kind !== 'user' || !principal.accountId)
+      throw new ApiError(403, 'forbidden', "Only a customer account's users manage its users");
     return principal.accountId;
   };
 

@@ -83,6 +83,13 @@ export async function anonymiseAccount(db: Db, accountId: string, unusablePasswo
         .update({ email: `raderad-${u.id}@invalid`, name: 'Raderad', password_hash: unusablePasswordHash });
       await trx('access_tokens').where({ user_id: u.id }).delete();
     }
+    // A4: no link or second factor may open an erased user again (a reset link would set a password).
+    const userIds = trx('users').where({ account_id: accountId }).select('id');
+    await trx('user_links').whereIn('user_id', userIds).delete();
+    await trx('user_recovery_codes').whereIn('user_id', userIds).delete();
+    await trx('users')
+      .where({ account_id: accountId })
+      .update({ totp_secret: null, totp_pending_secret: null, totp_enabled_at: null, totp_last_step: null });
     await trx('system_accounts').where({ account_id: accountId }).whereNull('revoked_at').update({ revoked_at: now });
     await trx('outbox')
       .where({ account_id: accountId })

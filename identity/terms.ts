@@ -1,6 +1,5 @@
 import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';
-import type { Principal } from '../platform/http/principal';
 import { acceptanceOf, currentTermsVersion, recordAcceptance, type TermsAcceptance } from './terms.store';
 
 /**
@@ -21,17 +20,17 @@ export async function termsToAccept(db: Db, named: string | undefined, now = new
   return current.version;
 }
 
-/** L1: records who accepted which terms for an order or a case, in the transaction that stores it. */
+/** L1: records who accepted which terms for an order or a case (no user: a system account's), in the transaction that stores it. */
 export function acceptFor(
   trx: Db,
-  principal: Principal,
+  userId: string | null,
   version: string,
   record: { accountId: string } & ({ orderId: string } | { lk: string }),
 ): Promise<TermsAcceptance> {
   return recordAcceptance(trx, {
     terms_version: version,
     account_id: record.accountId,
-    user_id: principal.kind === 'user' ? principal.id : null,
+    user_id: userId,
     concluded: 'orderId' in record ? 'order' : 'case',
     order_id: 'orderId' in record ? record.orderId : null,
     lk: 'lk' in record ? record.lk : null,

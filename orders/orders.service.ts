@@ -192,7 +192,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
         },
         async (trx) => {
           // L1: ordering accepts the terms; the acceptance is stored with the order.
-          await acceptFor(trx, principal, termsVersion, { accountId: account.id, orderId: id });
+          await acceptFor(trx, contact.userId, termsVersion, { accountId: account.id, orderId: id });
           await workflows.start(geodataOrderWorkflow, id, {
             orderId: id,
             accountId: account.id,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { readCookie } from '../http/cookies';
 import { ApiError, apiErrorOf } from '../http/errors';
-import type { Principal } from '../http/principal';
+import type { AccountRole, Principal } from '../http/principal';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../http/route';
 import type { Language } from '../../domain/vocabulary';
 import { dictionaries, pageLanguage, type MessageKey } from './i18n';
@@ -47,8 +47,20 @@ export interface PageSessions {
   signOut(token: string): Promise<void>;
 }
 
-/** The menu of each role: a page's link and its label; the first is the role's home. */
-export type Navigation = Record<Principal['role'], [href: string, label: MessageKey][]>;
+/**
+ * The menu of each role: a page's link, its label, and for customers the account roles that may
+ * open it (A3; all when not given); the first a user may open is their home.
+ */
+export type Navigation = Record<
+  Principal['role'],
+  [href: string, label: MessageKey, accountRoles?: readonly AccountRole[]][]
+>;
+
+/** The menu entries the principal may open. */
+const menuOf = (navigation: Navigation, principal: Principal) =>
+  navigation[principal.role].filter(
+    ([, , roles]) => !roles || (principal.accountRole !== undefined && roles.includes(principal.accountRole)),
+  );
 
 interface PageState {
   lang: Language;
@@ -218,7 +230,7 @@ export function createPagesKit(deps: {
       lang: state.lang,
       csrf: state.csrf,
       user: state.principal ? { email: state.principal.email, role: state.principal.role } : undefined,
-      nav: (state.principal ? navigation[state.principal.role] : []).map(([href, key]) => ({
+      nav: (state.principal ? menuOf(navigation, state.principal) : []).map(([href, key]) => ({
         href,
         label: dict[key],
         current: here === href,
@@ -325,7 +337,7 @@ export function createPagesKit(deps: {
   router.get(
     '/',
     page(async ({ principal, res }) => {
-      res.redirect(303, navigation[principal.role][0]![0]);
+      res.redirect(303, menuOf(navigation, principal)[0]?.[0] ?? '/app/security');
     }),
   );
 

@@ -3,7 +3,7 @@ import { createDirectory } from '../../identity/directory.service';
 import { createAccountUsers } from '../../identity/account-users.service';
 import { createLinks } from '../../identity/links';
 import { workflowGateway } from '../../platform/temporal/gateway';
-import { call, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
+import { call, clientCredentialsToken, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
 let office: TestBackOffice & { drop(): Promise<void> };
 let accountId: string;
@@ -167,6 +167,22 @@ describe('A3: what each role is refused', () => {
     await allowed('admin', 'GET', '/api/v1/me/personal-data');
     await allowed('admin', 'GET', '/api/v1/invoices');
     await allowed('admin', 'POST', '/api/v1/orders/quote', order);
+  });
+});
+
+describe('A3: only users manage users', () => {
+  it("refuses the account's system account", async () => {
+    const directory = createDirectory({ db: office.db, welcome: async () => {} });
+    const client = await directory.createSystemAccount(accountId, 'integration', { actorType: 'system' });
+    const system = await clientCredentialsToken(office.baseUrl, client);
+    const list = await call(office.baseUrl, 'GET', '/api/v1/account/users', { token: system });
+    expect(list.status).toBe(403);
+    const invited = await call(office.baseUrl, 'POST', '/api/v1/account/users', {
+      token: system,
+      body: { email: 'roles-by-system@test.se', name: 'S', accountRole: 'admin' },
+    });
+    expect(invited.status).toBe(403);
+    expect(await office.db('users').where({ email: 'roles-by-system@test.se' }).first()).toBeUndefined();
   });
 });
 

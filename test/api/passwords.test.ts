@@ -210,3 +210,31 @@ describe('A4: the sign-in limit per account', () => {
     expect((await signIn('pw-limit-other@test.se', password)).status).toBe(200);
   });
 });
+
+describe('L8, A4: erasure', () => {
+  it('voids a reset link the erased user had not used yet', async () => {
+    const directory = createDirectory({ db: office.db, welcome: async () => {} });
+    const actor = { actorType: 'system' as const };
+    const account = await directory.createAccount(
+      { kind: 'private', name: 'Gone Person', email: 'pw-gone-account@test.se', birthDate: '1980-01-01' },
+      actor,
+    );
+    await directory.createUser(
+      { email: 'pw-gone@test.se', name: 'Gone', password, role: 'customer', accountId: account.id },
+      actor,
+    );
+    const token = await login(office.baseUrl, 'pw-gone@test.se', password);
+    await call(office.baseUrl, 'POST', '/api/v1/password-reset', { body: { email: 'pw-gone@test.se' } });
+    const link = await resetToken('pw-gone@test.se', 1);
+    const erased = await call(office.baseUrl, 'POST', '/api/v1/me/personal-data/erasure', {
+      token,
+      body: { confirm: true },
+    });
+    expect(erased.status).toBe(200);
+    const used = await call(office.baseUrl, 'POST', '/api/v1/password-reset/confirm', {
+      body: { token: link, password: 'taken-over-password' },
+    });
+    expect(used.status).toBe(404);
+    expect(used.body.error.code).toBe('link_unknown');
+  });
+});

@@ -222,7 +222,7 @@ describe('subscriptions, shipments and the outbox', () => {
     await page.getByRole('link', { name: 'E-mail outbox' }).click();
     await page.getByLabel('Status').selectOption('sent');
     await page.getByRole('button', { name: 'Filter' }).click();
-    expect(await page.locator('tbody').textContent()).toMatch(/pages-org@test.se\s*Order confirmation[\s\S]*Sent/);
+    expect(await page.locator('tbody').textContent()).toMatch(/pages-customer@test.se\s*Order confirmation[\s\S]*Sent/);
     await page.getByLabel('Status').selectOption('held');
     await page.getByRole('button', { name: 'Filter' }).click();
     expect(await page.locator('tbody tr').count()).toBe(20);
