@@ -32,8 +32,8 @@ const square = (size: number) => ({
 });
 const subscriptionOrder = { productId: 'byggnader', format: 'GeoJSON', selection: square(500), subscription: true };
 
-/** Polls until `done` holds (expect.poll works only inside a test). */
-async function until(done: () => Promise<boolean>, timeoutMs = 20_000) {
+/** Polls until `done` holds (expect.poll works only inside a test); generous, as order workflows share a loaded worker. */
+async function until(done: () => Promise<boolean>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
@@ -496,5 +496,33 @@ describe('L8: erasure and correction reach the running workflows', () => {
     await expect
       .poll(() => sentTo(`complaint-${filed.body.id}:response`), { timeout: 15_000 })
       .toBe('access-newest@test.se');
+  });
+
+  it('a correction reaches an order awaiting approval: its approval e-mail goes to the new address', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...subscriptionOrder, subscription: false, deliveryMethod: 'download', selection: square(200) },
+    });
+    expect(placed.status).toBe(201);
+    const id: string = placed.body.id;
+    await expect
+      .poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body, {
+        timeout: 60_000,
+      })
+      .toMatchObject({ status: 'awaiting_approval' });
+    expect(
+      (
+        await call(office.baseUrl, 'PATCH', '/api/v1/me/personal-data', {
+          token: token.customer,
+          body: { email: 'access-order@test.se' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(
+      200,
+    );
+    const sentTo = async (key: string) =>
+      (await office.db('outbox').where({ idempotency_key: key }).first())?.to_address;
+    await expect.poll(() => sentTo(`${id}:approved`), { timeout: 15_000 }).toBe('access-order@test.se');
   });
 });
