@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Area } from '../domain/geometry';
 import type { Contact } from '../domain/vocabulary';
 import { defineWorkflow } from '../platform/temporal/contract';
@@ -47,6 +47,8 @@ export interface OrderState {
 }
 
 export const orderStateQuery = defineQuery<OrderState>('state');
+/** L8: the person corrected their name, e-mail address or language; the order's next e-mail goes to the new contact. */
+export const orderCustomerCorrectedSignal = defineSignal<[Contact]>('customerCorrected');
 export const approveOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('approve');
 export const rejectOrderUpdate = defineUpdate<OrderState, [{ by: string; reason: string }]>('reject');
 export const cancelOrderUpdate = defineUpdate<OrderState, [{ by: string }]>('cancel');

@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  startChild,
+  uuid4,
+} from '@temporalio/workflow';
 import { addWorkingDays, zonedInstant, zonedParts } from '../domain/calendar';
 import { lastDayOfTerm, termEndAfter } from './subscriptions.rules';
 import { activityProxies } from '../platform/temporal/proxies';
@@ -13,6 +21,7 @@ import { subscriptionWorkflow } from './subscription.messages';
 import {
   approveOrderUpdate,
   cancelOrderUpdate,
+  orderCustomerCorrectedSignal,
   orderStateQuery,
   recordShipmentUpdate,
   rejectOrderUpdate,
@@ -112,6 +121,11 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     };
 
   setHandler(orderStateQuery, () => state);
+  // L8: e-mails read the contact when they are sent, and a subscription starts with it. A history
+  // recorded before this handler existed replays without the marker and ignores the signal, as it did.
+  setHandler(orderCustomerCorrectedSignal, (contact) => {
+    if (patched('order-customer-corrected-signal')) Object.assign(input.customer, contact);
+  });
   const awaiting = (what: string) => (_request: unknown) => {
     if (!needsApproval || decided())
       throw refusal(

@@ -17,6 +17,7 @@ import {
   approveOrderUpdate,
   cancelOrderUpdate,
   geodataOrderWorkflow,
+  orderCustomerCorrectedSignal,
   recordShipmentUpdate,
   rejectOrderUpdate,
   retryDeliveryUpdate,
@@ -29,6 +30,7 @@ import {
   insertOrder,
   listFrameworkAgreements,
   listProducts,
+  openOrdersOfAccount,
   ordersOfAccount,
 } from './orders.store';
 import {
@@ -273,8 +275,10 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
       return running;
     },
 
-    /** L8: a correction reaches every running subscription of the account (a closed one answers not found, and is skipped). */
+    /** L8: a correction reaches the account's running orders and subscriptions (a closed one answers not found, and is skipped). */
     async customerCorrected(accountId: string, contact: Contact) {
+      for (const id of await openOrdersOfAccount(db, accountId))
+        await workflows.signal(geodataOrderWorkflow.workflowId(id), orderCustomerCorrectedSignal, contact);
       for (const id of await subscriptionOrdersOfAccount(db, accountId))
         await workflows.signal(subscriptionWorkflow.workflowId(id), customerCorrectedSignal, contact);
     },

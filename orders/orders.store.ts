@@ -324,6 +324,14 @@ export async function ordersOfAccount(db: Db, accountId: string): Promise<string
   return db('orders').where({ account_id: accountId }).pluck('id');
 }
 
+/** L8: the account's orders not in a final state (their workflows may still mail the customer). */
+export async function openOrdersOfAccount(db: Db, accountId: string): Promise<string[]> {
+  return db('orders')
+    .where({ account_id: accountId })
+    .whereNotIn('status', ['rejected', 'cancelled', 'shipped'])
+    .pluck('id');
+}
+
 /** The ids among `ids` that name products in the catalogue. */
 export async function productsExisting(db: Db, ids: string[]): Promise<string[]> {
   return db('products').whereIn('id', ids).pluck('id');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedNetworkOwners } from '../../dev/demo-network-owners';
 import { createDirectory } from '../../identity/directory.service';
 import { call, clientCredentialsToken, login, mailTo, startBackOffice, type TestBackOffice } from '../support/env';
 
@@ -31,8 +32,8 @@ const square = (size: number) => ({
 });
 const subscriptionOrder = { productId: 'byggnader', format: 'GeoJSON', selection: square(500), subscription: true };
 
-/** Polls until `done` holds (expect.poll works only inside a test). */
-async function until(done: () => Promise<boolean>, timeoutMs = 20_000) {
+/** Polls until `done` holds (expect.poll works only inside a test); generous, as order workflows share a loaded worker. */
+async function until(done: () => Promise<boolean>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
@@ -42,6 +43,11 @@ async function until(done: () => Promise<boolean>, timeoutMs = 20_000) {
 
 beforeAll(async () => {
   office = await startBackOffice();
+  await seedNetworkOwners(office.db);
+  // Case workflows are named by LK number on the dev server every test file shares: start this
+  // file's series far from the others'.
+  const year = new Date().getUTCFullYear();
+  await office.db('case_series').insert([year, year + 1].map((y) => ({ year: y, last_sequence: 600_000 })));
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   accountId = (
@@ -407,7 +413,7 @@ describe('A1: the account admin creates, lists, names, rotates and revokes its s
   });
 });
 
-describe('L8: erasure and correction reach the running subscription', () => {
+describe('L8: erasure and correction reach the running workflows', () => {
   it('erasure is refused with 409 subscription_in_force naming the subscription, and nothing is erased', async () => {
     const refused = await call(office.baseUrl, 'POST', '/api/v1/me/personal-data/erasure', {
       token: token.customer,
@@ -442,5 +448,81 @@ describe('L8: erasure and correction reach the running subscription', () => {
       .where('idempotency_key', 'like', `%${started.body.objektidentitet}%`)
       .pluck('to_address');
     expect(sent).toEqual(['access-new@test.se']);
+  });
+
+  it('a correction reaches a running case and an unanswered complaint: their next e-mails go to the new address', async () => {
+    const registered = await call(office.baseUrl, 'POST', '/api/v1/cases', {
+      token: token.customer,
+      body: { kind: 'planning', acceptTerms: true, workArea: square(50), digStart: '2099-01-05' },
+    });
+    expect(registered.status).toBe(201);
+    const { lk } = registered.body;
+    const filed = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints`, {
+      token: token.customer,
+      body: { text: 'The work area is wrong' },
+    });
+    expect(filed.status).toBe(201);
+    await expect
+      .poll(
+        async () =>
+          (
+            await office
+              .db('outbox')
+              .where({ idempotency_key: `${lk}:confirmation` })
+              .first()
+          )?.to_address,
+      )
+      .toBeDefined();
+
+    expect(
+      (
+        await call(office.baseUrl, 'PATCH', '/api/v1/me/personal-data', {
+          token: token.customer,
+          body: { email: 'access-newest@test.se' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/withdraw`, { token: token.customer })).status).toBe(
+      200,
+    );
+    const responded = await call(office.baseUrl, 'POST', `/api/v1/cases/${lk}/complaints/${filed.body.id}/response`, {
+      token: token.handler,
+      body: { response: 'Corrected' },
+    });
+    expect(responded.status).toBe(200);
+    const sentTo = async (key: string) =>
+      (await office.db('outbox').where({ idempotency_key: key }).first())?.to_address;
+    await expect.poll(() => sentTo(`${lk}:withdrawn`), { timeout: 15_000 }).toBe('access-newest@test.se');
+    await expect
+      .poll(() => sentTo(`complaint-${filed.body.id}:response`), { timeout: 15_000 })
+      .toBe('access-newest@test.se');
+  });
+
+  it('a correction reaches an order awaiting approval: its approval e-mail goes to the new address', async () => {
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...subscriptionOrder, subscription: false, deliveryMethod: 'download', selection: square(200) },
+    });
+    expect(placed.status).toBe(201);
+    const id: string = placed.body.id;
+    await expect
+      .poll(async () => (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body, {
+        timeout: 60_000,
+      })
+      .toMatchObject({ status: 'awaiting_approval' });
+    expect(
+      (
+        await call(office.baseUrl, 'PATCH', '/api/v1/me/personal-data', {
+          token: token.customer,
+          body: { email: 'access-order@test.se' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(office.baseUrl, 'POST', `/api/v1/orders/${id}/approve`, { token: token.handler })).status).toBe(
+      200,
+    );
+    const sentTo = async (key: string) =>
+      (await office.db('outbox').where({ idempotency_key: key }).first())?.to_address;
+    await expect.poll(() => sentTo(`${id}:approved`), { timeout: 15_000 }).toBe('access-order@test.se');
   });
 });
