@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { activityProxies } from '../platform/temporal/proxies';
-import { refusal } from '../platform/temporal/refusal';
+import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
 import { respondToComplaintUpdate, type ComplaintInput } from './complaint.messages';
 import type { CaseActivities } from './cases.activities';
 import type { StaffActivities } from '../identity/staff.activities';
@@ -38,12 +38,14 @@ export async function caseComplaint(input: ComplaintInput): Promise<void> {
       },
     },
   );
-  await acts.emailStaff({
-    key: `${key}:filed`,
-    role: 'handler',
-    template: 'case-complaint',
-    data: { lk: input.lk, text: input.text },
-  });
+  await failingVisiblyOnBadInput({ workflow: 'caseComplaint', id: key }, () =>
+    acts.emailStaff({
+      key: `${key}:filed`,
+      role: 'handler',
+      template: 'case-complaint',
+      data: { lk: input.lk, text: input.text },
+    }),
+  );
   await condition(() => response !== null);
   await condition(allHandlersFinished);
 }
