@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger';
 import { createPurgeActivities } from '../identity/purge.activities';
 import { createStaffActivities } from '../identity/staff.activities';
 import { createAuditActivities } from '../platform/audit/audit.activities';
+import { refusingBadInputEverywhere } from '../platform/temporal/refusal';
 import { createCaseActivities } from '../cases/cases.activities';
 import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
@@ -41,7 +42,8 @@ export function createActivities(deps: ActivityDeps) {
     templatesDir: TEMPLATES_DIR,
     log: deps.log,
   });
-  return {
+  // No step retries for ever on input the database refuses (A6).
+  return refusingBadInputEverywhere({
     ...email,
     ...createCaseActivities({ db: deps.db, sendEmail: email.sendEmail, store: localDeliveryStore(deps.deliveryDir) }),
     ...createSettlementActivities({ db: deps.db, sendEmail: email.sendEmail }),
@@ -57,7 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSubscriptionActivities({ db: deps.db }),
     ...createPurgeActivities({ db: deps.db }),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

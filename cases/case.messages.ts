@@ -61,6 +61,8 @@ export const CLOSED_CASE_STATUSES: readonly CaseStatus[] = [
 
 export interface CaseState {
   status: CaseStatus;
+  /** Set when a step failed on its input and the case stopped (A6); admins are alerted. */
+  failure?: string;
   handlingDeadline: IsoDate;
   answers: Record<string, { answer: Answer; note: string | null }>;
   locateDate: IsoDate | null;

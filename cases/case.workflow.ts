@@ -27,7 +27,7 @@ import {
   type IsoDate,
 } from '../domain/calendar';
 import { activityProxies } from '../platform/temporal/proxies';
-import { refusal } from '../platform/temporal/refusal';
+import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
 import {
   answerUpdate,
   cancelLocateUpdate,
@@ -432,133 +432,143 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
     },
   );
 
-  // L4: the confirmation goes out at once.
-  await mail('case-confirmation', 'confirmation', {
-    kind: input.kind,
-    orderTime: input.orderTime,
-    deadline: input.handlingDeadline,
-  });
-
-  // L10 (L17 for planning): reminders on the deadline morning and two hours before, escalation
-  // when missed. A paid faster delivery moves the deadline, and the watch starts over.
-  while (!handled()) {
-    const deadline = state.handlingDeadline;
-    const settled = () => handled() || state.handlingDeadline !== deadline;
-    const schedule = handlingSchedule(deadline);
-    // [when, skipped when its time passed before the deadline moved (a reminder is not sent late), what]
-    const steps = [
-      [
-        schedule.morningReminder,
-        true,
-        async () => {
-          await acts.emailStaff({
-            key: `${lk}:reminder-morning-${deadline}`,
-            role: 'handler',
-            template: 'case-reminder',
-            data: { lk, deadline, which: 'morning' },
-          });
-          if (edges) await acts.recordCaseEvent(lk, event('reminder', `morning-${deadline}`, undefined, { deadline }));
-        },
-      ],
-      [
-        schedule.lastReminder,
-        true,
-        async () => {
-          await acts.emailStaff({
-            key: `${lk}:reminder-two-hours-${deadline}`,
-            role: 'handler',
-            template: 'case-reminder',
-            data: { lk, deadline, which: 'two-hours' },
-          });
-          if (edges)
-            await acts.recordCaseEvent(lk, event('reminder', `two-hours-${deadline}`, undefined, { deadline }));
-        },
-      ],
-      [
-        schedule.due,
-        false,
-        async () => {
-          state.overdue = true;
-          await mirror(event('escalated', deadline, undefined, { deadline }));
-          await acts.emailStaff({
-            key: `${lk}:escalation-${deadline}`,
-            role: 'admin',
-            template: 'case-escalation',
-            data: { lk, deadline },
-          });
-        },
-      ],
-    ] as const;
-    for (const [at, skipWhenPast, act] of steps) {
-      if (skipWhenPast && at.getTime() <= Date.now()) continue;
-      if (await condition(settled, Math.max(1, at.getTime() - Date.now()))) break;
-      await act();
-    }
-    await condition(settled);
-  }
-
-  if (state.status === 'registered') {
-    // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
-    const needsLocate =
-      input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
-    if (needsLocate && edges) {
-      // L12: answers that come on or after the desired date never schedule the locate in the past.
-      const scheduled = locateDateOnAnswers(input.orderTime, input.desiredLocateDate, {
-        express: input.express,
-        split,
-        today: stockholmDate(new Date()),
+  // A step that fails on its input stops the case visibly and alerts admins (A6).
+  await failingVisiblyOnBadInput(
+    { workflow: 'locateCase', id: lk },
+    async () => {
+      // L4: the confirmation goes out at once.
+      await mail('case-confirmation', 'confirmation', {
+        kind: input.kind,
+        orderTime: input.orderTime,
+        deadline: input.handlingDeadline,
       });
-      state.locateDate = scheduled.date;
-      state.express = scheduled.express;
-      if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
-    } else if (needsLocate) {
-      const scheduled = input.desiredLocateDate
-        ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split })
-        : null;
-      state.locateDate = scheduled?.ok ? scheduled.date : earliestNormalLocateDate(input.orderTime);
-      state.express = Boolean(scheduled?.ok && scheduled.express);
-      if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
-    }
-    state.status = needsLocate ? 'locate_scheduled' : 'answered';
-    await mirror(
-      needsLocate
-        ? event('locate_scheduled', 'answers', undefined, {
-            locateDate: state.locateDate,
-            express: state.express,
-            fees: state.express ? [feeLine(input.fees, 'express')] : [],
-          })
-        : event('all_answered', 'answers', undefined),
-    );
-    await mail('case-answers', 'answers', {
-      answers: input.owners.map((o) => ({
-        owner: o.name,
-        answer: state.answers[o.id]!.answer,
-        note: state.answers[o.id]!.note,
-      })),
-      locateDate: state.locateDate,
-      // L14: after "dig according to map", careful digging applies in the area.
-      carefulDigging: Object.values(state.answers).some((a) => a.answer === 'dig_according_to_map'),
-    });
-  }
-  if (state.status === 'split') {
-    // L13: each part is a case of its own; the split case is done when every part is.
-    await Promise.all(
-      splitParts.map((p, i) =>
-        executeChild(locateCase, {
-          workflowId: state.parts[i]!,
-          args: [{ ...input, lk: state.parts[i]!, owners: p.owners, express: false, part: true }],
-        }),
-      ),
-    );
-    state.status = 'completed';
-    await mirror(event('completed', 'parts', undefined, { parts: state.parts }));
-  }
-  if (state.status === 'answered' && input.owners.some((o) => mapOnlyLocateOffered(o.id))) {
-    // L14: a map-only owner's locate can be ordered until the dig start.
-    const digStart = zonedInstant(input.digStart, 0, 0, 'Europe/Stockholm');
-    await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
-  }
-  if (state.status !== 'answered') await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+
+      // L10 (L17 for planning): reminders on the deadline morning and two hours before, escalation
+      // when missed. A paid faster delivery moves the deadline, and the watch starts over.
+      while (!handled()) {
+        const deadline = state.handlingDeadline;
+        const settled = () => handled() || state.handlingDeadline !== deadline;
+        const schedule = handlingSchedule(deadline);
+        // [when, skipped when its time passed before the deadline moved (a reminder is not sent late), what]
+        const steps = [
+          [
+            schedule.morningReminder,
+            true,
+            async () => {
+              await acts.emailStaff({
+                key: `${lk}:reminder-morning-${deadline}`,
+                role: 'handler',
+                template: 'case-reminder',
+                data: { lk, deadline, which: 'morning' },
+              });
+              if (edges)
+                await acts.recordCaseEvent(lk, event('reminder', `morning-${deadline}`, undefined, { deadline }));
+            },
+          ],
+          [
+            schedule.lastReminder,
+            true,
+            async () => {
+              await acts.emailStaff({
+                key: `${lk}:reminder-two-hours-${deadline}`,
+                role: 'handler',
+                template: 'case-reminder',
+                data: { lk, deadline, which: 'two-hours' },
+              });
+              if (edges)
+                await acts.recordCaseEvent(lk, event('reminder', `two-hours-${deadline}`, undefined, { deadline }));
+            },
+          ],
+          [
+            schedule.due,
+            false,
+            async () => {
+              state.overdue = true;
+              await mirror(event('escalated', deadline, undefined, { deadline }));
+              await acts.emailStaff({
+                key: `${lk}:escalation-${deadline}`,
+                role: 'admin',
+                template: 'case-escalation',
+                data: { lk, deadline },
+              });
+            },
+          ],
+        ] as const;
+        for (const [at, skipWhenPast, act] of steps) {
+          if (skipWhenPast && at.getTime() <= Date.now()) continue;
+          if (await condition(settled, Math.max(1, at.getTime() - Date.now()))) break;
+          await act();
+        }
+        await condition(settled);
+      }
+
+      if (state.status === 'registered') {
+        // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
+        const needsLocate =
+          input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
+        if (needsLocate && edges) {
+          // L12: answers that come on or after the desired date never schedule the locate in the past.
+          const scheduled = locateDateOnAnswers(input.orderTime, input.desiredLocateDate, {
+            express: input.express,
+            split,
+            today: stockholmDate(new Date()),
+          });
+          state.locateDate = scheduled.date;
+          state.express = scheduled.express;
+          if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
+        } else if (needsLocate) {
+          const scheduled = input.desiredLocateDate
+            ? scheduleLocate(input.orderTime, input.desiredLocateDate, { express: input.express, split })
+            : null;
+          state.locateDate = scheduled?.ok ? scheduled.date : earliestNormalLocateDate(input.orderTime);
+          state.express = Boolean(scheduled?.ok && scheduled.express);
+          if (state.express) await charge('express', [feeLine(input.fees, 'express')]);
+        }
+        state.status = needsLocate ? 'locate_scheduled' : 'answered';
+        await mirror(
+          needsLocate
+            ? event('locate_scheduled', 'answers', undefined, {
+                locateDate: state.locateDate,
+                express: state.express,
+                fees: state.express ? [feeLine(input.fees, 'express')] : [],
+              })
+            : event('all_answered', 'answers', undefined),
+        );
+        await mail('case-answers', 'answers', {
+          answers: input.owners.map((o) => ({
+            owner: o.name,
+            answer: state.answers[o.id]!.answer,
+            note: state.answers[o.id]!.note,
+          })),
+          locateDate: state.locateDate,
+          // L14: after "dig according to map", careful digging applies in the area.
+          carefulDigging: Object.values(state.answers).some((a) => a.answer === 'dig_according_to_map'),
+        });
+      }
+      if (state.status === 'split') {
+        // L13: each part is a case of its own; the split case is done when every part is.
+        await Promise.all(
+          splitParts.map((p, i) =>
+            executeChild(locateCase, {
+              workflowId: state.parts[i]!,
+              args: [{ ...input, lk: state.parts[i]!, owners: p.owners, express: false, part: true }],
+            }),
+          ),
+        );
+        state.status = 'completed';
+        await mirror(event('completed', 'parts', undefined, { parts: state.parts }));
+      }
+      if (state.status === 'answered' && input.owners.some((o) => mapOnlyLocateOffered(o.id))) {
+        // L14: a map-only owner's locate can be ordered until the dig start.
+        const digStart = zonedInstant(input.digStart, 0, 0, 'Europe/Stockholm');
+        await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
+      }
+      if (state.status !== 'answered') await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+    },
+    (message) => {
+      state.failure = message;
+    },
+  );
   await condition(allHandlersFinished);
   return state;
 }

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { activityProxies } from '../platform/temporal/proxies';
-import { refusal } from '../platform/temporal/refusal';
+import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
 import { respondToComplaintUpdate, type ComplaintInput } from './complaint.messages';
 import { questionerCorrectedSignal } from './case.messages';
 import type { CaseActivities } from './cases.activities';
@@ -43,12 +43,14 @@ export async function caseComplaint(input: ComplaintInput): Promise<void> {
       },
     },
   );
-  await acts.emailStaff({
-    key: `${key}:filed`,
-    role: 'handler',
-    template: 'case-complaint',
-    data: { lk: input.lk, text: input.text },
-  });
+  await failingVisiblyOnBadInput({ workflow: 'caseComplaint', id: key }, () =>
+    acts.emailStaff({
+      key: `${key}:filed`,
+      role: 'handler',
+      template: 'case-complaint',
+      data: { lk: input.lk, text: input.text },
+    }),
+  );
   await condition(() => response !== null);
   await condition(allHandlersFinished);
 }

@@ -9,6 +9,8 @@ import type { DeliveryInterval, UnpaidInvoice } from './subscriptions.rules';
 
 /** Everything a term hands to the next (continue-as-new): nothing is lost between runs. */
 export interface SubscriptionState {
+  /** Set when a step failed on its input and the process stopped (A6); admins are alerted. */
+  failure?: string;
   status: 'active' | 'cancelled' | 'ended' | 'terminated';
   term: number;
   termStart: number;

@@ -24,7 +24,7 @@ import type { OrderActivities } from './orders.activities';
 import type { SubscriptionActivities } from './subscriptions.activities';
 import type { DeliveryTyp } from './orders.rules';
 import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext } from './delivery.workflow';
-import { refusal } from '../platform/temporal/refusal';
+import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
 import {
   cancelSubscriptionUpdate,
   customerCorrectedSignal,
@@ -233,162 +233,176 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     if (patched('customer-corrected-signal')) Object.assign(input.customer, contact);
   });
 
-  // The term's annual invoice (T5: due 30 days after its date, the term's first day).
-  if (state.invoiceId === null) {
-    const date = stockholmDate(state.termStart);
-    const invoice = await acts.bookInvoice({
-      idempotencyKey: `${orderId}:term-${state.term}`,
-      accountId: input.accountId,
-      currency: input.annualFee.currency,
-      reference: orderId,
-      date,
-      lines: [
-        {
-          description: `${input.product.name}, ${sv ? 'årsabonnemang' : 'annual subscription'} ${date} – ${endDate()} (${orderId})`,
-          quantity: 1,
-          unitPrice: input.annualFee,
-        },
-      ],
-    });
-    state.invoiceId = invoice.id;
-    state.unpaid.push({
-      invoiceId: invoice.id,
-      number: invoice.number,
-      dueDate: invoice.dueDate,
-      reminded: false,
-      suspended: false,
-    });
-    await acts.recordSubscriptionTerm({
-      orderId,
-      term: state.term,
-      startsAt: state.termStart,
-      endsAt: state.termEnd,
-      invoiceId: invoice.id,
-    });
-    await save();
-    await mail('subscription-invoice', `invoice-term-${state.term}`, {
-      number: invoice.number,
-      total: money(invoice.totalMinor, input.annualFee.currency),
-      dueDate: invoice.dueDate,
-      term: state.term,
-      startDate: date,
-      endDate: endDate(),
-    });
-  }
-
-  const runs = scheduledRuns(input.interval, state.term, state.termStart);
-  /** A scheduled delivery: skipped and recorded when another delivery runs or the subscription is suspended. */
-  const scheduledRun = async (run: number) => {
-    const at = { orderId, term: state.term, run, scheduledAt: runs[run]! };
-    const unpaid = suspendedBy();
-    const running = (id: string) => ({ deliveryId: id, reason: `delivery ${id} was still in progress` });
-    let skipped: { deliveryId: string | null; reason: string };
-    if (state.current) skipped = running(state.current.deliveryId);
-    else if (unpaid) skipped = { deliveryId: null, reason: `suspended: invoice ${unpaid.number} is not paid` };
-    // A5, L9: a blocked account starts no new extract; the run is skipped, as for a suspension.
-    else if (patched('blocked-account-skips-scheduled-runs') && (await acts.accountIsBlocked(input.accountId)))
-      skipped = { deliveryId: null, reason: 'the account is blocked' };
-    else {
-      const typ = state.lastSuccessful ? 'FORANDRING' : 'BAS';
-      const opened = await open(typ);
-      if (!('running' in opened)) {
-        produce(opened.deliveryId, typ, opened.sinceVersion);
-        return acts.recordSubscriptionRun({ ...at, outcome: 'started', deliveryId: opened.deliveryId, reason: null });
+  // A step that fails on its input stops the process visibly and alerts admins (A6).
+  await failingVisiblyOnBadInput(
+    { workflow: 'subscription', id: workflowInfo().workflowId },
+    async () => {
+      // The term's annual invoice (T5: due 30 days after its date, the term's first day).
+      if (state.invoiceId === null) {
+        const date = stockholmDate(state.termStart);
+        const invoice = await acts.bookInvoice({
+          idempotencyKey: `${orderId}:term-${state.term}`,
+          accountId: input.accountId,
+          currency: input.annualFee.currency,
+          reference: orderId,
+          date,
+          lines: [
+            {
+              description: `${input.product.name}, ${sv ? 'årsabonnemang' : 'annual subscription'} ${date} – ${endDate()} (${orderId})`,
+              quantity: 1,
+              unitPrice: input.annualFee,
+            },
+          ],
+        });
+        state.invoiceId = invoice.id;
+        state.unpaid.push({
+          invoiceId: invoice.id,
+          number: invoice.number,
+          dueDate: invoice.dueDate,
+          reminded: false,
+          suspended: false,
+        });
+        await acts.recordSubscriptionTerm({
+          orderId,
+          term: state.term,
+          startsAt: state.termStart,
+          endsAt: state.termEnd,
+          invoiceId: invoice.id,
+        });
+        await save();
+        await mail('subscription-invoice', `invoice-term-${state.term}`, {
+          number: invoice.number,
+          total: money(invoice.totalMinor, input.annualFee.currency),
+          dueDate: invoice.dueDate,
+          term: state.term,
+          startDate: date,
+          endDate: endDate(),
+        });
       }
-      skipped = running(opened.running);
-    }
-    await acts.recordSubscriptionRun({ ...at, outcome: 'skipped', ...skipped });
-  };
 
-  while (state.status === 'active' || state.status === 'cancelled') {
-    const now = Date.now();
-    if (now >= state.termEnd) break;
-    const due: [number, () => Promise<void>][] = [];
-    if (state.nextRun < runs.length) due.push([runs[state.nextRun]!, () => scheduledRun(state.nextRun++)]);
-    if (state.status === 'active' && !state.renewalNoticeSent) {
-      due.push([
-        state.termEnd - RENEWAL_NOTICE_DAYS * DAY,
-        async () => {
-          state.renewalNoticeSent = true;
-          await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, {
-            endDate: endDate(),
-            nextEndDate: lastDayOfTerm(termEndAfter(state.termEnd)),
-            fee: input.annualFee,
-          });
-        },
-      ]);
-    }
-    for (const invoice of state.unpaid) {
-      if (!invoice.reminded) {
-        due.push([
-          dayAfterDue(invoice.dueDate, REMINDER_DAYS_AFTER_DUE),
-          async () => {
-            invoice.reminded = true;
-            if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
-            await mail('subscription-reminder', `reminder-${invoice.invoiceId}`, {
-              number: invoice.number,
-              dueDate: invoice.dueDate,
-              suspensionDate: addDays(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
+      const runs = scheduledRuns(input.interval, state.term, state.termStart);
+      /** A scheduled delivery: skipped and recorded when another delivery runs or the subscription is suspended. */
+      const scheduledRun = async (run: number) => {
+        const at = { orderId, term: state.term, run, scheduledAt: runs[run]! };
+        const unpaid = suspendedBy();
+        const running = (id: string) => ({ deliveryId: id, reason: `delivery ${id} was still in progress` });
+        let skipped: { deliveryId: string | null; reason: string };
+        if (state.current) skipped = running(state.current.deliveryId);
+        else if (unpaid) skipped = { deliveryId: null, reason: `suspended: invoice ${unpaid.number} is not paid` };
+        // A5, L9: a blocked account starts no new extract; the run is skipped, as for a suspension.
+        else if (patched('blocked-account-skips-scheduled-runs') && (await acts.accountIsBlocked(input.accountId)))
+          skipped = { deliveryId: null, reason: 'the account is blocked' };
+        else {
+          const typ = state.lastSuccessful ? 'FORANDRING' : 'BAS';
+          const opened = await open(typ);
+          if (!('running' in opened)) {
+            produce(opened.deliveryId, typ, opened.sinceVersion);
+            return acts.recordSubscriptionRun({
+              ...at,
+              outcome: 'started',
+              deliveryId: opened.deliveryId,
+              reason: null,
             });
-            await save();
-          },
-        ]);
-      } else if (!invoice.suspended) {
-        due.push([
-          dayAfterDue(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
-          async () => {
-            if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
-            invoice.suspended = true;
-            await save();
-          },
-        ]);
-      }
-    }
-    const [at, handle] = due.reduce((a, b) => (b[0] < a[0] ? b : a), [state.termEnd, async () => {}] as [
-      number,
-      () => Promise<void>,
-    ]);
-    if (at > now) {
-      const seen = changed;
-      await condition(() => changed !== seen, at - now);
-      continue;
-    }
-    await handle();
-    // Long terms with many extracts would grow the history without bound; carry on in a fresh run.
-    if (workflowInfo().continueAsNewSuggested) {
-      await settled();
-      await continueAsNew<typeof subscription>({ ...input, state });
-    }
-  }
+          }
+          skipped = running(opened.running);
+        }
+        await acts.recordSubscriptionRun({ ...at, outcome: 'skipped', ...skipped });
+      };
 
-  await settled();
-  let nextTermStart = state.termEnd;
-  // A5, L9: a blocked account is not renewed (a renewal is paid work). The subscription waits at
-  // its term's end, asking daily, until the account is unblocked (then the next term starts that
-  // day, so no blocked time is paid for) or the subscription is cancelled or terminated meanwhile.
-  if (state.status === 'active' && patched('blocked-account-renewal-waits')) {
-    while (state.status === 'active' && (await acts.accountIsBlocked(input.accountId))) {
-      state.renewalBlockedSince ??= Date.now();
-      const seen = changed;
-      await condition(() => changed !== seen, DAY);
-    }
-    if (state.renewalBlockedSince !== undefined) nextTermStart = Date.now();
-    delete state.renewalBlockedSince;
-  }
-  if (state.status === 'active') {
-    // G8: renewal; the next run books the next term's invoice.
-    Object.assign(state, {
-      term: state.term + 1,
-      termStart: nextTermStart,
-      termEnd: termEndAfter(nextTermStart),
-      invoiceId: null,
-      renewalNoticeSent: false,
-      nextRun: 0,
-    });
-    await continueAsNew<typeof subscription>({ ...input, state });
-  }
-  if (state.status === 'cancelled') state.status = 'ended';
-  await save();
+      while (state.status === 'active' || state.status === 'cancelled') {
+        const now = Date.now();
+        if (now >= state.termEnd) break;
+        const due: [number, () => Promise<void>][] = [];
+        if (state.nextRun < runs.length) due.push([runs[state.nextRun]!, () => scheduledRun(state.nextRun++)]);
+        if (state.status === 'active' && !state.renewalNoticeSent) {
+          due.push([
+            state.termEnd - RENEWAL_NOTICE_DAYS * DAY,
+            async () => {
+              state.renewalNoticeSent = true;
+              await mail('subscription-renewal-notice', `renewal-notice-term-${state.term}`, {
+                endDate: endDate(),
+                nextEndDate: lastDayOfTerm(termEndAfter(state.termEnd)),
+                fee: input.annualFee,
+              });
+            },
+          ]);
+        }
+        for (const invoice of state.unpaid) {
+          if (!invoice.reminded) {
+            due.push([
+              dayAfterDue(invoice.dueDate, REMINDER_DAYS_AFTER_DUE),
+              async () => {
+                invoice.reminded = true;
+                if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
+                await mail('subscription-reminder', `reminder-${invoice.invoiceId}`, {
+                  number: invoice.number,
+                  dueDate: invoice.dueDate,
+                  suspensionDate: addDays(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
+                });
+                await save();
+              },
+            ]);
+          } else if (!invoice.suspended) {
+            due.push([
+              dayAfterDue(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),
+              async () => {
+                if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
+                invoice.suspended = true;
+                await save();
+              },
+            ]);
+          }
+        }
+        const [at, handle] = due.reduce((a, b) => (b[0] < a[0] ? b : a), [state.termEnd, async () => {}] as [
+          number,
+          () => Promise<void>,
+        ]);
+        if (at > now) {
+          const seen = changed;
+          await condition(() => changed !== seen, at - now);
+          continue;
+        }
+        await handle();
+        // Long terms with many extracts would grow the history without bound; carry on in a fresh run.
+        if (workflowInfo().continueAsNewSuggested) {
+          await settled();
+          await continueAsNew<typeof subscription>({ ...input, state });
+        }
+      }
+
+      await settled();
+      let nextTermStart = state.termEnd;
+      // A5, L9: a blocked account is not renewed (a renewal is paid work). The subscription waits at
+      // its term's end, asking daily, until the account is unblocked (then the next term starts that
+      // day, so no blocked time is paid for) or the subscription is cancelled or terminated meanwhile.
+      if (state.status === 'active' && patched('blocked-account-renewal-waits')) {
+        while (state.status === 'active' && (await acts.accountIsBlocked(input.accountId))) {
+          state.renewalBlockedSince ??= Date.now();
+          const seen = changed;
+          await condition(() => changed !== seen, DAY);
+        }
+        if (state.renewalBlockedSince !== undefined) nextTermStart = Date.now();
+        delete state.renewalBlockedSince;
+      }
+      if (state.status === 'active') {
+        // G8: renewal; the next run books the next term's invoice.
+        Object.assign(state, {
+          term: state.term + 1,
+          termStart: nextTermStart,
+          termEnd: termEndAfter(nextTermStart),
+          invoiceId: null,
+          renewalNoticeSent: false,
+          nextRun: 0,
+        });
+        await continueAsNew<typeof subscription>({ ...input, state });
+      }
+      if (state.status === 'cancelled') state.status = 'ended';
+      await save();
+    },
+    (message) => {
+      state.failure = message;
+    },
+  );
   await condition(allHandlersFinished);
   return state;
 }

@@ -5,6 +5,8 @@ export const SETTLEMENT_STATUSES = ['waiting_for_books', 'draft', 'approved'] as
 export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
 
 export interface SettlementState {
+  /** Set when a step failed on its input and the process stopped (A6); admins are alerted. */
+  failure?: string;
   year: number;
   status: SettlementStatus;
   booksClosedBy: string | null;

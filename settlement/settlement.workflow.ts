@@ -11,7 +11,7 @@ import { zonedParts } from '../domain/calendar';
 import { activityProxies } from '../platform/temporal/proxies';
 import type { StaffActivities } from '../identity/staff.activities';
 import type { SettlementActivities } from './settlement.activities';
-import { refusal } from '../platform/temporal/refusal';
+import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
 import {
   approveUpdate,
   closeBooksUpdate,
@@ -142,16 +142,25 @@ export async function settlement({ year, by }: { year: number; by: string }): Pr
     },
   );
 
-  await acts.openSettlement(year, by);
-  opened = true;
-  for (let week = 1; !(await condition(() => state.booksClosedBy !== null, BOOKS_REMINDER_INTERVAL)); week++) {
-    await acts.emailStaff({
-      key: `${settlementWorkflow.workflowId(year)}:books-reminder-${week}`,
-      role: 'finance',
-      template: 'settlement-books-reminder',
-      data: { year },
-    });
-  }
+  // A step that fails on its input stops the process visibly and alerts admins (A6).
+  await failingVisiblyOnBadInput(
+    { workflow: 'settlement', id: settlementWorkflow.workflowId(year) },
+    async () => {
+      await acts.openSettlement(year, by);
+      opened = true;
+      for (let week = 1; !(await condition(() => state.booksClosedBy !== null, BOOKS_REMINDER_INTERVAL)); week++) {
+        await acts.emailStaff({
+          key: `${settlementWorkflow.workflowId(year)}:books-reminder-${week}`,
+          role: 'finance',
+          template: 'settlement-books-reminder',
+          data: { year },
+        });
+      }
+    },
+    (message) => {
+      state.failure = message;
+    },
+  );
   // Waits for corrections for as long as the year may be corrected, i.e. for ever.
   await condition(() => false);
   return state;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
@@ -25,12 +26,16 @@ import { createCaseService, type CaseService } from '../../cases/cases.service';
 import type { Principal } from '../../platform/http/principal';
 import { localDeliveryStore } from '../../platform/file-store';
 import { workflowGateway } from '../../platform/temporal/gateway';
+import { INPUT_REFUSED } from '../../platform/temporal/refusal';
 import { createDirectory } from '../../identity/directory.service';
 import { testActivities } from '../support/env';
 import { workflowTestBed } from '../support/time-skipping';
 import {
   answerUpdate,
   cancelLocateUpdate,
+  caseStateQuery,
+  locateCaseWorkflow,
+  type CaseInput,
   deliverCaseUpdate,
   locateDoneUpdate,
   moveLocateUpdate,
@@ -617,5 +622,30 @@ describe('issue 18: the rules at their edges', () => {
         actor: 'h',
         data: { noticeReceivedAt: new Date(inTime).toISOString() },
       });
+  });
+});
+
+describe('a step that fails on its input (A6, issue 15)', () => {
+  it('a questioner name the database refuses stops the case visibly (state query), alerts admins once, and is not retried', async () => {
+    const { handle } = await startCase();
+    // The case's own input, as the service started it, with a name the API would have refused.
+    const history = await handle.fetchHistory();
+    const [input] = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) =>
+      defaultPayloadConverter.fromPayload<CaseInput>(p),
+    );
+    const lk = `LK-2099-${crypto.randomInt(100_000, 999_999)}`;
+    const bad = await env.client.workflow.start(locateCaseWorkflow.workflowType, {
+      workflowId: locateCaseWorkflow.workflowId(lk),
+      taskQueue,
+      args: [{ ...input!, lk, questioner: { ...input!.questioner, name: 'Nul\u0000' } }],
+    });
+    const failed = await bad.result().then(
+      () => undefined,
+      (err: { cause?: { type?: string; nonRetryable?: boolean } }) => err.cause,
+    );
+    expect(failed).toMatchObject({ type: INPUT_REFUSED, nonRetryable: true });
+    expect((await bad.query(caseStateQuery)).failure).toMatch(/./);
+    const alerts = await database.db('outbox').where('idempotency_key', 'like', `${lk}:input-refused:%`);
+    expect(alerts.map((a) => a.to_address)).toEqual(['ts-admin@test.se']);
   });
 });
