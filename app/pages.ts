@@ -28,6 +28,7 @@ const navigation: Navigation = {
     ['/app/orders?status=awaiting_approval', 'nav.queue'],
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
+    ['/app/search', 'nav.search'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/accounts', 'nav.accounts'],
@@ -42,6 +43,7 @@ const navigation: Navigation = {
   admin: [
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
+    ['/app/search', 'nav.search'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],

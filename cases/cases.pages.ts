@@ -131,6 +131,32 @@ export function casePages(kit: PagesKit) {
     );
   });
 
+  // Handlers' search over cases and orders (issue 18), a page at a time by the API's cursor.
+  kit.get('/search', async (p) => {
+    const fields = ['q', 'ownerId', 'from', 'to', 'point', 'cursor'] as const;
+    const query = Object.fromEntries(
+      fields.map((f) => [f, queryString(p.req.query[f]) || undefined]).filter(([, v]) => v !== undefined),
+    ) as Partial<Record<(typeof fields)[number], string>>;
+    const searched = Object.keys(query).length > 0;
+    const result = searched ? await p.api('get', '/api/v1/search', { query: { ...query, limit: 50 } }) : { items: [] };
+    const next = result.next
+      ? `/app/search?${new URLSearchParams({ ...query, cursor: result.next as string }).toString()}`
+      : null;
+    p.show(
+      'search',
+      p.t('search.title'),
+      {
+        query,
+        next,
+        items: result.items.map((h: { type: string; ref: string }) => ({
+          ...h,
+          link: h.type === 'case' ? `/app/cases/${h.ref}` : `/app/orders/${h.ref}`,
+        })),
+      },
+      [{ label: p.t('search.title') }],
+    );
+  });
+
   kit.get('/cases/:lk', async (p) => {
     const c = await p.api('get', '/api/v1/cases/:lk', { params: p.req.params });
     const actions = caseActions(c, p.principal.role);

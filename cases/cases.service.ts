@@ -35,6 +35,7 @@ import {
   cancellationFees,
   earliestNormalLocateDate,
   expressWindow,
+  feeLine,
   feeQuote,
   handlingDeadlineDate,
   moveFees,
@@ -219,6 +220,8 @@ export function createCaseService(deps: {
         expressWindow: expressWindow(orderTime),
         owners,
         fees,
+        // T2, L5: the express fee the order will be charged when the locate is scheduled, with its VAT.
+        expressFee: body.kind === 'locate' && body.express ? feeQuote([feeLine(fees, 'express')], account.kind) : null,
       };
     },
 

@@ -692,6 +692,20 @@ describe('issue 18: VAT for private persons, the history and the handler tools',
       total: { minor: 100_000 },
       customerKind: 'private',
     });
+    // Registering an express locate answers its fee with VAT too.
+    const express = await register('private', {
+      kind: 'locate',
+      workArea,
+      digStart: addWorkingDays(orderTimeOf(new Date()), 10),
+      desiredLocateDate: addWorkingDays(orderTimeOf(new Date()), 2),
+      express: true,
+    });
+    expect(express.body.expressFee).toMatchObject({
+      net: { minor: 150_000 },
+      vat: { minor: 37_500 },
+      total: { minor: 187_500 },
+      customerKind: 'private',
+    });
     const ordered = await api('POST', `/api/v1/cases/${lk}/add-ons`, 'private', {
       formats: ['DXF'],
       expectedFeeMinor: quote.body.fees.net.minor,

@@ -262,6 +262,28 @@ describe("the customer's case pages: fees first, complaints, withdrawal", () => 
     await screenshot(handler, 'handler-case-history');
   });
 
+  it('a handler searches cases by LK number or customer and opens one; customers cannot search', async () => {
+    const handler = await signedIn('pages-case-handler@test.se');
+    await handler.goto(`${office.baseUrl}/app/cases`);
+    await handler.getByRole('link', { name: 'Search', exact: true }).click();
+    await handler.getByLabel('LK or order number, name, organisation number or e-mail').fill(lks.mapOnly);
+    await handler.getByRole('button', { name: 'Search' }).click();
+    await handler.waitForURL(/\/app\/search\?/);
+    expect(await handler.locator('#results tbody tr').allTextContents()).toEqual([
+      expect.stringContaining(lks.mapOnly),
+    ]);
+    await expectAccessible(handler);
+    await screenshot(handler, 'handler-search');
+    await handler.goto(`${office.baseUrl}/app/search?q=${encodeURIComponent('556777-8888')}`);
+    const byOrgNumber = await handler.locator('#results tbody').textContent();
+    for (const lk of Object.values(lks)) expect(byOrgNumber).toContain(lk);
+    await handler.getByRole('link', { name: lks.mapOnly }).click();
+    await handler.waitForURL(new RegExp(`/app/cases/${lks.mapOnly}$`));
+    const customer = await signedIn('pages-case-customer@test.se');
+    const refused = await customer.goto(`${office.baseUrl}/app/search?q=x`);
+    expect(refused!.status()).toBe(403);
+  });
+
   it('withdraws a planning case within 48 hours', async () => {
     const page = await signedIn('pages-case-customer@test.se');
     await page.goto(`${office.baseUrl}/app/cases/${lks.planning}`);
