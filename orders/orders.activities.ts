@@ -7,6 +7,7 @@ import {
   concludeAgreement,
   deliveryInProgress,
   deliveryLink,
+  getOrder,
   setOrderShipment,
   setOrderStatus,
   upsertDelivery,
@@ -138,7 +139,8 @@ export function createOrderActivities(deps: {
           `Delivery ${running} on order ${request.orderId} is still in progress`,
           'delivery_in_progress',
         );
-      const order = await deps.db('orders').where({ id: request.orderId }).first('format');
+      // G7: the format ordered, from the order itself (workflows started before issue 14 do not carry it).
+      const order = await getOrder(deps.db, request.orderId);
       if (!order) throw ApplicationFailure.nonRetryable(`There is no order ${request.orderId}`, 'unknown_order');
       let produced: Awaited<ReturnType<Producer['produce']>>;
       try {

@@ -291,6 +291,19 @@ export async function deliveryFiles(db: Db, deliveryId: string): Promise<Deliver
   return db('delivery_files').where({ delivery_id: deliveryId }).orderBy('name');
 }
 
+/** G10: successful deliveries finished by `cutoff` whose files are still kept. */
+export async function deliveriesToPurge(db: Db, cutoff: Date): Promise<Pick<DeliveryRow, 'id'>[]> {
+  return db('deliveries')
+    .where({ status: 'LYCKAD' })
+    .whereNull('files_removed_at')
+    .where('finished_at', '<=', cutoff)
+    .select('id');
+}
+
+export async function markDeliveryFilesRemoved(db: Db, id: string, at: Date): Promise<void> {
+  await db('deliveries').where({ id }).update({ files_removed_at: at });
+}
+
 export async function getDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
   return db('deliveries').where({ id }).first();
 }

@@ -15,12 +15,14 @@ import { bbox, type Area } from '../domain/geometry';
 import {
   addFeatureTable,
   createGeoPackage,
+  envelopeOf,
   envelopeOfGeometry,
   featureTables,
   geometryBlob,
   geometryOf,
   indexTable,
   openGeoPackage,
+  rtreeTable,
   type GeoJsonGeometry,
   type GeoPackage,
 } from '../platform/geopackage';
@@ -86,6 +88,10 @@ const OUTPUT_TYPE: Record<string, string> = {
 };
 
 interface Envelope {
+  getMinX(): number;
+  getMaxX(): number;
+  getMinY(): number;
+  getMaxY(): number;
   intersects(other: Envelope): boolean;
   covers(other: Envelope): boolean;
 }
@@ -121,6 +127,15 @@ export function selectionClipper(selection: Area) {
   return {
     /** Whether a point lies inside the selection. */
     contains: (e: number, n: number) => area.contains(factory.createPoint(new Coordinate(e, n))),
+    /**
+     * Whether a rectangular selection surely covers a geometry with this envelope
+     * ([minX, maxX, minY, maxY], e.g. from a GeoPackage header): then it needs no parsing by JTS.
+     */
+    coversEnvelope: ([minX, maxX, minY, maxY]: [number, number, number, number]) =>
+      rectangle && box.getMinX() <= minX && box.getMaxX() >= maxX && box.getMinY() <= minY && box.getMaxY() >= maxY,
+    /** A geometry kept whole, as delivered: lines and polygons as their multi types. */
+    multi,
+    /** `g` cut to the selection, or null when nothing of it is inside. */
     clip(g: GeoJsonGeometry): GeoJsonGeometry | null {
       const geom = reader.read(g) as Geometry;
       if (!box.intersects(geom.getEnvelopeInternal())) return null;
@@ -186,7 +201,10 @@ async function* extractRows(
   const box = bbox(request.selection);
   const inBox = `fid IN (SELECT id FROM "rtree_${table}_geom" WHERE minx <= @maxE AND maxx >= @minE AND miny <= @maxN AND maxy >= @minN)`;
   const at = new Date(request.asOf).toISOString();
-  const clip = (row: SourceRow) => clipper.clip(geometryOf(row.geom));
+  const clip = (row: SourceRow) =>
+    clipper.coversEnvelope(envelopeOf(row.geom))
+      ? clipper.multi(geometryOf(row.geom))
+      : clipper.clip(geometryOf(row.geom));
   let n = 0;
   if (request.typ === 'BAS') {
     const rows = db
@@ -250,6 +268,9 @@ async function writeGeoPackageTable(
       geometryType: OUTPUT_TYPE[table.geometryType.toUpperCase()] ?? 'GEOMETRY',
       columns: columns.map((c) => `"${c.name}" ${c.type}`),
     });
+    // The R-tree is filled beside each row, from the envelope already at hand.
+    db.exec(rtreeTable(table.name));
+    const index = db.prepare(`INSERT INTO "rtree_${table.name}_geom" VALUES (?, ?, ?, ?, ?)`);
     const insert = db.prepare(
       `INSERT INTO "${table.name}" (geom${columns.map((c) => `, "${c.name}"`).join('')}) VALUES (?${columns
         .map(() => ', ?')
@@ -259,11 +280,13 @@ async function writeGeoPackageTable(
     db.exec('BEGIN');
     for await (const { row, geometry, andring } of rows) {
       const values = columns.map((c) => (c.name === 'andring' ? andring : row[c.name]));
-      insert.run(geometryBlob(geometry, envelopeOfGeometry(geometry)), ...values);
+      const envelope = envelopeOfGeometry(geometry);
+      const { lastInsertRowid } = insert.run(geometryBlob(geometry, envelope), ...values);
+      index.run(lastInsertRowid, ...envelope);
       count++;
     }
     db.exec('COMMIT');
-    indexTable(db, table.name);
+    indexTable(db, table.name, { filled: true });
     return count;
   } finally {
     db.close();

@@ -2,6 +2,7 @@ import type { Db } from '../platform/db';
 import type { DeliveryStore } from '../platform/file-store';
 import type { Config } from '../platform/config';
 import { DELIVERY_RETENTION_DAYS } from './orders.rules';
+import { deliveriesToPurge, deliveryFiles, markDeliveryFilesRemoved } from './orders.store';
 
 /** G10: `lagringstid`, days a delivery's files are kept: DELIVERY_RETENTION_DAYS, else the rule's default. */
 export const retentionDays = (config: Config) => config.DELIVERY_RETENTION_DAYS ?? DELIVERY_RETENTION_DAYS;
@@ -18,21 +19,13 @@ export async function purgeExpiredDeliveries(deps: {
   now: Date;
 }): Promise<{ deliveries: number; files: number }> {
   const cutoff = new Date(deps.now.getTime() - deps.retentionDays * 86_400_000);
-  const expired = await deps
-    .db<{ id: string; status: string; files_removed_at: Date | null; finished_at: Date }>('deliveries')
-    .where({ status: 'LYCKAD' })
-    .whereNull('files_removed_at')
-    .where('finished_at', '<=', cutoff)
-    .select('id');
+  const expired = await deliveriesToPurge(deps.db, cutoff);
   let files = 0;
   for (const { id } of expired) {
-    const keys = await deps
-      .db<{ storage_key: string; delivery_id: string }>('delivery_files')
-      .where({ delivery_id: id })
-      .select('storage_key');
-    for (const { storage_key } of keys) await deps.store.remove(storage_key);
-    files += keys.length;
-    await deps.db('deliveries').where({ id }).update({ files_removed_at: deps.now });
+    const stored = await deliveryFiles(deps.db, id);
+    for (const f of stored) await deps.store.remove(f.storage_key);
+    files += stored.length;
+    await markDeliveryFilesRemoved(deps.db, id, deps.now);
   }
   return { deliveries: expired.length, files };
 }

@@ -162,17 +162,23 @@ export function addFeatureTable(db: GeoPackage, table: FeatureTable): void {
   );
 }
 
+/** The R-tree of a feature table, for a writer that fills it row by row (then `indexTable(…, { filled: true })`). */
+export const rtreeTable = (t: string) =>
+  `CREATE VIRTUAL TABLE "rtree_${t}_geom" USING rtree(id, minx, maxx, miny, maxy)`;
+
 /**
  * The R-tree spatial index of a feature table (§F.3), filled from the rows present, its triggers
  * keeping it up to date after, and the table's extent in gpkg_contents. Called after a bulk
  * load: filling the tree once is much faster than trigger by trigger.
  */
-export function indexTable(db: GeoPackage, t: string): void {
+export function indexTable(db: GeoPackage, t: string, opts: { filled?: boolean } = {}): void {
   const rtree = `rtree_${t}_geom`;
+  if (!opts.filled)
+    db.exec(`
+      ${rtreeTable(t)};
+      INSERT INTO "${rtree}" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM "${t}"
+        WHERE geom NOT NULL AND NOT ST_IsEmpty(geom);`);
   db.exec(`
-    CREATE VIRTUAL TABLE "${rtree}" USING rtree(id, minx, maxx, miny, maxy);
-    INSERT INTO "${rtree}" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM "${t}"
-      WHERE geom NOT NULL AND NOT ST_IsEmpty(geom);
     INSERT INTO gpkg_extensions VALUES ('${t}', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');
     CREATE TRIGGER "${rtree}_insert" AFTER INSERT ON "${t}" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
     BEGIN INSERT OR REPLACE INTO "${rtree}" VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;
