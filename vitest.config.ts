@@ -18,6 +18,9 @@ export default defineConfig({
           globalSetup: ['test/setup/global.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // Real servers on a shared 2-core machine: a poll waits for work that runs elsewhere (a
+          // workflow, a real extract), and returns as soon as it holds, so its limit is generous.
+          expect: { poll: { timeout: 10_000 } },
           pool: 'forks',
         },
       },

@@ -128,23 +128,26 @@ export function createAccountUsers(deps: { db: Db; links: Links; linkTtlHours: n
       return { id: userId, accountRole, may: permissionsOf(accountRole) };
     },
 
-    /**
-     * A3, T6: who receives the account's invoices: its users with the invoices role, or its admins
-     * when it has none, or the account's own address when it has no confirmed user at all.
-     */
-    async invoiceRecipients(accountId: string): Promise<Recipient[]> {
-      const users = (await listAccountUsers(db, accountId)).filter((u) => u.email_confirmed_at !== null);
-      const chosen = users.some((u) => u.account_role === 'invoices')
-        ? users.filter((u) => u.account_role === 'invoices')
-        : users.filter((u) => u.account_role === 'admin');
-      if (chosen.length > 0) return chosen.map((u) => ({ email: u.email, name: u.name, language: u.language }));
-      const account = await getAccount(db, accountId);
-      return account ? [{ email: account.email, name: account.name, language: account.language }] : [];
-    },
+    /** A3, T6: who receives the account's invoices. */
+    invoiceRecipients: (accountId: string) => invoiceRecipients(db, accountId),
   };
 }
 
 export type AccountUsers = ReturnType<typeof createAccountUsers>;
+
+/**
+ * A3, T6: who receives the account's invoices: its users with the invoices role, or its admins
+ * when it has none, or the account's own address when it has no confirmed user at all.
+ */
+export async function invoiceRecipients(db: Db, accountId: string): Promise<Recipient[]> {
+  const users = (await listAccountUsers(db, accountId)).filter((u) => u.email_confirmed_at !== null);
+  const chosen = users.some((u) => u.account_role === 'invoices')
+    ? users.filter((u) => u.account_role === 'invoices')
+    : users.filter((u) => u.account_role === 'admin');
+  if (chosen.length > 0) return chosen.map((u) => ({ email: u.email, name: u.name, language: u.language }));
+  const account = await getAccount(db, accountId);
+  return account ? [{ email: account.email, name: account.name, language: account.language }] : [];
+}
 
 /**
  * A3: who hears about an order or a case: the user who placed it, or, for a system account's

@@ -22,6 +22,7 @@ import { activityProxies } from '../platform/temporal/proxies';
 import type { InvoiceActivities } from '../invoicing/invoices.activities';
 import type { OrderActivities } from './orders.activities';
 import type { SubscriptionActivities } from './subscriptions.activities';
+import type { EmailActivities } from '../platform/outbox/email.activities';
 import type { DeliveryTyp } from './orders.rules';
 import { customerMail, customerMessage, deliverOnce, inSequence, type DeliveryContext } from './delivery.workflow';
 import { failingVisiblyOnBadInput, refusal } from '../platform/temporal/refusal';
@@ -36,7 +37,7 @@ import {
   type SubscriptionState,
 } from './subscription.messages';
 
-const { acts } = activityProxies<SubscriptionActivities & OrderActivities & InvoiceActivities>();
+const { acts } = activityProxies<SubscriptionActivities & OrderActivities & InvoiceActivities & EmailActivities>();
 
 const DAY = 86_400_000;
 
@@ -70,6 +71,16 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
   };
   const sv = input.customer.language === 'sv';
   const mail = customerMail(input);
+  const message = customerMessage(input);
+  /**
+   * A3: an invoice and its reminder go to the account's invoice recipients, asked when it is sent.
+   * A history recorded before this existed replays without the marker and mails the customer, as it did.
+   */
+  const invoiceMail = async (template: string, suffix: string, data: Record<string, unknown>) => {
+    if (!patched('invoice-recipients')) return mail(template, suffix, data);
+    const to = await acts.invoiceRecipients(input.accountId);
+    return acts.sendEmail({ ...message(template, suffix, data), to: to || input.customer.email });
+  };
   const record = inSequence();
   const suspendedBy = () => state.unpaid.find((i) => i.suspended);
   const dbStatus = (): SubscriptionStatus => (state.status === 'active' && suspendedBy() ? 'suspended' : state.status);
@@ -270,7 +281,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
           invoiceId: invoice.id,
         });
         await save();
-        await mail('subscription-invoice', `invoice-term-${state.term}`, {
+        await invoiceMail('subscription-invoice', `invoice-term-${state.term}`, {
           number: invoice.number,
           total: money(invoice.totalMinor, input.annualFee.currency),
           dueDate: invoice.dueDate,
@@ -334,7 +345,7 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
               async () => {
                 invoice.reminded = true;
                 if (await acts.invoiceIsPaid(invoice.invoiceId)) return invoicePaid(invoice.invoiceId);
-                await mail('subscription-reminder', `reminder-${invoice.invoiceId}`, {
+                await invoiceMail('subscription-reminder', `reminder-${invoice.invoiceId}`, {
                   number: invoice.number,
                   dueDate: invoice.dueDate,
                   suspensionDate: addDays(invoice.dueDate, SUSPENSION_DAYS_AFTER_DUE),

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import { getInvoice } from '../invoicing/invoices.store';
 import { getAccount } from '../identity/accounts.store';
+import { invoiceRecipients } from '../identity/account-users.service';
 import {
   saveSubscription,
   saveSubscriptionRun,
@@ -30,6 +31,10 @@ export function createSubscriptionActivities(deps: { db: Db }) {
     /** Dunning asks before it reminds or suspends, in case the payment's signal never arrived. */
     async invoiceIsPaid(invoiceId: string): Promise<boolean> {
       return (await getInvoice(deps.db, invoiceId))?.status === 'paid';
+    },
+    /** A3: the addresses the account's invoices go to, asked when each invoice e-mail is sent. */
+    async invoiceRecipients(accountId: string): Promise<string> {
+      return (await invoiceRecipients(deps.db, accountId)).map((r) => r.email).join(', ');
     },
     /** A5, L9: a blocked account starts no new paid work (renewals, scheduled extracts); asked each time, never cached. */
     async accountIsBlocked(accountId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import {
+  ActivityFailure,
   ApplicationFailure,
   type QueryDefinition,
   type SignalDefinition,
@@ -12,6 +13,7 @@ import {
 } from '@temporalio/common';
 import { ApiError } from '../http/errors';
 import type { WorkflowContract } from './contract';
+import { INPUT_REFUSED } from './refusal';
 
 /**
  * The API's way into Temporal: workflow ids are business keys, and Temporal's own errors
@@ -102,6 +104,12 @@ export function toApiError(err: unknown, workflowId: string): unknown {
   }
   if (err instanceof WorkflowNotFoundError) {
     return new ApiError(404, 'not_found', `${workflowId} was not found`);
+  }
+  // A step of the update whose input the database refused (A6): the caller's input, not a fault of ours.
+  const step =
+    err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure ? err.cause.cause : null;
+  if (step instanceof ApplicationFailure && step.type === INPUT_REFUSED) {
+    return new ApiError(422, INPUT_REFUSED, `The input was refused: ${step.message}`);
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const failure = err.cause;

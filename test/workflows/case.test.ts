@@ -592,10 +592,14 @@ describe('issue 18: the rules at their edges', () => {
       args: [{ ownerId: 'karta-forst', answer: 'dig_according_to_map', by: 'h' }],
     });
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
-    const answers = await database
-      .db('outbox')
-      .where({ idempotency_key: `${lk}:answers` })
-      .first();
+    // The answers e-mail follows the status's mirror: wait for it rather than read it at once.
+    const answersMail = () =>
+      database
+        .db('outbox')
+        .where({ idempotency_key: `${lk}:answers` })
+        .first();
+    await expect.poll(answersMail).toBeDefined();
+    const answers = await answersMail();
     expect(answers.text).toContain('careful digging applies in the area');
     expect(answers.text).not.toContain('No physical locate');
     const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiError } from '../../platform/http/errors';
-import { workflowGateway } from '../../platform/temporal/gateway';
+import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { toApiError, workflowGateway } from '../../platform/temporal/gateway';
+import { INPUT_REFUSED } from '../../platform/temporal/refusal';
 import { approveOrderUpdate, orderStateQuery } from '../../orders/order.messages';
 import { welcomeUserWorkflow } from '../../identity/welcome-user.messages';
 import { startBackOffice, type TestBackOffice } from '../support/env';
@@ -41,4 +44,34 @@ it('an update or query on an unknown workflow answers 404', async () => {
     status: 404,
     code: 'not_found',
   });
+});
+
+it('an update whose step the database refused (A6) answers 422 input_refused, not 500', () => {
+  const refused = ApplicationFailure.create({
+    type: INPUT_REFUSED,
+    message: 'invalid byte sequence',
+    nonRetryable: true,
+  });
+  const step = new ActivityFailure(
+    'activity failed',
+    'recordCaseAnswer',
+    '1',
+    RetryState.NON_RETRYABLE_FAILURE,
+    'w',
+    refused,
+  );
+  const mapped = toApiError(new WorkflowUpdateFailedError('update failed', step), 'case-LK-1');
+  expect(mapped).toBeInstanceOf(ApiError);
+  expect(mapped).toMatchObject({ status: 422, code: INPUT_REFUSED });
+  // Any other failed step stays what it is: a fault of ours, answered 500.
+  const other = new ActivityFailure(
+    'activity failed',
+    'x',
+    '1',
+    RetryState.MAXIMUM_ATTEMPTS_REACHED,
+    'w',
+    new Error('down'),
+  );
+  const fault = new WorkflowUpdateFailedError('update failed', other);
+  expect(toApiError(fault, 'case-LK-1')).toBe(fault);
 });

@@ -506,3 +506,44 @@ describe('A5, L9: a blocked account starts no new paid work', () => {
     await end(id);
   });
 });
+
+describe('A3: invoice recipients', () => {
+  it("the annual invoice and its reminder go to the account's users with the invoices role, not to the customer who ordered", async () => {
+    const directory = createDirectory({ db: database.db, welcome: async () => {} });
+    const account = (
+      await directory.createAccount(
+        {
+          kind: 'organisation',
+          name: 'Fakturamottagare AB',
+          email: 'recipients-account@test.se',
+          organisationNumber: '556123-4567',
+          language: 'sv',
+        },
+        { actorType: 'system' },
+      )
+    ).id;
+    for (const [email, accountRole] of [
+      ['recipients-admin@test.se', 'admin'],
+      ['recipients-invoices@test.se', 'invoices'],
+      ['recipients-invoices-2@test.se', 'invoices'],
+    ] as const) {
+      const user = await directory.createUser(
+        { email, name: email, password: 'recipient-pass-1', role: 'customer', accountId: account, accountRole },
+        { actorType: 'system' },
+      );
+      await database.db('users').where({ id: user.id }).update({ email_confirmed_at: new Date() });
+    }
+    const { id, unpaid } = await subscribe(null, account);
+    const to = async (suffix: string) =>
+      String((await database.db('outbox').where('idempotency_key', `${id}:${suffix}`).first())?.to_address)
+        .split(', ')
+        .sort()
+        .join(', ');
+    await expect.poll(() => to('invoice-term-1')).toBe('recipients-invoices-2@test.se, recipients-invoices@test.se');
+    await skipTo(Date.parse(`${unpaid[0]!.dueDate}T12:00:00Z`) + 8 * DAY);
+    await expect
+      .poll(() => to(`reminder-${unpaid[0]!.invoiceId}`))
+      .toBe('recipients-invoices-2@test.se, recipients-invoices@test.se');
+    await end(id);
+  });
+});
