@@ -330,3 +330,6 @@ export function caseActions(c: CaseFacts, role: string, now = new Date()): CaseA
     respond: handler,
   };
 }
+
+/** Issue 18: the hour (Stockholm time) of the handlers' daily digest, before the 08:00 reminders (L10). */
+export const HANDLER_DIGEST_HOUR = 7;
