@@ -4,6 +4,7 @@ import {
   feeLine,
   handlingSchedule,
   locateDateOnAnswers,
+  remarkOpenUntil,
   scheduleLocate,
 } from './cases.rules';
 import { stockholmDate, zonedInstant } from '../domain/calendar';
@@ -176,6 +177,18 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
       }
       if (state.status !== 'answered') await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+      // Issue 18: a done locate stays open for a re-mark or a renewal until LOCATE_RENEWAL_DAYS after
+      // its marks expire; a re-marked locate is followed as before. A history that completed at
+      // `located` replays without the marker and completes as it did.
+      while (state.status === 'located' && state.locatedOn && patched('locate-remark')) {
+        const openUntil = remarkOpenUntil(state.locatedOn);
+        const remarked = await condition(
+          () => state.status !== 'located',
+          Math.max(1, openUntil.getTime() - Date.now()),
+        );
+        if (!remarked) break;
+        await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+      }
     },
     (message) => {
       state.failure = message;

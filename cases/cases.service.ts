@@ -23,6 +23,7 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  remarkLocateUpdate,
   questionerCorrectedSignal,
   splitUpdate,
   withdrawUpdate,
@@ -46,6 +47,7 @@ import {
   type CaseFees,
   type CaseFile,
   type FeeLine,
+  type RemarkReason,
   type VectorFormat,
 } from './cases.rules';
 import {
@@ -294,6 +296,16 @@ export function createCaseService(deps: {
         by: principal.id,
         byHandler: principal.role === 'handler',
       });
+    },
+
+    /** Issue 18: orders a done locate marked again (a renewal after its marks expired) at the confirmed fee. */
+    async remarkLocate(
+      principal: Principal,
+      lk: string,
+      body: { reason: RemarkReason; date?: IsoDate; expectedFeeMinor: number },
+    ) {
+      await visibleCase(principal, lk);
+      return workflows.update(caseId(lk), remarkLocateUpdate, { ...body, by: principal.id });
     },
 
     /** L16: cancels the locate at the fee the questioner confirmed. */

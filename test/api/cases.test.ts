@@ -880,3 +880,87 @@ describe('issue 18: search for handlers', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 });
+
+describe('issue 18: from locate-service practice', () => {
+  const api = (method: string, path: string, who: string, body?: unknown) =>
+    call(office.baseUrl, method, path, { token: token[who], body });
+  /** A locate case answered "locate needed" and marked done by a handler. */
+  async function locatedCase() {
+    const orderTime = orderTimeOf(new Date());
+    const lk = (
+      await register('customer', {
+        kind: 'locate',
+        workArea,
+        digStart: addWorkingDays(orderTime, 12),
+        desiredLocateDate: addWorkingDays(orderTime, 10),
+      })
+    ).body.lk as string;
+    await api('POST', `/api/v1/cases/${lk}/answers`, 'handler', { ownerId: 'stockholm-el', answer: 'locate_needed' });
+    await api('POST', `/api/v1/cases/${lk}/answers`, 'handler', { ownerId: 'fiber-ost', answer: 'information' });
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/cases/${lk}`, 'customer')).body.status)
+      .toBe('locate_scheduled');
+    expect((await api('POST', `/api/v1/cases/${lk}/locate-done`, 'handler')).status).toBe(200);
+    return lk;
+  }
+
+  it('validity: a done locate shows its marks valid 30 days (validUntil, expired); a renewal is quoted free and refused while they are valid', async () => {
+    const lk = await locatedCase();
+    const today = stockholmDate(new Date());
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(shown.body).toMatchObject({
+      status: 'located',
+      locatedOn: today,
+      validUntil: addDays(today, 30),
+      expired: false,
+    });
+    const scheduled = await api('GET', `/api/v1/cases/${lk}`, 'handler');
+    expect(scheduled.body.validUntil).toBe(addDays(today, 30));
+
+    const quote = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', { reason: 'renewal' });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ confirmed: false, fees: { lines: [], total: { minor: 0 } } });
+    const early = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('marks_still_valid');
+    // Refusals: handlers and other accounts cannot order it, an unknown reason is 400; nothing changes.
+    const byHandler = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'handler', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(byHandler.status).toBe(403);
+    const byOther = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'other', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(byOther.status).toBe(404);
+    const unknown = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'because',
+      expectedFeeMinor: 0,
+    });
+    expect(unknown.status).toBe(400);
+    expect((await office.db('cases').where({ lk }).first()).status).toBe('located');
+
+    // Marks made 31 days ago have expired (the API reads the day they were made).
+    await office
+      .db('cases')
+      .where({ lk })
+      .update({ located_on: addDays(today, -31) });
+    expect((await api('GET', `/api/v1/cases/${lk}`, 'customer')).body).toMatchObject({
+      validUntil: addDays(today, -1),
+      expired: true,
+    });
+  });
+
+  it('validity: a case not yet located has no validity', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    expect((await api('GET', `/api/v1/cases/${lk}`, 'customer')).body).toMatchObject({
+      locatedOn: null,
+      validUntil: null,
+      expired: false,
+    });
+  });
+});

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
 import {
+  addDays,
   addWorkingDays,
   noonOfWorkingDayBefore,
   orderTime as orderTimeOf,
@@ -15,8 +16,12 @@ import {
 import { upsertNetworkOwner } from '../../cases/cases.store';
 import type { Area } from '../../domain/geometry';
 import {
+  LOCATE_VALIDITY_DAYS,
+  earliestNormalLocateDate,
   handlingDeadlineDate,
   handlingSchedule,
+  locateValidUntil,
+  remarkOpenUntil,
   planningDueDate,
   planningFasterDueDate,
 } from '../../cases/cases.rules';
@@ -41,6 +46,7 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  remarkLocateUpdate,
   splitUpdate,
   withdrawUpdate,
 } from '../../cases/case.messages';
@@ -592,6 +598,8 @@ describe('issue 18: the rules at their edges', () => {
       args: [{ ownerId: 'karta-forst', answer: 'dig_according_to_map', by: 'h' }],
     });
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
+    // The answers e-mail is sent after the state is mirrored: wait for it.
+    await expect.poll(() => outboxKeys(lk)).toContain('answers');
     const answers = await database
       .db('outbox')
       .where({ idempotency_key: `${lk}:answers` })
@@ -622,6 +630,49 @@ describe('issue 18: the rules at their edges', () => {
         actor: 'h',
         data: { noticeReceivedAt: new Date(inTime).toISOString() },
       });
+  });
+});
+
+describe('issue 18: from locate-service practice', () => {
+  it('validity: marks are valid 30 days; a renewal is refused before, ordered free after, and the case closes once the renewal period ends', async () => {
+    const { lk, handle } = await startCase();
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    const locatedOn = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located', located_on: locatedOn });
+    expect(locateValidUntil(locatedOn)).toBe(addDays(locatedOn, LOCATE_VALIDITY_DAYS));
+    // The case stays open for a renewal.
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const renewal = (expectedFeeMinor: number) =>
+      handle.executeUpdate(remarkLocateUpdate, { args: [{ reason: 'renewal', expectedFeeMinor, by: 'q' }] });
+    expect(await refusedWith(renewal(0))).toBe('marks_still_valid');
+
+    // The last valid day still refuses; the day after, the marks have expired.
+    await skipTo(zonedInstant(locateValidUntil(locatedOn), 12, 0, 'Europe/Stockholm'));
+    expect(await refusedWith(renewal(0))).toBe('marks_still_valid');
+    await skipTo(zonedInstant(addDays(locateValidUntil(locatedOn), 1), 9, 0, 'Europe/Stockholm'));
+    expect(await refusedWith(renewal(100))).toBe('fee_changed');
+    const now = new Date(await env.currentTimeMs());
+    const renewed = await renewal(0);
+    const expected = earliestNormalLocateDate(orderTimeOf(now));
+    expect(renewed).toEqual({ locateDate: expected, fees: [] });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: expected, located_on: null });
+    expect(await outboxKeys(lk)).toContain('remark-1');
+    const events = await database.db('case_events').where({ lk, type: 'locate_remark_ordered' });
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toMatchObject({ reason: 'renewal', locatedOn, locateDate: expected, fees: [] });
+
+    // Marked again: valid anew, and the case closes when its renewal period ends.
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    const again = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located', located_on: again });
+    await skipTo(new Date(remarkOpenUntil(again).getTime() - 60_000));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await skipTo(new Date(remarkOpenUntil(again).getTime() + 60_000));
+    await expect.poll(async () => (await handle.describe()).status.name).toBe('COMPLETED');
   });
 });
 
