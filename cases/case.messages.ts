@@ -119,7 +119,7 @@ export const orderPlanningAddOnsUpdate = defineUpdate<
   CaseState,
   [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number; by?: string }]
 >('orderPlanningAddOns');
-/** Issue 18: the questioner orders the done locate marked again (`date`: a later working day wanted). */
+/** Issue 18: the questioner orders the done locate marked again, its marks destroyed or expired (`date`: a later working day wanted). */
 export const remarkLocateUpdate = defineUpdate<
   { locateDate: IsoDate; fees: FeeLine[] },
   [{ reason: RemarkReason; date?: IsoDate | null; expectedFeeMinor: number; by?: string }]

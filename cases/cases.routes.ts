@@ -311,7 +311,7 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       path: '/api/v1/cases/:lk/locate/remark',
       tag: 'cases',
       summary:
-        'Order a done locate marked again: `renewal` once its marks have expired; at the normal date, or a later working day asked for; without expectedFeeMinor answers the fee only',
+        'Order a done locate marked again: `marks_destroyed` at any time, `renewal` once its marks have expired; at the normal date, or a later working day asked for; without expectedFeeMinor answers the fee only',
       auth: ['customer'],
       accountRoles: ACCOUNT_ACCESS.order,
       params: lkParams,

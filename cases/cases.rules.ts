@@ -354,7 +354,7 @@ export const remarkOpenUntil = (locatedOn: IsoDate) =>
   zonedInstant(addDays(locateValidUntil(locatedOn), LOCATE_RENEWAL_DAYS + 1), 0, 0, 'Europe/Stockholm');
 
 /** Why a done locate is marked again: its marks expired (a renewal) or were destroyed. */
-export const REMARK_REASONS = ['renewal'] as const;
+export const REMARK_REASONS = ['renewal', 'marks_destroyed'] as const;
 export type RemarkReason = (typeof REMARK_REASONS)[number];
 
 /**
@@ -368,5 +368,5 @@ export function remarkDate(now: Date, requested?: IsoDate | null): IsoDate {
   return scheduled?.ok ? scheduled.date : earliestNormalLocateDate(orderedAt);
 }
 
-/** Issue 18: no re-mark or renewal fee is named in the terms or the price list, so it is free (decision). */
+/** Issue 18: no fee for a re-mark (marks destroyed) or a renewal is named in the terms or the price list, so it is free (decision). */
 export const remarkFees = (): FeeLine[] => [];

@@ -955,6 +955,45 @@ describe('issue 18: from locate-service practice', () => {
     });
   });
 
+  it('re-mark: the questioner asks for destroyed marks to be marked again, fee quoted first (free) and confirmed; the case is scheduled anew', async () => {
+    const lk = await locatedCase();
+    const quote = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', { reason: 'marks_destroyed' });
+    expect(quote.body).toMatchObject({ confirmed: false, fees: { lines: [], net: { minor: 0 }, total: { minor: 0 } } });
+    const stale = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 50_000,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('fee_changed');
+    const byHandler = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'handler', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(byHandler.status).toBe(403);
+    const remarked = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(remarked.status).toBe(200);
+    const expected = addWorkingDays(orderTimeOf(new Date()), 5);
+    expect(remarked.body).toEqual({ locateDate: expected, fees: [] });
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(shown.body).toMatchObject({
+      status: 'locate_scheduled',
+      locateDate: expected,
+      validUntil: null,
+      expired: false,
+    });
+    expect(shown.body.history.map((e: { type: string }) => e.type)).toContain('locate_remark_ordered');
+    // Once scheduled again there is no done locate to re-mark.
+    const again = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('locate_not_done');
+  });
+
   it('validity: a case not yet located has no validity', async () => {
     const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
     expect((await api('GET', `/api/v1/cases/${lk}`, 'customer')).body).toMatchObject({

@@ -676,6 +676,44 @@ describe('issue 18: from locate-service practice', () => {
   });
 });
 
+describe('issue 18: re-marking destroyed marks', () => {
+  it('re-mark: destroyed marks of a done locate are marked again at the earliest normal date, free and confirmed; the questioner is told', async () => {
+    const { lk, handle } = await startCase();
+    const destroyed = (expectedFeeMinor: number) =>
+      handle.executeUpdate(remarkLocateUpdate, { args: [{ reason: 'marks_destroyed', expectedFeeMinor, by: 'q' }] });
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    expect(await refusedWith(destroyed(0))).toBe('locate_not_done');
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    // Two days later the marks are gone (digging, snow, a vehicle): still valid, so no renewal, but a re-mark.
+    const later = new Date((await env.currentTimeMs()) + 2 * 86_400_000);
+    await skipTo(later);
+    expect(await refusedWith(destroyed(100))).toBe('fee_changed');
+    const now = new Date(await env.currentTimeMs());
+    const remarked = await destroyed(0);
+    expect(remarked).toEqual({ locateDate: earliestNormalLocateDate(orderTimeOf(now)), fees: [] });
+    expect(await handle.query(caseStateQuery)).toMatchObject({
+      status: 'locate_scheduled',
+      remarks: 1,
+      locatedOn: null,
+    });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: remarked.locateDate });
+    const mail = await database
+      .db('outbox')
+      .where({ idempotency_key: `${lk}:remark-1` })
+      .first();
+    expect(mail.subject).toBe(`New locate ordered for ${lk}`);
+    expect(mail.text).toContain('were destroyed');
+    expect(mail.text).toContain(remarked.locateDate);
+    // The re-marked locate is followed as any: moved, done again.
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located' });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+});
+
 describe('a step that fails on its input (A6, issue 15)', () => {
   it('a questioner name the database refuses stops the case visibly (state query), alerts admins once, and is not retried', async () => {
     const { handle } = await startCase();
