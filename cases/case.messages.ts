@@ -32,6 +32,9 @@ export interface CaseInput {
   part?: boolean;
   /** T3: the case fees of the price list valid at the order time. */
   fees: CaseFees;
+  /** Issue 18: an emergency case, due at `handlingDueAt` (epoch ms) rather than by its handling deadline's day. */
+  emergency?: boolean;
+  handlingDueAt?: number;
 }
 
 export interface CaseOwner {

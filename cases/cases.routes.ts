@@ -57,6 +57,8 @@ const present = (c: CaseRow) => ({
   desiredLocateDate: c.desired_locate_date,
   locateDate: c.locate_date,
   ...locateValidity(c),
+  emergency: c.emergency,
+  handlingDueAt: c.handling_due_at,
   express: c.express,
   areaM2: c.area_m2,
   parentLk: c.parent_lk,

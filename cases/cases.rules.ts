@@ -39,7 +39,7 @@ export type Answer = (typeof ANSWERS)[number];
 
 /**
  * The case fees (L12 express, L15 change, L16 cancellation, L14 a map-only owner's locate,
- * L17 faster planning delivery and each vector format), in öre excluding VAT (T1, T2). Their
+ * L17 faster planning delivery and each vector format, issue 18's emergency case), in öre excluding VAT (T1, T2). Their
  * amounts are in the versioned price list (`case_price_list`).
  */
 export const CASE_FEE_CODES = [
@@ -49,6 +49,7 @@ export const CASE_FEE_CODES = [
   'mapOnlyOwnerLocate',
   'planningFasterDelivery',
   'planningVectorFormat',
+  'emergency',
 ] as const;
 export type CaseFeeCode = (typeof CASE_FEE_CODES)[number];
 
@@ -370,3 +371,14 @@ export function remarkDate(now: Date, requested?: IsoDate | null): IsoDate {
 
 /** Issue 18: no fee for a re-mark (marks destroyed) or a renewal is named in the terms or the price list, so it is free (decision). */
 export const remarkFees = (): FeeLine[] => [];
+
+/**
+ * Issue 18 (locate-service practice): an emergency case (damage or urgent repair) is answered at
+ * once: handlers are alerted at registration and it is due this many hours after it, not by a
+ * working-day deadline (decision).
+ */
+export const EMERGENCY_HANDLING_HOURS = 3;
+export const emergencyDueAt = (registeredAt: Date) =>
+  new Date(registeredAt.getTime() + EMERGENCY_HANDLING_HOURS * 3_600_000);
+/** Issue 18: an emergency case costs its own fee from the price list, charged at registration. */
+export const emergencyFees = (fees: CaseFees): FeeLine[] => [feeLine(fees, 'emergency')];

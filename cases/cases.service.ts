@@ -35,6 +35,8 @@ import {
   CASE_KINDS,
   cancellationFees,
   earliestNormalLocateDate,
+  emergencyDueAt,
+  emergencyFees,
   expressWindow,
   feeLine,
   feeQuote,
@@ -73,12 +75,14 @@ export const newCase = z
     digStart: isoDate,
     desiredLocateDate: isoDate.optional(),
     express: z.boolean().default(false),
+    /** Issue 18: an emergency locate (damage or urgent repair): due within hours, for its own fee. */
+    emergency: z.boolean().optional(),
     // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
     acceptTerms: z.boolean(),
     /** L1, A2: the terms version accepted; it must be the one in force. */
     termsVersion: z.string().min(1).max(40).optional(),
   })
-  .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, {
+  .refine((c) => c.kind !== 'locate' || c.emergency || c.desiredLocateDate, {
     message: 'a locate case needs a desired locate date',
     path: ['desiredLocateDate'],
   });
@@ -119,6 +123,12 @@ export function createCaseService(deps: {
       if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
         throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
       }
+      if (body.emergency && (body.kind !== 'locate' || body.express || body.desiredLocateDate))
+        throw new ApiError(
+          422,
+          'emergency_locate_only',
+          'Only a locate case can be an emergency; it is located at once, so it takes no express or desired locate date',
+        );
       const area = validateArea(body.workArea);
       if (!area.ok)
         throw new ApiError(
@@ -148,8 +158,11 @@ export function createCaseService(deps: {
       const owners = (await listNetworkOwners(db))
         .filter((o) => intersects(o.coverage, area.geometry))
         .map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
-      const deadline =
-        body.kind === 'planning'
+      // Issue 18: an emergency is due hours after registration, whatever the day; its date is the deadline.
+      const dueAt = body.emergency ? emergencyDueAt(now) : null;
+      const deadline = dueAt
+        ? stockholmDate(dueAt)
+        : body.kind === 'planning'
           ? planningDueDate(now)
           : handlingDeadlineDate(orderTime, body.digStart, body.kind === 'locate' ? body.desiredLocateDate : null);
       const fees = await caseFeesOn(db, orderTime);
@@ -170,6 +183,8 @@ export function createCaseService(deps: {
           dig_start: body.digStart,
           desired_locate_date: body.desiredLocateDate ?? null,
           express: false,
+          emergency: body.emergency ?? false,
+          handling_due_at: dueAt,
           fees,
         },
         owners.map((o) => o.id),
@@ -186,7 +201,12 @@ export function createCaseService(deps: {
           {
             type: 'deadline_set',
             actor: 'system',
-            data: { orderTime, handlingDeadline: deadline, desiredLocateDate: body.desiredLocateDate ?? null },
+            data: {
+              orderTime,
+              handlingDeadline: deadline,
+              desiredLocateDate: body.desiredLocateDate ?? null,
+              ...(dueAt ? { emergency: true, handlingDueAt: dueAt.toISOString() } : {}),
+            },
             at: now,
           },
         ],
@@ -207,6 +227,7 @@ export function createCaseService(deps: {
             owners,
             publicUrl: deps.config.publicUrl,
             fees,
+            ...(dueAt ? { emergency: true, handlingDueAt: dueAt.getTime() } : {}),
           });
         },
       );
@@ -224,6 +245,10 @@ export function createCaseService(deps: {
         fees,
         // T2, L5: the express fee the order will be charged when the locate is scheduled, with its VAT.
         expressFee: body.kind === 'locate' && body.express ? feeQuote([feeLine(fees, 'express')], account.kind) : null,
+        // Issue 18: an emergency's own fee, charged at registration.
+        emergency: body.emergency ?? false,
+        handlingDueAt: dueAt?.toISOString() ?? null,
+        emergencyFee: dueAt ? feeQuote(emergencyFees(fees), account.kind) : null,
       };
     },
 

@@ -34,6 +34,9 @@ export interface CaseRow {
   dig_start: string;
   desired_locate_date: string | null;
   locate_date: string | null;
+  /** Issue 18: an emergency case and the instant it is due. */
+  emergency: boolean;
+  handling_due_at: Date | null;
   /** Issue 18: the day the marks were made (their validity counts from it). */
   located_on: string | null;
   express: boolean;

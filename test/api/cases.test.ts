@@ -636,6 +636,7 @@ describe('T3: the case price list', () => {
       mapOnlyOwnerLocate: 125_000,
       planningFasterDelivery: 110_000,
       planningVectorFormat: 85_000,
+      emergency: 310_000,
     };
     const today = stockholmDate(new Date());
     const past = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
@@ -992,6 +993,51 @@ describe('issue 18: from locate-service practice', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('locate_not_done');
+  });
+
+  it('emergency: a locate registered as an emergency is due 3 hours after registration, quoted its own fee and alerts handlers at once', async () => {
+    const before = Date.now();
+    const res = await register('customer', {
+      kind: 'locate',
+      workArea,
+      digStart: addWorkingDays(orderTimeOf(new Date()), 1),
+      emergency: true,
+    });
+    expect(res.status).toBe(201);
+    const lk = res.body.lk as string;
+    const dueAt = Date.parse(res.body.handlingDueAt);
+    expect(dueAt).toBeGreaterThanOrEqual(before + 3 * 3_600_000);
+    expect(dueAt).toBeLessThanOrEqual(Date.now() + 3 * 3_600_000);
+    expect(res.body).toMatchObject({
+      emergency: true,
+      handlingDeadline: stockholmDate(new Date(dueAt)),
+      emergencyFee: { lines: [{ code: 'emergency', net: { minor: 300_000 } }], net: { minor: 300_000 } },
+      expressFee: null,
+    });
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'handler');
+    expect(shown.body).toMatchObject({ emergency: true, handlingDueAt: res.body.handlingDueAt });
+    expect(shown.body.fees.emergency).toEqual({ minor: 300_000, currency: 'SEK' });
+    const alert = async () => (await mailTo('case-handler@test.se', 1)).find((m) => m.subject === `Akut ärende ${lk}`);
+    await expect.poll(alert, { timeout: 15_000 }).toBeDefined();
+    await expect
+      .poll(() => office.db('invoices').where({ reference: lk }).first(), { timeout: 15_000 })
+      .toMatchObject({ net_minor: 300_000 });
+  });
+
+  it('emergency: only a locate without express or a desired date can be one; refused registrations store nothing', async () => {
+    const before = (await office.db('cases').count('* as n').first())!.n;
+    const digStart = addWorkingDays(orderTimeOf(new Date()), 1);
+    for (const body of [
+      { kind: 'planning', workArea, digStart, emergency: true },
+      { kind: 'locate', workArea, digStart, emergency: true, express: true },
+      { kind: 'locate', workArea, digStart, emergency: true, desiredLocateDate: addWorkingDays(digStart, 5) },
+    ]) {
+      const res = await register('customer', body);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('emergency_locate_only');
+    }
+    expect((await register('handler', { kind: 'locate', workArea, digStart, emergency: true })).status).toBe(403);
+    expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
   });
 
   it('validity: a case not yet located has no validity', async () => {

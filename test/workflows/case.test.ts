@@ -16,6 +16,7 @@ import {
 import { upsertNetworkOwner } from '../../cases/cases.store';
 import type { Area } from '../../domain/geometry';
 import {
+  EMERGENCY_HANDLING_HOURS,
   LOCATE_VALIDITY_DAYS,
   earliestNormalLocateDate,
   handlingDeadlineDate,
@@ -711,6 +712,52 @@ describe('issue 18: re-marking destroyed marks', () => {
     await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
     await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located' });
     expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+});
+
+describe('issue 18: emergency cases', () => {
+  const emergency = async () => {
+    const now = new Date(await env.currentTimeMs());
+    const registered = await cases.register(
+      questioner,
+      {
+        kind: 'locate',
+        workArea: owners[0]!.coverage,
+        digStart: addWorkingDays(orderTimeOf(now), 1),
+        emergency: true,
+        express: false,
+        acceptTerms: true,
+      },
+      now,
+    );
+    const dueAt = new Date(now.getTime() + EMERGENCY_HANDLING_HOURS * 3_600_000);
+    expect(registered).toMatchObject({ emergency: true, handlingDueAt: dueAt.toISOString() });
+    return { lk: registered.lk, dueAt, handle: env.client.workflow.getHandle(registered.lk) };
+  };
+
+  it('emergency: handlers are alerted at once, the emergency fee is booked, and it escalates when 3 hours pass unanswered', async () => {
+    const { lk, dueAt, handle } = await emergency();
+    await expect.poll(() => invoice(`${lk}:emergency`)).toMatchObject({ net_minor: DEMO_FEES.amounts.emergency.minor });
+    await expect.poll(() => outboxKeys(lk), { timeout: 15_000 }).toContain('emergency-alert');
+    await skipTo(new Date(dueAt.getTime() - 60_000));
+    expect(await handle.query(caseStateQuery)).toMatchObject({ overdue: false });
+    await skipTo(new Date(dueAt.getTime() + 60_000));
+    await expect.poll(async () => (await handle.query(caseStateQuery)).overdue).toBe(true);
+    await expect.poll(() => outboxKeys(lk)).toContain('escalation-emergency');
+    // No working-day reminders or 16:00 escalation besides.
+    expect((await outboxKeys(lk)).filter((k) => k.startsWith('reminder') || /^escalation-\d/.test(k))).toEqual([]);
+  });
+
+  it('emergency: answered in time, it does not escalate, and the locate is the same day', async () => {
+    const { lk, dueAt, handle } = await emergency();
+    await answerAll(handle, 'locate_needed', 'information');
+    const today = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: today, express: false });
+    await skipTo(new Date(dueAt.getTime() + 60_000));
+    expect(await handle.query(caseStateQuery)).toMatchObject({ overdue: false });
+    expect(await outboxKeys(lk)).not.toContain('escalation-emergency');
   });
 });
 
