@@ -137,8 +137,10 @@ export function createCaseService(deps: {
           `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
           area.problems,
         );
-      if (body.digStart < orderTime)
-        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
+      // Issue 18: an emergency (damage, urgent repair) may dig today, even after 12:00 or on a holiday.
+      const earliestDig = body.emergency ? stockholmDate(now) : orderTime;
+      if (body.digStart < earliestDig)
+        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after ${earliestDig}`);
       if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
         throw new ApiError(
           422,
