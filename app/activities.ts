@@ -10,6 +10,7 @@ import { createStaffActivities } from '../identity/staff.activities';
 import { createAuditActivities } from '../platform/audit/audit.activities';
 import { refusingBadInputEverywhere } from '../platform/temporal/refusal';
 import { createCaseActivities } from '../cases/cases.activities';
+import { createDigestActivities } from '../cases/digest.activities';
 import { createEmailActivities } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
 import { createOrderActivities } from '../orders/orders.activities';
@@ -59,6 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSubscriptionActivities({ db: deps.db }),
     ...createPurgeActivities({ db: deps.db }),
+    ...createDigestActivities({ db: deps.db, sendEmail: email.sendEmail }),
   });
 }
 

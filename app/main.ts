@@ -17,6 +17,7 @@ import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { createServices } from './services';
 import { ensurePurgeSchedule } from '../identity/purge-schedule';
+import { ensureHandlerDigestSchedule } from '../cases/digest-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
@@ -61,6 +62,7 @@ async function start() {
   await ensureSettlementSchedule(runtime.temporal, config);
   await ensureDeliveryRetentionSchedule(runtime.temporal, config);
   await ensurePurgeSchedule(runtime.temporal, config);
+  await ensureHandlerDigestSchedule(runtime.temporal, config);
 
   const worker = await createWorker(config, { db: runtime.db, log });
   const running = worker.run();

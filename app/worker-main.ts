@@ -6,6 +6,7 @@ import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { ensurePurgeSchedule } from '../identity/purge-schedule';
+import { ensureHandlerDigestSchedule } from '../cases/digest-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { createWorker } from './worker';
@@ -17,6 +18,7 @@ const runtime = await connectRuntime(config);
 await ensureSettlementSchedule(runtime.temporal, config);
 await ensureDeliveryRetentionSchedule(runtime.temporal, config);
 await ensurePurgeSchedule(runtime.temporal, config);
+await ensureHandlerDigestSchedule(runtime.temporal, config);
 const worker = await createWorker(config, { db: runtime.db, log });
 const stop = () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();

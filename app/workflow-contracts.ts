@@ -1,5 +1,6 @@
 import { locateCaseWorkflow } from '../cases/case.messages';
 import { complaintWorkflow } from '../cases/complaint.messages';
+import { handlerDigestWorkflow } from '../cases/digest.messages';
 import { accountMailWorkflow } from '../identity/account-mail.messages';
 import { purgeExpiredWorkflow } from '../identity/purge.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
@@ -28,6 +29,7 @@ export const WORKFLOW_CONTRACTS = {
   accountMail: accountMailWorkflow,
   deliveryRetention: deliveryRetentionWorkflow,
   purgeExpired: purgeExpiredWorkflow,
+  handlerDigest: handlerDigestWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

@@ -2,6 +2,7 @@
 // only deterministic code, no Node built-ins (test/workflows/bundle.test.ts proves it).
 export { locateCase } from '../cases/case.workflow';
 export { caseComplaint } from '../cases/complaint.workflow';
+export { handlerDigest } from '../cases/digest.workflow';
 export { geodataOrder } from '../orders/order.workflow';
 export { settlement, yearlySettlement } from '../settlement/settlement.workflow';
 export { subscription } from '../orders/subscription.workflow';

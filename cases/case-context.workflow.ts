@@ -84,6 +84,7 @@ export function caseContext(input: CaseInput) {
       {
         status: state.status,
         locate_date: state.locateDate,
+        located_on: state.locatedOn ?? null,
         express: state.express,
         overdue: state.overdue,
         handling_deadline: state.handlingDeadline,

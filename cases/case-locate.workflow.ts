@@ -2,11 +2,15 @@ import { setHandler } from '@temporalio/workflow';
 import {
   ANSWERS,
   MAX_LOCATE_MOVES,
+  MAX_REMARKS,
   cancellationFees,
+  locateExpired,
   earliestNormalLocateDate,
   moveFees,
   offersLocateOnOrder,
   ownerLocateFees,
+  remarkDate,
+  remarkFees,
   scheduleLocate,
   scheduleMove,
 } from './cases.rules';
@@ -18,6 +22,7 @@ import {
   locateDoneUpdate,
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
+  remarkLocateUpdate,
   splitUpdate,
 } from './case.messages';
 import { acts, confirmFee, type CaseContext } from './case-context.workflow';
@@ -57,6 +62,8 @@ export function locateHandlers(ctx: CaseContext) {
     locateDoneUpdate,
     async ({ by }: { by: string }) => {
       state.status = 'located';
+      // Issue 18: the marks are valid LOCATE_VALIDITY_DAYS from today.
+      state.locatedOn = stockholmDate(new Date());
       await mirror(event('locate_done', 'done', by, { locateDate: state.locateDate }));
       await mail('case-locate-done', 'locate-done', { locateDate: state.locateDate });
       return state;
@@ -131,6 +138,49 @@ export function locateHandlers(ctx: CaseContext) {
         if (state.status !== 'locate_scheduled')
           throw refusal(409, 'no_locate_scheduled', `${lk} has no scheduled locate to cancel`);
         confirmFee(cancellationFees(input.fees, state.locateDate!, new Date()), expectedFeeMinor);
+      },
+    },
+  );
+
+  // Issue 18: a done locate marked again, at the normal date from the order's time, fee first (free today).
+  setHandler(
+    remarkLocateUpdate,
+    async ({ reason, date, by }) => {
+      const fees = remarkFees();
+      state.remarks = (state.remarks ?? 0) + 1;
+      await charge(`remark-${state.remarks}`, fees);
+      const previous = state.locatedOn;
+      state.locateDate = remarkDate(new Date(), date);
+      state.locatedOn = null;
+      state.status = 'locate_scheduled';
+      await mirror(
+        event('locate_remark_ordered', `${state.remarks}`, by, {
+          reason,
+          locatedOn: previous,
+          locateDate: state.locateDate,
+          fees,
+        }),
+      );
+      await mail('case-locate-remark', `remark-${state.remarks}`, { reason, locateDate: state.locateDate });
+      return { locateDate: state.locateDate, fees };
+    },
+    {
+      validator: ({ reason, expectedFeeMinor }) => {
+        if (state.status !== 'located' || !state.locatedOn)
+          throw refusal(409, 'locate_not_done', `${lk} has no done locate to mark again`);
+        if ((state.remarks ?? 0) >= MAX_REMARKS)
+          throw refusal(
+            409,
+            'too_many_remarks',
+            `the locate of ${lk} has been marked again ${MAX_REMARKS} times; register a new case`,
+          );
+        if (reason === 'renewal' && !locateExpired(state.locatedOn, stockholmDate(new Date())))
+          throw refusal(
+            409,
+            'marks_still_valid',
+            `the marks of ${lk} are still valid; a renewal can be ordered once they expire`,
+          );
+        confirmFee(remarkFees(), expectedFeeMinor);
       },
     },
   );

@@ -3,7 +3,16 @@ import type { IsoDate } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { Contact } from '../domain/vocabulary';
 import { defineWorkflow } from '../platform/temporal/contract';
-import type { Answer, CaseFees, CaseFile, CaseKind, FeeLine, OwnerMode, VectorFormat } from './cases.rules';
+import type {
+  Answer,
+  CaseFees,
+  CaseFile,
+  CaseKind,
+  FeeLine,
+  OwnerMode,
+  RemarkReason,
+  VectorFormat,
+} from './cases.rules';
 
 export interface CaseInput {
   lk: string;
@@ -23,6 +32,9 @@ export interface CaseInput {
   part?: boolean;
   /** T3: the case fees of the price list valid at the order time. */
   fees: CaseFees;
+  /** Issue 18: an emergency case, due at `handlingDueAt` (epoch ms) rather than by its handling deadline's day. */
+  emergency?: boolean;
+  handlingDueAt?: number;
 }
 
 export interface CaseOwner {
@@ -71,6 +83,10 @@ export interface CaseState {
   /** L14, L17: paid add-ons: `map_only_locate:<owner>`, `faster_delivery`, a vector format. */
   addOns: string[];
   moves: number;
+  /** Issue 18: the day the locate's marks were made; their validity counts from it. Absent in states before. */
+  locatedOn?: IsoDate | null;
+  /** Issue 18: how often the locate was re-marked or renewed. */
+  remarks?: number;
   /** L13: the LK numbers of the parts. */
   parts: string[];
   /** L17, surveys: the delivered files. */
@@ -106,6 +122,11 @@ export const orderPlanningAddOnsUpdate = defineUpdate<
   CaseState,
   [{ fasterDelivery: boolean; formats: VectorFormat[]; expectedFeeMinor: number; by?: string }]
 >('orderPlanningAddOns');
+/** Issue 18: the questioner orders the done locate marked again, its marks destroyed or expired (`date`: a later working day wanted). */
+export const remarkLocateUpdate = defineUpdate<
+  { locateDate: IsoDate; fees: FeeLine[] },
+  [{ reason: RemarkReason; date?: IsoDate | null; expectedFeeMinor: number; by?: string }]
+>('remarkLocate');
 export const splitUpdate = defineUpdate<{ parts: string[] }, [{ parts: SplitPart[]; by: string }]>('split');
 
 /** One workflow per locate, planning or survey case (and per part of a split case): its id is the LK number. */

@@ -1,9 +1,11 @@
 import { allHandlersFinished, condition, executeChild, patched, setHandler } from '@temporalio/workflow';
 import {
   earliestNormalLocateDate,
+  emergencyFees,
   feeLine,
   handlingSchedule,
   locateDateOnAnswers,
+  remarkOpenUntil,
   scheduleLocate,
 } from './cases.rules';
 import { stockholmDate, zonedInstant } from '../domain/calendar';
@@ -54,6 +56,30 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         orderTime: input.orderTime,
         deadline: input.handlingDeadline,
       });
+
+      // Issue 18: an emergency is answered at once: its fee, handlers alerted now, escalation when
+      // its hours pass. Only cases registered as emergencies take this path.
+      if (input.emergency && input.handlingDueAt && patched('emergency-case')) {
+        const dueAt = new Date(input.handlingDueAt).toISOString();
+        await charge('emergency', emergencyFees(input.fees));
+        await acts.emailStaff({
+          key: `${lk}:emergency-alert`,
+          role: 'handler',
+          template: 'case-emergency',
+          data: { lk, dueAt, which: 'alert' },
+        });
+        if (!(await condition(handled, Math.max(1, input.handlingDueAt - Date.now())))) {
+          state.overdue = true;
+          await mirror(event('escalated', 'emergency', undefined, { dueAt }));
+          await acts.emailStaff({
+            key: `${lk}:escalation-emergency`,
+            role: 'admin',
+            template: 'case-emergency',
+            data: { lk, dueAt, which: 'escalation' },
+          });
+        }
+        await condition(handled);
+      }
 
       // L10 (L17 for planning): reminders on the deadline morning and two hours before, escalation
       // when missed. A paid faster delivery moves the deadline, and the watch starts over.
@@ -118,7 +144,10 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         // Every owner has answered (L11): one summary, and the physical locate where it is needed (L12).
         const needsLocate =
           input.kind === 'locate' && Object.values(state.answers).some((a) => a.answer === 'locate_needed');
-        if (needsLocate && edges) {
+        if (needsLocate && input.emergency) {
+          // Issue 18: an emergency is located the same day, not at a working-day date.
+          state.locateDate = stockholmDate(new Date());
+        } else if (needsLocate && edges) {
           // L12: answers that come on or after the desired date never schedule the locate in the past.
           const scheduled = locateDateOnAnswers(input.orderTime, input.desiredLocateDate, {
             express: input.express,
@@ -176,6 +205,18 @@ export async function locateCase(input: CaseInput): Promise<CaseState> {
         await condition(() => state.status !== 'answered', Math.max(1, digStart.getTime() - Date.now()));
       }
       if (state.status !== 'answered') await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+      // Issue 18: a done locate stays open for a re-mark or a renewal until LOCATE_RENEWAL_DAYS after
+      // its marks expire; a re-marked locate is followed as before. A history that completed at
+      // `located` replays without the marker and completes as it did.
+      while (state.status === 'located' && state.locatedOn && patched('locate-remark')) {
+        const openUntil = remarkOpenUntil(state.locatedOn);
+        const remarked = await condition(
+          () => state.status !== 'located',
+          Math.max(1, openUntil.getTime() - Date.now()),
+        );
+        if (!remarked) break;
+        await condition(() => CLOSED_CASE_STATUSES.includes(state.status));
+      }
     },
     (message) => {
       state.failure = message;

@@ -4,13 +4,17 @@ import { z } from 'zod';
 import {
   ANSWERS,
   CASE_FEE_CODES,
+  REMARK_REASONS,
   VECTOR_FORMATS,
+  locateExpired,
+  locateValidUntil,
   ownerLocateFees,
   planningAddOnFees,
+  remarkFees,
   type CaseFees,
 } from './cases.rules';
 import { toSvgPath } from '../domain/geometry';
-import { addDays, zonedInstant } from '../domain/calendar';
+import { addDays, stockholmDate, zonedInstant } from '../domain/calendar';
 import type { Db } from '../platform/db';
 import {
   caseFileKey,
@@ -52,6 +56,9 @@ const present = (c: CaseRow) => ({
   digStart: c.dig_start,
   desiredLocateDate: c.desired_locate_date,
   locateDate: c.locate_date,
+  ...locateValidity(c),
+  emergency: c.emergency,
+  handlingDueAt: c.handling_due_at,
   express: c.express,
   areaM2: c.area_m2,
   parentLk: c.parent_lk,
@@ -59,6 +66,20 @@ const present = (c: CaseRow) => ({
   files: c.files.map((f) => ({ ...f, href: `/api/v1/cases/${c.lk}/files/${encodeURIComponent(f.name)}` })),
   fees: presentFees(c.fees),
 });
+
+/**
+ * Issue 18: a done locate's marks are valid until `validUntil` (inclusive); after it, `expired`, and
+ * digging needs a renewal. Cases located before issue 18 count from their locate date.
+ */
+function locateValidity(c: CaseRow) {
+  const locatedOn = c.status === 'located' ? (c.located_on ?? c.locate_date) : null;
+  if (!locatedOn) return { locatedOn: null, validUntil: null, expired: false };
+  return {
+    locatedOn,
+    validUntil: locateValidUntil(locatedOn),
+    expired: locateExpired(locatedOn, stockholmDate(new Date())),
+  };
+}
 
 /**
  * A step of the case's history. The questioner sees who acted by role (staff are not named to
@@ -285,6 +306,25 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       body: z.object({ date: isoDate, express: z.boolean().default(false), expectedFeeMinor: z.number().int().min(0) }),
       handler: async ({ params, body, principal }) => {
         return { body: await deps.cases.moveLocate(principal, params.lk, body) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/:lk/locate/remark',
+      tag: 'cases',
+      summary:
+        'Order a done locate marked again: `marks_destroyed` at any time, `renewal` once its marks have expired; at the normal date, or a later working day asked for; without expectedFeeMinor answers the fee only',
+      auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
+      params: lkParams,
+      body: z.object({ reason: z.enum(REMARK_REASONS), date: isoDate.optional(), expectedFeeMinor }),
+      handler: async ({ params, body, principal }) => {
+        const c = await visibleCase(principal, params.lk);
+        if (body.expectedFeeMinor === undefined)
+          return { body: { confirmed: false, fees: await fees(c.account_id, remarkFees()) } };
+        return {
+          body: await deps.cases.remarkLocate(principal, c.lk, { ...body, expectedFeeMinor: body.expectedFeeMinor }),
+        };
       },
     }),
     defineRoute({

@@ -3,8 +3,10 @@
  * decides with these, the API quotes with them.
  */
 import {
+  addDays,
   addWorkingDays,
   isWorkingDay,
+  orderTime,
   nextWorkingDay,
   noonOfWorkingDayBefore,
   parseIsoDate,
@@ -37,7 +39,7 @@ export type Answer = (typeof ANSWERS)[number];
 
 /**
  * The case fees (L12 express, L15 change, L16 cancellation, L14 a map-only owner's locate,
- * L17 faster planning delivery and each vector format), in öre excluding VAT (T1, T2). Their
+ * L17 faster planning delivery and each vector format, issue 18's emergency case), in öre excluding VAT (T1, T2). Their
  * amounts are in the versioned price list (`case_price_list`).
  */
 export const CASE_FEE_CODES = [
@@ -47,6 +49,7 @@ export const CASE_FEE_CODES = [
   'mapOnlyOwnerLocate',
   'planningFasterDelivery',
   'planningVectorFormat',
+  'emergency',
 ] as const;
 export type CaseFeeCode = (typeof CASE_FEE_CODES)[number];
 
@@ -330,3 +333,52 @@ export function caseActions(c: CaseFacts, role: string, now = new Date()): CaseA
     respond: handler,
   };
 }
+
+/** Issue 18: the hour (Stockholm time) of the handlers' daily digest, before the 08:00 reminders (L10). */
+export const HANDLER_DIGEST_HOUR = 7;
+
+/**
+ * Issue 18 (locate-service practice): the marks of a done locate are valid this many calendar
+ * days from the day they were made; digging after that needs a renewed locate. The terms name no
+ * figure (decision: 30 days, docs/decisions.md).
+ */
+export const LOCATE_VALIDITY_DAYS = 30;
+/** Issue 18: after the marks expire, a renewal can still be ordered on the case this many days (decision). */
+export const LOCATE_RENEWAL_DAYS = 30;
+/** A case's locate may be re-marked or renewed at most this often (decision): it bounds the workflow's history. */
+export const MAX_REMARKS = 5;
+/** The last day the marks of a locate done on `locatedOn` are valid. */
+export const locateValidUntil = (locatedOn: IsoDate): IsoDate => addDays(locatedOn, LOCATE_VALIDITY_DAYS);
+export const locateExpired = (locatedOn: IsoDate, today: IsoDate) => today > locateValidUntil(locatedOn);
+/** Until when (start of that Stockholm day) the case takes a renewal after marks made on `locatedOn`. */
+export const remarkOpenUntil = (locatedOn: IsoDate) =>
+  zonedInstant(addDays(locateValidUntil(locatedOn), LOCATE_RENEWAL_DAYS + 1), 0, 0, 'Europe/Stockholm');
+
+/** Why a done locate is marked again: its marks expired (a renewal) or were destroyed. */
+export const REMARK_REASONS = ['renewal', 'marks_destroyed'] as const;
+export type RemarkReason = (typeof REMARK_REASONS)[number];
+
+/**
+ * Issue 18: a renewed locate is a new order for the same area at the time it is asked for: its
+ * date follows L12's normal rule from that order time (a requested later working day is kept;
+ * no express).
+ */
+export function remarkDate(now: Date, requested?: IsoDate | null): IsoDate {
+  const orderedAt = orderTime(now);
+  const scheduled = requested ? scheduleLocate(orderedAt, requested, { express: false, split: false }) : null;
+  return scheduled?.ok ? scheduled.date : earliestNormalLocateDate(orderedAt);
+}
+
+/** Issue 18: no fee for a re-mark (marks destroyed) or a renewal is named in the terms or the price list, so it is free (decision). */
+export const remarkFees = (): FeeLine[] => [];
+
+/**
+ * Issue 18 (locate-service practice): an emergency case (damage or urgent repair) is answered at
+ * once: handlers are alerted at registration and it is due this many hours after it, not by a
+ * working-day deadline (decision).
+ */
+export const EMERGENCY_HANDLING_HOURS = 3;
+export const emergencyDueAt = (registeredAt: Date) =>
+  new Date(registeredAt.getTime() + EMERGENCY_HANDLING_HOURS * 3_600_000);
+/** Issue 18: an emergency case costs its own fee from the price list, charged at registration. */
+export const emergencyFees = (fees: CaseFees): FeeLine[] => [feeLine(fees, 'emergency')];

@@ -23,6 +23,7 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  remarkLocateUpdate,
   questionerCorrectedSignal,
   splitUpdate,
   withdrawUpdate,
@@ -34,6 +35,8 @@ import {
   CASE_KINDS,
   cancellationFees,
   earliestNormalLocateDate,
+  emergencyDueAt,
+  emergencyFees,
   expressWindow,
   feeLine,
   feeQuote,
@@ -46,6 +49,7 @@ import {
   type CaseFees,
   type CaseFile,
   type FeeLine,
+  type RemarkReason,
   type VectorFormat,
 } from './cases.rules';
 import {
@@ -71,12 +75,14 @@ export const newCase = z
     digStart: isoDate,
     desiredLocateDate: isoDate.optional(),
     express: z.boolean().default(false),
+    /** Issue 18: an emergency locate (damage or urgent repair): due within hours, for its own fee. */
+    emergency: z.boolean().optional(),
     // L1: completing the order is accepting the terms of purchase; that concludes the agreement.
     acceptTerms: z.boolean(),
     /** L1, A2: the terms version accepted; it must be the one in force. */
     termsVersion: z.string().min(1).max(40).optional(),
   })
-  .refine((c) => c.kind !== 'locate' || c.desiredLocateDate, {
+  .refine((c) => c.kind !== 'locate' || c.emergency || c.desiredLocateDate, {
     message: 'a locate case needs a desired locate date',
     path: ['desiredLocateDate'],
   });
@@ -117,6 +123,12 @@ export function createCaseService(deps: {
       if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
         throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
       }
+      if (body.emergency && (body.kind !== 'locate' || body.express || body.desiredLocateDate))
+        throw new ApiError(
+          422,
+          'emergency_locate_only',
+          'Only a locate case can be an emergency; it is located at once, so it takes no express or desired locate date',
+        );
       const area = validateArea(body.workArea);
       if (!area.ok)
         throw new ApiError(
@@ -125,8 +137,10 @@ export function createCaseService(deps: {
           `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
           area.problems,
         );
-      if (body.digStart < orderTime)
-        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after the order time ${orderTime}`);
+      // Issue 18: an emergency (damage, urgent repair) may dig today, even after 12:00 or on a holiday.
+      const earliestDig = body.emergency ? stockholmDate(now) : orderTime;
+      if (body.digStart < earliestDig)
+        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after ${earliestDig}`);
       if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
         throw new ApiError(
           422,
@@ -146,8 +160,11 @@ export function createCaseService(deps: {
       const owners = (await listNetworkOwners(db))
         .filter((o) => intersects(o.coverage, area.geometry))
         .map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
-      const deadline =
-        body.kind === 'planning'
+      // Issue 18: an emergency is due hours after registration, whatever the day; its date is the deadline.
+      const dueAt = body.emergency ? emergencyDueAt(now) : null;
+      const deadline = dueAt
+        ? stockholmDate(dueAt)
+        : body.kind === 'planning'
           ? planningDueDate(now)
           : handlingDeadlineDate(orderTime, body.digStart, body.kind === 'locate' ? body.desiredLocateDate : null);
       const fees = await caseFeesOn(db, orderTime);
@@ -168,6 +185,8 @@ export function createCaseService(deps: {
           dig_start: body.digStart,
           desired_locate_date: body.desiredLocateDate ?? null,
           express: false,
+          emergency: body.emergency ?? false,
+          handling_due_at: dueAt,
           fees,
         },
         owners.map((o) => o.id),
@@ -184,7 +203,12 @@ export function createCaseService(deps: {
           {
             type: 'deadline_set',
             actor: 'system',
-            data: { orderTime, handlingDeadline: deadline, desiredLocateDate: body.desiredLocateDate ?? null },
+            data: {
+              orderTime,
+              handlingDeadline: deadline,
+              desiredLocateDate: body.desiredLocateDate ?? null,
+              ...(dueAt ? { emergency: true, handlingDueAt: dueAt.toISOString() } : {}),
+            },
             at: now,
           },
         ],
@@ -205,6 +229,7 @@ export function createCaseService(deps: {
             owners,
             publicUrl: deps.config.publicUrl,
             fees,
+            ...(dueAt ? { emergency: true, handlingDueAt: dueAt.getTime() } : {}),
           });
         },
       );
@@ -222,6 +247,10 @@ export function createCaseService(deps: {
         fees,
         // T2, L5: the express fee the order will be charged when the locate is scheduled, with its VAT.
         expressFee: body.kind === 'locate' && body.express ? feeQuote([feeLine(fees, 'express')], account.kind) : null,
+        // Issue 18: an emergency's own fee, charged at registration.
+        emergency: body.emergency ?? false,
+        handlingDueAt: dueAt?.toISOString() ?? null,
+        emergencyFee: dueAt ? feeQuote(emergencyFees(fees), account.kind) : null,
       };
     },
 
@@ -294,6 +323,16 @@ export function createCaseService(deps: {
         by: principal.id,
         byHandler: principal.role === 'handler',
       });
+    },
+
+    /** Issue 18: orders a done locate marked again (a renewal after its marks expired) at the confirmed fee. */
+    async remarkLocate(
+      principal: Principal,
+      lk: string,
+      body: { reason: RemarkReason; date?: IsoDate; expectedFeeMinor: number },
+    ) {
+      await visibleCase(principal, lk);
+      return workflows.update(caseId(lk), remarkLocateUpdate, { ...body, by: principal.id });
     },
 
     /** L16: cancels the locate at the fee the questioner confirmed. */

@@ -34,6 +34,11 @@ export interface CaseRow {
   dig_start: string;
   desired_locate_date: string | null;
   locate_date: string | null;
+  /** Issue 18: an emergency case and the instant it is due. */
+  emergency: boolean;
+  handling_due_at: Date | null;
+  /** Issue 18: the day the marks were made (their validity counts from it). */
+  located_on: string | null;
   express: boolean;
   parent_lk: string | null;
   /** L14, L17: paid add-ons, e.g. `map_only_locate:fiber-ost`, `faster_delivery`, `DXF`. */
@@ -70,7 +75,7 @@ export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<v
 
 export type NewCase = Omit<
   CaseRow,
-  'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'parent_lk' | 'add_ons' | 'files'
+  'lk' | 'status' | 'overdue' | 'updated_at' | 'locate_date' | 'located_on' | 'parent_lk' | 'add_ons' | 'files'
 >;
 
 /** T3: the case fees of the price-list version valid on `date`. */
@@ -104,7 +109,10 @@ export async function addCasePriceVersion(db: Db, fees: CaseFees): Promise<void>
   );
 }
 export type CaseChanges = Partial<
-  Pick<CaseRow, 'status' | 'overdue' | 'locate_date' | 'express' | 'handling_deadline' | 'add_ons' | 'files'>
+  Pick<
+    CaseRow,
+    'status' | 'overdue' | 'locate_date' | 'located_on' | 'express' | 'handling_deadline' | 'add_ons' | 'files'
+  >
 >;
 
 /**

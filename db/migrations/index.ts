@@ -19,6 +19,8 @@ import * as twoFactor from './042_two_factor';
 import * as caseHistory from './050_case_history';
 import * as caseSearch from './051_case_search';
 import * as clientRequestId from './060_client_request_id';
+import * as locateValidity from './070_locate_validity';
+import * as emergencyCases from './071_emergency_cases';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -41,4 +43,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '050_case_history': caseHistory,
   '051_case_search': caseSearch,
   '060_client_request_id': clientRequestId,
+  '070_locate_validity': locateValidity,
+  '071_emergency_cases': emergencyCases,
 };

@@ -636,6 +636,7 @@ describe('T3: the case price list', () => {
       mapOnlyOwnerLocate: 125_000,
       planningFasterDelivery: 110_000,
       planningVectorFormat: 85_000,
+      emergency: 310_000,
     };
     const today = stockholmDate(new Date());
     const past = await call(office.baseUrl, 'POST', '/api/v1/case-prices', {
@@ -878,5 +879,174 @@ describe('issue 18: search for handlers', () => {
     expect(new Set(paged.map((h) => h.ref)).size).toBe(paged.length);
     const times = paged.map((h) => Date.parse(h.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+});
+
+describe('issue 18: from locate-service practice', () => {
+  const api = (method: string, path: string, who: string, body?: unknown) =>
+    call(office.baseUrl, method, path, { token: token[who], body });
+  /** A locate case answered "locate needed" and marked done by a handler. */
+  async function locatedCase() {
+    const orderTime = orderTimeOf(new Date());
+    const lk = (
+      await register('customer', {
+        kind: 'locate',
+        workArea,
+        digStart: addWorkingDays(orderTime, 12),
+        desiredLocateDate: addWorkingDays(orderTime, 10),
+      })
+    ).body.lk as string;
+    await api('POST', `/api/v1/cases/${lk}/answers`, 'handler', { ownerId: 'stockholm-el', answer: 'locate_needed' });
+    await api('POST', `/api/v1/cases/${lk}/answers`, 'handler', { ownerId: 'fiber-ost', answer: 'information' });
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/cases/${lk}`, 'customer')).body.status)
+      .toBe('locate_scheduled');
+    expect((await api('POST', `/api/v1/cases/${lk}/locate-done`, 'handler')).status).toBe(200);
+    return lk;
+  }
+
+  it('validity: a done locate shows its marks valid 30 days (validUntil, expired); a renewal is quoted free and refused while they are valid', async () => {
+    const lk = await locatedCase();
+    const today = stockholmDate(new Date());
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(shown.body).toMatchObject({
+      status: 'located',
+      locatedOn: today,
+      validUntil: addDays(today, 30),
+      expired: false,
+    });
+    const scheduled = await api('GET', `/api/v1/cases/${lk}`, 'handler');
+    expect(scheduled.body.validUntil).toBe(addDays(today, 30));
+
+    const quote = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', { reason: 'renewal' });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ confirmed: false, fees: { lines: [], total: { minor: 0 } } });
+    const early = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('marks_still_valid');
+    // Refusals: handlers and other accounts cannot order it, an unknown reason is 400; nothing changes.
+    const byHandler = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'handler', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(byHandler.status).toBe(403);
+    const byOther = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'other', {
+      reason: 'renewal',
+      expectedFeeMinor: 0,
+    });
+    expect(byOther.status).toBe(404);
+    const unknown = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'because',
+      expectedFeeMinor: 0,
+    });
+    expect(unknown.status).toBe(400);
+    expect((await office.db('cases').where({ lk }).first()).status).toBe('located');
+
+    // Marks made 31 days ago have expired (the API reads the day they were made).
+    await office
+      .db('cases')
+      .where({ lk })
+      .update({ located_on: addDays(today, -31) });
+    expect((await api('GET', `/api/v1/cases/${lk}`, 'customer')).body).toMatchObject({
+      validUntil: addDays(today, -1),
+      expired: true,
+    });
+  });
+
+  it('re-mark: the questioner asks for destroyed marks to be marked again, fee quoted first (free) and confirmed; the case is scheduled anew', async () => {
+    const lk = await locatedCase();
+    const quote = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', { reason: 'marks_destroyed' });
+    expect(quote.body).toMatchObject({ confirmed: false, fees: { lines: [], net: { minor: 0 }, total: { minor: 0 } } });
+    const stale = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 50_000,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('fee_changed');
+    const byHandler = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'handler', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(byHandler.status).toBe(403);
+    const remarked = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(remarked.status).toBe(200);
+    const expected = addWorkingDays(orderTimeOf(new Date()), 5);
+    expect(remarked.body).toEqual({ locateDate: expected, fees: [] });
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'customer');
+    expect(shown.body).toMatchObject({
+      status: 'locate_scheduled',
+      locateDate: expected,
+      validUntil: null,
+      expired: false,
+    });
+    expect(shown.body.history.map((e: { type: string }) => e.type)).toContain('locate_remark_ordered');
+    // Once scheduled again there is no done locate to re-mark.
+    const again = await api('POST', `/api/v1/cases/${lk}/locate/remark`, 'customer', {
+      reason: 'marks_destroyed',
+      expectedFeeMinor: 0,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('locate_not_done');
+  });
+
+  it('emergency: a locate registered as an emergency is due 3 hours after registration, quoted its own fee and alerts handlers at once', async () => {
+    const before = Date.now();
+    // Digging may start today, whatever the hour (the order time may already be the next working day).
+    const res = await register('customer', {
+      kind: 'locate',
+      workArea,
+      digStart: stockholmDate(new Date()),
+      emergency: true,
+    });
+    expect(res.status).toBe(201);
+    const lk = res.body.lk as string;
+    const dueAt = Date.parse(res.body.handlingDueAt);
+    expect(dueAt).toBeGreaterThanOrEqual(before + 3 * 3_600_000);
+    expect(dueAt).toBeLessThanOrEqual(Date.now() + 3 * 3_600_000);
+    expect(res.body).toMatchObject({
+      emergency: true,
+      handlingDeadline: stockholmDate(new Date(dueAt)),
+      emergencyFee: { lines: [{ code: 'emergency', net: { minor: 300_000 } }], net: { minor: 300_000 } },
+      expressFee: null,
+    });
+    const shown = await api('GET', `/api/v1/cases/${lk}`, 'handler');
+    expect(shown.body).toMatchObject({ emergency: true, handlingDueAt: res.body.handlingDueAt });
+    expect(shown.body.fees.emergency).toEqual({ minor: 300_000, currency: 'SEK' });
+    const alert = async () => (await mailTo('case-handler@test.se', 1)).find((m) => m.subject === `Akut ärende ${lk}`);
+    await expect.poll(alert, { timeout: 15_000 }).toBeDefined();
+    await expect
+      .poll(() => office.db('invoices').where({ reference: lk }).first(), { timeout: 15_000 })
+      .toMatchObject({ net_minor: 300_000 });
+  });
+
+  it('emergency: only a locate without express or a desired date can be one; refused registrations store nothing', async () => {
+    const before = (await office.db('cases').count('* as n').first())!.n;
+    const digStart = addWorkingDays(orderTimeOf(new Date()), 1);
+    for (const body of [
+      { kind: 'planning', workArea, digStart, emergency: true },
+      { kind: 'locate', workArea, digStart, emergency: true, express: true },
+      { kind: 'locate', workArea, digStart, emergency: true, desiredLocateDate: addWorkingDays(digStart, 5) },
+    ]) {
+      const res = await register('customer', body);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('emergency_locate_only');
+    }
+    expect((await register('handler', { kind: 'locate', workArea, digStart, emergency: true })).status).toBe(403);
+    expect((await office.db('cases').count('* as n').first())!.n).toBe(before);
+  });
+
+  it('validity: a case not yet located has no validity', async () => {
+    const lk = (await register('customer', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    expect((await api('GET', `/api/v1/cases/${lk}`, 'customer')).body).toMatchObject({
+      locatedOn: null,
+      validUntil: null,
+      expired: false,
+    });
   });
 });

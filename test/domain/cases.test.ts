@@ -38,6 +38,7 @@ const fees: CaseFees = {
     mapOnlyOwnerLocate: sek(120_000),
     planningFasterDelivery: sek(100_000),
     planningVectorFormat: sek(80_000),
+    emergency: sek(300_000),
   },
 };
 

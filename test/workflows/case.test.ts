@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
 import {
+  addDays,
   addWorkingDays,
   noonOfWorkingDayBefore,
   orderTime as orderTimeOf,
@@ -15,8 +16,13 @@ import {
 import { upsertNetworkOwner } from '../../cases/cases.store';
 import type { Area } from '../../domain/geometry';
 import {
+  EMERGENCY_HANDLING_HOURS,
+  LOCATE_VALIDITY_DAYS,
+  earliestNormalLocateDate,
   handlingDeadlineDate,
   handlingSchedule,
+  locateValidUntil,
+  remarkOpenUntil,
   planningDueDate,
   planningFasterDueDate,
 } from '../../cases/cases.rules';
@@ -41,6 +47,7 @@ import {
   moveLocateUpdate,
   orderMapOnlyLocateUpdate,
   orderPlanningAddOnsUpdate,
+  remarkLocateUpdate,
   splitUpdate,
   withdrawUpdate,
 } from '../../cases/case.messages';
@@ -592,14 +599,12 @@ describe('issue 18: the rules at their edges', () => {
       args: [{ ownerId: 'karta-forst', answer: 'dig_according_to_map', by: 'h' }],
     });
     await expect.poll(async () => (await caseRow(lk)).status).toBe('answered');
-    // The answers e-mail follows the status's mirror: wait for it rather than read it at once.
-    const answersMail = () =>
-      database
-        .db('outbox')
-        .where({ idempotency_key: `${lk}:answers` })
-        .first();
-    await expect.poll(answersMail).toBeDefined();
-    const answers = await answersMail();
+    // The answers e-mail is sent after the state is mirrored: wait for it.
+    await expect.poll(() => outboxKeys(lk)).toContain('answers');
+    const answers = await database
+      .db('outbox')
+      .where({ idempotency_key: `${lk}:answers` })
+      .first();
     expect(answers.text).toContain('careful digging applies in the area');
     expect(answers.text).not.toContain('No physical locate');
     const ordered = await handle.executeUpdate(orderMapOnlyLocateUpdate, {
@@ -626,6 +631,133 @@ describe('issue 18: the rules at their edges', () => {
         actor: 'h',
         data: { noticeReceivedAt: new Date(inTime).toISOString() },
       });
+  });
+});
+
+describe('issue 18: from locate-service practice', () => {
+  it('validity: marks are valid 30 days; a renewal is refused before, ordered free after, and the case closes once the renewal period ends', async () => {
+    const { lk, handle } = await startCase();
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    const locatedOn = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located', located_on: locatedOn });
+    expect(locateValidUntil(locatedOn)).toBe(addDays(locatedOn, LOCATE_VALIDITY_DAYS));
+    // The case stays open for a renewal.
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const renewal = (expectedFeeMinor: number) =>
+      handle.executeUpdate(remarkLocateUpdate, { args: [{ reason: 'renewal', expectedFeeMinor, by: 'q' }] });
+    expect(await refusedWith(renewal(0))).toBe('marks_still_valid');
+
+    // The last valid day still refuses; the day after, the marks have expired.
+    await skipTo(zonedInstant(locateValidUntil(locatedOn), 12, 0, 'Europe/Stockholm'));
+    expect(await refusedWith(renewal(0))).toBe('marks_still_valid');
+    await skipTo(zonedInstant(addDays(locateValidUntil(locatedOn), 1), 9, 0, 'Europe/Stockholm'));
+    expect(await refusedWith(renewal(100))).toBe('fee_changed');
+    const now = new Date(await env.currentTimeMs());
+    const renewed = await renewal(0);
+    const expected = earliestNormalLocateDate(orderTimeOf(now));
+    expect(renewed).toEqual({ locateDate: expected, fees: [] });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: expected, located_on: null });
+    expect(await outboxKeys(lk)).toContain('remark-1');
+    const events = await database.db('case_events').where({ lk, type: 'locate_remark_ordered' });
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toMatchObject({ reason: 'renewal', locatedOn, locateDate: expected, fees: [] });
+
+    // Marked again: valid anew, and the case closes when its renewal period ends.
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    const again = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located', located_on: again });
+    await skipTo(new Date(remarkOpenUntil(again).getTime() - 60_000));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await skipTo(new Date(remarkOpenUntil(again).getTime() + 60_000));
+    await expect.poll(async () => (await handle.describe()).status.name).toBe('COMPLETED');
+  });
+});
+
+describe('issue 18: re-marking destroyed marks', () => {
+  it('re-mark: destroyed marks of a done locate are marked again at the earliest normal date, free and confirmed; the questioner is told', async () => {
+    const { lk, handle } = await startCase();
+    const destroyed = (expectedFeeMinor: number) =>
+      handle.executeUpdate(remarkLocateUpdate, { args: [{ reason: 'marks_destroyed', expectedFeeMinor, by: 'q' }] });
+    await answerAll(handle, 'locate_needed', 'information');
+    await expect.poll(async () => (await caseRow(lk)).status).toBe('locate_scheduled');
+    expect(await refusedWith(destroyed(0))).toBe('locate_not_done');
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    // Two days later the marks are gone (digging, snow, a vehicle): still valid, so no renewal, but a re-mark.
+    const later = new Date((await env.currentTimeMs()) + 2 * 86_400_000);
+    await skipTo(later);
+    expect(await refusedWith(destroyed(100))).toBe('fee_changed');
+    const now = new Date(await env.currentTimeMs());
+    const remarked = await destroyed(0);
+    expect(remarked).toEqual({ locateDate: earliestNormalLocateDate(orderTimeOf(now)), fees: [] });
+    expect(await handle.query(caseStateQuery)).toMatchObject({
+      status: 'locate_scheduled',
+      remarks: 1,
+      locatedOn: null,
+    });
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: remarked.locateDate });
+    const mail = await database
+      .db('outbox')
+      .where({ idempotency_key: `${lk}:remark-1` })
+      .first();
+    expect(mail.subject).toBe(`New locate ordered for ${lk}`);
+    expect(mail.text).toContain('were destroyed');
+    expect(mail.text).toContain(remarked.locateDate);
+    // The re-marked locate is followed as any: moved, done again.
+    await handle.executeUpdate(locateDoneUpdate, { args: [{ by: 'h' }] });
+    await expect.poll(() => caseRow(lk)).toMatchObject({ status: 'located' });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+});
+
+describe('issue 18: emergency cases', () => {
+  const emergency = async () => {
+    const now = new Date(await env.currentTimeMs());
+    const registered = await cases.register(
+      questioner,
+      {
+        kind: 'locate',
+        workArea: owners[0]!.coverage,
+        digStart: addWorkingDays(orderTimeOf(now), 1),
+        emergency: true,
+        express: false,
+        acceptTerms: true,
+      },
+      now,
+    );
+    const dueAt = new Date(now.getTime() + EMERGENCY_HANDLING_HOURS * 3_600_000);
+    expect(registered).toMatchObject({ emergency: true, handlingDueAt: dueAt.toISOString() });
+    return { lk: registered.lk, dueAt, handle: env.client.workflow.getHandle(registered.lk) };
+  };
+
+  it('emergency: handlers are alerted at once, the emergency fee is booked, and it escalates when 3 hours pass unanswered', async () => {
+    const { lk, dueAt, handle } = await emergency();
+    await expect.poll(() => invoice(`${lk}:emergency`)).toMatchObject({ net_minor: DEMO_FEES.amounts.emergency.minor });
+    await expect.poll(() => outboxKeys(lk), { timeout: 15_000 }).toContain('emergency-alert');
+    await skipTo(new Date(dueAt.getTime() - 60_000));
+    expect(await handle.query(caseStateQuery)).toMatchObject({ overdue: false });
+    await skipTo(new Date(dueAt.getTime() + 60_000));
+    await expect.poll(async () => (await handle.query(caseStateQuery)).overdue).toBe(true);
+    await expect.poll(() => outboxKeys(lk)).toContain('escalation-emergency');
+    // No working-day reminders or 16:00 escalation besides.
+    expect((await outboxKeys(lk)).filter((k) => k.startsWith('reminder') || /^escalation-\d/.test(k))).toEqual([]);
+  });
+
+  it('emergency: answered in time, it does not escalate, and the locate is the same day', async () => {
+    const { lk, dueAt, handle } = await emergency();
+    await answerAll(handle, 'locate_needed', 'information');
+    const today = stockholmDate(new Date(await env.currentTimeMs()));
+    await expect
+      .poll(() => caseRow(lk))
+      .toMatchObject({ status: 'locate_scheduled', locate_date: today, express: false });
+    await skipTo(new Date(dueAt.getTime() + 60_000));
+    expect(await handle.query(caseStateQuery)).toMatchObject({ overdue: false });
+    expect(await outboxKeys(lk)).not.toContain('escalation-emergency');
   });
 });
 
