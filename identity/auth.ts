@@ -15,7 +15,7 @@ import { DUMMY_HASH, randomToken, tokenHash, verifySecret } from './secrets';
 import { ApiError } from '../platform/http/errors';
 import { readCookie } from '../platform/http/cookies';
 import { unstorableText } from '../platform/http/input';
-import { assertNotBlocked, blockOf } from './blocking';
+import { assertNotBlocked, blockedError, blockOf } from './blocking';
 import { createTwoFactor } from './two-factor';
 
 /** The pages' session cookie holds an ordinary access token. */
@@ -135,17 +135,17 @@ export function createAuth(db: Db, tokenTtlSeconds: number, opts: { staffTwoFact
         if (how.optional && header === undefined) return undefined;
         throw unauthorized();
       }
-      const principal = await principalForToken(db, tokenHash(token), new Date());
-      if (!principal) throw unauthorized('The access token is unknown or has expired');
-      // A5: read on every request, so a block cuts live sessions and tokens at once.
-      await assertNotBlocked(db, principal);
-      return principal;
+      const found = await principalForToken(db, tokenHash(token), new Date());
+      if (!found) throw unauthorized('The access token is unknown or has expired');
+      // A5: read with the token on every request, so a block cuts live sessions and tokens at once.
+      if (found.blocked) throw blockedError(found.blocked);
+      return found.principal;
     },
 
     /** The principal of a pages session, if the token is still live and not blocked (A5). */
     async session(token: string) {
-      const principal = await principalForToken(db, tokenHash(token), new Date());
-      return principal && !(await blockOf(db, principal)) ? principal : undefined;
+      const found = await principalForToken(db, tokenHash(token), new Date());
+      return found && !found.blocked ? found.principal : undefined;
     },
 
     signOut: (token: string) => revokeAccessToken(db, tokenHash(token)),

@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db';
 import type { Principal } from '../platform/http/principal';
+import type { Blocked } from './blocking';
 
 export interface SystemAccount {
   id: string;
@@ -130,11 +131,19 @@ export async function revokeSystemAccountToken(db: Db, hash: string, systemAccou
 
 /** The principal behind a live token: a user, or a system account acting for its customer account. */
 
-export async function principalForToken(db: Db, hash: string, now: Date): Promise<Principal | undefined> {
+/**
+ * The live token's principal and, from the same query, what blocks it now (A5): its account's
+ * block first (it covers users and system accounts alike), then the user's own.
+ */
+export async function principalForToken(
+  db: Db,
+  hash: string,
+  now: Date,
+): Promise<{ principal: Principal; blocked: Blocked | undefined } | undefined> {
   const row = await db('access_tokens as t')
     .leftJoin('users as u', 'u.id', 't.user_id')
     .leftJoin('system_accounts as s', 's.id', 't.system_account_id')
-    .leftJoin('accounts as a', 'a.id', 's.account_id')
+    .leftJoin('accounts as a', 'a.id', db.raw('coalesce(??, ??)', ['u.account_id', 's.account_id']))
     .where('t.token_hash', hash)
     .where('t.expires_at', '>', now)
     .whereNull('s.revoked_at')
@@ -146,27 +155,40 @@ export async function principalForToken(db: Db, hash: string, now: Date): Promis
       'u.account_id as user_account_id',
       'u.email',
       'u.language as user_language',
+      'u.blocked_at as user_blocked_at',
       's.account_id as system_account_account_id',
       'a.language as account_language',
+      'a.blocked_at as account_blocked_at',
     );
   if (!row) return undefined;
+  const blocked: Blocked | undefined = row.account_blocked_at
+    ? 'account_blocked'
+    : row.user_blocked_at
+      ? 'user_blocked'
+      : undefined;
   if (row.user_id) {
     return {
-      kind: 'user',
-      id: row.user_id,
-      role: row.role,
-      accountId: row.user_account_id,
-      email: row.email,
-      language: row.user_language,
-      ...(row.account_role ? { accountRole: row.account_role } : {}),
+      principal: {
+        kind: 'user',
+        id: row.user_id,
+        role: row.role,
+        accountId: row.user_account_id,
+        email: row.email,
+        language: row.user_language,
+        ...(row.account_role ? { accountRole: row.account_role } : {}),
+      },
+      blocked,
     };
   }
   return {
-    kind: 'system_account',
-    id: row.system_account_id,
-    role: 'customer',
-    accountId: row.system_account_account_id,
-    email: null,
-    language: row.account_language ?? 'sv',
+    principal: {
+      kind: 'system_account',
+      id: row.system_account_id,
+      role: 'customer',
+      accountId: row.system_account_account_id,
+      email: null,
+      language: row.account_language ?? 'sv',
+    },
+    blocked,
   };
 }
