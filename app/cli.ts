@@ -97,9 +97,18 @@ try {
         ),
       );
       break;
-    case 'accounts list':
-      print(await listAccounts(runtime.db));
+    case 'accounts list': {
+      // Every account, read a page at a time (keyset, issue 20).
+      const accounts = [];
+      let after: unknown[] | undefined;
+      do {
+        const page = await listAccounts(runtime.db, { limit: 1000, after });
+        accounts.push(...page.items);
+        after = page.next ?? undefined;
+      } while (after);
+      print(accounts);
       break;
+    }
     case 'accounts block':
     case 'accounts unblock': {
       const id = z.uuid('--account must be an account id').parse(values.account);

@@ -119,14 +119,21 @@ const casePosts: Record<string, (form: Form) => unknown> = {
 /** Locate, planning and survey cases (L1–L18): the list, one case with what the user may do on it, fees first. */
 export function casePages(kit: PagesKit) {
   kit.get('/cases', async (p) => {
-    const { limit, offset, pager } = p.paging();
+    const { limit, cursor, pager } = p.paging();
     const status = queryString(p.req.query.status);
     const overdue = p.req.query.overdue === 'true' ? 'true' : undefined;
-    const list = await p.api('get', '/api/v1/cases', { query: { status, overdue, limit, offset } });
+    const list = await p.api('get', '/api/v1/cases', { query: { status, overdue, limit, cursor } });
     p.show(
       'cases',
       p.t('cases.title'),
-      { items: list.items, pager: pager(list.total), statuses: CASE_STATUSES, status, overdue, overdueFilter: true },
+      {
+        items: list.items,
+        pager: pager(list.items.length, list.next),
+        statuses: CASE_STATUSES,
+        status,
+        overdue,
+        overdueFilter: true,
+      },
       [{ label: p.t('cases.title') }],
     );
   });

@@ -22,6 +22,7 @@ import {
   complaintFileKey,
   listCaseEvents,
   listCases,
+  CASE_LIST_KEYS,
   listCasePriceVersions,
   listComplaints,
   planningPdfName,
@@ -33,7 +34,12 @@ import type { DeliveryStore } from '../platform/file-store';
 import { accountScope } from '../identity/auth';
 import { presentAcceptance } from '../identity/terms';
 import { ApiError } from '../platform/http/errors';
-import { defineRoute, paging } from '../platform/http/route';
+import {
+  defineRoute,
+  paging,
+  readCursor as readListCursor,
+  writeCursor as writeListCursor,
+} from '../platform/http/route';
 import { isoDate } from '../platform/http/schemas';
 import { uploadedFile, type Upload } from '../platform/http/upload';
 import { newCase, type CaseService } from './cases.service';
@@ -202,12 +208,13 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
         ...paging,
       }),
       handler: async ({ query, principal }) => {
-        const { items, total } = await listCases(deps.db, {
+        const { items, next } = await listCases(deps.db, {
           ...query,
+          after: readListCursor(query.cursor, CASE_LIST_KEYS),
           overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
           accountId: accountScope(principal),
         });
-        return { body: { items: items.map(present), total, limit: query.limit, offset: query.offset } };
+        return { body: { items: items.map(present), next: writeListCursor(next), limit: query.limit } };
       },
     }),
     defineRoute({

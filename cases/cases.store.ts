@@ -10,7 +10,7 @@ import {
 } from './cases.rules';
 import { money } from '../domain/money';
 import type { Knex } from 'knex';
-import type { Db } from '../platform/db';
+import { keysetPage, type Db, type KeysetKey } from '../platform/db';
 
 export interface NetworkOwner {
   id: string;
@@ -164,23 +164,22 @@ export async function getCase(db: Db, lk: string): Promise<(CaseRow & { owners: 
   return { ...row, owners };
 }
 
+/** Handlers work by deadline: the most urgent first (keyset, issue 20; indexes of migration 111). */
+export const CASE_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'handling_deadline', kind: 'date' },
+  { column: 'lk', kind: 'text' },
+];
+
 export async function listCases(
   db: Db,
-  filter: { accountId?: string; status?: string; overdue?: boolean; limit: number; offset: number },
-): Promise<{ items: CaseRow[]; total: number }> {
-  const base = db('cases').modify((q) => {
+  filter: { accountId?: string; status?: string; overdue?: boolean; limit: number; after?: unknown[] },
+): Promise<{ items: CaseRow[]; next: unknown[] | null }> {
+  const query = db('cases').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status) q.where({ status: filter.status });
     if (filter.overdue !== undefined) q.where({ overdue: filter.overdue });
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  // Handlers work by deadline: the most urgent first.
-  const items = await base
-    .clone()
-    .orderBy([{ column: 'handling_deadline' }, { column: 'lk' }])
-    .limit(filter.limit)
-    .offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage<CaseRow>(db, query, CASE_LIST_KEYS, 'asc', filter.limit, filter.after);
 }
 
 /** Mirrors the workflow's state into the row the lists read. */

@@ -1,4 +1,4 @@
-import type { Db } from '../platform/db';
+import { keysetPage, type Db, type KeysetKey } from '../platform/db';
 import type { Language } from '../domain/vocabulary';
 
 export interface Account {
@@ -32,8 +32,17 @@ export async function getAccount(db: Db, id: string): Promise<Account | undefine
   return db('accounts').where({ id }).first();
 }
 
-export async function listAccounts(db: Db): Promise<Account[]> {
-  return db('accounts').orderBy('created_at');
+/** Oldest first (keyset, issue 20). */
+export const ACCOUNT_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'created_at', kind: 'timestamp' },
+  { column: 'id', kind: 'uuid' },
+];
+
+export async function listAccounts(
+  db: Db,
+  page: { limit: number; after?: unknown[] },
+): Promise<{ items: Account[]; next: unknown[] | null }> {
+  return keysetPage<Account>(db, db('accounts'), ACCOUNT_LIST_KEYS, 'asc', page.limit, page.after);
 }
 
 export async function updateAccount(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {

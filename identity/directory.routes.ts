@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../platform/db';
-import { listAccounts } from './accounts.store';
+import { ACCOUNT_LIST_KEYS, listAccounts } from './accounts.store';
 import { listUsers } from './users.store';
 import { DirectoryError, newAccountSchema, newUserSchema, type Directory } from './directory.service';
 import { ApiError } from '../platform/http/errors';
-import { defineRoute } from '../platform/http/route';
+import { defineRoute, paging, readCursor, writeCursor } from '../platform/http/route';
 import { auditActor } from '../platform/audit/actor';
 
 /** Directory errors become API errors with the same code. */
@@ -23,9 +23,16 @@ export function directoryRoutes(deps: { db: Db; directory: Directory }) {
       method: 'get',
       path: '/api/v1/accounts',
       tag: 'directory',
-      summary: 'List customer accounts',
+      summary: 'List customer accounts, oldest first, a page at a time (keyset: pass next as cursor)',
       auth: ['admin', 'handler', 'finance'],
-      handler: async () => ({ body: { items: await listAccounts(deps.db) } }),
+      query: z.object({ ...paging }),
+      handler: async ({ query }) => {
+        const { items, next } = await listAccounts(deps.db, {
+          limit: query.limit,
+          after: readCursor(query.cursor, ACCOUNT_LIST_KEYS),
+        });
+        return { body: { items, next: writeCursor(next), limit: query.limit } };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -7,15 +7,15 @@ const INVOICE_STATUSES = Object.keys({ unpaid: true, paid: true } satisfies Reco
 /** Invoices: a customer's own, all for finance, who marks them paid. */
 export function invoicePages(kit: PagesKit) {
   kit.get('/invoices', async (p) => {
-    const { limit, offset, pager } = p.paging();
+    const { limit, cursor, pager } = p.paging();
     const status = queryString(p.req.query.status);
-    const list = await p.api('get', '/api/v1/invoices', { query: { status, limit, offset } });
+    const list = await p.api('get', '/api/v1/invoices', { query: { status, limit, cursor } });
     p.show(
       'invoices',
       p.t('invoices.title'),
       {
         items: list.items,
-        pager: pager(list.total),
+        pager: pager(list.items.length, list.next),
         statuses: INVOICE_STATUSES,
         status,
         canMarkPaid: p.principal.role === 'finance',

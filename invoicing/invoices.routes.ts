@@ -2,10 +2,17 @@ import { z } from 'zod';
 import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import type { Db } from '../platform/db';
 import { appendAudit } from '../platform/audit/audit.store';
-import { getInvoice, listInvoices, markInvoicePaid, type InvoiceLineRow, type InvoiceRow } from './invoices.store';
+import {
+  getInvoice,
+  INVOICE_LIST_KEYS,
+  listInvoices,
+  markInvoicePaid,
+  type InvoiceLineRow,
+  type InvoiceRow,
+} from './invoices.store';
 import { accountScope, assertVisible } from '../identity/auth';
 import { conflict, notFound } from '../platform/http/errors';
-import { defineRoute, paging } from '../platform/http/route';
+import { defineRoute, paging, readCursor, writeCursor } from '../platform/http/route';
 import { auditActor } from '../platform/audit/actor';
 
 const money = (minor: number, currency: string) => ({ minor, currency });
@@ -50,8 +57,12 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       accountRoles: ACCOUNT_ACCESS.invoices,
       query: z.object({ status: z.enum(['paid', 'unpaid']).optional(), ...paging }),
       handler: async ({ query, principal }) => {
-        const { items, total } = await listInvoices(deps.db, { ...query, accountId: accountScope(principal) });
-        return { body: { items: items.map(present), total, limit: query.limit, offset: query.offset } };
+        const { items, next } = await listInvoices(deps.db, {
+          ...query,
+          after: readCursor(query.cursor, INVOICE_LIST_KEYS),
+          accountId: accountScope(principal),
+        });
+        return { body: { items: items.map(present), next: writeCursor(next), limit: query.limit } };
       },
     }),
     defineRoute({

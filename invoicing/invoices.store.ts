@@ -1,6 +1,6 @@
 import { dueDate, invoiceNumber, priceInvoice, type InvoiceLineInput } from '../domain/invoice';
 import type { Currency } from '../domain/money';
-import { UNIQUE_VIOLATION, type Db } from '../platform/db';
+import { keysetPage, UNIQUE_VIOLATION, type Db, type KeysetKey } from '../platform/db';
 
 export interface BookInvoice {
   /** The same key always yields the same invoice: a retried booking books once. */
@@ -119,24 +119,21 @@ export async function getInvoice(db: Db, id: string): Promise<(InvoiceRow & { li
   return { ...invoice, lines };
 }
 
+/** Newest invoice number first (keyset, issue 20). */
+export const INVOICE_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'year', kind: 'integer' },
+  { column: 'sequence', kind: 'integer' },
+];
+
 export async function listInvoices(
   db: Db,
-  filter: { accountId?: string; status?: 'paid' | 'unpaid'; limit: number; offset: number },
-): Promise<{ items: InvoiceRow[]; total: number }> {
-  const base = db('invoices').modify((q) => {
+  filter: { accountId?: string; status?: 'paid' | 'unpaid'; limit: number; after?: unknown[] },
+): Promise<{ items: InvoiceRow[]; next: unknown[] | null }> {
+  const query = db('invoices').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status) q.where({ status: filter.status });
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items = await base
-    .clone()
-    .orderBy([
-      { column: 'year', order: 'desc' },
-      { column: 'sequence', order: 'desc' },
-    ])
-    .limit(filter.limit)
-    .offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage<InvoiceRow>(db, query, INVOICE_LIST_KEYS, 'desc', filter.limit, filter.after);
 }
 
 /** Marks an invoice paid; returns false when it was already paid (nothing changes). */

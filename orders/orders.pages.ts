@@ -7,9 +7,9 @@ import { AGREEMENT_STATUSES, orderActions } from './orders.rules';
 /** Orders (G1–G9): the handlers' queue, failed deliveries, my orders, one order; end-use agreements (G4). */
 export function orderPages(kit: PagesKit, deps: { db: Db }) {
   kit.get('/orders', async (p) => {
-    const { limit, offset, pager } = p.paging();
+    const { limit, cursor, pager } = p.paging();
     const status = queryString(p.req.query.status);
-    const list = await p.api('get', '/api/v1/orders', { query: { status, limit, offset } });
+    const list = await p.api('get', '/api/v1/orders', { query: { status, limit, cursor } });
     const title =
       status === 'awaiting_approval' && p.principal.role === 'handler'
         ? p.t('orders.queueTitle')
@@ -21,7 +21,7 @@ export function orderPages(kit: PagesKit, deps: { db: Db }) {
       title,
       {
         items: list.items,
-        pager: pager(list.total),
+        pager: pager(list.items.length, list.next),
         statuses: ORDER_STATUSES,
         status,
         queue: status === 'awaiting_approval',
@@ -51,13 +51,13 @@ export function orderPages(kit: PagesKit, deps: { db: Db }) {
   }
 
   kit.get('/agreements', async (p) => {
-    const { limit, offset, pager } = p.paging();
+    const { limit, cursor, pager } = p.paging();
     const status = queryString(p.req.query.status);
-    const list = await p.api('get', '/api/v1/agreements', { query: { status, limit, offset } });
+    const list = await p.api('get', '/api/v1/agreements', { query: { status, limit, cursor } });
     p.show(
       'agreements',
       p.t('agreements.title'),
-      { items: list.items, pager: pager(list.total), statuses: AGREEMENT_STATUSES, status },
+      { items: list.items, pager: pager(list.items.length, list.next), statuses: AGREEMENT_STATUSES, status },
       [{ label: p.t('agreements.title') }],
     );
   });

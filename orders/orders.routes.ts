@@ -6,6 +6,8 @@ import { getAccount } from '../identity/accounts.store';
 import {
   getAgreement,
   listAgreements,
+  AGREEMENT_LIST_KEYS,
+  ORDER_LIST_KEYS,
   listDeliveries,
   listOrders,
   listProducts,
@@ -19,7 +21,7 @@ import { getSubscription, subscriptionRuns, type SubscriptionRow } from './subsc
 import { accountScope, assertVisible } from '../identity/auth';
 import { presentAcceptance } from '../identity/terms';
 import type { Principal } from '../platform/http/principal';
-import { defineRoute, paging } from '../platform/http/route';
+import { defineRoute, paging, readCursor, writeCursor } from '../platform/http/route';
 import { orderRequest, type OrderService } from './orders.service';
 import { presentDelivery, presentOrder } from './present';
 
@@ -130,8 +132,12 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       accountRoles: ACCOUNT_ACCESS.read,
       query: z.object({ status: z.string().max(40).optional(), ...paging }),
       handler: async ({ query, principal }) => {
-        const { items, total } = await listOrders(deps.db, { ...query, accountId: accountScope(principal) });
-        return { body: { items: items.map(presentOrder), total, limit: query.limit, offset: query.offset } };
+        const { items, next } = await listOrders(deps.db, {
+          ...query,
+          after: readCursor(query.cursor, ORDER_LIST_KEYS),
+          accountId: accountScope(principal),
+        });
+        return { body: { items: items.map(presentOrder), next: writeCursor(next), limit: query.limit } };
       },
     }),
     defineRoute({
@@ -276,13 +282,15 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
       auth: ['customer', 'handler', 'admin'],
       accountRoles: ACCOUNT_ACCESS.read,
       query: z.object({ status: z.enum(AGREEMENT_STATUSES).optional(), ...paging }),
-      handler: async ({ principal, query }) => ({
-        body: await listAgreements(deps.db, {
+      handler: async ({ principal, query }) => {
+        const { items, next } = await listAgreements(deps.db, {
+          ...query,
           accountId: accountScope(principal),
           today: stockholmDate(new Date()),
-          ...query,
-        }),
-      }),
+          after: readCursor(query.cursor, AGREEMENT_LIST_KEYS),
+        });
+        return { body: { items, next: writeCursor(next), limit: query.limit } };
+      },
     }),
     defineRoute({
       method: 'get',

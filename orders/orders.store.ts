@@ -1,7 +1,7 @@
 import type { Area } from '../domain/geometry';
 import type { OrderFee, PriceVersion } from './orders.rules';
 import type { DeliveryInterval } from './subscriptions.rules';
-import { UNIQUE_VIOLATION, type Db } from '../platform/db';
+import { keysetPage, UNIQUE_VIOLATION, type Db, type KeysetKey } from '../platform/db';
 
 export interface Product {
   id: string;
@@ -142,17 +142,21 @@ export async function getOrder(db: Db, id: string): Promise<OrderRow | undefined
   return db('orders').where({ id }).first();
 }
 
+/** Oldest first: the handlers' queue in the order the orders came (keyset, issue 20). */
+export const ORDER_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'placed_at', kind: 'timestamp' },
+  { column: 'id', kind: 'uuid' },
+];
+
 export async function listOrders(
   db: Db,
-  filter: { accountId?: string; status?: string; limit: number; offset: number },
+  filter: { accountId?: string; status?: string; limit: number; after?: unknown[] },
 ) {
-  const base = db('orders').modify((q) => {
+  const query = db('orders').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status) q.where({ status: filter.status });
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items: OrderRow[] = await base.clone().orderBy('placed_at').limit(filter.limit).offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage<OrderRow>(db, query, ORDER_LIST_KEYS, 'asc', filter.limit, filter.after);
 }
 
 /** Every transition is stored, so lists and reports read the database, not the workflows (G6). */
@@ -233,19 +237,23 @@ export async function getAgreement(db: Db, id: string) {
   return db('agreements').where({ id }).first();
 }
 
+/** Newest first (keyset, issue 20). */
+export const AGREEMENT_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'created_at', kind: 'timestamp' },
+  { column: 'id', kind: 'uuid' },
+];
+
 /** Agreements, newest first; `valid` ones have not ended by `today`, `ended` ones have. */
 export async function listAgreements(
   db: Db,
-  filter: { accountId?: string; status?: 'valid' | 'ended'; today: string; limit: number; offset: number },
+  filter: { accountId?: string; status?: 'valid' | 'ended'; today: string; limit: number; after?: unknown[] },
 ) {
-  const base = db('agreements').modify((q) => {
+  const query = db('agreements').modify((q) => {
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.status === 'valid') q.where((w) => w.whereNull('valid_to').orWhere('valid_to', '>=', filter.today));
     if (filter.status === 'ended') q.where('valid_to', '<', filter.today);
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items = await base.clone().orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage<Record<string, unknown>>(db, query, AGREEMENT_LIST_KEYS, 'desc', filter.limit, filter.after);
 }
 
 /**

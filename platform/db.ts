@@ -39,3 +39,44 @@ export async function migrateLatest(db: Db): Promise<void> {
     await db.migrate.latest();
   });
 }
+
+/** A key of a keyset-paged list: its column, and the kind of value a cursor holds for it. */
+export interface KeysetKey {
+  column: string;
+  kind: 'text' | 'date' | 'timestamp' | 'integer' | 'uuid';
+}
+
+/**
+ * Issue 20: one page of a list ordered by `keys` (one direction; the last key unique), starting
+ * after the key values `after` of the previous page's last row. A page costs the same however
+ * deep it is, nothing counts the whole table, and one row more than a page is read to tell
+ * whether there is a next page. `next` holds the last row's key values, read as text: a
+ * timestamp as a JavaScript Date would lose its microseconds and skip the rows that share its
+ * millisecond.
+ */
+export async function keysetPage<T>(
+  db: Db,
+  query: Knex.QueryBuilder,
+  keys: readonly KeysetKey[],
+  direction: 'asc' | 'desc',
+  limit: number,
+  after: readonly unknown[] | undefined,
+): Promise<{ items: T[]; next: unknown[] | null }> {
+  const columns = keys.map((k) => k.column);
+  if (after)
+    query.whereRaw(
+      `(${columns.map(() => '??').join(', ')}) ${direction === 'asc' ? '>' : '<'} (${columns.map(() => '?').join(', ')})`,
+      [...columns, ...(after as Knex.Value[])],
+    );
+  const keyText = keys.map((k, i) =>
+    db.raw(k.kind === 'timestamp' ? '??::text as ??' : '?? as ??', [k.column, `keyset_${i}`]),
+  );
+  const rows = (await query
+    .select('*', ...keyText)
+    .orderBy(columns.map((column) => ({ column, order: direction })))
+    .limit(limit + 1)) as Record<string, unknown>[];
+  const keyValues = rows.map((row) => keys.map((_, i) => row[`keyset_${i}`]));
+  for (const row of rows) keys.forEach((_, i) => delete row[`keyset_${i}`]);
+  const items = rows.slice(0, limit) as T[];
+  return { items, next: rows.length > limit ? keyValues[limit - 1]! : null };
+}

@@ -16,8 +16,8 @@ interface SettlementRow {
 /** The yearly royalty settlement (M1–M6): the years, one year's statement and what finance does with it. */
 export function settlementPages(kit: PagesKit, deps: { db: Db }) {
   kit.get('/settlements', async (p) => {
-    // One row per year: the API gives them all, and the page shows them a page at a time.
-    const { limit, offset, pager } = p.paging();
+    // One row per year: the API gives them all, and one page shows them all.
+    const { pager } = p.paging();
     const status = queryString(p.req.query.status);
     const years = (await p.api<SettlementRow[]>('get', '/api/v1/settlements')).filter(
       (y) => !status || y.status === status,
@@ -26,8 +26,8 @@ export function settlementPages(kit: PagesKit, deps: { db: Db }) {
       'settlements',
       p.t('settlements.title'),
       {
-        items: years.slice(offset, offset + limit),
-        pager: pager(years.length),
+        items: years,
+        pager: pager(years.length, null),
         statuses: SETTLEMENT_STATUSES,
         status,
         year: new Date().getFullYear() - 1,

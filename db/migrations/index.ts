@@ -22,6 +22,7 @@ import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
 import * as volumeIndexes from './110_volume_indexes';
+import * as listKeysetIndexes from './111_list_keyset_indexes';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
   '110_volume_indexes': volumeIndexes,
+  '111_list_keyset_indexes': listKeysetIndexes,
 };

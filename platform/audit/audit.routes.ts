@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db';
-import { listAudit } from './audit.store';
-import { defineRoute, paging } from '../http/route';
+import { AUDIT_LIST_KEYS, listAudit } from './audit.store';
+import { defineRoute, paging, readCursor, writeCursor } from '../http/route';
 
 export function auditRoutes(deps: { db: Db }) {
   return [
@@ -13,8 +13,11 @@ export function auditRoutes(deps: { db: Db }) {
       auth: ['admin', 'finance'],
       query: z.object({ objectType: z.string().optional(), objectId: z.string().optional(), ...paging }),
       handler: async ({ query }) => {
-        const { items, total } = await listAudit(deps.db, query);
-        return { body: { items, total, limit: query.limit, offset: query.offset } };
+        const { items, next } = await listAudit(deps.db, {
+          ...query,
+          after: readCursor(query.cursor, AUDIT_LIST_KEYS),
+        });
+        return { body: { items, next: writeCursor(next), limit: query.limit } };
       },
     }),
   ];

@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import { keysetPage, type Db, type KeysetKey } from '../db';
 
 export interface AuditEntry {
   actorType: 'user' | 'system_account' | 'system';
@@ -26,15 +26,16 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   });
 }
 
+/** Newest first (keyset, issue 20). */
+export const AUDIT_LIST_KEYS: readonly KeysetKey[] = [{ column: 'id', kind: 'integer' }];
+
 export async function listAudit(
   db: Db,
-  filter: { objectType?: string; objectId?: string; limit: number; offset: number },
-): Promise<{ items: unknown[]; total: number }> {
-  const base = db('audit_log').modify((q) => {
+  filter: { objectType?: string; objectId?: string; limit: number; after?: unknown[] },
+): Promise<{ items: unknown[]; next: unknown[] | null }> {
+  const query = db('audit_log').modify((q) => {
     if (filter.objectType) q.where({ object_type: filter.objectType });
     if (filter.objectId) q.where({ object_id: filter.objectId });
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items = await base.clone().orderBy('id', 'desc').limit(filter.limit).offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage(db, query, AUDIT_LIST_KEYS, 'desc', filter.limit, filter.after);
 }

@@ -3,7 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AccountRole, Principal, Role } from './principal';
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotencyKey } from './idempotency.store';
-import type { Db } from '../db';
+import type { Db, KeysetKey } from '../db';
 import { ApiError, clientError, errorBody, validationError } from './errors';
 import { findUnstorableText } from './input';
 import type { Upload } from './upload';
@@ -68,11 +68,43 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
 export const defineRoute = <B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, Q, P>): RouteSpec =>
   spec as RouteSpec;
 
-/** Paging shared by every list: `?limit=&offset=`. */
+/**
+ * Paging shared by every list (issue 20): `?limit=&cursor=`, keyset, where the cursor is the
+ * previous answer's `next`. Offset paging read every row before the page: `offset` is refused.
+ */
 export const paging = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  cursor: z.string().max(1000).optional(),
+  offset: z.undefined({ error: 'offset paging is not offered: pass the previous answer’s next as cursor' }).optional(),
 };
+
+/** A list page's `next`: the last row's key values, opaque to clients. */
+export const writeCursor = (values: readonly unknown[] | null) =>
+  values ? Buffer.from(JSON.stringify(values)).toString('base64url') : null;
+
+const CURSOR_VALUE: Record<KeysetKey['kind'], (v: unknown) => boolean> = {
+  text: (v) => typeof v === 'string',
+  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+  // As PostgreSQL writes a timestamptz as text (microseconds kept), or ISO 8601.
+  timestamp: (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v),
+  integer: (v) => Number.isSafeInteger(v),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+};
+
+/** The key values in a cursor this list gave; anything else is 400 `invalid_cursor`. */
+export function readCursor(cursor: string | undefined, keys: readonly KeysetKey[]): unknown[] | undefined {
+  if (cursor === undefined) return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = undefined;
+  }
+  if (Array.isArray(values) && values.length === keys.length && keys.every((k, i) => CURSOR_VALUE[k.kind](values[i])))
+    return values;
+  throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this list gave; start again without it');
+}
 
 /** The input a route is called with: from the HTTP request for the API, from a form for the pages. */
 export interface RouteInput {

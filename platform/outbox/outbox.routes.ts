@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db';
-import { getMessage, listMessages } from './outbox.store';
+import { getMessage, listMessages, OUTBOX_LIST_KEYS } from './outbox.store';
 import { notFound } from '../http/errors';
-import { defineRoute, paging } from '../http/route';
+import { defineRoute, paging, readCursor, writeCursor } from '../http/route';
 
 const present = (m: Awaited<ReturnType<typeof getMessage>> & object, withBody: boolean) => ({
   id: m.id,
@@ -33,10 +33,11 @@ export function outboxRoutes(deps: { db: Db }) {
         ...paging,
       }),
       handler: async ({ query }) => {
-        const { items, total } = await listMessages(deps.db, query);
-        return {
-          body: { items: items.map((m) => present(m, false)), total, limit: query.limit, offset: query.offset },
-        };
+        const { items, next } = await listMessages(deps.db, {
+          ...query,
+          after: readCursor(query.cursor, OUTBOX_LIST_KEYS),
+        });
+        return { body: { items: items.map((m) => present(m, false)), next: writeCursor(next), limit: query.limit } };
       },
     }),
     defineRoute({

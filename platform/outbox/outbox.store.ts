@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import { keysetPage, type Db, type KeysetKey } from '../db';
 import type { Locale } from '../../domain/vocabulary';
 
 export type OutboxStatus = 'pending' | 'sent' | 'held' | 'failed';
@@ -65,18 +65,22 @@ export async function sendOnce(db: Db, id: string, send: (m: OutboxMessage) => P
   }
 }
 
+/** Newest first (keyset, issue 20). */
+export const OUTBOX_LIST_KEYS: readonly KeysetKey[] = [
+  { column: 'created_at', kind: 'timestamp' },
+  { column: 'id', kind: 'uuid' },
+];
+
 export async function listMessages(
   db: Db,
-  filter: { status?: OutboxStatus; accountId?: string; to?: string; limit: number; offset: number },
-): Promise<{ items: OutboxMessage[]; total: number }> {
-  const base = db('outbox').modify((q) => {
+  filter: { status?: OutboxStatus; accountId?: string; to?: string; limit: number; after?: unknown[] },
+): Promise<{ items: OutboxMessage[]; next: unknown[] | null }> {
+  const query = db('outbox').modify((q) => {
     if (filter.status) q.where({ status: filter.status });
     if (filter.accountId) q.where({ account_id: filter.accountId });
     if (filter.to) q.where({ to_address: filter.to });
   });
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const items = await base.clone().orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset);
-  return { items, total: Number(count) };
+  return keysetPage<OutboxMessage>(db, query, OUTBOX_LIST_KEYS, 'desc', filter.limit, filter.after);
 }
 
 export async function getMessage(db: Db, id: string): Promise<OutboxMessage | undefined> {

@@ -83,14 +83,13 @@ export interface Page {
   /** The posted form's fields without the CSRF token: the body of an API call. */
   fields(): Form;
   /** `?page=` of a list, as the API's limit and offset, and the links to the pages around it. */
-  paging(): { limit: number; offset: number; pager(total: number): Pager };
+  paging(): { limit: number; cursor: string | undefined; pager(shown: number, next: string | null): Pager };
 }
 
+/** Keyset paging (issue 20): how many rows this page shows, back to the first page, on to the next. */
 export interface Pager {
-  page: number;
-  pages: number;
-  total: number;
-  previous?: string;
+  shown: number;
+  first?: string;
   next?: string;
 }
 
@@ -118,28 +117,21 @@ export interface PagesKit {
 }
 
 function paging(req: Request) {
-  const page = Math.max(1, Math.floor(Number(req.query.page)) || 1);
+  const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
   return {
     limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
-    pager(total: number): Pager {
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const link = (n: number) => {
+    cursor,
+    pager(shown: number, next: string | null): Pager {
+      const link = (to: string | null) => {
         const q = new URLSearchParams(
           Object.entries(req.query).filter(
-            ([k, v]) => k !== 'page' && k !== 'notice' && typeof v === 'string' && v,
+            ([k, v]) => k !== 'cursor' && k !== 'notice' && typeof v === 'string' && v,
           ) as [string, string][],
         );
-        q.set('page', String(n));
+        if (to) q.set('cursor', to);
         return `${req.baseUrl}${req.path}?${q.toString()}`;
       };
-      return {
-        page,
-        pages,
-        total,
-        previous: page > 1 ? link(page - 1) : undefined,
-        next: page < pages ? link(page + 1) : undefined,
-      };
+      return { shown, first: cursor ? link(null) : undefined, next: next ? link(next) : undefined };
     },
   };
 }
