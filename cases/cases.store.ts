@@ -451,11 +451,15 @@ export async function searchCasesAndOrders(db: Db, f: SearchFilter): Promise<Sea
         ]
       : [() => {}];
   const common = (q: Knex.QueryBuilder, at: string, ref: string) => {
-    if (f.status) q.where(`${at.split('.')[0]}.status`, f.status);
+    // Cases: a status range of one value, so it stays a key of the order (see below).
+    if (f.status && at.startsWith('c.')) q.where('c.status', '>=', f.status).where('c.status', '<=', f.status);
+    else if (f.status) q.where(`${at.split('.')[0]}.status`, f.status);
     if (f.from) q.where(at, '>=', f.from);
     if (f.to) q.where(at, '<', f.to);
     // Byte order ("C") for references, as the indexes of migration 110 and the merge below sort them.
-    if (f.after) q.whereRaw(`(${at}, ${ref} COLLATE "C") < (?, ? COLLATE "C")`, [f.after.at, f.after.ref]);
+    if (f.after && f.status && at.startsWith('c.'))
+      q.whereRaw(`(c.status, ${at}, ${ref} COLLATE "C") < (?, ?, ? COLLATE "C")`, [f.status, f.after.at, f.after.ref]);
+    else if (f.after) q.whereRaw(`(${at}, ${ref} COLLATE "C") < (?, ? COLLATE "C")`, [f.after.at, f.after.ref]);
   };
   // A page's hits are found first, their accounts then: the join reads `limit` accounts, not all.
   const withCustomer = (type: 'case' | 'order', page: Knex.QueryBuilder) =>
@@ -481,7 +485,9 @@ export async function searchCasesAndOrders(db: Db, f: SearchFilter): Promise<Sea
               f.box.maxN,
             ]);
         })
-        .orderByRaw('c.registered_at DESC, c.lk COLLATE "C" DESC')
+        // With a status, the status is the order's first key: as an equality the planner would
+        // drop it and read the newest-first index, where a rare status may sit far down (issue 20).
+        .orderByRaw(`${f.status ? 'c.status DESC, ' : ''}c.registered_at DESC, c.lk COLLATE "C" DESC`)
         .limit(f.limit),
     );
   const orders = (match: (q: Knex.QueryBuilder) => void) =>

@@ -230,6 +230,16 @@ describe('issue 20: keyset pagination on every list', () => {
     }
   });
 
+  it('the search walks a status by its cursor: every case once, newest first, ties by LK number', async () => {
+    const expected = await office
+      .db('cases')
+      .where({ status: 'registered' })
+      .orderByRaw('registered_at DESC, lk COLLATE "C" DESC');
+    const { items } = await walk('/api/v1/search?status=registered&kind=case', 'handler');
+    expect(ids(items, 'ref')).toEqual(ids(expected, 'lk'));
+    expect(items.length).toBeGreaterThanOrEqual(ROWS);
+  });
+
   it('refuses an offset and a cursor it did not give (400), and storing nothing changes', async () => {
     for (const path of [
       '/api/v1/cases',
