@@ -83,5 +83,8 @@ export async function createWorker(
         ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } }
         : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(activityDeps(config, deps.db, deps.log)),
+    // On shutdown (SIGTERM) activities in flight get this long to finish before they are cancelled;
+    // a cancelled one is retried on another worker, harmlessly, as every activity is idempotent.
+    shutdownGraceTime: '30 seconds',
   });
 }
