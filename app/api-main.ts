@@ -19,6 +19,25 @@ const app = createApp({
   log,
 });
 const server = app.listen(config.PORT, () => log.info({ url: config.publicUrl }, 'API listening'));
-const stop = () => server.close(() => void runtime.close());
+// Graceful stop (issue 19): no new connections, idle keep-alive ones closed (server.close does
+// both since Node 19), requests in flight answered; then the connections to PostgreSQL and Temporal close and the process exits.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping: finishing the requests in flight');
+  server.close(() => {
+    void runtime.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'closing the connections failed');
+        process.exit(1);
+      },
+    );
+  });
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -26,6 +26,8 @@ import { systemAccountRoutes } from '../identity/system-accounts.routes';
 import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
+import { createHttpMetrics, mountMetrics } from '../platform/http/metrics';
+import { registerBusinessMetrics } from './metrics';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
@@ -92,6 +94,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  const metrics = createHttpMetrics();
+  registerBusinessMetrics(metrics.registry, db);
+  app.use(metrics.middleware);
   app.use(securityHeaders());
   const staffTwoFactorRequired = config.STAFF_TOTP_REQUIRED === 'true';
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS, { staffTwoFactorRequired });
@@ -122,6 +127,7 @@ export function createApp(deps: AppDeps) {
 
   const router = Router();
   mountHealth(router, { db, temporal: deps.temporal });
+  mountMetrics(router, { registry: metrics.registry, token: config.METRICS_TOKEN });
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,

@@ -21,6 +21,7 @@ import { ensureHandlerDigestSchedule } from '../cases/digest-schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
+import { supervise } from '../dev/supervise';
 import { createWorker } from './worker';
 import { ensureTemporalCli } from '../dev/provision';
 
@@ -33,27 +34,32 @@ async function start() {
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   if (config.embeddedPostgres) {
     say(`Starting embedded PostgreSQL (data in ${path.join(config.DATA_DIR, 'postgres')}) …`);
-    const pg = await startEmbeddedPostgres({
-      dataDir: path.join(config.DATA_DIR, 'postgres'),
-      port: config.EMBEDDED_POSTGRES_PORT,
-      log,
-    });
+    const startPg = () =>
+      startEmbeddedPostgres({
+        dataDir: path.join(config.DATA_DIR, 'postgres'),
+        port: config.EMBEDDED_POSTGRES_PORT,
+        log,
+      });
+    const pg = supervise('embedded PostgreSQL', await startPg(), startPg, { log, giveUp });
     stops.unshift(pg.stop);
   }
   let temporalUi = "your Temporal cluster's Web UI";
   if (config.embeddedTemporal) {
     const cli = await ensureTemporalCli((line) => say(`[provision] ${line}`));
     say('Starting the Temporal dev server …');
-    const temporal = await startTemporalDevServer({
-      cli,
-      port: config.TEMPORAL_DEV_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      dbFile: path.join(config.DATA_DIR, 'temporal.sqlite'),
-      namespace: config.TEMPORAL_NAMESPACE,
-      log,
-    });
+    const startTemporal = () =>
+      startTemporalDevServer({
+        cli,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(config.DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        log,
+      });
+    const first = await startTemporal();
+    temporalUi = first.uiUrl;
+    const temporal = supervise('the Temporal dev server', first, startTemporal, { log, giveUp });
     stops.unshift(temporal.stop);
-    temporalUi = temporal.uiUrl;
   }
 
   const runtime = await connectRuntime(config);
@@ -100,6 +106,12 @@ async function start() {
     );
   }
   say('Press Ctrl-C to stop.');
+}
+
+/** A supervised server that cannot come back ends the process, non-zero, with one sentence. */
+function giveUp(sentence: string) {
+  process.stderr.write(`Kartkontor stops: ${sentence}\n`);
+  void stop(1);
 }
 
 let stopping = false;

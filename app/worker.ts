@@ -24,7 +24,7 @@ let runtimeInstalled = false;
  * The SDK logs through our pino logger (structured, one format), and leaves signal
  * handling to the entry point, which stops the worker in its own order.
  */
-function installRuntime(log: Logger) {
+function installRuntime(log: Logger, metricsAddress: string | undefined) {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -37,6 +37,8 @@ function installRuntime(log: Logger) {
   const sdkLog = log.child({ component: 'temporal-sdk' });
   Runtime.install({
     shutdownSignals: [],
+    // The SDK's own worker metrics (task slots, poll and schedule latencies) for Prometheus to scrape.
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
     logger: new DefaultLogger('INFO', (entry) => sdkLog[levels[entry.level]]({ ...entry.meta }, entry.message)),
   });
 }
@@ -68,7 +70,7 @@ export async function createWorker(
   deps: { db: Db; log: Logger },
   bundle?: WorkflowBundleOption,
 ): Promise<Worker> {
-  installRuntime(deps.log);
+  installRuntime(deps.log, config.WORKER_METRICS_ADDRESS);
   if (!config.PRODUCT_SOURCE_DIR) ensureDemoSources(productSourceDir(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   return Worker.create({
@@ -81,5 +83,8 @@ export async function createWorker(
         ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } }
         : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(activityDeps(config, deps.db, deps.log)),
+    // On shutdown (SIGTERM) activities in flight get this long to finish before they are cancelled;
+    // a cancelled one is retried on another worker, harmlessly, as every activity is idempotent.
+    shutdownGraceTime: '30 seconds',
   });
 }

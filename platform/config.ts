@@ -48,6 +48,14 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
 
+  /** The bearer token a Prometheus scraper sends to `GET /metrics`; unset, `/metrics` answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `host:port` where the worker serves the Temporal SDK's own Prometheus metrics; unset, none. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
+
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   MAIL_FROM: z
     .string()
