@@ -24,6 +24,7 @@ import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
 import { systemAccountRoutes } from '../identity/system-accounts.routes';
 import { caseRoutes } from '../cases/cases.routes';
+import { networkOwnerRoutes } from '../cases/network-owners.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps) {
     ...auditRoutes({ db }),
     ...calendarRoutes(),
     ...caseRoutes({ db, cases: services.cases, store: services.store }),
+    ...networkOwnerRoutes({ db, networkOwners: services.networkOwners }),
     ...settlementRoutes({ db, settlements: services.settlements, config }),
     ...orderRoutes({ db, orders: services.orders }),
     ...frameworkAgreementRoutes({ frameworkAgreements: services.frameworkAgreements }),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createCaseService } from '../cases/cases.service';
+import { createNetworkOwners } from '../cases/network-owners.service';
 import { createAccountUsers } from '../identity/account-users.service';
 import { createBlocking } from '../identity/blocking';
 import { createDirectory } from '../identity/directory.service';
@@ -44,6 +45,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
   const cases = createCaseService({ db, workflows, config, store });
+  const networkOwners = createNetworkOwners({ db });
   const settlements = createSettlementService({ workflows });
   const personalData = createPersonalData({
     db,
@@ -65,6 +67,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     orders,
     frameworkAgreements,
     cases,
+    networkOwners,
     settlements,
     personalData,
   };
