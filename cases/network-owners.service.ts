@@ -41,21 +41,25 @@ export const reason = z.string().trim().min(3, 'say why, in a few words').max(50
 
 const ownerFields = z.object({
   name: z.string().trim().min(1).max(200),
-  organisationNumber: orgNo.nullable().default(null),
+  organisationNumber: orgNo.nullable(),
   email: z.email(),
-  contact: z.string().trim().min(1).max(500).nullable().default(null),
+  contact: z.string().trim().min(1).max(500).nullable(),
   mode: z.enum(OWNER_MODES),
-  feeClass: z.enum(OWNER_FEE_CLASSES).nullable().default(null),
+  feeClass: z.enum(OWNER_FEE_CLASSES).nullable(),
 });
 
 export const newOwnerSchema = ownerFields.extend({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower-case letters, digits and hyphens, like "fiber-ost"'),
+  organisationNumber: ownerFields.shape.organisationNumber.default(null),
+  contact: ownerFields.shape.contact.default(null),
+  feeClass: ownerFields.shape.feeClass.default(null),
   reason,
 });
 export type NewOwnerInput = z.input<typeof newOwnerSchema>;
 
+// No defaults here: a field left out of a change stays as it is.
 export const ownerChangesSchema = ownerFields.partial().extend({ reason });
 export type OwnerChangesInput = z.input<typeof ownerChangesSchema>;
 

@@ -244,7 +244,13 @@ describe('issue 21 (L11, L14): owners and their coverage files', () => {
       reason: 'no longer sends technicians',
     });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ mode: 'map_only', feeClass: 'mapOnlyOwnerLocate' });
+    // What the change leaves out stays as it was.
+    expect(changed.body).toMatchObject({
+      mode: 'map_only',
+      feeClass: 'mapOnlyOwnerLocate',
+      organisationNumber: '556036-0793',
+      contact: 'Driftcentralen, 010-123 45 67',
+    });
     const retired = await api('admin', 'POST', '/api/v1/network-owners/nat-gpkg/retire', {
       from: addDays(future, 30),
       reason: 'merged into Fiber Öst',
