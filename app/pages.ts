@@ -12,6 +12,7 @@ import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
 import { blockingPages } from '../identity/blocking.pages';
 import { casePages } from '../cases/cases.pages';
+import { networkOwnerPages } from '../cases/network-owners.pages';
 import { settlementPages } from '../settlement/settlement.pages';
 
 /** Each role's menu across the contexts; the first entry is where the role lands after sign-in. */
@@ -29,6 +30,7 @@ const navigation: Navigation = {
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
+    ['/app/network-owners', 'nav.networkOwners'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/accounts', 'nav.accounts'],
@@ -44,6 +46,7 @@ const navigation: Navigation = {
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
+    ['/app/network-owners', 'nav.networkOwners'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
@@ -67,6 +70,7 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   });
   orderPages(kit, { db });
   casePages(kit);
+  networkOwnerPages(kit);
   outboxPages(kit);
   invoicePages(kit);
   settlementPages(kit, { db });

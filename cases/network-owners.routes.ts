@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { validateArea } from '../domain/geometry';
+import { stockholmDate } from '../domain/calendar';
+import { validateArea, type Polygon } from '../domain/geometry';
 import { auditActor } from '../platform/audit/actor';
 import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';
@@ -55,6 +56,25 @@ export function networkOwnerRoutes(deps: { db: Db; networkOwners: NetworkOwners 
       handler: async ({ body, principal, req }) => ({
         body: await networkOwners.create(body, auditActor(principal, req)),
       }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/network-owners/coverage',
+      tag: 'network-owners',
+      summary:
+        "Every owner's coverage in force on a date (default today), as parts in SWEREF 99 TM: the staff page's map",
+      auth: ['admin', 'handler'],
+      query: z.object({ date: isoDate.optional() }),
+      handler: async ({ query }) => {
+        const date = query.date ?? stockholmDate(new Date());
+        const owners = new Map<string, { id: string; name: string; parts: Polygon[] }>();
+        for (const part of await networkOwners.coveragesOn(date)) {
+          const owner = owners.get(part.owner_id) ?? { id: part.owner_id, name: part.name, parts: [] };
+          owner.parts.push(part.geometry);
+          owners.set(part.owner_id, owner);
+        }
+        return { body: { date, owners: [...owners.values()] } };
+      },
     }),
     defineRoute({
       method: 'get',
