@@ -33,6 +33,7 @@ import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
 import { orderRoutes } from '../orders/orders.routes';
 import { frameworkAgreementRoutes } from '../orders/framework-agreements';
+import { priceListRoutes } from '../orders/price-list.routes';
 import { deliveryApiRoutes } from '../orders/delivery-api.routes';
 import { settlementRoutes } from '../settlement/settlement.routes';
 import type { Services } from './services';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps) {
     ...settlementRoutes({ db, settlements: services.settlements, config }),
     ...orderRoutes({ db, orders: services.orders }),
     ...frameworkAgreementRoutes({ frameworkAgreements: services.frameworkAgreements }),
+    ...priceListRoutes({ priceList: services.priceList }),
     ...deliveryApiRoutes({ db, orders: services.orders, store: services.store, config }),
   ];
 

@@ -13,6 +13,7 @@ import { createPersonalData } from '../identity/personal-data.service';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { createFrameworkAgreements } from '../orders/framework-agreements';
 import { createOrderService } from '../orders/orders.service';
+import { createPriceList } from '../orders/price-list.service';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { localDeliveryStore } from '../platform/file-store';
@@ -44,6 +45,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const twoFactor = createTwoFactor(db);
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
+  const priceList = createPriceList({ db });
   const cases = createCaseService({ db, workflows, config, store });
   const networkOwners = createNetworkOwners({ db });
   const settlements = createSettlementService({ workflows });
@@ -66,6 +68,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     twoFactor,
     orders,
     frameworkAgreements,
+    priceList,
     cases,
     networkOwners,
     settlements,

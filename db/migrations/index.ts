@@ -22,6 +22,7 @@ import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
 import * as networkOwnerMasterData from './120_network_owner_master_data';
+import * as priceListVersions from './121_price_list_versions';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
   '120_network_owner_master_data': networkOwnerMasterData,
+  '121_price_list_versions': priceListVersions,
 };
