@@ -11,6 +11,8 @@ import { listSystemAccounts } from '../identity/credentials.store';
 import { listUsers } from '../identity/users.store';
 import { loadConfigOrExit } from '../platform/config';
 import { ApiError } from '../platform/http/errors';
+import { stockholmDate } from '../domain/calendar';
+import type { PriceVersion } from '../orders/orders.rules';
 import { connectRuntime } from './runtime';
 import { createServices } from './services';
 import { verifySettlement } from '../settlement/verify';
@@ -35,6 +37,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   network-owners change --id ID [--name …] [--email …] [--mode …] [--organisation-number …] [--contact …] [--fee-class …] --reason TEXT
   network-owners retire --id ID --from YYYY-MM-DD --reason TEXT   (L11: not matched to cases ordered from that date)
   network-owners load-coverage --id ID --file PATH --valid-from YYYY-MM-DD --reason TEXT   (GeoJSON, zipped shapefile or GeoPackage in EPSG:3006)
+  prices list [--on YYYY-MM-DD] | prices list --product ID   (T3: in force on a date, or every version of one product)
+  prices add --product ID --valid-from YYYY-MM-DD --price-per-km2 ÖRE --minimum-fee ÖRE [--annual-fee ÖRE] --reason TEXT
   settlements verify --year YYYY [--version N]   (prints the statement; exit 1 unless its hashes match the stored inputs)`;
 
 const { values, positionals } = parseArgs({
@@ -65,6 +69,11 @@ const { values, positionals } = parseArgs({
     'fee-class': { type: 'string' },
     from: { type: 'string' },
     file: { type: 'string' },
+    product: { type: 'string' },
+    on: { type: 'string' },
+    'price-per-km2': { type: 'string' },
+    'minimum-fee': { type: 'string' },
+    'annual-fee': { type: 'string' },
   },
 });
 
@@ -85,9 +94,18 @@ function print(result: unknown) {
   }
 }
 
+/** T3: a price version as one row of öre figures. */
+const flatPrice = (v: PriceVersion) => ({
+  productId: v.productId,
+  validFrom: v.validFrom,
+  pricePerKm2Minor: v.pricePerKm2.minor,
+  minimumFeeMinor: v.minimumFee.minor,
+  annualFeeMinor: v.annualFee?.minor ?? null,
+});
+
 const config = loadConfigOrExit();
 const runtime = await connectRuntime(config);
-const { directory, blocking, frameworkAgreements, networkOwners } = createServices({
+const { directory, blocking, frameworkAgreements, networkOwners, priceList } = createServices({
   db: runtime.db,
   temporal: runtime.temporal,
   config,
@@ -250,6 +268,36 @@ try {
         ),
       );
       break;
+    case 'prices list': {
+      if (values.product) print((await priceList.versions(values.product)).map(flatPrice));
+      else
+        print(
+          (await priceList.on(values.on ?? stockholmDate(new Date()))).map((p) =>
+            p.price ? flatPrice(p.price) : { productId: p.productId, validFrom: null },
+          ),
+        );
+      break;
+    }
+    case 'prices add': {
+      const amount = (flag: string, v: string | undefined) =>
+        z.coerce.number().int(`--${flag} must be whole öre`).parse(v);
+      print(
+        flatPrice(
+          await priceList.add(
+            values.product ?? '',
+            {
+              validFrom: values['valid-from'] ?? '',
+              pricePerKm2Minor: amount('price-per-km2', values['price-per-km2']),
+              minimumFeeMinor: amount('minimum-fee', values['minimum-fee']),
+              annualFeeMinor: values['annual-fee'] === undefined ? null : amount('annual-fee', values['annual-fee']),
+              reason: values.reason ?? '',
+            },
+            actor,
+          ),
+        ),
+      );
+      break;
+    }
     case 'settlements verify': {
       const { lines, ...check } = await verifySettlement(
         runtime.db,

@@ -10,6 +10,7 @@ import { securityPages } from '../identity/security.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
+import { priceListPages } from '../orders/price-list.pages';
 import { blockingPages } from '../identity/blocking.pages';
 import { casePages } from '../cases/cases.pages';
 import { networkOwnerPages } from '../cases/network-owners.pages';
@@ -31,6 +32,7 @@ const navigation: Navigation = {
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
     ['/app/network-owners', 'nav.networkOwners'],
+    ['/app/prices', 'nav.prices'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/accounts', 'nav.accounts'],
@@ -39,6 +41,7 @@ const navigation: Navigation = {
   finance: [
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
+    ['/app/prices', 'nav.prices'],
     ['/app/orders', 'nav.orders'],
     ['/app/security', 'nav.security'],
   ],
@@ -47,6 +50,7 @@ const navigation: Navigation = {
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
     ['/app/network-owners', 'nav.networkOwners'],
+    ['/app/prices', 'nav.prices'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
@@ -69,6 +73,7 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     signInLimiter: deps.signInLimiter,
   });
   orderPages(kit, { db });
+  priceListPages(kit);
   casePages(kit);
   networkOwnerPages(kit);
   outboxPages(kit);

@@ -353,6 +353,18 @@ const en = {
   'owners.at': 'When',
   'owners.next': 'Next page',
   'owners.none': 'None',
+  'nav.prices': 'Geodata prices',
+  'prices.title': 'Geodata prices',
+  'prices.on': 'Prices in force on',
+  'prices.perKm2': 'Per km²',
+  'prices.minimum': 'Minimum fee',
+  'prices.annual': 'Annual fee',
+  'prices.annualEmpty': 'empty: cannot be subscribed to',
+  'prices.none': 'No price in force',
+  'prices.exclVat':
+    'Prices exclude VAT (T2); a new version applies from its date, and an order keeps the version of its day (T3).',
+  'prices.add': 'Add a price version',
+  'prices.versions': 'Price versions',
 };
 
 export type MessageKey = keyof typeof en;
@@ -709,6 +721,18 @@ const sv: Record<MessageKey, string> = {
   'owners.at': 'När',
   'owners.next': 'Nästa sida',
   'owners.none': 'Ingen',
+  'nav.prices': 'Geodatapriser',
+  'prices.title': 'Geodatapriser',
+  'prices.on': 'Priser som gäller',
+  'prices.perKm2': 'Per km²',
+  'prices.minimum': 'Lägsta avgift',
+  'prices.annual': 'Årsavgift',
+  'prices.annualEmpty': 'tom: kan inte abonneras',
+  'prices.none': 'Inget pris gäller',
+  'prices.exclVat':
+    'Priserna är exklusive moms (T2); en ny version gäller från sitt datum, och en beställning behåller versionen från sin dag (T3).',
+  'prices.add': 'Lägg till prisversion',
+  'prices.versions': 'Prisversioner',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { sv, en };

@@ -123,3 +123,55 @@ it('issue 21: creates an owner, loads its coverage from each format, refuses a b
     ['created', 'signed up by phone', 'cli:tester'],
   ]);
 });
+
+it('issue 21 (T3): adds a geodata price version from a future date and lists what is in force on a date', () => {
+  const from = addDays(orderTime(new Date()), 2);
+  const added = cli(
+    'prices',
+    'add',
+    '--product',
+    'byggnader',
+    '--valid-from',
+    from,
+    '--price-per-km2',
+    '5000',
+    '--minimum-fee',
+    '30000',
+    '--reason',
+    'price review',
+    '--json',
+  );
+  expect(added.status, added.stderr).toBe(0);
+  expect(added.json()).toEqual({
+    productId: 'byggnader',
+    validFrom: from,
+    pricePerKm2Minor: 5000,
+    minimumFeeMinor: 30000,
+    annualFeeMinor: null,
+  });
+  const before = cli('prices', 'list', '--on', addDays(from, -1), '--json').json();
+  expect(before.find((p: { productId: string }) => p.productId === 'byggnader')).toMatchObject({
+    validFrom: '2026-01-01',
+  });
+  const after = cli('prices', 'list', '--on', from, '--json').json();
+  expect(after.find((p: { productId: string }) => p.productId === 'byggnader')).toMatchObject({
+    validFrom: from,
+    pricePerKm2Minor: 5000,
+  });
+  const refused = cli(
+    'prices',
+    'add',
+    '--product',
+    'byggnader',
+    '--valid-from',
+    from,
+    '--price-per-km2',
+    '1',
+    '--minimum-fee',
+    '1',
+    '--reason',
+    'again',
+  );
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(/already has a price list/);
+});
