@@ -19,6 +19,7 @@ import { auditRoutes } from '../platform/audit/audit.routes';
 import { accountUserRoutes } from '../identity/account-users.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { signUpRoutes } from '../identity/sign-up.routes';
+import { termsPublishingRoutes } from '../identity/terms.routes';
 import { passwordRoutes } from '../identity/passwords.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps) {
     ...directoryRoutes({ db, directory: services.directory }),
     ...accountUserRoutes({ accountUsers: services.accountUsers }),
     ...blockingRoutes({ blocking: services.blocking }),
+    // Before the sign-up routes: /api/v1/terms/upcoming is not a version of GET /api/v1/terms/:version.
+    ...termsPublishingRoutes({ termsPublishing: services.termsPublishing }),
     ...signUpRoutes({ db, signUp: services.signUp }),
     ...passwordRoutes({
       auth,

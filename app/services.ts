@@ -7,6 +7,7 @@ import { createBlocking } from '../identity/blocking';
 import { createDirectory } from '../identity/directory.service';
 import { createLinks } from '../identity/links';
 import { createSignUp } from '../identity/sign-up.service';
+import { createTermsPublishing } from '../identity/terms-publishing.service';
 import { createPasswords } from '../identity/passwords.service';
 import { createTwoFactor } from '../identity/two-factor';
 import { createPersonalData } from '../identity/personal-data.service';
@@ -43,6 +44,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
   const signUp = createSignUp({ db, links, linkTtlHours: config.ACCOUNT_LINK_TTL_HOURS });
   const passwords = createPasswords({ db, links, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS });
   const twoFactor = createTwoFactor(db);
+  const termsPublishing = createTermsPublishing({ db });
   const orders = createOrderService({ db, workflows, config });
   const frameworkAgreements = createFrameworkAgreements({ db });
   const priceList = createPriceList({ db });
@@ -64,6 +66,7 @@ export function createServices(deps: { db: Db; temporal: Client; config: Config 
     accountUsers,
     blocking,
     signUp,
+    termsPublishing,
     passwords,
     twoFactor,
     orders,
