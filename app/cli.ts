@@ -39,6 +39,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   network-owners load-coverage --id ID --file PATH --valid-from YYYY-MM-DD --reason TEXT   (GeoJSON, zipped shapefile or GeoPackage in EPSG:3006)
   prices list [--on YYYY-MM-DD] | prices list --product ID   (T3: in force on a date, or every version of one product)
   prices add --product ID --valid-from YYYY-MM-DD --price-per-km2 ÖRE --minimum-fee ÖRE [--annual-fee ÖRE] --reason TEXT
+  terms publish --version V --valid-from YYYY-MM-DD --sv-title T --sv-file PATH --en-title T --en-file PATH --reason TEXT   (A2, L1)
+  terms upcoming
   settlements verify --year YYYY [--version N]   (prints the statement; exit 1 unless its hashes match the stored inputs)`;
 
 const { values, positionals } = parseArgs({
@@ -70,6 +72,10 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     file: { type: 'string' },
     product: { type: 'string' },
+    'sv-title': { type: 'string' },
+    'sv-file': { type: 'string' },
+    'en-title': { type: 'string' },
+    'en-file': { type: 'string' },
     on: { type: 'string' },
     'price-per-km2': { type: 'string' },
     'minimum-fee': { type: 'string' },
@@ -105,7 +111,7 @@ const flatPrice = (v: PriceVersion) => ({
 
 const config = loadConfigOrExit();
 const runtime = await connectRuntime(config);
-const { directory, blocking, frameworkAgreements, networkOwners, priceList } = createServices({
+const { directory, blocking, frameworkAgreements, networkOwners, priceList, termsPublishing } = createServices({
   db: runtime.db,
   temporal: runtime.temporal,
   config,
@@ -298,6 +304,28 @@ try {
       );
       break;
     }
+    case 'terms publish': {
+      const file = (flag: string, v: string | undefined) =>
+        fs.readFileSync(z.string(`--${flag} is required`).min(1, `--${flag} is required`).parse(v), 'utf8');
+      print(
+        await termsPublishing.publish(
+          {
+            version: values.version ?? '',
+            validFrom: values['valid-from'] ?? '',
+            texts: {
+              sv: { title: values['sv-title'] ?? '', body: file('sv-file', values['sv-file']) },
+              en: { title: values['en-title'] ?? '', body: file('en-file', values['en-file']) },
+            },
+            reason: values.reason ?? '',
+          },
+          actor,
+        ),
+      );
+      break;
+    }
+    case 'terms upcoming':
+      print(await termsPublishing.upcoming());
+      break;
     case 'settlements verify': {
       const { lines, ...check } = await verifySettlement(
         runtime.db,

@@ -175,3 +175,53 @@ it('issue 21 (T3): adds a geodata price version from a future date and lists wha
   expect(refused.status).toBe(1);
   expect(refused.stderr).toMatch(/already has a price list/);
 });
+
+it('issue 21 (A2, L1): publishes a terms version from a future date, listed as upcoming', () => {
+  const from = addDays(orderTime(new Date()), 3);
+  const sv = file('villkor-sv.txt', Buffer.from('1. Avtalet\nNya villkor.'));
+  const en = file('terms-en.txt', Buffer.from('1. The agreement\nNew terms.'));
+  const published = cli(
+    'terms',
+    'publish',
+    '--version',
+    '2099-cli',
+    '--valid-from',
+    from,
+    '--sv-title',
+    'Villkor',
+    '--sv-file',
+    sv,
+    '--en-title',
+    'Terms',
+    '--en-file',
+    en,
+    '--reason',
+    'clearer liability',
+    '--json',
+  );
+  expect(published.status, published.stderr).toBe(0);
+  expect(published.json()).toMatchObject({ version: '2099-cli', validFrom: from, url: '/api/v1/terms/2099-cli' });
+  expect(
+    cli('terms', 'upcoming', '--json')
+      .json()
+      .map((t: { version: string }) => t.version),
+  ).toEqual(['2099-cli']);
+  const missingText = cli(
+    'terms',
+    'publish',
+    '--version',
+    '2099-x',
+    '--valid-from',
+    from,
+    '--sv-title',
+    'V',
+    '--sv-file',
+    sv,
+    '--en-title',
+    'T',
+    '--reason',
+    'why not',
+  );
+  expect(missingText.status).toBe(1);
+  expect(missingText.stderr).toMatch(/--en-file is required/);
+});
