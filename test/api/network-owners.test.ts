@@ -13,6 +13,9 @@ const future = addDays(orderTimeOf(new Date()), 1);
 
 beforeAll(async () => {
   office = await startBackOffice();
+  // LK numbers are the case workflows' ids on the shared Temporal server: a range of this file's own.
+  const year = new Date().getFullYear();
+  await office.db('case_series').insert([year, year + 1].map((y) => ({ year: y, last_sequence: 660_000 })));
   await seedNetworkOwners(office.db);
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };

@@ -11,6 +11,9 @@ const today = stockholmDate(new Date());
 
 beforeAll(async () => {
   office = await startBackOffice();
+  // LK numbers are the case workflows' ids on the shared Temporal server: a range of this file's own.
+  const year = new Date().getFullYear();
+  await office.db('case_series').insert([year, year + 1].map((y) => ({ year: y, last_sequence: 680_000 })));
   const directory = createDirectory({ db: office.db, welcome: async () => {} });
   const actor = { actorType: 'system' as const };
   const org = await directory.createAccount(
