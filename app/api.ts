@@ -19,11 +19,13 @@ import { auditRoutes } from '../platform/audit/audit.routes';
 import { accountUserRoutes } from '../identity/account-users.routes';
 import { authRoutes } from '../identity/auth.routes';
 import { signUpRoutes } from '../identity/sign-up.routes';
+import { termsPublishingRoutes } from '../identity/terms.routes';
 import { passwordRoutes } from '../identity/passwords.routes';
 import { calendarRoutes } from '../platform/http/calendar.routes';
 import { blockingRoutes } from '../identity/blocking.routes';
 import { systemAccountRoutes } from '../identity/system-accounts.routes';
 import { caseRoutes } from '../cases/cases.routes';
+import { networkOwnerRoutes } from '../cases/network-owners.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
 import { createHttpMetrics, mountMetrics } from '../platform/http/metrics';
@@ -34,6 +36,7 @@ import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
 import { orderRoutes } from '../orders/orders.routes';
 import { frameworkAgreementRoutes } from '../orders/framework-agreements';
+import { priceListRoutes } from '../orders/price-list.routes';
 import { deliveryApiRoutes } from '../orders/delivery-api.routes';
 import { settlementRoutes } from '../settlement/settlement.routes';
 import type { Services } from './services';
@@ -105,6 +108,8 @@ export function createApp(deps: AppDeps) {
     ...directoryRoutes({ db, directory: services.directory }),
     ...accountUserRoutes({ accountUsers: services.accountUsers }),
     ...blockingRoutes({ blocking: services.blocking }),
+    // Before the sign-up routes: /api/v1/terms/upcoming is not a version of GET /api/v1/terms/:version.
+    ...termsPublishingRoutes({ termsPublishing: services.termsPublishing }),
     ...signUpRoutes({ db, signUp: services.signUp }),
     ...passwordRoutes({
       auth,
@@ -119,9 +124,11 @@ export function createApp(deps: AppDeps) {
     ...auditRoutes({ db }),
     ...calendarRoutes(),
     ...caseRoutes({ db, cases: services.cases, store: services.store }),
+    ...networkOwnerRoutes({ db, networkOwners: services.networkOwners }),
     ...settlementRoutes({ db, settlements: services.settlements, config }),
     ...orderRoutes({ db, orders: services.orders }),
     ...frameworkAgreementRoutes({ frameworkAgreements: services.frameworkAgreements }),
+    ...priceListRoutes({ priceList: services.priceList }),
     ...deliveryApiRoutes({ db, orders: services.orders, store: services.store, config }),
   ];
 

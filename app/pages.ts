@@ -10,8 +10,10 @@ import { securityPages } from '../identity/security.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
+import { priceListPages } from '../orders/price-list.pages';
 import { blockingPages } from '../identity/blocking.pages';
 import { casePages } from '../cases/cases.pages';
+import { networkOwnerPages } from '../cases/network-owners.pages';
 import { settlementPages } from '../settlement/settlement.pages';
 
 /** Each role's menu across the contexts; the first entry is where the role lands after sign-in. */
@@ -29,6 +31,8 @@ const navigation: Navigation = {
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
+    ['/app/network-owners', 'nav.networkOwners'],
+    ['/app/prices', 'nav.prices'],
     ['/app/orders?status=failed', 'nav.failed'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/accounts', 'nav.accounts'],
@@ -37,6 +41,7 @@ const navigation: Navigation = {
   finance: [
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
+    ['/app/prices', 'nav.prices'],
     ['/app/orders', 'nav.orders'],
     ['/app/security', 'nav.security'],
   ],
@@ -44,6 +49,8 @@ const navigation: Navigation = {
     ['/app/orders', 'nav.orders'],
     ['/app/cases', 'nav.cases'],
     ['/app/search', 'nav.search'],
+    ['/app/network-owners', 'nav.networkOwners'],
+    ['/app/prices', 'nav.prices'],
     ['/app/outbox', 'nav.outbox'],
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
@@ -66,7 +73,9 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
     signInLimiter: deps.signInLimiter,
   });
   orderPages(kit, { db });
+  priceListPages(kit);
   casePages(kit);
+  networkOwnerPages(kit);
   outboxPages(kit);
   invoicePages(kit);
   settlementPages(kit, { db });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate, type IsoDate } from '../domain/calendar';
 import { isAdult } from '../domain/customer';
-import { intersects, validateArea } from '../domain/geometry';
+import { validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
 import { placedBy } from '../identity/account-users.service';
@@ -62,9 +62,9 @@ import {
   getCase,
   getComplaint,
   complaintFileKey,
-  listNetworkOwners,
   registerCase,
 } from './cases.store';
+import { matchOwners } from './network-owners.service';
 import { complaintWorkflow, respondToComplaintUpdate } from './complaint.messages';
 
 /** What a questioner registers (L1, L2). */
@@ -157,9 +157,12 @@ export function createCaseService(deps: {
             `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`,
           );
       }
-      const owners = (await listNetworkOwners(db))
-        .filter((o) => intersects(o.coverage, area.geometry))
-        .map((o) => ({ id: o.id, name: o.name, mode: o.mode }));
+      // Issue 21: the coverage versions in force at the order time decide, so the match can be reproduced later.
+      const owners = (await matchOwners(db, area.geometry, orderTime)).map((o) => ({
+        id: o.id,
+        name: o.name,
+        mode: o.mode,
+      }));
       // Issue 18: an emergency is due hours after registration, whatever the day; its date is the deadline.
       const dueAt = body.emergency ? emergencyDueAt(now) : null;
       const deadline = dueAt
@@ -371,8 +374,7 @@ export function createCaseService(deps: {
     /** L13: splits a case into parts; each part's owners are the case's owners whose coverage meets it. */
     async split(principal: Principal, lk: string, workAreas: unknown[]) {
       const c = await visibleCase(principal, lk);
-      const coverage = new Map((await listNetworkOwners(db)).map((o) => [o.id, o]));
-      const parts: SplitPart[] = workAreas.map((workArea, i) => {
+      const validated = workAreas.map((workArea, i) => {
         const area = validateArea(workArea);
         if (!area.ok)
           throw new ApiError(
@@ -381,11 +383,17 @@ export function createCaseService(deps: {
             `Part ${i + 1}'s work area is not valid: ${area.problems.map((x) => x.message).join('; ')}`,
             area.problems,
           );
-        const owners = c.owners
-          .filter((o) => intersects(coverage.get(o.owner_id)!.coverage, area.geometry))
-          .map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
-        return { workArea: area.geometry, areaM2: area.areaM2, owners };
+        return area;
       });
+      const parts: SplitPart[] = [];
+      for (const area of validated) {
+        // Issue 21: against the coverage in force at the case's order time, as the case was matched.
+        const covering = new Set((await matchOwners(db, area.geometry, c.order_time)).map((o) => o.id));
+        const owners = c.owners
+          .filter((o) => covering.has(o.owner_id))
+          .map((o) => ({ id: o.owner_id, name: o.name, mode: o.mode }));
+        parts.push({ workArea: area.geometry, areaM2: area.areaM2, owners });
+      }
       return workflows.update(caseId(c.lk), splitUpdate, { parts, by: principal.id });
     },
 

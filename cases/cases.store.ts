@@ -12,14 +12,6 @@ import { money } from '../domain/money';
 import type { Knex } from 'knex';
 import { keysetPage, type Db, type KeysetKey } from '../platform/db';
 
-export interface NetworkOwner {
-  id: string;
-  name: string;
-  email: string;
-  mode: OwnerMode;
-  coverage: Area;
-}
-
 export interface CaseRow {
   lk: string;
   kind: CaseKind;
@@ -55,22 +47,11 @@ export interface CaseRow {
 export interface CaseOwnerRow {
   owner_id: string;
   name: string;
-  mode: NetworkOwner['mode'];
+  mode: OwnerMode;
   answer: Answer | null;
   note: string | null;
   answered_by: string | null;
   answered_at: Date | null;
-}
-
-export async function listNetworkOwners(db: Db): Promise<NetworkOwner[]> {
-  return db('network_owners').orderBy('id');
-}
-
-export async function upsertNetworkOwner(db: Db, owner: NetworkOwner): Promise<void> {
-  await db('network_owners')
-    .insert({ ...owner, coverage: JSON.stringify(owner.coverage) })
-    .onConflict('id')
-    .merge();
 }
 
 export type NewCase = Omit<

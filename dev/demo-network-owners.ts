@@ -1,7 +1,18 @@
 import type { Db } from '../platform/db';
-import { upsertNetworkOwner, type NetworkOwner } from '../cases/cases.store';
+import type { Polygon } from '../domain/geometry';
+import { addCoverageVersion, getNetworkOwner, insertNetworkOwner } from '../cases/network-owners.store';
+import type { OwnerMode } from '../cases/cases.rules';
 
-const box = (e: number, n: number, width: number, height: number): NetworkOwner['coverage'] => ({
+/** A demo or test owner with its coverage, valid since the start of time. */
+export interface DemoNetworkOwner {
+  id: string;
+  name: string;
+  email: string;
+  mode: OwnerMode;
+  coverage: Polygon;
+}
+
+const box = (e: number, n: number, width: number, height: number): Polygon => ({
   type: 'Polygon',
   coordinates: [
     [
@@ -15,7 +26,7 @@ const box = (e: number, n: number, width: number, height: number): NetworkOwner[
 });
 
 /** Demo network owners around Stockholm (SWEREF 99 TM): two that locate, one that only supplies maps (L14). */
-export const DEMO_NETWORK_OWNERS: NetworkOwner[] = [
+export const DEMO_NETWORK_OWNERS: DemoNetworkOwner[] = [
   {
     id: 'stockholm-el',
     name: 'Stockholm Elnät AB',
@@ -39,6 +50,38 @@ export const DEMO_NETWORK_OWNERS: NetworkOwner[] = [
   },
 ];
 
+/**
+ * Stores an owner and its coverage as version 1, valid since 1900 (issue 21), unless the owner
+ * exists: the demo seed runs on every start and must not add versions.
+ */
+export async function seedNetworkOwner(db: Db, owner: DemoNetworkOwner): Promise<void> {
+  await db.transaction(async (trx) => {
+    if (await getNetworkOwner(trx, owner.id)) return;
+    await insertNetworkOwner(trx, {
+      id: owner.id,
+      name: owner.name,
+      organisation_number: null,
+      email: owner.email,
+      contact: null,
+      mode: owner.mode,
+      fee_class: owner.mode === 'map_only' ? 'mapOnlyOwnerLocate' : null,
+      retired_from: null,
+    });
+    await addCoverageVersion(
+      trx,
+      {
+        owner_id: owner.id,
+        valid_from: '1900-01-01',
+        source: 'geojson',
+        features: 1,
+        loaded_by: 'system',
+        reason: 'demo data',
+      },
+      [owner.coverage],
+    );
+  });
+}
+
 export async function seedNetworkOwners(db: Db): Promise<void> {
-  for (const owner of DEMO_NETWORK_OWNERS) await upsertNetworkOwner(db, owner);
+  for (const owner of DEMO_NETWORK_OWNERS) await seedNetworkOwner(db, owner);
 }

@@ -320,8 +320,12 @@ const countPositions = (v: unknown, depth: number): number =>
       ? v.length
       : v.reduce((sum: number, item: unknown) => sum + countPositions(item, depth - 1), 0);
 
-/** Checks a selection (G2) or a work area (L2) and measures it; areaM2 is whole m². */
-export function validateArea(input: unknown): AreaValidation {
+/**
+ * Checks a selection (G2) or a work area (L2) and measures it; areaM2 is whole m². A network
+ * owner's coverage (L11) may be larger than any selection, so it passes its own `maxAreaKm2`.
+ */
+export function validateArea(input: unknown, opts: { maxAreaKm2?: number } = {}): AreaValidation {
+  const maxAreaKm2 = opts.maxAreaKm2 ?? MAX_AREA_KM2;
   const refuse = (path: string, code: GeometryProblemCode, message: string): AreaValidation => ({
     ok: false,
     problems: [{ path, code, message }],
@@ -406,11 +410,11 @@ export function validateArea(input: unknown): AreaValidation {
     : { type: 'Polygon', coordinates: clean[0]! };
   const areaM2 = Math.round(areaOf(geometry));
   if (areaM2 === 0) return refuse('coordinates', 'zero_area', 'the area is smaller than 1 m²');
-  if (areaM2 > MAX_AREA_KM2 * 1e6) {
+  if (areaM2 > maxAreaKm2 * 1e6) {
     return refuse(
       'coordinates',
       'area_too_large',
-      `the area is ${Math.round(areaM2 / 1e6)} km²; at most ${MAX_AREA_KM2} km² is accepted at once`,
+      `the area is ${Math.round(areaM2 / 1e6)} km²; at most ${maxAreaKm2} km² is accepted at once`,
     );
   }
   return { ok: true, geometry, areaM2, areaKm2: areaM2 / 1e6 };

@@ -22,6 +22,21 @@ export async function currentTermsVersion(db: Db, now: Date): Promise<TermsVersi
   return db('terms_versions').where('published_at', '<=', now).orderBy('published_at', 'desc').first();
 }
 
+/** Versions published to come into force after `now` (staff see them before they are in force). */
+export async function upcomingTermsVersions(db: Db, now: Date): Promise<TermsVersion[]> {
+  return db('terms_versions').where('published_at', '>', now).orderBy('published_at');
+}
+
+/** A new version with its texts; the versions before it stay published as they were (A2). */
+export async function insertTermsVersion(
+  db: Db,
+  v: TermsVersion,
+  texts: { language: Language; title: string; body: string }[],
+): Promise<void> {
+  await db('terms_versions').insert(v);
+  await db('terms_texts').insert(texts.map((t) => ({ version: v.version, ...t })));
+}
+
 export async function listTermsVersions(db: Db, now: Date): Promise<TermsVersion[]> {
   return db('terms_versions').where('published_at', '<=', now).orderBy('published_at', 'desc');
 }

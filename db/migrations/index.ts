@@ -23,6 +23,8 @@ import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
 import * as volumeIndexes from './110_volume_indexes';
 import * as listKeysetIndexes from './111_list_keyset_indexes';
+import * as networkOwnerMasterData from './120_network_owner_master_data';
+import * as priceListVersions from './121_price_list_versions';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -49,4 +51,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '071_emergency_cases': emergencyCases,
   '110_volume_indexes': volumeIndexes,
   '111_list_keyset_indexes': listKeysetIndexes,
+  '120_network_owner_master_data': networkOwnerMasterData,
+  '121_price_list_versions': priceListVersions,
 };

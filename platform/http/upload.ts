@@ -9,11 +9,17 @@ export interface Upload {
   multipartField: string;
 }
 
+/** The files of a page's multipart form, by field, whole. */
+export type PageFiles = Record<string, { filename: string | null; data: Buffer }>;
+
 /** The uploaded file as it arrives: the request body of the upload's media type, or the multipart field, with the part's file name. */
 async function fileSource(
   req: Request,
   upload: Upload,
-): Promise<{ filename: string | null; chunks: AsyncIterable<Buffer> }> {
+): Promise<{ filename: string | null; chunks: AsyncIterable<Buffer> | Iterable<Buffer> }> {
+  // A page's form has read its multipart body already (platform/pages/kit.ts): the file is taken from there.
+  const fromPage = (req.res?.locals.pageFiles as PageFiles | undefined)?.[upload.multipartField];
+  if (fromPage) return { filename: fromPage.filename, chunks: [fromPage.data] };
   const type = req.get('content-type') ?? '';
   if (/^multipart\/form-data/i.test(type)) return multipartFile(req, upload.multipartField);
   if (type.toLowerCase().startsWith(upload.mediaType)) return { filename: null, chunks: req };

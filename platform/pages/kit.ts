@@ -6,6 +6,7 @@ import { readCookie } from '../http/cookies';
 import { ApiError, apiErrorOf } from '../http/errors';
 import type { AccountRole, Principal } from '../http/principal';
 import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../http/route';
+import type { PageFiles } from '../http/upload';
 import type { Language } from '../../domain/vocabulary';
 import { dictionaries, pageLanguage, type MessageKey } from './i18n';
 import { createViews, type Frame } from './view';
@@ -194,8 +195,15 @@ export function createPagesKit(deps: {
           throw new ApiError(400, 'bad_multipart', 'The multipart body could not be read');
         });
       const fields: Record<string, string> = {};
-      for (const [name, value] of form) fields[name] = typeof value === 'string' ? value : await value.text();
+      const files: PageFiles = {};
+      for (const [name, value] of form) {
+        fields[name] = typeof value === 'string' ? value : await value.text();
+        // A binary file (a zipped shapefile, a GeoPackage) as its bytes too, for a route that takes an upload.
+        if (typeof value !== 'string')
+          files[name] = { filename: value.name || null, data: Buffer.from(await value.arrayBuffer()) };
+      }
       req.body = fields;
+      res.locals.pageFiles = files;
     }
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
+import { DEMO_NETWORK_OWNERS, seedNetworkOwner, seedNetworkOwners } from '../../dev/demo-network-owners';
 import {
   addDays,
   addWorkingDays,
@@ -13,8 +13,7 @@ import {
   stockholmDate,
   zonedInstant,
 } from '../../domain/calendar';
-import { upsertNetworkOwner } from '../../cases/cases.store';
-import type { Area } from '../../domain/geometry';
+import type { Polygon } from '../../domain/geometry';
 import {
   EMERGENCY_HANDLING_HOURS,
   LOCATE_VALIDITY_DAYS,
@@ -334,7 +333,7 @@ describe('L13: split', () => {
     expect(
       await refusedWith(
         handle.executeUpdate(splitUpdate, {
-          args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el] }], by: 'h' }],
+          args: [{ parts: [{ workArea: area, areaM2: 1, owners: [el!] }], by: 'h' }],
         }),
       ),
     ).toBe('too_few_parts');
@@ -342,8 +341,8 @@ describe('L13: split', () => {
       args: [
         {
           parts: [
-            { workArea: area, areaM2: 1, owners: [el] },
-            { workArea: area, areaM2: 1, owners: [fiber] },
+            { workArea: area, areaM2: 1, owners: [el!] },
+            { workArea: area, areaM2: 1, owners: [fiber!] },
           ],
           by: 'h',
         },
@@ -496,7 +495,7 @@ const events = async (lk: string) =>
     actor: e.actor,
     data: e.data,
   }));
-const square = (e: number, n: number, size: number): Area => ({
+const square = (e: number, n: number, size: number): Polygon => ({
   type: 'Polygon',
   coordinates: [
     [
@@ -587,7 +586,7 @@ describe('issue 18: the rules at their edges', () => {
 
   it('L14 (§3.1): an owner that primarily supplies maps answered "dig according to map": its locate is ordered free, and careful digging applies', async () => {
     const area = square(500_000, 6_400_000, 10_000);
-    await upsertNetworkOwner(database.db, {
+    await seedNetworkOwner(database.db, {
       id: 'karta-forst',
       name: 'Karta Först AB',
       email: 'karta@test.se',
