@@ -21,6 +21,7 @@ function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
     status: row.status,
     paidAt: row.paid_at,
     reference: row.reference,
+    ocr: row.ocr,
     net: money(row.net_minor, row.currency),
     vat: money(row.vat_minor, row.currency),
     total: money(row.total_minor, row.currency),

@@ -1,5 +1,6 @@
 import { dueDate, invoiceNumber, priceInvoice, type InvoiceLineInput } from '../domain/invoice';
 import type { Currency } from '../domain/money';
+import { invoiceOcr } from '../domain/ocr';
 import { UNIQUE_VIOLATION, type Db } from '../platform/db';
 
 export interface BookInvoice {
@@ -29,6 +30,8 @@ export interface InvoiceRow {
   status: 'unpaid' | 'paid';
   paid_at: Date | null;
   reference: string | null;
+  /** T6: Bankgirot OCR reference the customer pays with (domain/ocr.ts). */
+  ocr: string;
   revenue_category: string | null;
   idempotency_key: string;
   created_at: Date;
@@ -69,6 +72,7 @@ export async function bookInvoice(db: Db, input: BookInvoice): Promise<InvoiceRo
       const [invoice] = await trx('invoices')
         .insert({
           number: invoiceNumber(year, sequence),
+          ocr: invoiceOcr(year, sequence),
           year,
           sequence,
           account_id: input.accountId,
