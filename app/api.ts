@@ -27,6 +27,7 @@ import { caseRoutes } from '../cases/cases.routes';
 import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
+import { sellerOf } from '../invoicing/invoice-document';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
@@ -109,7 +110,7 @@ export function createApp(deps: AppDeps) {
     }),
     ...systemAccountRoutes({ db, directory: services.directory }),
     ...personalDataRoutes({ personalData: services.personalData }),
-    ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
+    ...invoiceRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

@@ -7,6 +7,7 @@ import { accountScope, assertVisible } from '../identity/auth';
 import { conflict, notFound } from '../platform/http/errors';
 import { defineRoute, paging } from '../platform/http/route';
 import { auditActor } from '../platform/audit/actor';
+import { invoiceDocument, type Seller } from './invoice-document';
 
 const money = (minor: number, currency: string) => ({ minor, currency });
 
@@ -16,11 +17,15 @@ function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
     id: row.id,
     number: row.number,
     accountId: row.account_id,
+    kind: row.kind,
     date: row.invoice_date,
+    supplyDate: row.supply_date,
     dueDate: row.due_date,
     status: row.status,
     paidAt: row.paid_at,
     reference: row.reference,
+    creditsInvoiceId: row.credits_invoice_id,
+    creditReason: row.credit_reason,
     ocr: row.ocr,
     net: money(row.net_minor, row.currency),
     vat: money(row.vat_minor, row.currency),
@@ -40,7 +45,7 @@ function present(row: InvoiceRow & { lines?: InvoiceLineRow[] }) {
 const idParams = z.object({ id: z.uuid() });
 
 /** `onPaid` tells whoever waits for a payment (a subscription's dunning, G8): invoicing knows no orders. */
-export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Promise<void> }) {
+export function invoiceRoutes(deps: { db: Db; seller: Seller; onPaid: (invoiceId: string) => Promise<void> }) {
   return [
     defineRoute({
       method: 'get',
@@ -66,6 +71,20 @@ export function invoiceRoutes(deps: { db: Db; onPaid: (invoiceId: string) => Pro
       handler: async ({ params, principal }) => ({
         body: present(assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice')),
       }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/invoices/:id/document',
+      tag: 'invoices',
+      summary: "T6, T8: the invoice's or credit note's PDF, in the customer's language (the one e-mailed)",
+      auth: ['customer', 'finance', 'admin'],
+      accountRoles: ACCOUNT_ACCESS.invoices,
+      params: idParams,
+      handler: async ({ params, principal, res }) => {
+        const invoice = assertVisible(principal, await getInvoice(deps.db, params.id), 'The invoice');
+        const pdf = await invoiceDocument(deps.db, deps.seller, invoice);
+        res.type('application/pdf').attachment(`${invoice.number}.pdf`).send(pdf);
+      },
     }),
     defineRoute({
       method: 'post',

@@ -13,6 +13,8 @@ export interface BookInvoice {
   lines: InvoiceLineInput[];
   reference?: string;
   revenueCategory?: string;
+  /** T6: the date of supply, YYYY-MM-DD; the invoice date when the booking names none. */
+  supplyDate?: string;
 }
 
 export interface InvoiceRow {
@@ -34,6 +36,11 @@ export interface InvoiceRow {
   ocr: string;
   revenue_category: string | null;
   idempotency_key: string;
+  /** T8: a credit note is an invoice row of its own kind in the same series. */
+  kind: 'invoice' | 'credit_note';
+  supply_date: string;
+  credits_invoice_id: string | null;
+  credit_reason: string | null;
   created_at: Date;
 }
 
@@ -78,6 +85,7 @@ export async function bookInvoice(db: Db, input: BookInvoice): Promise<InvoiceRo
           account_id: input.accountId,
           invoice_date: input.date,
           due_date: dueDate(input.date),
+          supply_date: input.supplyDate ?? input.date,
           currency: input.currency,
           net_minor: priced.net.minor,
           vat_minor: priced.vat.minor,

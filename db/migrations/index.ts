@@ -22,6 +22,7 @@ import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
 import * as invoiceOcr from './090_invoice_ocr';
+import * as invoiceDocuments from './091_invoice_documents';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
   '090_invoice_ocr': invoiceOcr,
+  '091_invoice_documents': invoiceDocuments,
 };
