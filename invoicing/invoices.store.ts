@@ -108,6 +108,8 @@ export async function bookInvoice(db: Db, input: BookInvoice): Promise<InvoiceRo
           total_minor: l.total.minor,
         })),
       );
+      // T6: mailed once it is committed, by the mailing run (invoice-mail.activities.ts).
+      await trx('invoice_mailings').insert({ invoice_id: invoice.id });
       return invoice as InvoiceRow;
     });
   } catch (err) {
