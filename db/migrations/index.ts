@@ -23,6 +23,7 @@ import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
 import * as invoiceOcr from './090_invoice_ocr';
 import * as invoiceDocuments from './091_invoice_documents';
+import * as creditsAndPayments from './092_credits_and_payments';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '071_emergency_cases': emergencyCases,
   '090_invoice_ocr': invoiceOcr,
   '091_invoice_documents': invoiceDocuments,
+  '092_credits_and_payments': creditsAndPayments,
 };

@@ -170,3 +170,104 @@ describe('T6: the invoice document', () => {
     expect(bad.body.error.code).toBe('validation_failed');
   });
 });
+
+describe('T8: credit notes', () => {
+  const credit = (id: string, body: unknown, token = tokens.finance, headers: Record<string, string> = {}) =>
+    call(office.baseUrl, 'POST', `/api/v1/invoices/${id}/credit`, { token, body, headers });
+  const creditNotes = async (id: string) => office.db('invoices').where({ credits_invoice_id: id });
+
+  it('refuses anyone but finance, bad input and unknown lines, storing nothing', async () => {
+    for (const who of ['handler', 'admin', 'owner'])
+      expect((await credit(svInvoice.id, { reason: 'x' }, tokens[who])).status).toBe(403);
+    expect((await credit(svInvoice.id, { reason: 'x' }, systemToken)).status).toBe(403);
+    const noReason = await credit(svInvoice.id, { reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.code).toBe('validation_failed');
+    const unknown = await credit(svInvoice.id, { reason: 'fel rad', lines: [2, 9] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.code).toBe('unknown_line');
+    expect((await credit('00000000-0000-4000-8000-000000000000', { reason: 'x' })).status).toBe(404);
+    expect(await creditNotes(svInvoice.id)).toHaveLength(0);
+  });
+
+  it('credits by lines with its own number and document, audited; the open amount and balance follow', async () => {
+    const res = await credit(svInvoice.id, { reason: 'Utsättningen gjordes inte', lines: [2] }, tokens.finance, {
+      'Idempotency-Key': 'credit-line-2',
+    });
+    expect(res.status).toBe(201);
+    const note = res.body;
+    expect(note).toMatchObject({
+      kind: 'credit_note',
+      creditsInvoiceId: svInvoice.id,
+      creditReason: 'Utsättningen gjordes inte',
+      net: { minor: -3_003 },
+      vat: { minor: -751 },
+      total: { minor: -3_754 },
+      lines: [{ position: 1, creditsPosition: 2, quantity: 3, unitPrice: { minor: -1_001 } }],
+    });
+    expect(note.number).toMatch(new RegExp(`^${svInvoice.year}-\\d{6}$`));
+    expect(note.number > enInvoice.number).toBe(true);
+    // The same Idempotency-Key answers the same credit note.
+    const again = await credit(svInvoice.id, { reason: 'Utsättningen gjordes inte', lines: [2] }, tokens.finance, {
+      'Idempotency-Key': 'credit-line-2',
+    });
+    expect(again.body.id).toBe(note.id);
+    expect(await creditNotes(svInvoice.id)).toHaveLength(1);
+    // A line is credited once.
+    const twice = await credit(svInvoice.id, { reason: 'igen', lines: [2] });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('already_credited');
+    // A credit note is not credited.
+    expect((await credit(note.id, { reason: 'x' })).body.error.code).toBe('not_an_invoice');
+
+    const invoice = await call(office.baseUrl, 'GET', `/api/v1/invoices/${svInvoice.id}`, { token: tokens.owner });
+    expect(invoice.body).toMatchObject({ status: 'unpaid', open: { minor: 323_578 - 3_754 } });
+    const audit = await office.db('audit_log').where({ action: 'invoice.credited', object_id: svInvoice.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ creditNoteId: note.id, reason: 'Utsättningen gjordes inte' });
+
+    const doc = pdfText((await fetchDocument(note.id, tokens.owner!)).bytes);
+    expect(doc).toContain(`Kreditfaktura ${note.number}`);
+    expect(doc).toContain(`Krediterar faktura: ${svInvoice.number}`);
+    expect(doc).toContain(`Utsättning på plats 3 ${sek(-1_001, 'sv')} ${sek(-3_003, 'sv')} 25 ${sek(-751, 'sv')}`);
+    expect(doc).toContain(`Att återfå ${sek(3_754, 'sv')}`);
+    expect(doc).not.toContain('OCR');
+  });
+
+  it('credits the rest wholly: the invoice is credited and nothing is left to credit', async () => {
+    const res = await credit(svInvoice.id, { reason: 'Avbeställt' });
+    expect(res.status).toBe(201);
+    expect(res.body.lines.map((l: { creditsPosition: number }) => l.creditsPosition)).toEqual([1, 3]);
+    expect(res.body.total.minor).toBe(-(323_578 - 3_754));
+    const invoice = await call(office.baseUrl, 'GET', `/api/v1/invoices/${svInvoice.id}`, { token: tokens.finance });
+    expect(invoice.body).toMatchObject({ status: 'credited', open: { minor: 0 } });
+    const rest = await credit(svInvoice.id, { reason: 'igen' });
+    expect(rest.status).toBe(409);
+    expect(rest.body.error.code).toBe('already_credited');
+    expect(
+      (await call(office.baseUrl, 'POST', `/api/v1/invoices/${svInvoice.id}/paid`, { token: tokens.finance })).status,
+    ).toBe(409);
+  });
+
+  it("the balance route: a customer sees its own account's, finance names the account", async () => {
+    const own = await call(office.baseUrl, 'GET', '/api/v1/balance', { token: tokens.owner });
+    expect(own.status).toBe(200);
+    expect(own.body.balances).toEqual([
+      {
+        invoiced: { minor: 323_578, currency: 'SEK' },
+        credited: { minor: -323_578, currency: 'SEK' },
+        paid: { minor: 0, currency: 'SEK' },
+        balance: { minor: 0, currency: 'SEK' },
+      },
+    ]);
+    const pat = await call(office.baseUrl, 'GET', `/api/v1/balance?accountId=${enInvoice.account_id}`, {
+      token: tokens.finance,
+    });
+    expect(pat.body.balances[0].balance).toEqual({ minor: 62_500, currency: 'SEK' });
+    expect((await call(office.baseUrl, 'GET', '/api/v1/balance', { token: tokens.finance })).status).toBe(422);
+    const foreign = `/api/v1/balance?accountId=${enInvoice.account_id}`;
+    expect((await call(office.baseUrl, 'GET', foreign, { token: tokens.owner })).status).toBe(404);
+    expect((await call(office.baseUrl, 'GET', foreign, { token: tokens.handler })).status).toBe(403);
+    expect((await call(office.baseUrl, 'GET', foreign, { token: tokens.orderer })).status).toBe(403);
+  });
+});
