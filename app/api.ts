@@ -28,6 +28,7 @@ import { directoryRoutes } from '../identity/directory.routes';
 import { mountHealth } from '../platform/http/health.routes';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
 import { sellerOf } from '../invoicing/invoice-document';
+import { paymentRoutes } from '../invoicing/payments.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
     ...systemAccountRoutes({ db, directory: services.directory }),
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
+    ...paymentRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

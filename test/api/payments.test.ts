@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookInvoice, type InvoiceRow } from '../../invoicing/invoices.store';
+import { createDirectory } from '../../identity/directory.service';
+import { money } from '../../domain/money';
+import { call, clientCredentialsToken, login, startBackOffice, type TestBackOffice } from '../support/env';
+import { bgmaxFile, type TestPayment } from '../support/bgmax';
+
+let office: TestBackOffice & { drop(): Promise<void> };
+const tokens: Record<string, string> = {};
+let systemToken: string;
+let accountId: string;
+const invoices: Record<'full' | 'partial' | 'over' | 'settled', InvoiceRow> = {} as never;
+const password = 'correct-horse-battery';
+
+beforeAll(async () => {
+  office = await startBackOffice();
+  const directory = createDirectory({ db: office.db, welcome: async () => {} });
+  const actor = { actorType: 'system' as const };
+  const org = await directory.createAccount(
+    { kind: 'organisation', name: 'Betalaren AB', email: 'pay-org@example.se', organisationNumber: '556000-0033' },
+    actor,
+  );
+  accountId = org.id;
+  for (const role of ['handler', 'finance', 'admin'] as const)
+    await directory.createUser({ email: `pay-${role}@test.se`, name: role, password, role }, actor);
+  await directory.createUser(
+    { email: 'pay-owner@test.se', name: 'Owner', password, role: 'customer', accountId: org.id, accountRole: 'admin' },
+    actor,
+  );
+  for (const who of ['handler', 'finance', 'admin', 'owner'])
+    tokens[who] = await login(office.baseUrl, `pay-${who}@test.se`, password);
+  systemToken = await clientCredentialsToken(office.baseUrl, await directory.createSystemAccount(org.id, 'erp', actor));
+  for (const key of ['full', 'partial', 'over', 'settled'] as const)
+    invoices[key] = await bookInvoice(office.db, {
+      idempotencyKey: `pay-${key}`,
+      accountId: org.id,
+      date: '2026-04-01',
+      currency: 'SEK',
+      lines: [{ description: `Karta ${key}`, quantity: 2, unitPrice: money(40_000, 'SEK') }],
+    });
+  // Paid by hand already: a BgMax payment of it is not taken as its payment.
+  await call(office.baseUrl, 'POST', `/api/v1/invoices/${invoices.settled.id}/paid`, { token: tokens.finance });
+});
+afterAll(() => office.drop());
+
+const TOTAL = 100_000; // 2 × 400 kr + 25 % VAT
+const upload = (text: string, token = tokens.finance, type = 'text/plain') =>
+  fetch(`${office.baseUrl}/api/v1/payments/bgmax`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': type },
+    body: Buffer.from(text, 'latin1'),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as Awaited<ReturnType<typeof call>>['body'] }));
+const file = (payments: TestPayment[], bankgiro = office.config.SELLER_BANKGIRO, date = '2026-05-04') =>
+  bgmaxFile([{ bankgiro, date, payments }]);
+const invoice = (id: string) =>
+  call(office.baseUrl, 'GET', `/api/v1/invoices/${id}`, { token: tokens.finance }).then((r) => r.body);
+
+describe('T9: BgMax payments', () => {
+  let unmatchedId: string;
+  const first = () =>
+    file([
+      { reference: invoices.full.ocr, amountMinor: TOTAL, message: 'Tack för kartan' },
+      { reference: invoices.partial.ocr, amountMinor: 30_000 },
+      { reference: invoices.over.ocr, amountMinor: TOTAL + 5_000 },
+      { reference: '99999999999999', amountMinor: 70_000 },
+      { reference: invoices.settled.ocr, amountMinor: TOTAL },
+    ]);
+
+  it('refuses anyone but finance, a file that is not BgMax and another bankgiro, storing nothing', async () => {
+    for (const who of ['handler', 'admin', 'owner']) expect((await upload(first(), tokens[who])).status).toBe(403);
+    expect((await upload(first(), systemToken)).status).toBe(403);
+    const garbage = await upload('this is not a BgMax file\n');
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.error.code).toBe('bgmax_invalid');
+    const other = await upload(file([{ reference: invoices.full.ocr, amountMinor: TOTAL }], '123-4567'));
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('wrong_bankgiro');
+    expect((await upload(first(), tokens.finance, 'application/octet-stream')).status).toBe(415);
+    expect(await office.db('payments').where({ source: 'bgmax' })).toHaveLength(0);
+    expect(await office.db('bgmax_files')).toHaveLength(0);
+  });
+
+  it('matches by OCR reference: full, partial and over-payments recorded, the rest waits for finance; all audited', async () => {
+    const res = await upload(first());
+    expect(res.status).toBe(201);
+    expect(res.body.rowErrors).toEqual([]);
+    expect(res.body.payments.map((p: { outcome: string }) => p.outcome)).toEqual([
+      'full',
+      'partial',
+      'over',
+      'unmatched',
+      'unmatched',
+    ]);
+    expect(res.body.payments[0]).toMatchObject({ invoiceNumber: invoices.full.number, amount: { minor: TOTAL } });
+    unmatchedId = res.body.payments[3].paymentId;
+
+    expect(await invoice(invoices.full.id)).toMatchObject({ status: 'paid', open: { minor: 0 } });
+    expect(await invoice(invoices.partial.id)).toMatchObject({ status: 'unpaid', open: { minor: TOTAL - 30_000 } });
+    expect(await invoice(invoices.over.id)).toMatchObject({ status: 'paid', open: { minor: -5_000 } });
+    expect(await invoice(invoices.settled.id)).toMatchObject({ status: 'paid', open: { minor: 0 } });
+    const [payment] = await office.db('payments').where({ invoice_id: invoices.full.id });
+    expect(payment).toMatchObject({ paid_on: '2026-05-04', source: 'bgmax', matched_by: 'bgmax' });
+    expect(payment.payer).toContain('Tack för kartan');
+
+    const audit = await office.db('audit_log').where({ action: 'payment.received' });
+    expect(audit).toHaveLength(5);
+    expect(audit.map((a) => a.details.outcome).sort()).toEqual(['full', 'over', 'partial', 'unmatched', 'unmatched']);
+
+    // The account's balance: 4 invoices, 4 × 1000 kr paid by hand or by Bankgirot, of which 50 kr too much.
+    const balance = await call(office.baseUrl, 'GET', `/api/v1/balance?accountId=${accountId}`, {
+      token: tokens.finance,
+    });
+    expect(balance.body.balances[0]).toMatchObject({
+      invoiced: { minor: 4 * TOTAL },
+      paid: { minor: TOTAL + 30_000 + TOTAL + 5_000 + TOTAL },
+      balance: { minor: TOTAL - 30_000 - 5_000 },
+    });
+  });
+
+  it('refuses the same file twice', async () => {
+    const again = await upload(first());
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_imported');
+    expect(await office.db('payments').where({ source: 'bgmax' })).toHaveLength(5);
+  });
+
+  it('lists the unmatched payments a page at a time, oldest first', async () => {
+    await upload(file([{ reference: 'OKÄND', amountMinor: 12_300, referenceCode: '3' }], undefined, '2026-05-05'));
+    const list = (query: string) =>
+      call(office.baseUrl, 'GET', `/api/v1/payments/unmatched${query}`, { token: tokens.finance }).then((r) => r.body);
+    const all = await list('');
+    expect(
+      all.items.map((p: { amount: { minor: number } }) => p.amount.minor).sort((a: number, b: number) => a - b),
+    ).toEqual([12_300, 70_000, TOTAL]);
+    const seen: string[] = [];
+    let page = await list('?limit=2');
+    seen.push(...page.items.map((p: { id: string }) => p.id));
+    expect(page.next).toBeTruthy();
+    page = await list(`?limit=2&cursor=${page.next}`);
+    seen.push(...page.items.map((p: { id: string }) => p.id));
+    expect(page.next).toBeNull();
+    expect(seen.sort()).toEqual(all.items.map((p: { id: string }) => p.id).sort());
+    expect(
+      (await call(office.baseUrl, 'GET', '/api/v1/payments/unmatched?cursor=xyz', { token: tokens.finance })).status,
+    ).toBe(400);
+    expect((await call(office.baseUrl, 'GET', '/api/v1/payments/unmatched', { token: tokens.handler })).status).toBe(
+      403,
+    );
+  });
+
+  it('finance matches a waiting payment by hand, once, audited', async () => {
+    const match = (paymentId: string, invoiceId: string, token = tokens.finance) =>
+      call(office.baseUrl, 'POST', `/api/v1/payments/${paymentId}/match`, { token, body: { invoiceId } });
+    expect((await match(unmatchedId, invoices.partial.id, tokens.handler)).status).toBe(403);
+    expect((await match(unmatchedId, 'nope')).status).toBe(400);
+    expect((await match(unmatchedId, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const res = await match(unmatchedId, invoices.partial.id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ outcome: 'full', invoiceStatus: 'paid', invoiceId: invoices.partial.id });
+    expect(await invoice(invoices.partial.id)).toMatchObject({ status: 'paid', open: { minor: 0 } });
+    const again = await match(unmatchedId, invoices.partial.id);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_matched');
+    const audit = await office.db('audit_log').where({ action: 'payment.matched', object_id: unmatchedId });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ invoiceId: invoices.partial.id, outcome: 'full' });
+  });
+});
