@@ -29,6 +29,7 @@ import { mountHealth } from '../platform/http/health.routes';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
 import { sellerOf } from '../invoicing/invoice-document';
 import { paymentRoutes } from '../invoicing/payments.routes';
+import { referenceRateRoutes } from '../invoicing/reference-rates.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps) {
     ...personalDataRoutes({ personalData: services.personalData }),
     ...invoiceRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
     ...paymentRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
+    ...referenceRateRoutes({ db }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

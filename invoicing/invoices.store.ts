@@ -42,6 +42,8 @@ export interface InvoiceRow {
   supply_date: string;
   credits_invoice_id: string | null;
   credit_reason: string | null;
+  /** T7: on a late-payment interest invoice, the invoice it charges interest for. */
+  interest_for_invoice_id: string | null;
   created_at: Date;
 }
 

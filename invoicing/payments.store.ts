@@ -3,6 +3,8 @@ import { UNIQUE_VIOLATION, type Db } from '../platform/db';
 import { appendAudit, type AuditEntry } from '../platform/audit/audit.store';
 import type { BgMaxFile } from './bgmax';
 import { openAmounts, settleInvoice, type InvoiceRow } from './invoices.store';
+import { invoiceLateInterest } from './interest.store';
+import { stockholmDate } from '../domain/calendar';
 
 export interface PaymentRow {
   id: string;
@@ -98,7 +100,10 @@ export async function importBgMax(
           })
           .returning('id');
         const paymentId = (payment as { id: string }).id;
-        if (matches && (await settleInvoice(trx, invoice.id)) === 'paid') paidInvoices.push(invoice.id);
+        if (matches && (await settleInvoice(trx, invoice.id)) === 'paid') {
+          paidInvoices.push(invoice.id);
+          await invoiceLateInterest(trx, invoice.id, stockholmDate(new Date()), meta.actor);
+        }
         await appendAudit(trx, {
           ...meta.actor,
           action: 'payment.received',
@@ -157,7 +162,8 @@ export async function matchPayment(
       .where({ id: payment.id })
       .update({ invoice_id: invoice.id, matched_at: trx.fn.now(), matched_by: input.actor.actorId ?? null })
       .returning('*');
-    await settleInvoice(trx, invoice.id);
+    if ((await settleInvoice(trx, invoice.id)) === 'paid')
+      await invoiceLateInterest(trx, invoice.id, stockholmDate(new Date()), input.actor);
     await appendAudit(trx, {
       ...input.actor,
       action: 'payment.matched',

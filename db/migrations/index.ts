@@ -24,6 +24,7 @@ import * as emergencyCases from './071_emergency_cases';
 import * as invoiceOcr from './090_invoice_ocr';
 import * as invoiceDocuments from './091_invoice_documents';
 import * as creditsAndPayments from './092_credits_and_payments';
+import * as referenceRates from './093_reference_rates';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '090_invoice_ocr': invoiceOcr,
   '091_invoice_documents': invoiceDocuments,
   '092_credits_and_payments': creditsAndPayments,
+  '093_reference_rates': referenceRates,
 };

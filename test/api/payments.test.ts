@@ -166,3 +166,60 @@ describe('T9: BgMax payments', () => {
     expect(audit[0].details).toMatchObject({ invoiceId: invoices.partial.id, outcome: 'full' });
   });
 });
+
+describe('T7: the reference rates and late-payment interest', () => {
+  const rates = (body: unknown, token = tokens.finance) =>
+    call(office.baseUrl, 'POST', '/api/v1/reference-rates', { token, body });
+
+  it('finance keeps the versioned reference rates; others may not, and a version is never changed', async () => {
+    expect((await rates({ validFrom: '2026-01-01', ratePercent: '2.00' }, tokens.admin)).status).toBe(403);
+    expect((await rates({ validFrom: '2026-01-01', ratePercent: '2.00' }, tokens.handler)).status).toBe(403);
+    expect((await rates({ validFrom: '2026-03-01', ratePercent: '2.00' })).status).toBe(400);
+    expect((await rates({ validFrom: '2026-01-01', ratePercent: '2,00' })).status).toBe(400);
+    expect(await office.db('reference_rates')).toHaveLength(0);
+    expect((await rates({ validFrom: '2026-01-01', ratePercent: '2' })).status).toBe(201);
+    const july = await rates({ validFrom: '2026-07-01', ratePercent: '1.75' });
+    expect(july.body).toEqual({ validFrom: '2026-07-01', ratePercent: '1.75', lateInterestPercent: '9.75' });
+    const again = await rates({ validFrom: '2026-07-01', ratePercent: '1.50' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('rate_exists');
+    const list = await call(office.baseUrl, 'GET', '/api/v1/reference-rates', { token: tokens.admin });
+    expect(
+      list.body.items.map((r: { validFrom: string; lateInterestPercent: string }) => [
+        r.validFrom,
+        r.lateInterestPercent,
+      ]),
+    ).toEqual([
+      ['2026-07-01', '9.75'],
+      ['2026-01-01', '10.00'],
+    ]);
+    expect(await office.db('audit_log').where({ action: 'reference_rate.added' })).toHaveLength(2);
+  });
+
+  it('a debt paid late across 1 July is charged its interest exactly, on an invoice of its own', async () => {
+    // Paid late before any rate was entered: not charged, and the audit log says why.
+    expect(
+      await office.db('audit_log').where({ action: 'invoice.interest_not_invoiced', object_id: invoices.full.id }),
+    ).toHaveLength(1);
+
+    const late = await bookInvoice(office.db, {
+      idempotencyKey: 'pay-late',
+      accountId,
+      date: '2026-05-21',
+      currency: 'SEK',
+      lines: [{ description: 'Stor karta', quantity: 1, unitPrice: money(8_000_000, 'SEK') }],
+    });
+    expect(late).toMatchObject({ due_date: '2026-06-20', total_minor: 10_000_000 });
+    const res = await upload(file([{ reference: late.ocr, amountMinor: 10_000_000 }], undefined, '2026-07-10'));
+    expect(res.body.payments[0].outcome).toBe('full');
+    const [interest] = await office.db('invoices').where({ interest_for_invoice_id: late.id });
+    // 21–30 June at 10.00 %, 1–10 July at 9.75 %: 10 000 000 × (10 × 1000 + 10 × 975) / 3 650 000 = 54 109.59 öre.
+    expect(interest).toMatchObject({ total_minor: 54_110, vat_minor: 0, reference: late.number, status: 'unpaid' });
+    const [line] = await office.db('invoice_lines').where({ invoice_id: interest.id });
+    expect(line.description).toContain(`faktura ${late.number}, 20 dagar`);
+    const [audit] = await office.db('audit_log').where({ action: 'invoice.interest_invoiced', object_id: late.id });
+    expect(audit.details).toMatchObject({ interestMinor: 54_110, interestInvoiceId: interest.id });
+    // The interest invoice is mailed as every invoice is (T6).
+    expect(await office.db('invoice_mailings').where({ invoice_id: interest.id })).toHaveLength(1);
+  });
+});
