@@ -30,6 +30,7 @@ import { invoiceRoutes } from '../invoicing/invoices.routes';
 import { sellerOf } from '../invoicing/invoice-document';
 import { paymentRoutes } from '../invoicing/payments.routes';
 import { referenceRateRoutes } from '../invoicing/reference-rates.routes';
+import { ledgerAccountsOf, ledgerRoutes } from '../invoicing/ledger.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
     ...invoiceRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
     ...paymentRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
     ...referenceRateRoutes({ db }),
+    ...ledgerRoutes({ db, seller: sellerOf(config), accounts: ledgerAccountsOf(config) }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

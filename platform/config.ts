@@ -99,6 +99,31 @@ const schema = z.object({
     .string()
     .regex(/^\d{3,4}-\d{4}$/, 'must read NNN-NNNN or NNNN-NNNN')
     .default('5050-1055'),
+  /** The ledger export's accounts (SIE 4, BAS chart of accounts). */
+  SIE_ACCOUNT_RECEIVABLES: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('1510'),
+  SIE_ACCOUNT_BANK: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('1930'),
+  SIE_ACCOUNT_OUTPUT_VAT: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('2611'),
+  SIE_ACCOUNT_REVENUE_ORDERS: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('3010'),
+  SIE_ACCOUNT_REVENUE_CASES: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('3020'),
+  SIE_ACCOUNT_INTEREST: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('8313'),
   /** The account royalties are paid from (the debtor of the pain.001 payout file). */
   SETTLEMENT_PAYER_NAME: z.string().min(1).max(70).default('Kartkontor'),
   SETTLEMENT_PAYER_IBAN: z

@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookInvoice, type InvoiceRow } from '../../invoicing/invoices.store';
 import { createDirectory } from '../../identity/directory.service';
@@ -221,5 +222,60 @@ describe('T7: the reference rates and late-payment interest', () => {
     expect(audit.details).toMatchObject({ interestMinor: 54_110, interestInvoiceId: interest.id });
     // The interest invoice is mailed as every invoice is (T6).
     expect(await office.db('invoice_mailings').where({ invoice_id: interest.id })).toHaveLength(1);
+  });
+});
+
+describe('the ledger export (SIE 4)', () => {
+  const sie = (query: string, token = tokens.finance) =>
+    fetch(`${office.baseUrl}/api/v1/ledger/sie${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('refuses others than finance and admins, and a period that is not one', async () => {
+    expect((await sie('?from=2026-01-01&to=2026-12-31', tokens.handler)).status).toBe(403);
+    expect((await sie('?from=2026-01-01&to=2026-12-31', tokens.owner)).status).toBe(403);
+    expect((await sie('?from=2026-12-31&to=2026-01-01')).status).toBe(400);
+    expect((await sie('?from=2025-12-01&to=2026-01-31')).status).toBe(400);
+  });
+
+  it("holds the period's invoices, credit notes and matched payments, every voucher balanced, read back", async () => {
+    const res = await sie('?from=2026-01-01&to=2026-12-31', tokens.admin);
+    expect(res.status).toBe(200);
+    const text = iconv.decode(Buffer.from(await res.arrayBuffer()), 'cp437');
+    expect(text).toMatch(/^#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 4\r\n/);
+    expect(text).toContain('#KONTO 2611 "Utgående moms 25 %"');
+    expect(text).toContain(`#ORGNR ${office.config.SELLER_ORG_NUMBER}`);
+    // An independent reading: each #VER's block of #TRANS rows, summed in öre.
+    const vouchers = [...text.matchAll(/#VER (\w) (\d+) (\d{8}) "([^"]*)"\r\n\{\r\n((?:\s+#TRANS .*\r\n)+)\}/g)].map(
+      (m) => ({
+        series: m[1],
+        date: m[3],
+        text: m[4]!,
+        trans: [...m[5]!.matchAll(/#TRANS (\d{4}) \{\} (-?\d+)\.(\d{2})/g)].map((t) => ({
+          account: t[1],
+          minor: (t[2]!.startsWith('-') ? -1 : 1) * (Math.abs(Number(t[2])) * 100 + Number(t[3])),
+        })),
+      }),
+    );
+    expect(vouchers.length).toBe(text.match(/#VER /g)!.length);
+    for (const v of vouchers) expect(v.trans.reduce((a, t) => a + t.minor, 0)).toBe(0);
+
+    const invoicesInYear = await office.db('invoices').whereBetween('invoice_date', ['2026-01-01', '2026-12-31']);
+    const matched = await office
+      .db('payments')
+      .whereNotNull('invoice_id')
+      .whereBetween('paid_on', ['2026-01-01', '2026-12-31']);
+    expect(vouchers.filter((v) => v.series === 'F')).toHaveLength(invoicesInYear.length);
+    expect(vouchers.filter((v) => v.series === 'B')).toHaveLength(matched.length);
+    expect(vouchers.find((v) => v.text === `Faktura ${invoices.full.number}`)!.trans).toEqual([
+      { account: '1510', minor: TOTAL },
+      { account: '3010', minor: -80_000 },
+      { account: '2611', minor: -20_000 },
+    ]);
+    const interest = await office.db('invoices').whereNotNull('interest_for_invoice_id').first();
+    if (interest.invoice_date.startsWith('2026'))
+      expect(vouchers.find((v) => v.text === `Faktura ${interest.number}`)!.trans).toEqual([
+        { account: '1510', minor: 54_110 },
+        { account: '8313', minor: -54_110 },
+      ]);
+    expect(vouchers.filter((v) => v.text === `Betalning bankgiro faktura ${invoices.partial.number}`)).toHaveLength(2);
   });
 });
