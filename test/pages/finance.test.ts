@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +177,18 @@ describe('finance settles a year with four eyes', () => {
     await page.waitForURL(/notice=done/);
     expect(await page.locator('tbody').textContent()).toContain('Paid');
     await expectAccessible(page);
+  });
+
+  it("T6: the invoice's PDF downloads from the invoices page", async () => {
+    const page = await signedIn('fin1');
+    await page.getByRole('link', { name: 'Invoices' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /^PDF 2026-/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^2026-\d{6}\.pdf$/);
+    const text = execFileSync('pdftotext', [await download.path(), '-']).toString('utf8');
+    expect(text).toContain('Faktura 2026-');
+    expect(text).toContain('Betalar AB');
   });
 });
