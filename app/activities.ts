@@ -11,8 +11,10 @@ import { createAuditActivities } from '../platform/audit/audit.activities';
 import { refusingBadInputEverywhere } from '../platform/temporal/refusal';
 import { createCaseActivities } from '../cases/cases.activities';
 import { createDigestActivities } from '../cases/digest.activities';
-import { createEmailActivities } from '../platform/outbox/email.activities';
+import { createEmailActivities, createMailer } from '../platform/outbox/email.activities';
 import { createInvoiceActivities } from '../invoicing/invoices.activities';
+import { createInvoiceMailActivities } from '../invoicing/invoice-mail.activities';
+import type { Seller } from '../invoicing/invoice-document';
 import { createOrderActivities } from '../orders/orders.activities';
 import { sourceProducer } from '../orders/production';
 import { createSettlementActivities } from '../settlement/settlement.activities';
@@ -30,19 +32,16 @@ export interface ActivityDeps {
   productSourceDir: string;
   /** G10: days a delivery's files are kept (`lagringstid`). */
   retentionDays: number;
+  /** T6: the seller every invoice document names (SELLER_*). */
+  seller: Seller;
   log: Logger;
 }
 
 /** Every activity the worker registers, built over injected stores and clients. */
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
-  const email = createEmailActivities({
-    db: deps.db,
-    transport,
-    from: deps.mailFrom,
-    templatesDir: TEMPLATES_DIR,
-    log: deps.log,
-  });
+  const emailDeps = { db: deps.db, transport, from: deps.mailFrom, templatesDir: TEMPLATES_DIR, log: deps.log };
+  const email = createEmailActivities(emailDeps);
   // No step retries for ever on input the database refuses (A6).
   return refusingBadInputEverywhere({
     ...email,
@@ -56,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
       retentionDays: deps.retentionDays,
     }),
     ...createInvoiceActivities({ db: deps.db, today: () => stockholmDate(new Date()) }),
+    ...createInvoiceMailActivities({ db: deps.db, seller: deps.seller, send: createMailer(emailDeps), log: deps.log }),
     ...createAuditActivities({ db: deps.db }),
     ...createStaffActivities({ db: deps.db, sendEmail: email.sendEmail }),
     ...createSubscriptionActivities({ db: deps.db }),

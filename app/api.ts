@@ -31,6 +31,10 @@ import { mountHealth } from '../platform/http/health.routes';
 import { createHttpMetrics, mountMetrics } from '../platform/http/metrics';
 import { registerBusinessMetrics } from './metrics';
 import { invoiceRoutes } from '../invoicing/invoices.routes';
+import { sellerOf } from '../invoicing/invoice-document';
+import { paymentRoutes } from '../invoicing/payments.routes';
+import { referenceRateRoutes } from '../invoicing/reference-rates.routes';
+import { ledgerAccountsOf, ledgerRoutes } from '../invoicing/ledger.routes';
 import { mountOAuth2 } from '../identity/oauth2.routes';
 import { outboxRoutes } from '../platform/outbox/outbox.routes';
 import { personalDataRoutes } from '../identity/personal-data.routes';
@@ -119,7 +123,10 @@ export function createApp(deps: AppDeps) {
     }),
     ...systemAccountRoutes({ db, directory: services.directory }),
     ...personalDataRoutes({ personalData: services.personalData }),
-    ...invoiceRoutes({ db, onPaid: services.orders.invoicePaid }),
+    ...invoiceRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
+    ...paymentRoutes({ db, seller: sellerOf(config), onPaid: services.orders.invoicePaid }),
+    ...referenceRateRoutes({ db }),
+    ...ledgerRoutes({ db, seller: sellerOf(config), accounts: ledgerAccountsOf(config) }),
     ...outboxRoutes({ db }),
     ...auditRoutes({ db }),
     ...calendarRoutes(),

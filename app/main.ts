@@ -18,6 +18,7 @@ import { connectRuntime } from './runtime';
 import { createServices } from './services';
 import { ensurePurgeSchedule } from '../identity/purge-schedule';
 import { ensureHandlerDigestSchedule } from '../cases/digest-schedule';
+import { ensureInvoiceMailSchedule } from '../invoicing/invoice-mail.schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
@@ -69,6 +70,7 @@ async function start() {
   await ensureDeliveryRetentionSchedule(runtime.temporal, config);
   await ensurePurgeSchedule(runtime.temporal, config);
   await ensureHandlerDigestSchedule(runtime.temporal, config);
+  await ensureInvoiceMailSchedule(runtime.temporal, config);
 
   const worker = await createWorker(config, { db: runtime.db, log });
   const running = worker.run();

@@ -8,6 +8,7 @@ import { ACCOUNT_ACCESS } from '../identity/account-roles';
 import { signUpPages } from '../identity/sign-up.pages';
 import { securityPages } from '../identity/security.pages';
 import { outboxPages } from '../platform/outbox/outbox.pages';
+import { paymentPages } from '../invoicing/payments.pages';
 import { invoicePages } from '../invoicing/invoices.pages';
 import { orderPages } from '../orders/orders.pages';
 import { priceListPages } from '../orders/price-list.pages';
@@ -42,6 +43,7 @@ const navigation: Navigation = {
     ['/app/settlements', 'nav.settlements'],
     ['/app/invoices', 'nav.invoices'],
     ['/app/prices', 'nav.prices'],
+    ['/app/payments', 'nav.payments'],
     ['/app/orders', 'nav.orders'],
     ['/app/security', 'nav.security'],
   ],
@@ -78,6 +80,7 @@ export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; sig
   networkOwnerPages(kit);
   outboxPages(kit);
   invoicePages(kit);
+  paymentPages(kit);
   settlementPages(kit, { db });
   accountPages(kit);
   blockingPages(kit);

@@ -7,6 +7,7 @@ import { createLogger } from '../platform/logger';
 import { connectRuntime } from './runtime';
 import { ensurePurgeSchedule } from '../identity/purge-schedule';
 import { ensureHandlerDigestSchedule } from '../cases/digest-schedule';
+import { ensureInvoiceMailSchedule } from '../invoicing/invoice-mail.schedule';
 import { ensureSettlementSchedule } from '../settlement/schedule';
 import { ensureDeliveryRetentionSchedule } from '../orders/retention.schedule';
 import { createWorker } from './worker';
@@ -19,6 +20,7 @@ await ensureSettlementSchedule(runtime.temporal, config);
 await ensureDeliveryRetentionSchedule(runtime.temporal, config);
 await ensurePurgeSchedule(runtime.temporal, config);
 await ensureHandlerDigestSchedule(runtime.temporal, config);
+await ensureInvoiceMailSchedule(runtime.temporal, config);
 const worker = await createWorker(config, { db: runtime.db, log });
 const stop = () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();

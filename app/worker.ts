@@ -15,6 +15,7 @@ import type { Logger } from '../platform/logger';
 import { temporalConnectionOptions } from '../platform/temporal/connection';
 import { DEMO_SOURCE_VERSION, ensureDemoSources } from '../dev/demo-source';
 import { retentionDays } from '../orders/retention';
+import { sellerOf } from '../invoicing/invoice-document';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'workflows.ts');
 
@@ -56,6 +57,7 @@ export function activityDeps(config: Config, db: Db, log: Logger): ActivityDeps 
     deliveryDir: path.join(config.DATA_DIR, 'deliveries'),
     productSourceDir: productSourceDir(config),
     retentionDays: retentionDays(config),
+    seller: sellerOf(config),
     log,
   };
 }

@@ -3,6 +3,7 @@ import { complaintWorkflow } from '../cases/complaint.messages';
 import { handlerDigestWorkflow } from '../cases/digest.messages';
 import { accountMailWorkflow } from '../identity/account-mail.messages';
 import { purgeExpiredWorkflow } from '../identity/purge.messages';
+import { invoiceMailWorkflow } from '../invoicing/invoice-mail.messages';
 import { welcomeUserWorkflow } from '../identity/welcome-user.messages';
 import { geodataOrderWorkflow } from '../orders/order.messages';
 import { subscriptionWorkflow } from '../orders/subscription.messages';
@@ -30,6 +31,7 @@ export const WORKFLOW_CONTRACTS = {
   deliveryRetention: deliveryRetentionWorkflow,
   purgeExpired: purgeExpiredWorkflow,
   handlerDigest: handlerDigestWorkflow,
+  invoiceMail: invoiceMailWorkflow,
 } satisfies {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the business key's type is the contract's own
   [N in keyof Registered]: WorkflowContract<N, Parameters<Registered[N]>, Awaited<ReturnType<Registered[N]>>, any>;

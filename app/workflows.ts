@@ -10,3 +10,4 @@ export { deliveryRetention } from '../orders/retention.workflow';
 export { welcomeUser } from '../identity/welcome-user.workflow';
 export { accountMail } from '../identity/account-mail.workflow';
 export { purgeExpired } from '../identity/purge.workflow';
+export { invoiceMail } from '../invoicing/invoice-mail.workflow';

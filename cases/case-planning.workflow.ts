@@ -1,4 +1,4 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import {
   PLANNING_FASTER_DELIVERY_WORKING_DAYS,
   canWithdraw,
@@ -57,6 +57,9 @@ export function deliveryHandlers(ctx: CaseContext) {
       await mirror(
         event('withdrawn', 'withdrawn', by, noticeReceivedAt ? { noticeReceivedAt: new Date(noticeReceivedAt) } : {}),
       );
+      // L18, T8: add-ons already invoiced are credited. A history recorded before this replays without it.
+      if (state.addOns.length > 0 && patched('withdrawal-credits-add-ons'))
+        await acts.creditBookedInvoices({ keyPrefix: `${lk}:add-ons-`, reason: `${lk} withdrawn (L18)` });
       await mail('case-withdrawn', 'withdrawn');
       return state;
     },

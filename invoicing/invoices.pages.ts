@@ -2,7 +2,10 @@ import { queryString, type PagesKit } from '../platform/pages/kit';
 import type { InvoiceRow } from './invoices.store';
 
 /** An invoice's statuses, in the order the filter lists them; the compiler holds them to the store's type, each once. */
-const INVOICE_STATUSES = Object.keys({ unpaid: true, paid: true } satisfies Record<InvoiceRow['status'], true>);
+const INVOICE_STATUSES = Object.keys({ unpaid: true, paid: true, credited: true } satisfies Record<
+  InvoiceRow['status'],
+  true
+>);
 
 /** Invoices: a customer's own, all for finance, who marks them paid. */
 export function invoicePages(kit: PagesKit) {

@@ -90,6 +90,48 @@ const schema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
     .default('06:00'),
+  /** T6: the seller as every invoice document names it (Swedish VAT law); the defaults are the demo's. */
+  SELLER_NAME: z.string().min(1).max(100).default('Kartkontor AB'),
+  /** T6: the seller's postal address; lines separated by `|` or a new line. */
+  SELLER_ADDRESS: z.string().min(1).max(300).default('Kartvägen 1|802 64 Gävle'),
+  SELLER_ORG_NUMBER: z
+    .string()
+    .regex(/^\d{6}-\d{4}$/, 'must read NNNNNN-NNNN')
+    .default('556000-0000'),
+  SELLER_VAT_NUMBER: z
+    .string()
+    .regex(/^SE\d{10}01$/, 'must read SE + 10 digits + 01')
+    .default('SE556000000001'),
+  /** T6: the bankgiro number customers pay to, with its OCR reference. */
+  SELLER_BANKGIRO: z
+    .string()
+    .regex(/^\d{3,4}-\d{4}$/, 'must read NNN-NNNN or NNNN-NNNN')
+    .default('5050-1055'),
+  /** The ledger export's accounts (SIE 4, BAS chart of accounts). */
+  SIE_ACCOUNT_RECEIVABLES: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('1510'),
+  SIE_ACCOUNT_BANK: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('1930'),
+  SIE_ACCOUNT_OUTPUT_VAT: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('2611'),
+  SIE_ACCOUNT_REVENUE_ORDERS: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('3010'),
+  SIE_ACCOUNT_REVENUE_CASES: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('3020'),
+  SIE_ACCOUNT_INTEREST: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit BAS account')
+    .default('8313'),
   /** The account royalties are paid from (the debtor of the pain.001 payout file). */
   SETTLEMENT_PAYER_NAME: z.string().min(1).max(70).default('Kartkontor'),
   SETTLEMENT_PAYER_IBAN: z

@@ -21,6 +21,10 @@ import * as caseSearch from './051_case_search';
 import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
+import * as invoiceOcr from './090_invoice_ocr';
+import * as invoiceDocuments from './091_invoice_documents';
+import * as creditsAndPayments from './092_credits_and_payments';
+import * as referenceRates from './093_reference_rates';
 import * as volumeIndexes from './110_volume_indexes';
 import * as listKeysetIndexes from './111_list_keyset_indexes';
 import * as networkOwnerMasterData from './120_network_owner_master_data';
@@ -49,6 +53,10 @@ export const migrations: Record<string, Knex.Migration> = {
   '060_client_request_id': clientRequestId,
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
+  '090_invoice_ocr': invoiceOcr,
+  '091_invoice_documents': invoiceDocuments,
+  '092_credits_and_payments': creditsAndPayments,
+  '093_reference_rates': referenceRates,
   '110_volume_indexes': volumeIndexes,
   '111_list_keyset_indexes': listKeysetIndexes,
   '120_network_owner_master_data': networkOwnerMasterData,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
-import { recordMessage, sendOnce } from './outbox.store';
+import { attachmentsOf, recordMessage, sendOnce, type OutboxAttachment } from './outbox.store';
 import type { Logger } from '../logger';
 import type { Locale } from '../../domain/vocabulary';
 import { createEmailRenderer } from './email-render';
@@ -25,18 +25,21 @@ export interface EmailDeps {
   log: Logger;
 }
 
-export function createEmailActivities(deps: EmailDeps) {
+/**
+ * Renders and records a message under its key (with its attachments), then sends it at most once;
+ * without an SMTP server it is recorded as held. An SMTP error throws, and the caller retries.
+ */
+export function createMailer(deps: EmailDeps) {
   const render = createEmailRenderer(deps.templatesDir);
-  return {
-    /**
-     * Renders and records the message under its key, then sends it at most once; without an
-     * SMTP server it is recorded as held.
-     * An SMTP error fails the activity, and Temporal retries it with backoff.
-     */
-    async sendEmail(input: SendEmail): Promise<{ messageId: string; status: string }> {
-      const rendered = render(input.template, input.locale, input.data);
-      const digest = crypto.createHash('sha256').update(input.key).digest('hex').slice(0, 32);
-      const recorded = await recordMessage(deps.db, {
+  return async function send(
+    input: SendEmail,
+    attachments: OutboxAttachment[] = [],
+  ): Promise<{ messageId: string; status: string }> {
+    const rendered = render(input.template, input.locale, input.data);
+    const digest = crypto.createHash('sha256').update(input.key).digest('hex').slice(0, 32);
+    const recorded = await recordMessage(
+      deps.db,
+      {
         idempotency_key: input.key,
         template: input.template,
         locale: input.locale,
@@ -48,23 +51,39 @@ export function createEmailActivities(deps: EmailDeps) {
         message_id: `<${digest}@kartkontor>`,
         account_id: input.accountId ?? null,
         status: deps.transport ? 'pending' : 'held',
-      });
-      const result =
-        recorded.status === 'sent' || recorded.status === 'held'
-          ? recorded
-          : await sendOnce(deps.db, recorded.id, async (m) => {
-              await deps.transport!.sendMail({
-                from: deps.from,
-                to: m.to_address,
-                subject: m.subject,
-                text: m.text,
-                html: m.html,
-                messageId: m.message_id,
-              });
+      },
+      attachments,
+    );
+    const result =
+      recorded.status === 'sent' || recorded.status === 'held'
+        ? recorded
+        : await sendOnce(deps.db, recorded.id, async (m) => {
+            await deps.transport!.sendMail({
+              from: deps.from,
+              to: m.to_address,
+              subject: m.subject,
+              text: m.text,
+              html: m.html,
+              messageId: m.message_id,
+              attachments: (await attachmentsOf(deps.db, m.id)).map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: a.content,
+              })),
             });
-      deps.log.info({ key: input.key, template: input.template, status: result.status }, 'e-mail');
-      return { messageId: result.id, status: result.status };
-    },
+          });
+    deps.log.info({ key: input.key, template: input.template, status: result.status }, 'e-mail');
+    return { messageId: result.id, status: result.status };
+  };
+}
+
+export type Mailer = ReturnType<typeof createMailer>;
+
+export function createEmailActivities(deps: EmailDeps) {
+  const send = createMailer(deps);
+  return {
+    /** Sends once per key (createMailer); an SMTP error fails the activity, and Temporal retries it with backoff. */
+    sendEmail: (input: SendEmail): Promise<{ messageId: string; status: string }> => send(input),
   };
 }
 

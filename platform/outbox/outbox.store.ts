@@ -29,10 +29,44 @@ export type NewOutboxMessage = Pick<
   status: 'pending' | 'held';
 };
 
-/** Records the message once per key; a repeated call returns the row already there. */
-export async function recordMessage(db: Db, message: NewOutboxMessage): Promise<OutboxMessage> {
-  const [inserted] = await db('outbox').insert(message).onConflict('idempotency_key').ignore().returning('*');
-  return inserted ?? db('outbox').where({ idempotency_key: message.idempotency_key }).first();
+/** A file sent with a message (an invoice's PDF, T6), kept with it in the outbox. */
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * Records the message with its attachments once per key; a repeated call returns the row already
+ * there and adds nothing.
+ */
+export async function recordMessage(
+  db: Db,
+  message: NewOutboxMessage,
+  attachments: OutboxAttachment[] = [],
+): Promise<OutboxMessage> {
+  return db.transaction(async (trx) => {
+    const [inserted] = await trx('outbox').insert(message).onConflict('idempotency_key').ignore().returning('*');
+    if (!inserted) return trx('outbox').where({ idempotency_key: message.idempotency_key }).first();
+    if (attachments.length > 0)
+      await trx('outbox_attachments').insert(
+        attachments.map((a, i) => ({
+          outbox_id: inserted.id,
+          position: i + 1,
+          filename: a.filename,
+          content_type: a.contentType,
+          content: a.content,
+        })),
+      );
+    return inserted as OutboxMessage;
+  });
+}
+
+export async function attachmentsOf(db: Db, outboxId: string): Promise<OutboxAttachment[]> {
+  const rows: { filename: string; content_type: string; content: Buffer }[] = await db('outbox_attachments')
+    .where({ outbox_id: outboxId })
+    .orderBy('position');
+  return rows.map((r) => ({ filename: r.filename, contentType: r.content_type, content: r.content }));
 }
 
 /**

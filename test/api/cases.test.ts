@@ -718,6 +718,30 @@ describe('issue 18: VAT for private persons, the history and the handler tools',
       .toMatchObject({ net_minor: 80_000, vat_minor: 20_000 });
   });
 
+  it('L18, T8: withdrawing a planning case credits the add-ons already invoiced, with a credit note in the same series', async () => {
+    const lk = (await register('private', { kind: 'planning', workArea, digStart: '2099-01-05' })).body.lk;
+    const ordered = await api('POST', `/api/v1/cases/${lk}/add-ons`, 'private', {
+      formats: ['DXF'],
+      expectedFeeMinor: 80_000,
+    });
+    expect(ordered.status).toBe(200);
+    const invoice = await office.db('invoices').where({ reference: lk, kind: 'invoice' }).first();
+    expect(invoice).toMatchObject({ total_minor: 100_000, status: 'unpaid' });
+    expect((await api('POST', `/api/v1/cases/${lk}/withdraw`, 'private')).status).toBe(200);
+    const notes = await office.db('invoices').where({ credits_invoice_id: invoice.id });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      kind: 'credit_note',
+      net_minor: -80_000,
+      vat_minor: -20_000,
+      total_minor: -100_000,
+      year: invoice.year,
+      credit_reason: `${lk} withdrawn (L18)`,
+    });
+    expect(notes[0].sequence).toBeGreaterThan(invoice.sequence);
+    expect((await office.db('invoices').where({ id: invoice.id }).first()).status).toBe('credited');
+  });
+
   it("history: every step with who and when, for the questioner (staff by role) and the handler; a handler moves the locate on the questioner's behalf", async () => {
     const orderTime = orderTimeOf(new Date());
     const lk = (

@@ -3,6 +3,7 @@ import { createAccount } from '../../identity/accounts.store';
 import { bookInvoice, getInvoice } from '../../invoicing/invoices.store';
 import { money } from '../../domain/money';
 import { createTestDatabase } from '../support/env';
+import { invoiceOcr, isValidOcr } from '../../domain/ocr';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let accountId: string;
@@ -41,6 +42,19 @@ describe('booking invoices', () => {
     expect(invoice.net_minor).toBe(10_008);
     expect(invoice.vat_minor).toBe(2503);
     expect(invoice.total_minor).toBe(12_511);
+  });
+
+  it('T6: each invoice stores the OCR reference of its number', async () => {
+    const invoice = await bookInvoice(database.db, {
+      idempotencyKey: 'ocr-1',
+      accountId,
+      date: '2026-03-02',
+      currency: 'SEK',
+      lines: [line(100)],
+    });
+    expect(invoice.ocr).toBe(invoiceOcr(invoice.year, invoice.sequence));
+    expect(invoice.ocr.startsWith(invoice.number.replace('-', ''))).toBe(true);
+    expect(isValidOcr(invoice.ocr)).toBe(true);
   });
 
   it('T5: is due 30 days after its date, across a month and a year end', async () => {

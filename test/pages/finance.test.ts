@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +177,40 @@ describe('finance settles a year with four eyes', () => {
     await page.waitForURL(/notice=done/);
     expect(await page.locator('tbody').textContent()).toContain('Paid');
     await expectAccessible(page);
+  });
+
+  it('T7, T9: finance enters a reference rate, sees the unmatched queue and downloads the SIE file', async () => {
+    const page = await signedIn('fin1');
+    await page.getByRole('link', { name: 'Payments' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Unmatched payments' }).count()).toBe(1);
+    await page.getByLabel('Valid from').fill('2026-07-01');
+    await page.getByLabel('Reference rate').fill('1.75');
+    await page.getByRole('button', { name: 'Add the rate' }).click();
+    await page.waitForURL(/notice=done/);
+    expect(await page.locator('table').last().textContent()).toContain('9.75 %');
+    await expectAccessible(page);
+    await page.getByLabel('From', { exact: true }).fill('2026-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2026-12-31');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the SIE file' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('kartkontor-2026-01-01-2026-12-31.se');
+    const sie = fs.readFileSync(await download.path(), 'latin1');
+    expect(sie).toMatch(/^#FLAGGA 0\r\n#FORMAT PC8/);
+    expect(sie).toContain('#VER F 1 20260110');
+  });
+
+  it("T6: the invoice's PDF downloads from the invoices page", async () => {
+    const page = await signedIn('fin1');
+    await page.getByRole('link', { name: 'Invoices' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /^PDF 2026-/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^2026-\d{6}\.pdf$/);
+    const text = execFileSync('pdftotext', [await download.path(), '-']).toString('utf8');
+    expect(text).toContain('Faktura 2026-');
+    expect(text).toContain('Betalar AB');
   });
 });

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sellerOf } from '../../invoicing/invoice-document';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -143,6 +144,7 @@ export function testActivities(db: Db, opts: { smtp?: boolean } = {}) {
     deliveryDir: path.join(os.tmpdir(), 'kartkontor-test-deliveries'),
     productSourceDir: sources,
     retentionDays: DELIVERY_RETENTION_DAYS,
+    seller: sellerOf(testConfig()),
     log,
   });
 }
