@@ -21,6 +21,7 @@ import * as caseSearch from './051_case_search';
 import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
+import * as orderShippingAddress from './080_order_shipping_address';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': foundation,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '060_client_request_id': clientRequestId,
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
+  '080_order_shipping_address': orderShippingAddress,
 };
