@@ -180,6 +180,12 @@ export function orderPages(kit: PagesKit, deps: { db: Db; basemapXyzUrl?: string
     }
   });
 
+  // G7: the page the delivery e-mail links to: the files, without signing in, until the link expires.
+  kit.open('get', '/delivery/:token', async (p) => {
+    const linked = await p.api('get', '/api/v1/delivery-links/:token', { params: p.req.params });
+    p.show('delivery', p.t('delivery.title'), { linked, signedIn: Boolean(p.principal) });
+  });
+
   kit.get('/orders/:id', async (p) => {
     const order = await p.api('get', '/api/v1/orders/:id', { params: p.req.params });
     const [account, catalogue] = await Promise.all([getAccount(deps.db, order.accountId), products(p)]);
@@ -213,7 +219,17 @@ export function orderPages(kit: PagesKit, deps: { db: Db; basemapXyzUrl?: string
   kit.get('/agreements', async (p) => {
     const { limit, offset, pager } = p.paging();
     const status = queryString(p.req.query.status);
-    const list = await p.api('get', '/api/v1/agreements', { query: { status, limit, offset } });
+    const [list, catalogue] = await Promise.all([
+      p.api('get', '/api/v1/agreements', { query: { status, limit, offset } }),
+      products(p),
+    ]);
+    // Names, never ids, where a person reads (issue 16).
+    for (const a of list.items as { product_id: string; productLabel?: string }[])
+      a.productLabel =
+        productName(
+          p,
+          catalogue.find((x) => x.id === a.product_id),
+        ) || a.product_id;
     p.show(
       'agreements',
       p.t('agreements.title'),

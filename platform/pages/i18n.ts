@@ -372,6 +372,10 @@ const en = {
   'interval.monthly': 'Monthly',
   'interval.quarterly': 'Quarterly',
   'interval.yearly': 'Yearly',
+  'delivery.title': 'Your delivery',
+  'delivery.intro':
+    'Download the files of your order here until {expires} (Swedish time). After that, sign in and open the order.',
+  'delivery.order': 'Open the order',
 };
 
 export type MessageKey = keyof typeof en;
@@ -748,6 +752,10 @@ const sv: Record<MessageKey, string> = {
   'interval.monthly': 'Varje månad',
   'interval.quarterly': 'Varje kvartal',
   'interval.yearly': 'Varje år',
+  'delivery.title': 'Din leverans',
+  'delivery.intro':
+    'Ladda ner beställningens filer här till och med {expires} (svensk tid). Därefter loggar du in och öppnar beställningen.',
+  'delivery.order': 'Öppna beställningen',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { sv, en };

@@ -187,8 +187,10 @@ describe('a fee-based order from quote to delivery', () => {
       `Order ${orderId} approved`,
       `Delivery ready: ${orderId}`,
     ]);
-    expect(mails[1]!.text).toContain(`/api/v1/agreements/${agreements.body.items[0].id}/document`);
-    expect(mails[2]!.text).toContain(`/download/${orderId}/files`);
+    // Issue 16: the e-mails link to the pages a person reads, never to API routes.
+    expect(mails[1]!.text).toContain(`${office.baseUrl}/app/agreements`);
+    expect(mails[2]!.text).toContain(`${office.baseUrl}/app/orders/${orderId}`);
+    for (const mail of mails) expect(mail.text).not.toMatch(/https?:\/\/\S+\/(api|download)\//);
     expect(mails[2]!.text).toMatch(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
   });
 
@@ -226,7 +228,8 @@ describe('a fee-based order from quote to delivery', () => {
 
   it("G7: the delivery e-mail's link opens the files without signing in, until it expires", async () => {
     const [, , delivered] = await mailTo('order-customer@test.se', 3);
-    const linkUrl = /(http\S+\/api\/v1\/delivery-links\/[\w-]+)/.exec(delivered!.text!)![1]!;
+    const pageUrl = /(http\S+\/app\/delivery\/[\w-]+)/.exec(delivered!.text!)![1]!;
+    const linkUrl = pageUrl.replace('/app/delivery/', '/api/v1/delivery-links/');
     const linked = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
     expect(linked.status).toBe(200);
     expect(linked.body.orderId).toBe(orderId);

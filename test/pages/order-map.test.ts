@@ -142,11 +142,13 @@ describe('G1–G3: a private person orders on the map', () => {
       .toBe('awaiting_approval');
     const approved = await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: handlerToken });
     expect(approved.status).toBe(200);
-    const link = await linkIn('petra@test.se', /https?:\/\/\S+\/delivery-links\/[\w-]+/);
+    // Issue 16: the e-mail links to a page, not to an API route.
+    const link = await linkIn('petra@test.se', /https?:\/\/\S+\/app\/delivery\/[\w-]+/);
     const anonymous = await newPage();
-    const files = await (await anonymous.goto(link))!.json();
-    expect(files.orderId).toBe(orderId);
-    const download = await fetch(files.files.find((f: { title: string }) => f.title.endsWith('.zip')).href);
+    await anonymous.goto(link);
+    await checkPage(anonymous, 'delivery');
+    const zip = anonymous.locator('ul.files a', { hasText: '.zip' }).first();
+    const download = await fetch((await zip.getAttribute('href'))!);
     expect(download.status).toBe(200);
     expect(
       Buffer.from(await download.arrayBuffer())
