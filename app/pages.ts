@@ -23,6 +23,7 @@ const navigation: Navigation = {
     ['/app/invoices', 'nav.invoices', ACCOUNT_ACCESS.invoices],
     ['/app/agreements', 'nav.agreements', ACCOUNT_ACCESS.read],
     ['/app/account/users', 'nav.users'],
+    ['/app/account', 'nav.account'],
     ['/app/security', 'nav.security'],
   ],
   handler: [

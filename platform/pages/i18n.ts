@@ -376,6 +376,25 @@ const en = {
   'delivery.intro':
     'Download the files of your order here until {expires} (Swedish time). After that, sign in and open the order.',
   'delivery.order': 'Open the order',
+  'nav.account': 'My account',
+  'account.title': 'My account',
+  'account.sections': 'Sections of my account',
+  'account.subscriptions': 'Subscriptions',
+  'account.term': 'Term',
+  'account.termEnds': 'Term ends (renewal)',
+  'account.cancelSubscription': 'Cancel the subscription',
+  'account.allOrders': 'All orders',
+  'account.orderMore': 'Order from the catalogue',
+  'account.manageUsers': 'Manage the users',
+  'account.systemAccounts': 'System accounts (delivery API)',
+  'account.personalData': 'Personal data',
+  'account.export': 'Download everything stored about the account (JSON)',
+  'account.restrictReason': 'Why processing should be restricted',
+  'account.restrict': 'Restrict processing',
+  'account.eraseConfirm': 'I understand that erasure cannot be undone',
+  'account.erase': 'Erase the personal data',
+  'account.terms': 'Accepted terms',
+  'status.active': 'Active',
 };
 
 export type MessageKey = keyof typeof en;
@@ -756,6 +775,25 @@ const sv: Record<MessageKey, string> = {
   'delivery.intro':
     'Ladda ner beställningens filer här till och med {expires} (svensk tid). Därefter loggar du in och öppnar beställningen.',
   'delivery.order': 'Öppna beställningen',
+  'nav.account': 'Mitt konto',
+  'account.title': 'Mitt konto',
+  'account.sections': 'Delar av mitt konto',
+  'account.subscriptions': 'Abonnemang',
+  'account.term': 'Period',
+  'account.termEnds': 'Perioden slutar (förnyelse)',
+  'account.cancelSubscription': 'Säg upp abonnemanget',
+  'account.allOrders': 'Alla beställningar',
+  'account.orderMore': 'Beställ ur produktlistan',
+  'account.manageUsers': 'Hantera användarna',
+  'account.systemAccounts': 'Systemkonton (leverans-API)',
+  'account.personalData': 'Personuppgifter',
+  'account.export': 'Ladda ner allt som lagras om kontot (JSON)',
+  'account.restrictReason': 'Varför behandlingen ska begränsas',
+  'account.restrict': 'Begränsa behandlingen',
+  'account.eraseConfirm': 'Jag förstår att radering inte kan ångras',
+  'account.erase': 'Radera personuppgifterna',
+  'account.terms': 'Godkända villkor',
+  'status.active': 'Aktivt',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { sv, en };

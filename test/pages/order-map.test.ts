@@ -138,7 +138,7 @@ describe('G1–G3: a private person orders on the map', () => {
 
     // A case handler approves (G4), and the delivery e-mail's link opens the files without signing in (G7).
     await expect
-      .poll(async () => (await office.db('orders').where({ id: orderId }).first()).status, { timeout: 20_000 })
+      .poll(async () => (await office.db('orders').where({ id: orderId }).first()).status, { timeout: 45_000 })
       .toBe('awaiting_approval');
     const approved = await call(office.baseUrl, 'POST', `/api/v1/orders/${orderId}/approve`, { token: handlerToken });
     expect(approved.status).toBe(200);
@@ -230,6 +230,47 @@ describe('G2, G3, G8: an organisation uploads a GeoJSON, subscribes, and confirm
     await page.waitForURL(/\/app\/orders\/[\w-]+\?notice=done$/);
     const [placed] = await office.db('orders').where({ subscription: true });
     expect([placed.fee.net.minor, placed.delivery_interval]).toEqual([1_400_000, 'quarterly']);
+
+    // G8, G9: approved, the subscription is on "my account" with its term and state, and is cancelled there.
+    await expect
+      .poll(async () => (await office.db('orders').where({ id: placed.id }).first()).status, { timeout: 45_000 })
+      .toBe('awaiting_approval');
+    await call(office.baseUrl, 'POST', `/api/v1/orders/${placed.id}/approve`, { token: handlerToken });
+    await expect
+      .poll(async () => (await office.db('subscriptions').where({ order_id: placed.id }).first())?.status, {
+        timeout: 45_000,
+      })
+      .toBe('active');
+    await page.getByRole('link', { name: 'My account' }).click();
+    await page.waitForURL(/\/app\/account$/);
+    const row = page.locator('#subscriptions ~ table tbody tr', { hasText: 'Property map, vector' });
+    expect(await row.textContent()).toMatch(/active.*Quarterly/is);
+    expect(await page.locator('main').textContent()).not.toContain(placed.id.slice(0, 8) + ' ');
+    expect(await page.getByRole('link', { name: /Terms version 2026-1 accepted .* by Olga Org/ }).count()).toBe(1);
+    await checkPage(page, 'account');
+    await row.getByRole('button', { name: 'Cancel the subscription: Property map, vector' }).click();
+    await page.waitForURL(/\/app\/account\?notice=done$/);
+    await expect
+      .poll(async () => (await office.db('subscriptions').where({ order_id: placed.id }).first()).status)
+      .toBe('cancelled');
+  });
+});
+
+describe('A2, G9: the account’s accepted terms through the API', () => {
+  it('lists the account’s own acceptances a page at a time; staff and strangers are refused', async () => {
+    const token = await login(office.baseUrl, 'map-org-user@test.se', password);
+    const first = await call(office.baseUrl, 'GET', '/api/v1/me/terms-acceptances?limit=1', { token });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0]).toMatchObject({ termsVersion: '2026-1', userName: 'Olga Org', concluded: 'order' });
+    const rest = await call(office.baseUrl, 'GET', `/api/v1/me/terms-acceptances?before=${first.body.next}`, { token });
+    expect(rest.body.items.map((a: { orderId: string }) => a.orderId)).not.toContain(first.body.items[0].orderId);
+    const bad = await call(office.baseUrl, 'GET', '/api/v1/me/terms-acceptances?before=x', { token });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_failed']);
+    expect((await call(office.baseUrl, 'GET', '/api/v1/me/terms-acceptances', { token: handlerToken })).status).toBe(
+      403,
+    );
+    expect((await call(office.baseUrl, 'GET', '/api/v1/me/terms-acceptances')).status).toBe(401);
   });
 });
 
