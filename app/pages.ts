@@ -20,6 +20,7 @@ const navigation: Navigation = {
     ['/app/orders', 'nav.myOrders', ACCOUNT_ACCESS.read],
     ['/app/catalogue', 'nav.catalogue', ACCOUNT_ACCESS.read],
     ['/app/cases', 'nav.cases', ACCOUNT_ACCESS.read],
+    ['/app/cases/new', 'nav.newCase', ACCOUNT_ACCESS.order],
     ['/app/invoices', 'nav.invoices', ACCOUNT_ACCESS.invoices],
     ['/app/agreements', 'nav.agreements', ACCOUNT_ACCESS.read],
     ['/app/account/users', 'nav.users'],
@@ -75,7 +76,7 @@ export function pagesRouter(deps: {
     scripts: ['map'],
   });
   orderPages(kit, { db, basemapXyzUrl: deps.basemapXyzUrl });
-  casePages(kit);
+  casePages(kit, { basemapXyzUrl: deps.basemapXyzUrl });
   outboxPages(kit);
   invoicePages(kit);
   settlementPages(kit, { db });

@@ -395,6 +395,30 @@ const en = {
   'account.erase': 'Erase the personal data',
   'account.terms': 'Accepted terms',
   'status.active': 'Active',
+  'caseNew.title': 'Register a case',
+  'caseNew.workArea': 'Work area',
+  'caseNew.what': 'Case and dates',
+  'caseKind.locate': 'Locate instruction (call before you dig)',
+  'caseKind.planning': 'Planning case (PDF basis, not for digging)',
+  'caseKind.survey': 'Survey',
+  'caseKind.emergency': 'Emergency',
+  'caseNew.desiredLocateDate': 'Desired locate date (locate instruction)',
+  'caseNew.locateHint':
+    'A physical locate is normally 5 working days after the order time; working day 1 to 4 is express, for a fee.',
+  'caseNew.express': 'Express locate (working day 1 to 4, for a fee)',
+  'caseNew.deadlineAndFee': 'Deadline and fee',
+  'caseNew.quoteHint':
+    'The order time, deadline, network owners and any fee are shown here once the work area and dates are given.',
+  'caseNew.orderTime': 'Order time',
+  'caseNew.normalLocate': 'Earliest normal locate date',
+  'caseNew.expressWindow': 'Express period (working days 1–4)',
+  'caseNew.noFee': 'No fee for this case.',
+  'caseNew.orderTimeRule':
+    'Registered on a non-working day or after 12:00, the order time is the next working day (L3).',
+  'caseConfirm.title': 'Confirm the case',
+  'caseConfirm.accept': 'I accept the terms of purchase, version {version}',
+  'caseConfirm.register': 'Register the case',
+  'nav.newCase': 'Register a case',
 };
 
 export type MessageKey = keyof typeof en;
@@ -794,6 +818,28 @@ const sv: Record<MessageKey, string> = {
   'account.erase': 'Radera personuppgifterna',
   'account.terms': 'Godkända villkor',
   'status.active': 'Aktivt',
+  'caseNew.title': 'Registrera ett ärende',
+  'caseNew.workArea': 'Arbetsområde',
+  'caseNew.what': 'Ärende och datum',
+  'caseKind.locate': 'Ledningsanvisning',
+  'caseKind.planning': 'Projekteringsärende (PDF-underlag, inte för schakt)',
+  'caseKind.survey': 'Inmätning',
+  'caseKind.emergency': 'Akut',
+  'caseNew.desiredLocateDate': 'Önskat utsättningsdatum (ledningsanvisning)',
+  'caseNew.locateHint': 'Utsättning sker normalt 5 arbetsdagar efter ordertiden; arbetsdag 1–4 är express, mot avgift.',
+  'caseNew.express': 'Expressutsättning (arbetsdag 1–4, mot avgift)',
+  'caseNew.deadlineAndFee': 'Handläggningsfrist och avgift',
+  'caseNew.quoteHint':
+    'Ordertid, handläggningsfrist, nätägare och eventuell avgift visas här när arbetsområde och datum är angivna.',
+  'caseNew.orderTime': 'Ordertid',
+  'caseNew.normalLocate': 'Tidigaste normala utsättningsdatum',
+  'caseNew.expressWindow': 'Expressperiod (arbetsdag 1–4)',
+  'caseNew.noFee': 'Ingen avgift för ärendet.',
+  'caseNew.orderTimeRule': 'Registrerat en icke-arbetsdag eller efter kl. 12.00 blir ordertiden nästa arbetsdag (L3).',
+  'caseConfirm.title': 'Bekräfta ärendet',
+  'caseConfirm.accept': 'Jag godkänner köpvillkoren, version {version}',
+  'caseConfirm.register': 'Registrera ärendet',
+  'nav.newCase': 'Registrera ärende',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { sv, en };

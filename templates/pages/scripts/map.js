@@ -172,7 +172,9 @@ function quoting(form) {
     const mine = ++sent;
     const fields = new URLSearchParams();
     for (const [name, value] of new FormData(form)) if (typeof value === 'string') fields.append(name, value);
-    if (!fields.get('selection')?.trim()) return;
+    // Nothing to price until there is an area (the textarea the map writes to).
+    const area = document.getElementById(form.querySelector('[data-map]')?.dataset.target ?? 'selection');
+    if (!area?.value.trim()) return;
     const answer = await fetch(form.dataset.quote, { method: 'POST', body: fields, credentials: 'same-origin' });
     const html = await answer.text();
     if (mine !== sent) return;
@@ -186,7 +188,7 @@ function quoting(form) {
   };
   form.addEventListener('selectionchange', later);
   form.addEventListener('change', (e) => {
-    if (e.target.type !== 'file' && e.target.name !== 'selection') later();
+    if (e.target.type !== 'file' && e.target.tagName !== 'TEXTAREA') later();
   });
   const shipping = document.getElementById('shipping');
   const physical = () => form.querySelector('input[name=deliveryMethod][value=physical_media]')?.checked ?? false;
