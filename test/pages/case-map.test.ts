@@ -12,6 +12,9 @@ let handlerToken: string;
 const password = 'case-map-password-1';
 const orderTime = orderTimeOf(new Date());
 
+/** What the page's script shows after a round trip to the server: given time on a loaded machine. */
+const uiPoll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 200 });
+
 beforeAll(async () => {
   office = await startBackOffice();
   browser = await launchBrowser();
@@ -65,7 +68,7 @@ async function fillCase(page: Page, kind: 'locate' | 'planning') {
   const area = page.getByLabel(/Or type the area/);
   await area.fill(typedArea);
   await area.blur();
-  await expect.poll(() => page.locator('#fee [data-deadline]').count()).toBe(1);
+  await uiPoll(() => page.locator('#fee [data-deadline]').count()).toBe(1);
   const box = (await page.locator('#map').boundingBox())!;
   const [cx, cy] = [box.width / 2, box.height / 2];
   for (const [x, y] of [
@@ -77,7 +80,7 @@ async function fillCase(page: Page, kind: 'locate' | 'planning') {
     await page.mouse.click(box.x + x, box.y + y);
     await page.waitForTimeout(120);
   }
-  await expect.poll(async () => JSON.parse(await area.inputValue()).type).toBe('Polygon');
+  await uiPoll(async () => JSON.parse(await area.inputValue()).type).toBe('Polygon');
   expect(await area.inputValue()).not.toContain('675200');
 }
 

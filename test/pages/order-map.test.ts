@@ -10,6 +10,9 @@ let browser: Browser;
 let handlerToken: string;
 const password = 'order-map-password-1';
 
+/** What the page's script shows after a round trip to the server: given time on a loaded machine. */
+const uiPoll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 200 });
+
 beforeAll(async () => {
   office = await startBackOffice();
   browser = await launchBrowser();
@@ -105,7 +108,7 @@ describe('G1–G3: a private person orders on the map', () => {
       [360, 150],
       [360, 210],
     ]);
-    await expect.poll(() => feeRow(page, 'VAT').textContent()).toContain('125.00');
+    await uiPoll(() => feeRow(page, 'VAT').textContent()).toContain('125.00');
     expect(await page.locator('#fee').textContent()).toMatch(/You pay SEK\s625\.00 including 25 % VAT/);
     const small = JSON.parse(await page.getByLabel(/Or type the area/).inputValue());
     expect(small.type).toBe('Polygon');
@@ -116,10 +119,10 @@ describe('G1–G3: a private person orders on the map', () => {
       [350, 390],
       [150, 390],
     ]);
-    await expect.poll(() => feeRow(page, 'VAT').textContent()).not.toContain('125.00');
+    await uiPoll(() => feeRow(page, 'VAT').textContent()).not.toContain('125.00');
     const quoted = (await page.locator('#fee tfoot tr', { hasText: 'Total' }).locator('td').textContent())!;
     await page.getByLabel('Format').selectOption('GeoPackage');
-    await expect.poll(() => page.locator('#order-next').isEnabled()).toBe(true);
+    await uiPoll(() => page.locator('#order-next').isEnabled()).toBe(true);
     await checkPage(page, 'order-map-drawn', { bothLanguages: false });
     await page.locator('#order-next').click();
 
@@ -163,7 +166,7 @@ describe('G1–G3: a private person orders on the map', () => {
     await page.goto(`${office.baseUrl}/app/orders/new?product=fastighetskartan-vektor`);
     await page.getByLabel(/Or type the area/).fill('10000 6000000\n12000 6000000\n12000 6002000');
     await page.getByLabel(/Or type the area/).blur();
-    await expect.poll(() => page.locator('#fee [role=alert]').textContent()).toContain('The selection is not valid');
+    await uiPoll(() => page.locator('#fee [role=alert]').textContent()).toContain('The selection is not valid');
     expect(await page.locator('#order-next').isDisabled()).toBe(true);
   });
 });
@@ -202,11 +205,11 @@ describe('G2, G3, G8: an organisation uploads a GeoJSON, subscribes, and confirm
       mimeType: 'application/geo+json',
       buffer: Buffer.from(JSON.stringify(upload)),
     });
-    await expect.poll(() => page.locator('#fee').textContent()).toContain('8 km²');
+    await uiPoll(() => page.locator('#fee').textContent()).toContain('8 km²');
     await page.getByLabel(/Subscribe: new extracts for a year/).check();
     await page.getByLabel('Deliveries of a subscription').selectOption('quarterly');
     // 8 km² × 125.00 = 1 000.00, and the annual fee 12 000.00; an organisation sees prices excluding VAT.
-    await expect.poll(() => page.locator('#fee tfoot').textContent()).toContain('13,000.00');
+    await uiPoll(() => page.locator('#fee tfoot').textContent()).toContain('13,000.00');
     expect(await page.locator('#fee').textContent()).toContain('excluding VAT');
     await checkPage(page, 'order-uploaded', { bothLanguages: false });
     await page.locator('#order-next').click();
@@ -251,7 +254,9 @@ describe('G2, G3, G8: an organisation uploads a GeoJSON, subscribes, and confirm
     await row.getByRole('button', { name: 'Cancel the subscription: Property map, vector' }).click();
     await page.waitForURL(/\/app\/account\?notice=done$/);
     await expect
-      .poll(async () => (await office.db('subscriptions').where({ order_id: placed.id }).first()).status)
+      .poll(async () => (await office.db('subscriptions').where({ order_id: placed.id }).first()).status, {
+        timeout: 45_000,
+      })
       .toBe('cancelled');
   });
 });
