@@ -116,6 +116,10 @@ const casePosts: Record<string, (form: Form) => unknown> = {
   },
 };
 
+/** A span of time for people, in whole hours and minutes (none when it has run out). */
+const timeLeft = (ms: number) =>
+  ms > 0 ? `${Math.floor(ms / 3_600_000)} h ${Math.floor((ms % 3_600_000) / 60_000)} min` : null;
+
 /** The registration form's fields as the API's new case (L2): the work area as drawn, uploaded or typed. */
 const newCaseBody = (f: Form) => {
   const str = (v: Form[string]) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -240,6 +244,10 @@ export function casePages(kit: PagesKit, deps: { basemapXyzUrl?: string } = {}) 
         vectorFormats: VECTOR_FORMATS,
         mapOnlyOwners: c.owners.filter((o: { id: string }) => actions.mapOnlyLocate.includes(o.id)),
         hasPdf: c.kind === 'planning' && c.status === 'delivered',
+        // L18: the time left to withdraw, counted from the registration.
+        withdrawLeft: actions.withdraw
+          ? timeLeft(new Date(c.registeredAt).getTime() + 48 * 3_600_000 - Date.now())
+          : null,
         principalRole: p.principal.role,
         history: c.history.map((e: HistoryItem) => ({
           at: e.at,

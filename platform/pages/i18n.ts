@@ -419,6 +419,7 @@ const en = {
   'caseConfirm.accept': 'I accept the terms of purchase, version {version}',
   'caseConfirm.register': 'Register the case',
   'nav.newCase': 'Register a case',
+  'cases.withdrawLeft': '{left} left to withdraw',
 };
 
 export type MessageKey = keyof typeof en;
@@ -840,6 +841,7 @@ const sv: Record<MessageKey, string> = {
   'caseConfirm.accept': 'Jag godkänner köpvillkoren, version {version}',
   'caseConfirm.register': 'Registrera ärendet',
   'nav.newCase': 'Registrera ärende',
+  'cases.withdrawLeft': '{left} kvar att återkalla',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { sv, en };

@@ -137,6 +137,8 @@ describe('L1–L4, L15: a questioner registers a locate case on the map', () => 
     await page.getByRole('button', { name: 'Register the case' }).click();
     await page.waitForURL(/\/app\/cases\/LK-[\d-]+\?notice=done$/);
     const lk = /LK-[\d-]+/.exec(page.url())![0];
+    // L18: the time left of the 48 hours is shown beside the button.
+    expect(await page.locator('#withdraw-left').textContent()).toMatch(/^4[67] h \d+ min left to withdraw$/);
     await page.getByRole('button', { name: /Withdraw/ }).click();
     await page.waitForURL(/notice=done/);
     await expect
