@@ -70,6 +70,20 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' browser scripts: plain modules bundled by esbuild (platform/pages/scripts.ts), outside the type-checked program.
+    files: ['templates/pages/scripts/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'FormData', 'URLSearchParams', 'Event', 'setTimeout', 'clearTimeout'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  {
     files: WORKFLOW_FILES,
     rules: {
       'no-restricted-imports': ['error', { paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)] }],

@@ -59,7 +59,7 @@ export interface AppDeps {
  * Images may be data: URLs (Swagger UI's icons). No upgrade-insecure-requests: `npm start`
  * serves plain HTTP on localhost; behind TLS the proxy's HSTS does that work.
  */
-export const securityHeaders = () =>
+export const securityHeaders = (basemapXyzUrl?: string) =>
   helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -72,7 +72,8 @@ export const securityHeaders = () =>
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // A configured basemap's tiles are the one image source from elsewhere (G2).
+        imgSrc: ["'self'", 'data:', ...(basemapXyzUrl ? [new URL(basemapXyzUrl.split('{')[0]!).origin] : [])],
         fontSrc: ["'self'", 'data:'],
       },
     },
@@ -104,7 +105,7 @@ export function createApp(deps: AppDeps) {
   const metrics = createHttpMetrics();
   registerBusinessMetrics(metrics.registry, db);
   app.use(metrics.middleware);
-  app.use(securityHeaders());
+  app.use(securityHeaders(config.BASEMAP_XYZ_URL));
   const staffTwoFactorRequired = config.STAFF_TOTP_REQUIRED === 'true';
   const auth = createAuth(db, config.ACCESS_TOKEN_TTL_SECONDS, { staffTwoFactorRequired });
   const routes: RouteSpec[] = [
@@ -210,7 +211,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   // The pages read their own forms, and only once the session is known (platform/pages/kit.ts).
-  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter }));
+  app.use('/app', pagesRouter({ routes, auth, db, signInLimiter, basemapXyzUrl: config.BASEMAP_XYZ_URL }));
   // G10: a new delivery takes any JSON body and ignores it, a bare `null` or string too.
   app.use(
     ['/geotorget/orderhanterare/v2/:orderId/leverans', '/geotorget/nedladdning/v1/:orderId/leverans'],

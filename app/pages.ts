@@ -21,10 +21,13 @@ import { settlementPages } from '../settlement/settlement.pages';
 const navigation: Navigation = {
   customer: [
     ['/app/orders', 'nav.myOrders', ACCOUNT_ACCESS.read],
+    ['/app/catalogue', 'nav.catalogue', ACCOUNT_ACCESS.read],
     ['/app/cases', 'nav.cases', ACCOUNT_ACCESS.read],
+    ['/app/cases/new', 'nav.newCase', ACCOUNT_ACCESS.order],
     ['/app/invoices', 'nav.invoices', ACCOUNT_ACCESS.invoices],
     ['/app/agreements', 'nav.agreements', ACCOUNT_ACCESS.read],
     ['/app/account/users', 'nav.users'],
+    ['/app/account', 'nav.account'],
     ['/app/security', 'nav.security'],
   ],
   handler: [
@@ -66,17 +69,24 @@ const navigation: Navigation = {
  * The pages under /app: the kit (sessions, CSRF, language, rendering, errors) signs users in to
  * identity's sessions, and each context registers its own pages on it.
  */
-export function pagesRouter(deps: { routes: RouteSpec[]; auth: Auth; db: Db; signInLimiter: RequestHandler }) {
+export function pagesRouter(deps: {
+  routes: RouteSpec[];
+  auth: Auth;
+  db: Db;
+  signInLimiter: RequestHandler;
+  basemapXyzUrl?: string;
+}) {
   const { auth, db } = deps;
   const kit = createPagesKit({
     routes: deps.routes,
     sessions: { cookie: SESSION_COOKIE, session: auth.session, login: auth.login, signOut: auth.signOut },
     navigation,
     signInLimiter: deps.signInLimiter,
+    scripts: ['map'],
   });
-  orderPages(kit, { db });
+  orderPages(kit, { db, basemapXyzUrl: deps.basemapXyzUrl });
   priceListPages(kit);
-  casePages(kit);
+  casePages(kit, { basemapXyzUrl: deps.basemapXyzUrl });
   networkOwnerPages(kit);
   outboxPages(kit);
   invoicePages(kit);

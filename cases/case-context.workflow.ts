@@ -51,13 +51,16 @@ export function caseContext(input: CaseInput) {
   // Surveys are handled by their delivery, like planning cases; only a locate is handled by its answers (issue 18).
   const handledByAnswers = edges ? input.kind === 'locate' : input.kind !== 'planning';
   const handled = () => state.status !== 'registered' || (handledByAnswers && allAnswered());
+  // Issue 16: the case page, not the API route; a case that ran before keeps its recorded links (replay).
+  const caseLink = () =>
+    patched('page-links-in-mail') ? `${input.publicUrl}/app/cases/${lk}` : `${input.publicUrl}/api/v1/cases/${lk}`;
   const mail = (template: string, suffix: string, data: Record<string, unknown> = {}) =>
     acts.sendEmail({
       key: `${lk}:${suffix}`,
       template,
       locale: input.questioner.language,
       to: input.questioner.email,
-      data: { lk, name: input.questioner.name, caseUrl: `${input.publicUrl}/api/v1/cases/${lk}`, ...data },
+      data: { lk, name: input.questioner.name, caseUrl: caseLink(), ...data },
       accountId: input.accountId,
     });
   const charge = async (suffix: string, fees: FeeLine[]) => {

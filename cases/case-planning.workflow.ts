@@ -28,7 +28,10 @@ export function deliveryHandlers(ctx: CaseContext) {
       );
       const files = state.files.map((f) => ({
         name: f.name,
-        url: `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}`,
+        // Issue 16: the case page lists the files (signed in), rather than the API route of each.
+        url: patched('page-links-in-mail')
+          ? `${input.publicUrl}/app/cases/${lk}#files`
+          : `${input.publicUrl}/api/v1/cases/${lk}/files/${encodeURIComponent(f.name)}`,
       }));
       await mail(input.kind === 'survey' ? 'case-survey-delivered' : 'case-planning-delivered', 'delivered', { files });
       return state;

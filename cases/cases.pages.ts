@@ -1,4 +1,4 @@
-import { bbox, type Area } from '../domain/geometry';
+import { bbox, parseSelectionText, type Area } from '../domain/geometry';
 import { ApiError } from '../platform/http/errors';
 import type { Frame } from '../platform/pages/view';
 import type { MessageKey } from '../platform/pages/i18n';
@@ -116,8 +116,81 @@ const casePosts: Record<string, (form: Form) => unknown> = {
   },
 };
 
+/** A span of time for people, in whole hours and minutes (none when it has run out). */
+const timeLeft = (ms: number) =>
+  ms > 0 ? `${Math.floor(ms / 3_600_000)} h ${Math.floor((ms % 3_600_000) / 60_000)} min` : null;
+
+/** The registration form's fields as the API's new case (L2): the work area as drawn, uploaded or typed. */
+const newCaseBody = (f: Form) => {
+  const str = (v: Form[string]) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  return {
+    kind: str(f.kind),
+    workArea: parseSelectionText(str(f.workArea) ?? ''),
+    digStart: str(f.digStart),
+    desiredLocateDate: f.kind === 'locate' ? str(f.desiredLocateDate) : undefined,
+    express: f.kind === 'locate' && f.express === 'true',
+    acceptTerms: f.acceptTerms === 'true',
+    termsVersion: str(f.termsVersion),
+  };
+};
+
 /** Locate, planning and survey cases (L1–L18): the list, one case with what the user may do on it, fees first. */
-export function casePages(kit: PagesKit) {
+export function casePages(kit: PagesKit, deps: { basemapXyzUrl?: string } = {}) {
+  const showNewCase = (p: Page, values: Form, error?: ApiError) => {
+    if (error) p.res.status(error.status);
+    p.show('case-new', p.t('caseNew.title'), { values, error, basemapXyzUrl: deps.basemapXyzUrl }, [
+      { href: '/app/cases', label: p.t('cases.title') },
+      { label: p.t('caseNew.title') },
+    ]);
+  };
+  // L2: the work area on the same map as orders, the dates, and the case's kind.
+  kit.get('/cases/new', async (p) => {
+    showNewCase(p, { kind: queryString(p.req.query.kind) ?? 'locate' });
+  });
+  kit.post('/cases/new/edit', async (p) => {
+    showNewCase(p, p.fields());
+  });
+  // L3, L10, L12: the order time, deadline, owners and fees of the form as it stands, from the API's quote.
+  kit.post('/cases/new/quote', async (p) => {
+    try {
+      const quote = await p.api('post', '/api/v1/cases/quote', { body: newCaseBody(p.fields()) });
+      p.fragment('case-quote', { quote });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      p.res.status(err.status);
+      p.fragment('case-quote', { error: err });
+    }
+  });
+  // L1: the deadline and fees again, and the terms to accept; registering answers the LK number at once (L4).
+  kit.post('/cases/new', async (p) => {
+    const form = p.fields();
+    try {
+      const quote = await p.api('post', '/api/v1/cases/quote', { body: newCaseBody(form) });
+      const terms = await p.api('get', '/api/v1/terms/current');
+      p.show(
+        'case-confirm',
+        p.t('caseConfirm.title'),
+        {
+          quote,
+          form,
+          kindLabel: p.t(`caseKind.${String(form.kind) as 'locate'}`),
+          terms,
+          hidden: Object.entries(form)
+            .filter(([name, v]) => typeof v === 'string' && name !== 'acceptTerms')
+            .map(([name, value]) => ({ name, value })),
+        },
+        [{ href: '/app/cases', label: p.t('cases.title') }, { label: p.t('caseConfirm.title') }],
+      );
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      showNewCase(p, form, err);
+    }
+  });
+  kit.post('/cases/new/register', async (p) => {
+    const registered = await p.api('post', '/api/v1/cases', { body: newCaseBody(p.fields()) });
+    p.done(`/app/cases/${registered.lk}`);
+  });
+
   kit.get('/cases', async (p) => {
     const { limit, cursor, pager } = p.paging();
     const status = queryString(p.req.query.status);
@@ -178,6 +251,10 @@ export function casePages(kit: PagesKit) {
         vectorFormats: VECTOR_FORMATS,
         mapOnlyOwners: c.owners.filter((o: { id: string }) => actions.mapOnlyLocate.includes(o.id)),
         hasPdf: c.kind === 'planning' && c.status === 'delivered',
+        // L18: the time left to withdraw, counted from the registration.
+        withdrawLeft: actions.withdraw
+          ? timeLeft(new Date(c.registeredAt).getTime() + 48 * 3_600_000 - Date.now())
+          : null,
         principalRole: p.principal.role,
         history: c.history.map((e: HistoryItem) => ({
           at: e.at,

@@ -196,6 +196,20 @@ export function caseRoutes(deps: { db: Db; cases: CaseService; store: DeliverySt
       },
     }),
     defineRoute({
+      method: 'post',
+      path: '/api/v1/cases/quote',
+      tag: 'cases',
+      summary:
+        'Before registering: the order time, handling deadline, network owners and fees a case would get; nothing is stored (L2–L5, L10, L12)',
+      auth: ['customer'],
+      accountRoles: ACCOUNT_ACCESS.order,
+      body: newCase,
+      handler: async ({ body, principal }) => {
+        const quote = await deps.cases.quote(principal, body);
+        return { body: { ...quote, fees: presentFees(quote.fees) } };
+      },
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/cases',
       tag: 'cases',

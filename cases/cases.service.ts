@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { orderTime as orderTimeOf, stockholmDate, type IsoDate } from '../domain/calendar';
 import { isAdult } from '../domain/customer';
+import type { CustomerKind } from '../domain/money';
 import { validateArea } from '../domain/geometry';
 import { getAccount } from '../identity/accounts.store';
 import { assertMayDoBusiness, assertVisible } from '../identity/auth';
@@ -55,6 +56,7 @@ import {
 import {
   addCasePriceVersion,
   caseFeesOn,
+  type NetworkOwner,
   caseFileKey,
   casesOfAccount,
   complaintsOfAccount,
@@ -65,6 +67,7 @@ import {
   registerCase,
 } from './cases.store';
 import { matchOwners } from './network-owners.service';
+import type { OwnerMatch } from './network-owners.store';
 import { complaintWorkflow, respondToComplaintUpdate } from './complaint.messages';
 
 /** What a questioner registers (L1, L2). */
@@ -88,6 +91,34 @@ export const newCase = z
   });
 export type NewCase = z.infer<typeof newCase>;
 
+/** What a case's registration (and its quote) answers about dates, owners and fees (L3, L4, L10, L12). */
+function presentPrepared(
+  body: NewCase,
+  customer: CustomerKind,
+  c: {
+    orderTime: IsoDate;
+    deadline: IsoDate;
+    dueAt: Date | null;
+    owners: { id: string; name: string; mode: OwnerMatch['mode'] }[];
+    fees: CaseFees;
+  },
+) {
+  return {
+    orderTime: c.orderTime,
+    handlingDeadline: c.deadline,
+    earliestNormalLocateDate: earliestNormalLocateDate(c.orderTime),
+    expressWindow: expressWindow(c.orderTime),
+    owners: c.owners,
+    fees: c.fees,
+    // T2, L5: the express fee the order will be charged when the locate is scheduled, with its VAT.
+    expressFee: body.kind === 'locate' && body.express ? feeQuote([feeLine(c.fees, 'express')], customer) : null,
+    // Issue 18: an emergency's own fee, charged at registration.
+    emergency: body.emergency ?? false,
+    handlingDueAt: c.dueAt?.toISOString() ?? null,
+    emergencyFee: c.dueAt ? feeQuote(emergencyFees(c.fees), customer) : null,
+  };
+}
+
 export type CaseService = ReturnType<typeof createCaseService>;
 
 /** The locate, planning and survey use cases (L1–L18): what routes, pages, tests and benchmarks call. */
@@ -102,8 +133,76 @@ export function createCaseService(deps: {
     assertVisible(principal, await getCase(db, lk), `Case ${lk}`);
   const caseId = locateCaseWorkflow.workflowId;
 
+  /** L2–L5, L10, L12: what registering a case checks and computes before anything is stored. */
+  async function prepare(principal: Principal, body: NewCase, now: Date) {
+    const account = (await getAccount(db, principal.accountId!))!;
+    const orderTime = orderTimeOf(now);
+    assertMayDoBusiness(account);
+    if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
+      throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
+    }
+    if (body.emergency && (body.kind !== 'locate' || body.express || body.desiredLocateDate))
+      throw new ApiError(
+        422,
+        'emergency_locate_only',
+        'Only a locate case can be an emergency; it is located at once, so it takes no express or desired locate date',
+      );
+    const area = validateArea(body.workArea);
+    if (!area.ok)
+      throw new ApiError(
+        422,
+        'invalid_work_area',
+        `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
+        area.problems,
+      );
+    // Issue 18: an emergency (damage, urgent repair) may dig today, even after 12:00 or on a holiday.
+    const earliestDig = body.emergency ? stockholmDate(now) : orderTime;
+    if (body.digStart < earliestDig)
+      throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after ${earliestDig}`);
+    if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
+      throw new ApiError(
+        422,
+        'desired_locate_date_in_past',
+        `The desired locate date must be on or after the order time ${orderTime}`,
+      );
+    }
+    if (body.desiredLocateDate) {
+      const check = scheduleLocate(orderTime, body.desiredLocateDate, { express: body.express, split: false });
+      if (!check.ok)
+        throw new ApiError(
+          422,
+          check.reason,
+          `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`,
+        );
+    }
+    // Issue 21: the coverage versions in force at the order time decide, so the match can be reproduced later.
+    const owners = (await matchOwners(db, area.geometry, orderTime)).map((o) => ({
+      id: o.id,
+      name: o.name,
+      mode: o.mode,
+    }));
+    // Issue 18: an emergency is due hours after registration, whatever the day; its date is the deadline.
+    const dueAt = body.emergency ? emergencyDueAt(now) : null;
+    const deadline = dueAt
+      ? stockholmDate(dueAt)
+      : body.kind === 'planning'
+        ? planningDueDate(now)
+        : handlingDeadlineDate(orderTime, body.digStart, body.kind === 'locate' ? body.desiredLocateDate : null);
+    const fees = await caseFeesOn(db, orderTime);
+    return { account, orderTime, area, deadline, dueAt, owners, fees };
+  }
+
   return {
     visibleCase,
+
+    /**
+     * L2–L5, L10, L12: a case checked and priced as registering it would, storing nothing: the page
+     * shows its order time, deadline, owners and fees before the questioner accepts the terms.
+     */
+    async quote(principal: Principal, body: NewCase, now = new Date()) {
+      const { account, orderTime, deadline, dueAt, owners, fees } = await prepare(principal, body, now);
+      return presentPrepared(body, account.kind, { orderTime, deadline, dueAt, owners, fees });
+    },
 
     /**
      * L1–L4, L10, L12: registers a case at `now` (the order time follows L3), finds the network
@@ -111,66 +210,13 @@ export function createCaseService(deps: {
      * case's workflow, which confirms with the LK number at once.
      */
     async register(principal: Principal, body: NewCase, now = new Date()) {
-      const account = (await getAccount(db, principal.accountId!))!;
-      const orderTime = orderTimeOf(now);
-      assertMayDoBusiness(account);
       if (!body.acceptTerms)
         throw new ApiError(
           422,
           'terms_not_accepted',
           'The terms of purchase must be accepted to complete the order (L1): set acceptTerms to true',
         );
-      if (account.kind === 'private' && !isAdult(account.birth_date!, stockholmDate(now))) {
-        throw new ApiError(422, 'under_age', 'A private person must be at least 18 years old to order (L5)');
-      }
-      if (body.emergency && (body.kind !== 'locate' || body.express || body.desiredLocateDate))
-        throw new ApiError(
-          422,
-          'emergency_locate_only',
-          'Only a locate case can be an emergency; it is located at once, so it takes no express or desired locate date',
-        );
-      const area = validateArea(body.workArea);
-      if (!area.ok)
-        throw new ApiError(
-          422,
-          'invalid_work_area',
-          `The work area is not valid: ${area.problems.map((p) => p.message).join('; ')}`,
-          area.problems,
-        );
-      // Issue 18: an emergency (damage, urgent repair) may dig today, even after 12:00 or on a holiday.
-      const earliestDig = body.emergency ? stockholmDate(now) : orderTime;
-      if (body.digStart < earliestDig)
-        throw new ApiError(422, 'dig_start_in_past', `The dig start must be on or after ${earliestDig}`);
-      if (body.desiredLocateDate && body.desiredLocateDate < orderTime) {
-        throw new ApiError(
-          422,
-          'desired_locate_date_in_past',
-          `The desired locate date must be on or after the order time ${orderTime}`,
-        );
-      }
-      if (body.desiredLocateDate) {
-        const check = scheduleLocate(orderTime, body.desiredLocateDate, { express: body.express, split: false });
-        if (!check.ok)
-          throw new ApiError(
-            422,
-            check.reason,
-            `The desired locate date ${body.desiredLocateDate} is not possible: ${check.reason.replace(/_/g, ' ')}`,
-          );
-      }
-      // Issue 21: the coverage versions in force at the order time decide, so the match can be reproduced later.
-      const owners = (await matchOwners(db, area.geometry, orderTime)).map((o) => ({
-        id: o.id,
-        name: o.name,
-        mode: o.mode,
-      }));
-      // Issue 18: an emergency is due hours after registration, whatever the day; its date is the deadline.
-      const dueAt = body.emergency ? emergencyDueAt(now) : null;
-      const deadline = dueAt
-        ? stockholmDate(dueAt)
-        : body.kind === 'planning'
-          ? planningDueDate(now)
-          : handlingDeadlineDate(orderTime, body.digStart, body.kind === 'locate' ? body.desiredLocateDate : null);
-      const fees = await caseFeesOn(db, orderTime);
+      const { account, orderTime, area, deadline, dueAt, owners, fees } = await prepare(principal, body, now);
       // A3: mail about the case goes to the user who registered it.
       const questioner = await placedBy(db, principal, account);
       const termsVersion = await termsToAccept(db, body.termsVersion, now);
@@ -242,18 +288,7 @@ export function createCaseService(deps: {
         // L1: the agreement is concluded at registration.
         agreementConcludedAt: now.toISOString(),
         termsAcceptance: await presentAcceptance(db, { lk }),
-        orderTime,
-        handlingDeadline: deadline,
-        earliestNormalLocateDate: earliestNormalLocateDate(orderTime),
-        expressWindow: expressWindow(orderTime),
-        owners,
-        fees,
-        // T2, L5: the express fee the order will be charged when the locate is scheduled, with its VAT.
-        expressFee: body.kind === 'locate' && body.express ? feeQuote([feeLine(fees, 'express')], account.kind) : null,
-        // Issue 18: an emergency's own fee, charged at registration.
-        emergency: body.emergency ?? false,
-        handlingDueAt: dueAt?.toISOString() ?? null,
-        emergencyFee: dueAt ? feeQuote(emergencyFees(fees), account.kind) : null,
+        ...presentPrepared(body, account.kind, { orderTime, deadline, dueAt, owners, fees }),
       };
     },
 

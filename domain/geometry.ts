@@ -476,3 +476,34 @@ function checkRing(
   }
   return cleaned;
 }
+
+/**
+ * G2, L2: a selection as a person types it into a form: GeoJSON (a Polygon, MultiPolygon, or a
+ * Feature or FeatureCollection of one), or one `E N` (or `E,N`) pair in metres per line, the
+ * ring closed here. Anything else is handed on as it is, so validateArea says what is wrong.
+ */
+export function parseSelectionText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      return trimmed;
+    }
+    const g = json as { type?: string; geometry?: unknown; features?: { geometry?: unknown }[] };
+    if (g.type === 'Feature') return g.geometry;
+    if (g.type === 'FeatureCollection' && g.features?.length === 1) return g.features[0]!.geometry;
+    return json;
+  }
+  const pairs = trimmed
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.split(/[\s,;]+/).map(Number));
+  if (pairs.length < 3 || pairs.some((p) => p.length !== 2 || p.some((n) => !Number.isFinite(n)))) return trimmed;
+  const ring = pairs as Position[];
+  const [first, last] = [ring[0]!, ring.at(-1)!];
+  if (first[0] !== last[0] || first[1] !== last[1]) ring.push([first[0], first[1]]);
+  return { type: 'Polygon', coordinates: [ring] };
+}

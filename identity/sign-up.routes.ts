@@ -3,7 +3,7 @@ import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';
 import { defineRoute } from '../platform/http/route';
 import { signUpSchema, type SignUpService } from './sign-up.service';
-import { currentTermsVersion, getTerms, listTermsVersions } from './terms.store';
+import { currentTermsVersion, getTerms, listAcceptances, listTermsVersions } from './terms.store';
 
 /** A2: sign-up, the confirmation link, and the terms, every version published at its own URL (L1). */
 export function signUpRoutes(deps: { db: Db; signUp: SignUpService }) {
@@ -38,6 +38,43 @@ export function signUpRoutes(deps: { db: Db; signUp: SignUpService }) {
       auth: 'public',
       body: z.object({ token: z.string().min(1).max(200) }),
       handler: async ({ body }) => ({ body: await deps.signUp.confirm(body.token) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/me/terms-acceptances',
+      tag: 'sign-up',
+      summary:
+        "The account's acceptances of the terms, newest first, by whom and what each concluded (A2, L1, G9); ?before= the previous page's `next`",
+      auth: ['customer'],
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        before: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z~[0-9a-f-]{36}$/, 'the `next` of the previous page')
+          .optional(),
+      }),
+      handler: async ({ query, principal }) => {
+        const [at, id] = query.before?.split('~') ?? [];
+        const rows = await listAcceptances(deps.db, principal.accountId!, {
+          limit: query.limit,
+          before: at && id ? { at: new Date(at), id } : undefined,
+        });
+        const last = rows.at(-1);
+        return {
+          body: {
+            items: rows.map((a) => ({
+              termsVersion: a.terms_version,
+              acceptedAt: a.accepted_at,
+              userName: a.user_name,
+              concluded: a.concluded,
+              orderId: a.order_id,
+              lk: a.lk,
+              page: `/app/terms/${encodeURIComponent(a.terms_version)}`,
+            })),
+            next: rows.length === query.limit && last ? `${new Date(last.accepted_at).toISOString()}~${last.id}` : null,
+          },
+        };
+      },
     }),
     defineRoute({
       method: 'get',

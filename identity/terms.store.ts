@@ -62,6 +62,28 @@ export async function recordAcceptance(
   return row as TermsAcceptance;
 }
 
+/**
+ * A2, G9: the account's acceptances, newest first, a page at a time by keyset: the page after
+ * `before` (the last one's accepted_at and id), each with the name of the user who accepted.
+ */
+export async function listAcceptances(
+  db: Db,
+  accountId: string,
+  page: { limit: number; before?: { at: Date; id: string } },
+): Promise<(TermsAcceptance & { user_name: string | null })[]> {
+  const q = db('terms_acceptances as a')
+    .leftJoin('users as u', 'u.id', 'a.user_id')
+    .where('a.account_id', accountId)
+    .orderBy([
+      { column: 'a.accepted_at', order: 'desc' },
+      { column: 'a.id', order: 'desc' },
+    ])
+    .limit(page.limit)
+    .select('a.*', 'u.name as user_name');
+  if (page.before) q.whereRaw('(a.accepted_at, a.id) < (?, ?)', [page.before.at, page.before.id]);
+  return q;
+}
+
 /** The acceptance that concluded an order or a case (L1). */
 export async function acceptanceOf(
   db: Db,

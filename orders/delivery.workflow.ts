@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities } from '@temporalio/workflow';
 import { zonedParts } from '../domain/calendar';
 import type { Area } from '../domain/geometry';
 import type { StaffActivities } from '../identity/staff.activities';
@@ -17,6 +17,12 @@ const production = proxyActivities<OrderActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
+/**
+ * Issue 16: e-mails link to the pages a person reads (`/app/…`), not to API routes; a workflow
+ * that ran before keeps its recorded links (replay).
+ */
+export const pageLinks = () => patched('page-links-in-mail');
+
 export type Mail = (template: string, suffix: string, data?: Record<string, unknown>) => Promise<unknown>;
 /** A message to the order's customer, sent once under `{orderId}:{suffix}`. */
 export type CustomerMessage = (template: string, suffix: string, data?: Record<string, unknown>) => SendEmail;
@@ -33,7 +39,9 @@ export function customerMessage(party: OrderParty, common: Record<string, unknow
       orderId,
       name: party.customer.name,
       product: party.product.name,
-      orderUrl: `${party.publicUrl}/api/v1/orders/${orderId}`,
+      orderUrl: pageLinks()
+        ? `${party.publicUrl}/app/orders/${orderId}`
+        : `${party.publicUrl}/api/v1/orders/${orderId}`,
       ...common,
       ...data,
     },
@@ -122,9 +130,11 @@ export async function deliverOnce(
     'delivered',
     null,
     ctx.message('order-delivered', `delivered-${deliveryId}`, {
-      linkUrl: `${ctx.publicUrl}/api/v1/delivery-links/${produced.link.token}`,
+      linkUrl: pageLinks()
+        ? `${ctx.publicUrl}/app/delivery/${produced.link.token}`
+        : `${ctx.publicUrl}/api/v1/delivery-links/${produced.link.token}`,
       expires: `${expires.date} ${String(expires.hour).padStart(2, '0')}:${String(expires.minute).padStart(2, '0')}`,
-      filesUrl: `${ctx.publicUrl}/download/${orderId}/files`,
+      filesUrl: pageLinks() ? `${ctx.publicUrl}/app/orders/${orderId}` : `${ctx.publicUrl}/download/${orderId}/files`,
     }),
   );
   return produced.version;

@@ -14,7 +14,7 @@ import type { StaffActivities } from '../identity/staff.activities';
 import type { EmailActivities } from '../platform/outbox/email.activities';
 import type { OrderActivities } from './orders.activities';
 import type { SendEmail } from '../platform/outbox/email.activities';
-import { customerMessage, deliverOnce, type DeliveryContext } from './delivery.workflow';
+import { customerMessage, deliverOnce, pageLinks, type DeliveryContext } from './delivery.workflow';
 import { inputRefusal, refusal } from '../platform/temporal/refusal';
 import { subscription } from './subscription.workflow';
 import { subscriptionWorkflow } from './subscription.messages';
@@ -205,7 +205,11 @@ export async function geodataOrder(input: OrderInput): Promise<OrderState> {
     );
     await steps.sendEmail(
       message('order-approved', 'approved', {
-        agreementUrl: state.agreementId ? `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document` : null,
+        agreementUrl: !state.agreementId
+          ? null
+          : pageLinks()
+            ? `${input.publicUrl}/app/agreements`
+            : `${input.publicUrl}/api/v1/agreements/${state.agreementId}/document`,
       }),
     );
   };

@@ -159,6 +159,7 @@ export function orderRoutes(deps: { db: Db; orders: OrderService }) {
             ...presentOrder(order),
             // L1: the terms accepted by placing the order.
             termsAcceptance: await presentAcceptance(deps.db, { orderId: order.id }),
+            shippingAddress: order.shipping_address,
             selection: order.selection,
             selectionSvg: toSvgPath(order.selection, 240, 240),
             history: (await orderEvents(deps.db, order.id)).map((e) => ({

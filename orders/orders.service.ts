@@ -59,6 +59,23 @@ export const orderRequest = z.object({
   ordermarkning: z.string().trim().min(1).max(100).optional(),
   /** L1, A2: the terms version the customer accepts by ordering; it must be the one in force. */
   termsVersion: z.string().min(1).max(40).optional(),
+  /** G7: where a hard drive is shipped; required for physical media, refused for a download. */
+  shippingAddress: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      street: z.string().trim().min(1).max(200),
+      postalCode: z
+        .string()
+        .trim()
+        .regex(/^\d{3} ?\d{2}$/, 'a Swedish postal code, e.g. 123 45'),
+      city: z.string().trim().min(1).max(100),
+    })
+    .optional(),
+  /**
+   * G3: the total (minor units) the customer was shown and confirms; when the price has changed
+   * since, the order is refused with the new fee (409 fee_changed) instead of keeping another figure.
+   */
+  quotedTotal: z.number().int().nonnegative().optional(),
 });
 export type OrderRequest = z.infer<typeof orderRequest>;
 
@@ -130,6 +147,14 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
         'subscription_needs_download',
         'A subscription delivers its extracts for download (G8), not on physical media',
       );
+    if (body.deliveryMethod === 'physical_media' && !body.shippingAddress)
+      throw new ApiError(
+        422,
+        'shipping_address_required',
+        'A hard drive is shipped to an address (G7): give shippingAddress',
+      );
+    if (body.deliveryMethod === 'download' && body.shippingAddress)
+      throw new ApiError(422, 'shipping_address_not_used', 'A download is not shipped (G7): leave shippingAddress out');
     const fee = orderFee(version, area.areaM2, account!.kind, body.subscription);
     const framework = frameworks.find((f) => frameworkCovers(f, product.id, today)) ?? null;
     return { product, area, fee, account: account!, framework };
@@ -165,6 +190,14 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
     /** G3–G6: places the order at the quoted fee and starts its workflow, which confirms by e-mail. */
     async place(principal: Principal, body: OrderRequest) {
       const { product, area, fee, account, framework } = await price(principal, body);
+      // G3: the order keeps exactly the fee the customer confirmed, or is not placed.
+      if (body.quotedTotal !== undefined && body.quotedTotal !== fee.total.minor)
+        throw new ApiError(
+          409,
+          'fee_changed',
+          `The fee has changed since the quote: it is now ${(fee.total.minor / 100).toFixed(2)} ${fee.total.currency}; confirm the new fee`,
+          { total: fee.total, net: fee.net, vat: fee.vat, priceListVersion: fee.priceListVersion },
+        );
       assertMayDoBusiness(account);
       const id = crypto.randomUUID();
       const placedAt = new Date();
@@ -188,6 +221,7 @@ export function createOrderService(deps: { db: Db; workflows: WorkflowGateway; c
           subscription: body.subscription,
           delivery_interval: body.deliveryInterval ?? null,
           permitted_use: body.permittedUse,
+          shipping_address: body.shippingAddress ?? null,
           ordermarkning: body.ordermarkning ?? null,
           status: 'submitted',
           placed_at: placedAt,

@@ -11,6 +11,13 @@ export interface Product {
   formats: string[];
 }
 
+export interface ShippingAddress {
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+}
+
 export interface OrderRow {
   id: string;
   account_id: string;
@@ -33,6 +40,8 @@ export interface OrderRow {
   status: string;
   status_reason: string | null;
   shipment: { carrier: string; trackingNumber: string } | null;
+  /** G7: where a hard drive is shipped; null for a download. */
+  shipping_address: ShippingAddress | null;
   placed_at: Date;
   updated_at: Date;
 }
@@ -116,15 +125,21 @@ export async function createFrameworkAgreement(
 /** Stores the order and its first event, and runs `start` (its workflow) before committing: no order without its workflow. */
 export async function insertOrder(
   db: Db,
-  order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment' | 'ordermarkning'> & {
+  order: Omit<OrderRow, 'updated_at' | 'status_reason' | 'shipment' | 'ordermarkning' | 'shipping_address'> & {
     ordermarkning?: string | null;
+    shipping_address?: ShippingAddress | null;
   },
   start: (trx: Db) => Promise<unknown>,
 ): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     // The order and its first event in one statement.
     const insert = trx('orders')
-      .insert({ ...order, selection: JSON.stringify(order.selection), fee: JSON.stringify(order.fee) })
+      .insert({
+        ...order,
+        selection: JSON.stringify(order.selection),
+        fee: JSON.stringify(order.fee),
+        shipping_address: order.shipping_address ? JSON.stringify(order.shipping_address) : null,
+      })
       .returning('*')
       .toSQL();
     const {

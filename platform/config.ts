@@ -22,6 +22,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: port(3000),
   PUBLIC_URL: optionalUrl(['http', 'https']),
+  /** G2: an XYZ/WMTS tile URL (`…/{z}/{y}/{x}.png`) drawn under the map's own offline outlines; unset, none. */
+  BASEMAP_XYZ_URL: optionalUrl(['http', 'https']).refine(
+    (v) => v === undefined || ['{z}', '{x}', '{y}'].every((p) => v.includes(p)),
+    { message: 'must hold {z}, {x} and {y}' },
+  ),
   DATA_DIR: z.string().default(path.resolve('.data')),
   CACHE_DIR: z
     .string()

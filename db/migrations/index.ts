@@ -21,6 +21,7 @@ import * as caseSearch from './051_case_search';
 import * as clientRequestId from './060_client_request_id';
 import * as locateValidity from './070_locate_validity';
 import * as emergencyCases from './071_emergency_cases';
+import * as orderShippingAddress from './080_order_shipping_address';
 import * as invoiceOcr from './090_invoice_ocr';
 import * as invoiceDocuments from './091_invoice_documents';
 import * as creditsAndPayments from './092_credits_and_payments';
@@ -53,6 +54,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '060_client_request_id': clientRequestId,
   '070_locate_validity': locateValidity,
   '071_emergency_cases': emergencyCases,
+  '080_order_shipping_address': orderShippingAddress,
   '090_invoice_ocr': invoiceOcr,
   '091_invoice_documents': invoiceDocuments,
   '092_credits_and_payments': creditsAndPayments,

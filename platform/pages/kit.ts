@@ -9,6 +9,7 @@ import { prepareRoute, runRoute, type RouteInput, type RouteSpec } from '../http
 import type { PageFiles } from '../http/upload';
 import type { Language } from '../../domain/vocabulary';
 import { dictionaries, pageLanguage, type MessageKey } from './i18n';
+import { browserAssets } from './scripts';
 import { createViews, type Frame } from './view';
 
 const PAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/pages');
@@ -79,6 +80,8 @@ export interface Page {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a route's answer is JSON the page hands to its template as it is
   api<T = any>(method: RouteSpec['method'], routePath: string, input?: RouteInput): Promise<T>;
   show(view: string, title: string, data?: object, crumbs?: Frame['crumbs']): void;
+  /** A view without the layout: a part of a page that its script swaps in (the map's fee, G3). */
+  fragment(view: string, data?: object): void;
   /** After a successful POST: back to a page, with a notice (post/redirect/get). */
   done(to: string): void;
   /** The posted form's fields without the CSRF token: the body of an API call. */
@@ -162,12 +165,15 @@ export function createPagesKit(deps: {
   sessions: PageSessions;
   navigation: Navigation;
   signInLimiter: RequestHandler;
+  /** The browser scripts under templates/pages/scripts, bundled and served at /app/assets/scripts/<name>.js. */
+  scripts?: string[];
 }): PagesKit {
   const { sessions, navigation } = deps;
   const views = createViews(PAGES_DIR);
   const specs = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const router = Router();
   router.use('/assets', express.static(path.join(PAGES_DIR, 'assets'), { index: false, maxAge: '1h' }));
+  if (deps.scripts?.length) router.use('/assets', browserAssets(path.join(PAGES_DIR, 'scripts'), deps.scripts));
   // Bodies are read only once the session is known (readForm): a stranger's POST is turned away
   // before a byte of it is parsed. A form with a file (a settlement input) is read whole: a
   // person's upload from a page; the API's own import route streams files of any size instead.
@@ -272,6 +278,9 @@ export function createPagesKit(deps: {
       },
       show(view, title, data = {}, crumbs = []) {
         res.type('html').send(views.render(view, frame(req, state, title, crumbs), data));
+      },
+      fragment(view, data = {}) {
+        res.type('html').send(views.render(view, frame(req, state, ''), data, { layout: false }));
       },
       done(to) {
         res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}notice=done`);

@@ -88,11 +88,11 @@ export function createViews(dir: string) {
   );
 
   return {
-    render(view: string, frame: Frame, data: object): string {
+    render(view: string, frame: Frame, data: object, options = { layout: true }): string {
       const template = views.get(view);
       if (!template) throw new Error(`No page view ${view}`);
       const root = { ...data, ...frame };
-      return layout({ ...root, body: new hb.SafeString(template(root)) });
+      return options.layout ? layout({ ...root, body: new hb.SafeString(template(root)) }) : template(root);
     },
   };
 }

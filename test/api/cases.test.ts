@@ -295,7 +295,9 @@ describe('planning cases', () => {
         (m) => m.subject === `Projekteringsunderlag levererat i ärende ${lk}`,
       );
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
-    expect((await mail())!.text).toContain(`/api/v1/cases/${lk}/files/projekteringsunderlag-${lk}.pdf`);
+    // Issue 16: the mail links to the case page's files, not to the API route of each file.
+    expect((await mail())!.text).toContain(`/app/cases/${lk}#files`);
+    expect((await mail())!.text).toContain(`projekteringsunderlag-${lk}.pdf`);
     expect((await mail())!.text).toContain('får inte användas för markarbeten');
     const res = await fetch(`${office.baseUrl}${pdfPath}`, { headers: { authorization: `Bearer ${token.customer}` } });
     expect(res.status).toBe(200);
@@ -421,7 +423,9 @@ describe('surveys', () => {
     const mail = async () =>
       (await mailTo('case-customer@test.se', 1)).find((m) => m.subject === `Inmätning levererad i ärende ${lk}`);
     await expect.poll(mail, { timeout: 15_000 }).toBeDefined();
-    expect((await mail())!.text).toContain(c.files[0]!.href);
+    // Issue 16: the mail names the file and links to the case page that lists it.
+    expect((await mail())!.text).toContain(`/app/cases/${lk}#files`);
+    expect((await mail())!.text).toContain('Inmatning_ledning_1.csv');
     const download = await fetch(`${office.baseUrl}${c.files[0]!.href}`, {
       headers: { authorization: `Bearer ${token.customer}` },
     });

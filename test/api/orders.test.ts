@@ -85,12 +85,23 @@ describe('a fee-based order from quote to delivery', () => {
       minimumApplied: true,
       needsApproval: true,
     });
+    // G3: an order confirming another total than today's is refused with the new fee, and nothing is stored.
+    const stale = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: { ...order, quotedTotal: 50_000 },
+    });
+    expect([stale.status, stale.body.error.code, stale.body.error.details.total]).toEqual([
+      409,
+      'fee_changed',
+      { minor: 62_500, currency: 'SEK' },
+    ]);
+    expect(await office.db('orders')).toHaveLength(0);
   });
 
   it('G3, G6: placing it confirms by e-mail with the same fee and waits for approval', async () => {
     const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
       token: token.customer,
-      body: order,
+      body: { ...order, quotedTotal: 62_500 },
       headers: { 'Idempotency-Key': 'order-1' },
     });
     expect(placed.status).toBe(201);
@@ -98,13 +109,13 @@ describe('a fee-based order from quote to delivery', () => {
     expect(placed.body.fee.net).toEqual({ minor: 50_000, currency: 'SEK' });
     const again = await call(office.baseUrl, 'POST', '/api/v1/orders', {
       token: token.customer,
-      body: order,
+      body: { ...order, quotedTotal: 62_500 },
       headers: { 'Idempotency-Key': 'order-1' },
     });
     expect(again.body.id).toBe(orderId);
     const reused = await call(office.baseUrl, 'POST', '/api/v1/orders', {
       token: token.customer,
-      body: { ...order, format: 'GeoPackage' },
+      body: { ...order, quotedTotal: 62_500, format: 'GeoPackage' },
       headers: { 'Idempotency-Key': 'order-1' },
     });
     expect(reused.status).toBe(409);
@@ -175,8 +186,10 @@ describe('a fee-based order from quote to delivery', () => {
       `Order ${orderId} approved`,
       `Delivery ready: ${orderId}`,
     ]);
-    expect(mails[1]!.text).toContain(`/api/v1/agreements/${agreements.body.items[0].id}/document`);
-    expect(mails[2]!.text).toContain(`/download/${orderId}/files`);
+    // Issue 16: the e-mails link to the pages a person reads, never to API routes.
+    expect(mails[1]!.text).toContain(`${office.baseUrl}/app/agreements`);
+    expect(mails[2]!.text).toContain(`${office.baseUrl}/app/orders/${orderId}`);
+    for (const mail of mails) expect(mail.text).not.toMatch(/https?:\/\/\S+\/(api|download)\//);
     expect(mails[2]!.text).toMatch(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
   });
 
@@ -214,7 +227,8 @@ describe('a fee-based order from quote to delivery', () => {
 
   it("G7: the delivery e-mail's link opens the files without signing in, until it expires", async () => {
     const [, , delivered] = await mailTo('order-customer@test.se', 3);
-    const linkUrl = /(http\S+\/api\/v1\/delivery-links\/[\w-]+)/.exec(delivered!.text!)![1]!;
+    const pageUrl = /(http\S+\/app\/delivery\/[\w-]+)/.exec(delivered!.text!)![1]!;
+    const linkUrl = pageUrl.replace('/app/delivery/', '/api/v1/delivery-links/');
     const linked = await call(office.baseUrl, 'GET', new URL(linkUrl).pathname);
     expect(linked.status).toBe(200);
     expect(linked.body.orderId).toBe(orderId);
@@ -663,11 +677,26 @@ describe('G8, G10: a subscription', () => {
 
 describe('G7: physical media', () => {
   it('the handler records the shipment of the produced hard drive and the customer is told', async () => {
-    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+    // G7: a hard drive needs the address it is shipped to, and nothing is stored without one.
+    const before = Number((await office.db('orders').count({ n: '*' }).first())!.n);
+    const noAddress = await call(office.baseUrl, 'POST', '/api/v1/orders', {
       token: token.customer,
       body: { ...order, deliveryMethod: 'physical_media' },
     });
+    expect([noAddress.status, noAddress.body.error.code]).toEqual([422, 'shipping_address_required']);
+    expect(Number((await office.db('orders').count({ n: '*' }).first())!.n)).toBe(before);
+    const placed = await call(office.baseUrl, 'POST', '/api/v1/orders', {
+      token: token.customer,
+      body: {
+        ...order,
+        deliveryMethod: 'physical_media',
+        shippingAddress: { name: 'Karta AB', street: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm' },
+      },
+    });
     const id = placed.body.id;
+    expect(
+      (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.shippingAddress,
+    ).toEqual({ name: 'Karta AB', street: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm' });
     const status = async () =>
       (await call(office.baseUrl, 'GET', `/api/v1/orders/${id}`, { token: token.customer })).body.status;
     await expect.poll(status).toBe('awaiting_approval');

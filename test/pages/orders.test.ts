@@ -80,7 +80,11 @@ beforeAll(async () => {
   physicalId = (
     await call(office.baseUrl, 'POST', '/api/v1/orders', {
       token: customer,
-      body: { ...order, deliveryMethod: 'physical_media' },
+      body: {
+        ...order,
+        deliveryMethod: 'physical_media',
+        shippingAddress: { name: 'Karta AB', street: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm' },
+      },
     })
   ).body.id;
   for (const id of [orderId, subscriptionId, physicalId]) {

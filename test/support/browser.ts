@@ -1,9 +1,12 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots');
+/** axe-core from the local package, evaluated into the page (DevTools evaluation is not an inline script, so the CSP holds). */
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Debian's chromium, headless, with nothing that reaches out to the network by itself. */
 export function launchBrowser(): Promise<Browser> {
@@ -72,4 +75,46 @@ export async function expectAccessible(page: Page) {
     return found;
   })()`);
   expect(problems).toEqual([]);
+  await expectNoAxeViolations(page);
+}
+
+/** Issue 16: axe-core (WCAG 2.1 A and AA rules) finds no serious or critical violation on the page. */
+export async function expectNoAxeViolations(page: Page) {
+  if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate<string[]>(`(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', '));
+  })()`);
+  expect(violations, `${page.url()}: ${violations.join('; ')}`).toEqual([]);
+}
+
+/**
+ * Issue 16: checks a page (basic rules and axe) and keeps its screenshot, then, for a page a GET
+ * opens, the same in the other language, in a context of its own (the same session), so the
+ * language chosen there does not follow the test.
+ */
+export async function checkPage(page: Page, name: string, options: { bothLanguages?: boolean } = {}) {
+  await expectAccessible(page);
+  const lang = await page.evaluate<string>('document.documentElement.lang');
+  await screenshot(page, `${name}-${lang}`);
+  if (options.bothLanguages === false) return;
+  const other = lang === 'sv' ? 'en' : 'sv';
+  const context = await page
+    .context()
+    .browser()!
+    .newContext({ storageState: await page.context().storageState(), viewport: page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    watchCsp(copy);
+    const url = new URL(page.url());
+    url.searchParams.set('lang', other);
+    url.searchParams.delete('notice');
+    await copy.goto(url.toString());
+    await expectAccessible(copy);
+    await screenshot(copy, `${name}-${other}`);
+  } finally {
+    await context.close();
+  }
 }
