@@ -56,7 +56,6 @@ import {
 import {
   addCasePriceVersion,
   caseFeesOn,
-  type NetworkOwner,
   caseFileKey,
   casesOfAccount,
   complaintsOfAccount,

@@ -270,7 +270,7 @@ export function createNetworkOwners(deps: { db: Db }) {
     /** Issue 21: the owner's history, from the audit log: who changed what, when and why. */
     async history(id: string) {
       await existing(id);
-      const { items } = await listAudit(db, { objectType: 'network_owner', objectId: id, limit: 200, offset: 0 });
+      const { items } = await listAudit(db, { objectType: 'network_owner', objectId: id, limit: 200 });
       type Entry = {
         action: string;
         actor_type: string;

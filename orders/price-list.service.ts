@@ -93,7 +93,7 @@ export function createPriceList(deps: { db: Db }) {
     /** The product's history from the audit log: who changed what, when and why. */
     async history(productId: string) {
       await existingProduct(productId);
-      const { items } = await listAudit(db, { objectType: 'product', objectId: productId, limit: 200, offset: 0 });
+      const { items } = await listAudit(db, { objectType: 'product', objectId: productId, limit: 200 });
       type Entry = {
         action: string;
         actor_type: string;
