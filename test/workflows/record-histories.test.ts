@@ -19,6 +19,7 @@ import { handlerDigestWorkflow } from '../../cases/digest.messages';
 import { DEMO_NETWORK_OWNERS, seedNetworkOwners } from '../../dev/demo-network-owners';
 import { addWorkingDays, orderTime as orderTimeOf, zonedInstant, zonedParts } from '../../domain/calendar';
 import { purgeExpiredWorkflow } from '../../identity/purge.messages';
+import { invoiceMailWorkflow } from '../../invoicing/invoice-mail.messages';
 import {
   approveOrderUpdate,
   cancelOrderUpdate,
@@ -338,6 +339,13 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('record workflow histories'
       'handlerDigest',
       'sent',
       await scheduled(handlerDigestWorkflow.workflowType, handlerDigestWorkflow.workflowId('rec')),
+    );
+
+    // By now the orders and cases above have booked invoices: the mailing puts them in the outbox.
+    record(
+      'invoiceMail',
+      'mailed',
+      await scheduled(invoiceMailWorkflow.workflowType, invoiceMailWorkflow.workflowId('rec')),
     );
 
     // A record that misses a registered type fails here, not later in CI.
