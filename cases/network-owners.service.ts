@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { orderTime as orderTimeOf, type IsoDate } from '../domain/calendar';
 import { organisationNumber } from '../domain/customer';
 import { intersects, type Area } from '../domain/geometry';
-import { appendAudit, listAudit, type AuditEntry } from '../platform/audit/audit.store';
+import { appendAudit, auditHistory, type AuditEntry } from '../platform/audit/audit.store';
 import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';
 import { isoDate } from '../platform/http/schemas';
@@ -270,22 +270,7 @@ export function createNetworkOwners(deps: { db: Db }) {
     /** Issue 21: the owner's history, from the audit log: who changed what, when and why. */
     async history(id: string) {
       await existing(id);
-      const { items } = await listAudit(db, { objectType: 'network_owner', objectId: id, limit: 200 });
-      type Entry = {
-        action: string;
-        actor_type: string;
-        actor_id: string | null;
-        at: Date;
-        details: Record<string, unknown>;
-      };
-      return (items as Entry[]).map((e) => ({
-        action: e.action.replace(/^network_owner\./, ''),
-        actorType: e.actor_type,
-        actor: e.actor_id,
-        at: e.at,
-        reason: e.details.reason ?? null,
-        details: e.details,
-      }));
+      return auditHistory(db, 'network_owner', id);
     },
 
     /** The staff page's map: every owner's coverage in force on a date. */

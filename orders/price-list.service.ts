@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stockholmDate, type IsoDate } from '../domain/calendar';
-import { appendAudit, listAudit, type AuditEntry } from '../platform/audit/audit.store';
+import { appendAudit, auditHistory, type AuditEntry } from '../platform/audit/audit.store';
 import type { Db } from '../platform/db';
 import { ApiError } from '../platform/http/errors';
 import { isoDate } from '../platform/http/schemas';
@@ -93,22 +93,7 @@ export function createPriceList(deps: { db: Db }) {
     /** The product's history from the audit log: who changed what, when and why. */
     async history(productId: string) {
       await existingProduct(productId);
-      const { items } = await listAudit(db, { objectType: 'product', objectId: productId, limit: 200 });
-      type Entry = {
-        action: string;
-        actor_type: string;
-        actor_id: string | null;
-        at: Date;
-        details: Record<string, unknown>;
-      };
-      return (items as Entry[]).map((e) => ({
-        action: e.action.replace(/^product\./, ''),
-        actorType: e.actor_type,
-        actor: e.actor_id,
-        at: e.at,
-        reason: e.details.reason ?? null,
-        details: e.details,
-      }));
+      return auditHistory(db, 'product', productId);
     },
   };
 }

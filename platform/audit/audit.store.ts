@@ -39,3 +39,23 @@ export async function listAudit(
   });
   return keysetPage(db, query, AUDIT_LIST_KEYS, 'desc', filter.limit, filter.after);
 }
+
+/** An entity's history for a person to read (issue 21): its newest 200 audit entries, who, when and why. */
+export async function auditHistory(db: Db, objectType: string, objectId: string) {
+  const { items } = await listAudit(db, { objectType, objectId, limit: 200 });
+  type Entry = {
+    action: string;
+    actor_type: string;
+    actor_id: string | null;
+    at: Date;
+    details: Record<string, unknown>;
+  };
+  return (items as Entry[]).map((e) => ({
+    action: e.action.replace(`${objectType}.`, ''),
+    actorType: e.actor_type,
+    actor: e.actor_id,
+    at: e.at,
+    reason: e.details.reason ?? null,
+    details: e.details,
+  }));
+}
