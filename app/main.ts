@@ -41,7 +41,7 @@ async function start() {
         port: config.EMBEDDED_POSTGRES_PORT,
         log,
       });
-    const pg = supervise('embedded PostgreSQL', await startPg(), startPg, { log, giveUp });
+    const pg = supervise('embedded PostgreSQL', await startPg(), startPg, { log, giveUp, halted });
     stops.unshift(pg.stop);
   }
   let temporalUi = "your Temporal cluster's Web UI";
@@ -59,7 +59,7 @@ async function start() {
       });
     const first = await startTemporal();
     temporalUi = first.uiUrl;
-    const temporal = supervise('the Temporal dev server', first, startTemporal, { log, giveUp });
+    const temporal = supervise('the Temporal dev server', first, startTemporal, { log, giveUp, halted });
     stops.unshift(temporal.stop);
   }
 
@@ -117,6 +117,7 @@ function giveUp(sentence: string) {
 }
 
 let stopping = false;
+const halted = () => stopping;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;

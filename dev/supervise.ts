@@ -19,22 +19,32 @@ export function supervise<R extends Running>(
   name: string,
   first: R,
   start: () => Promise<R>,
-  opts: { log: Logger; giveUp: (sentence: string) => void; delaysMs?: number[] },
+  opts: {
+    log: Logger;
+    giveUp: (sentence: string) => void;
+    delaysMs?: number[];
+    /** True once the whole process is stopping: Ctrl-C reaches the servers too, and they are not restarted. */
+    halted?: () => boolean;
+  },
 ): { stop(): Promise<void> } {
   const delays = opts.delaysMs ?? RESTART_DELAYS_MS;
   let current: R | null = first;
   let stopping = false;
+  const ended = () => stopping || (opts.halted?.() ?? false);
   const watch = (running: R) => {
     void running.exited.then(async () => {
-      if (stopping) return;
+      // Ctrl-C signals the whole process group at once: give the process's own handler a moment to
+      // say it is stopping before calling this end unexpected.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (ended()) return;
       current = null;
       opts.log.warn({ server: name }, `${name} ended unexpectedly; restarting it`);
       for (const [attempt, delay] of delays.entries()) {
         await new Promise((resolve) => setTimeout(resolve, delay));
-        if (stopping) return;
+        if (ended()) return;
         try {
           const again = await start();
-          if (stopping) return void (await again.stop());
+          if (ended()) return void (await again.stop());
           current = again;
           opts.log.info({ server: name, attempt: attempt + 1 }, `${name} restarted`);
           watch(again);
