@@ -34,10 +34,10 @@ export function accountPages(kit: PagesKit) {
 
   // G9: everything of the account on one page, each section as the user's account role may read it (A3).
   kit.get('/account', async (p) => {
-    const page = { limit: 20, offset: 0 };
+    const page = { limit: 20 };
     const [products, orders, agreements, invoices, cases, users, systemAccounts, acceptances] = await Promise.all([
       p.api<{ id: string; name: Record<string, string> }[]>('get', '/api/v1/products'),
-      unlessRefused(p.api('get', '/api/v1/orders', { query: { limit: 100, offset: 0 } })),
+      unlessRefused(p.api('get', '/api/v1/orders', { query: { limit: 100 } })),
       unlessRefused(p.api('get', '/api/v1/agreements', { query: page })),
       unlessRefused(p.api('get', '/api/v1/invoices', { query: page })),
       unlessRefused(p.api('get', '/api/v1/cases', { query: page })),

@@ -86,7 +86,7 @@ export interface Page {
   done(to: string): void;
   /** The posted form's fields without the CSRF token: the body of an API call. */
   fields(): Form;
-  /** `?page=` of a list, as the API's limit and offset, and the links to the pages around it. */
+  /** A list's `?cursor=`, as the API's limit and cursor, and the links to the first and next page. */
   paging(): { limit: number; cursor: string | undefined; pager(shown: number, next: string | null): Pager };
 }
 
