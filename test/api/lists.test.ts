@@ -112,6 +112,8 @@ beforeAll(async () => {
       vat_minor: 25,
       total_minor: 125,
       idempotency_key: `lists-invoice-${i}`,
+      ocr: `${9000 + i}`,
+      supply_date: '2019-03-02',
     })),
   );
   await db('audit_log').insert(
